@@ -24,6 +24,10 @@ class HardenError(Exception):
         self.path = str(path) if path is not None else None
         super().__init__(self.one_line())
 
+    def __reduce__(self) -> tuple[type, tuple[str, str | None]]:
+        # Keep ``problem`` and ``path`` when results cross process boundaries.
+        return (type(self), (self.problem, self.path))
+
     def one_line(self) -> str:
         text = " ".join(self.problem.split())
         return f"{self.path}: {text}" if self.path else text

@@ -1,0 +1,697 @@
+"""Per-cell facts from libcst: one parse and one metadata pass per cell.
+
+The walk visits a cell's top-level code in evaluation order (the value of an
+assignment before its targets, a ``for`` loop's iterable before its target),
+so "read before the cell binds it" means exactly what running the cell means.
+Nested scopes (functions, lambdas, comprehensions, classes) are classified
+with libcst's ``ScopeProvider``: a name read in a function body that is not
+local to it is a notebook-level read *at call time* (``deferred``).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import (
+    ClassScope,
+    ComprehensionScope,
+    FunctionScope,
+    GlobalScope,
+    MetadataWrapper,
+    PositionProvider,
+    ScopeProvider,
+)
+
+from harden.analysis.model import (
+    Argument,
+    Binding,
+    CallSite,
+    CellAnalysis,
+    Definition,
+    ImportBinding,
+    Location,
+    MagicUse,
+    Mutation,
+    NameRead,
+    StringLiteral,
+    SyntaxProblem,
+)
+from harden.notebook.ipython import PYTHON_BODY_CELL_MAGICS, PythonSource, to_python
+from harden.notebook.model import Cell
+
+#: Methods that change their receiver in place.
+MUTATING_METHODS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "popitem", "clear", "update", "add",
+     "discard", "sort", "reverse", "setdefault", "appendleft", "extendleft", "fit",
+     "partial_fit", "set_params", "write", "writerow", "writerows"}
+)
+#: In-place methods whose second run gives a different result from the first.
+ACCUMULATING_METHODS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "popitem", "appendleft", "extendleft",
+     "partial_fit", "add", "writerow", "writerows", "write"}
+)
+#: ``inplace=True`` methods that give the same result when run twice.
+IDEMPOTENT_INPLACE = frozenset({"fillna", "sort_values", "sort_index", "clip", "replace"})
+#: Line magics whose argument is Python run in the user namespace.
+PYTHON_LINE_MAGICS = frozenset({"time", "timeit", "prun"})
+_MAGIC_METHODS = {"run_line_magic": "line", "run_cell_magic": "cell", "system": "shell",
+                  "getoutput": "shell-assign"}
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What earlier cells tell this one: imported names and instance types."""
+
+    imports: Mapping[str, str] = field(default_factory=dict)
+    types: Mapping[str, str] = field(default_factory=dict)
+
+
+def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
+    """Analyse one code cell; a cell that does not parse gets ``syntax_error``."""
+    python = to_python(cell.source)
+    problem = _check_syntax(cell, python)
+    if problem is not None:
+        return CellAnalysis(cell=cell, python=python, syntax_error=problem)
+    try:
+        module = cst.parse_module(python.code)
+    except cst.ParserSyntaxError as exc:
+        location = Location(cell.index, python.line_map.line(exc.raw_line), None)
+        return CellAnalysis(cell, python, SyntaxProblem(exc.message, location))
+    collector = _Collector(cell.index, python, env)
+    MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
+    magics = list(collector.magics)
+    if python.cell_magic is not None:
+        magic = python.cell_magic
+        magics.insert(0, MagicUse("cell", magic.name, magic.line, Location(cell.index, 1, 1)))
+    return CellAnalysis(
+        cell=cell,
+        python=python,
+        bindings=tuple(collector.bindings),
+        reads=tuple(collector.reads),
+        mutations=tuple(collector.mutations),
+        deletes=frozenset(collector.deletes),
+        imports=tuple(collector.imports),
+        calls=tuple(collector.calls),
+        strings=tuple(collector.strings),
+        definitions=tuple(collector.definitions),
+        magics=tuple(magics),
+        code_lines=_code_lines(python),
+        module=module,
+    )
+
+
+def _check_syntax(cell: Cell, python: PythonSource) -> SyntaxProblem | None:
+    """CPython's verdict first: libcst must never see what CPython refuses."""
+    if python.transform_error:
+        return SyntaxProblem(python.transform_error, Location(cell.index, 1, None))
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT | ast.PyCF_ONLY_AST
+    try:
+        compile(python.code, f"<cell {cell.index + 1}>", "exec", flags=flags, dont_inherit=True)
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        offset = getattr(exc, "offset", None)
+        message = getattr(exc, "msg", None) or str(exc)
+        location = Location(
+            cell.index,
+            python.line_map.line(line),
+            python.line_map.column(line, offset) if offset else None,
+        )
+        return SyntaxProblem(message, location)
+    return None
+
+
+def _code_lines(python: PythonSource) -> int:
+    lines: set[int] = set()
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+            tokenize.DEDENT, tokenize.ENDMARKER}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(python.code).readline):
+            if token.type not in skip:
+                lines.update(range(token.start[0], token.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        return len([line for line in python.code.splitlines() if line.strip()])
+    return len({python.line_map.line(line) for line in lines})
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, else ``None``."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def root_name(node: cst.BaseExpression) -> cst.Name | None:
+    """The name at the root of ``a.b[1].c(...)``-style chains."""
+    while True:
+        if isinstance(node, cst.Name):
+            return node
+        if isinstance(node, (cst.Attribute, cst.Subscript)):
+            node = node.value
+        elif isinstance(node, cst.Call):
+            node = node.func
+        else:
+            return None
+
+
+def literal_value(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, Any]:
+    """``(True, value)`` when ``node`` is a Python literal, else ``(False, None)``."""
+    if isinstance(node, cst.Name) and node.value not in {"True", "False", "None"}:
+        return False, None
+    if not isinstance(node, (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Name,
+                             cst.UnaryOperation, cst.List, cst.Tuple, cst.Dict, cst.Set)):
+        return False, None
+    if isinstance(node, cst.FormattedString) or _has_fstring(node):
+        return False, None
+    try:
+        return True, ast.literal_eval(module.code_for_node(node).strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False, None
+
+
+def _has_fstring(node: cst.CSTNode) -> bool:
+    found: list[bool] = []
+
+    class _Finder(cst.CSTVisitor):
+        def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+            found.append(True)
+            return False
+
+    node.visit(_Finder())
+    return bool(found)
+
+
+class _Collector(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
+
+    def __init__(self, cell_index: int, python: PythonSource, env: Environment) -> None:
+        super().__init__()
+        self.cell_index = cell_index
+        self.python = python
+        self.imports_env = dict(env.imports)
+        self.types_env = dict(env.types)
+        self.bound: set[str] = set()
+        self.bindings: list[Binding] = []
+        self.reads: list[NameRead] = []
+        self._read_keys: set[tuple[str, bool]] = set()
+        self.mutations: list[Mutation] = []
+        self.deletes: set[str] = set()
+        self.imports: list[ImportBinding] = []
+        self.calls: list[CallSite] = []
+        self.strings: list[StringLiteral] = []
+        self.definitions: list[Definition] = []
+        self.magics: list[MagicUse] = []
+        self._access: dict[cst.Name, bool] = {}
+        self._nested = 0  # depth inside def/class/lambda/comprehension bodies
+        self._functions: list[str] = []  # enclosing top-level function names
+        self._function_reads: dict[str, set[str]] = {}
+        self._function_globals: dict[str, set[str]] = {}
+        self._assigned: dict[cst.Call, tuple[str, ...]] = {}
+        self._conditional = 0
+        self._override: Location | None = None
+        self.module: cst.Module | None = None
+
+    # -- set-up -------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> bool:
+        self.module = node
+        scopes = self.metadata[ScopeProvider]
+        for scope in {s for s in scopes.values() if s is not None}:
+            for access in scope.accesses:
+                if isinstance(access.node, cst.Name):
+                    self._access[access.node] = self._is_global(scope, access)
+        return True
+
+    @staticmethod
+    def _is_global(scope: Any, access: Any) -> bool:
+        if isinstance(scope, GlobalScope):
+            return True
+        local = (FunctionScope, ClassScope, ComprehensionScope)
+        return not any(isinstance(ref.scope, local) for ref in access.referents)
+
+    def loc(self, node: cst.CSTNode) -> Location:
+        if self._override is not None:
+            return self._override
+        start = self.metadata[PositionProvider][node].start
+        return Location(
+            self.cell_index,
+            self.python.line_map.line(start.line),
+            self.python.line_map.column(start.line, start.column + 1),
+        )
+
+    @property
+    def at_top(self) -> bool:
+        return self._nested == 0
+
+    # -- names --------------------------------------------------------------
+    def visit_Name(self, node: cst.Name) -> bool:
+        if not self._access.get(node, False):
+            return False
+        name = node.value
+        if self._functions:
+            self._function_reads.setdefault(self._functions[0], set()).add(name)
+            if name in self._function_globals.get(self._functions[0], set()):
+                return False
+            self._add_read(name, node, deferred=True)
+        elif name not in self.bound:
+            self._add_read(name, node, deferred=False)
+        return False
+
+    def _add_read(self, name: str, node: cst.CSTNode, deferred: bool) -> None:
+        if (name, deferred) in self._read_keys:
+            return
+        self._read_keys.add((name, deferred))
+        function = self._functions[0] if self._functions else None
+        self.reads.append(NameRead(name, self.loc(node), deferred, function))
+
+    def _bind(self, name: str, node: cst.CSTNode, kind: Any, **extra: Any) -> None:
+        if not self.at_top:
+            return
+        self.bound.add(name)
+        self.deletes.discard(name)
+        self.bindings.append(Binding(name, self.loc(node), kind, **extra))
+
+    def _names_in(self, node: cst.CSTNode | None) -> frozenset[str]:
+        if node is None:
+            return frozenset()
+        names: set[str] = set()
+        access = self._access
+
+        class _Gather(cst.CSTVisitor):
+            def visit_Name(self, inner: cst.Name) -> bool:
+                if access.get(inner, False):
+                    names.add(inner.value)
+                return False
+
+        node.visit(_Gather())
+        return frozenset(names)
+
+    def _bind_target(self, target: cst.BaseExpression, stmt: cst.CSTNode, kind: Any,
+                     value: cst.BaseExpression | None, sources: frozenset[str]) -> None:
+        if isinstance(target, cst.Name):
+            is_literal, literal = (False, None)
+            if value is not None and self.module is not None:
+                is_literal, literal = literal_value(value, self.module)
+            self._bind(target.value, target, kind, from_self=target.value in sources,
+                       literal=literal, is_literal=is_literal, sources=sources, statement=stmt)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value, stmt, kind, None, sources)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, stmt, kind, None, sources)
+        elif isinstance(target, (cst.Subscript, cst.Attribute)):
+            target.visit(self)
+            base = root_name(target)
+            if base is not None and self.at_top and self._access.get(base, True):
+                kind_name = "subscript" if isinstance(target, cst.Subscript) else "attribute"
+                self_ref = value is not None and _contains_equal(value, target)
+                self.mutations.append(Mutation(base.value, kind_name, self.loc(target),
+                                               detail=_code(self.module, target),
+                                               self_referential=self_ref))
+
+    # -- statements in evaluation order ----------------------------------
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        targets = tuple(t.target for t in node.targets)
+        if isinstance(node.value, cst.Call):
+            self._assigned[node.value] = tuple(
+                n for t in targets for n in _target_names(t)
+            )
+        node.value.visit(self)
+        sources = self._names_in(node.value)
+        for target in targets:
+            self._bind_target(target, node, "assign", node.value, sources)
+        return False
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        node.annotation.visit(self)
+        if node.value is not None:
+            node.value.visit(self)
+            sources = self._names_in(node.value)
+            self._bind_target(node.target, node, "assign", node.value, sources)
+        return False
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        node.target.visit(self)
+        node.value.visit(self)
+        sources = self._names_in(node.value) | self._names_in(node.target)
+        if isinstance(node.target, cst.Name):
+            self._bind(node.target.value, node.target, "augmented", from_self=True,
+                       sources=sources, statement=node)
+        else:
+            base = root_name(node.target)
+            if base is not None and self.at_top:
+                self.mutations.append(Mutation(base.value, "augmented", self.loc(node.target),
+                                               detail=_code(self.module, node.target),
+                                               self_referential=True))
+        return False
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+        node.value.visit(self)
+        if isinstance(node.target, cst.Name) and self._nested <= 1:
+            nested, self._nested = self._nested, 0
+            self._bind(node.target.value, node.target, "walrus",
+                       sources=self._names_in(node.value), statement=node)
+            self._nested = nested
+        return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        node.iter.visit(self)
+        self._bind_target(node.target, node, "for", None, self._names_in(node.iter))
+        self._conditional += 1
+        node.body.visit(self)
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        self._conditional -= 1
+        return False
+
+    def visit_With(self, node: cst.With) -> bool:
+        for item in node.items:
+            item.item.visit(self)
+            if item.asname is not None:
+                self._bind_target(item.asname.name, node, "with", None,
+                                  self._names_in(item.item))
+        node.body.visit(self)
+        return False
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> bool:
+        if node.type is not None:
+            node.type.visit(self)
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            self._bind(node.name.name.value, node.name.name, "except", statement=node)
+        node.body.visit(self)
+        return False
+
+    def visit_If(self, node: cst.If) -> bool:
+        self._conditional += 1
+        return True
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._conditional -= 1
+
+    def visit_Try(self, node: cst.Try) -> bool:
+        self._conditional += 1
+        return True
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self._conditional -= 1
+
+    def visit_Del(self, node: cst.Del) -> bool:
+        for element in _del_targets(node.target):
+            if isinstance(element, cst.Name):
+                if self.at_top:
+                    self.bound.discard(element.value)
+                    self.deletes.add(element.value)
+            else:
+                element.visit(self)
+                base = root_name(element)
+                if base is not None and self.at_top:
+                    self.mutations.append(Mutation(base.value, "delete", self.loc(element),
+                                                   detail=_code(self.module, element),
+                                                   self_referential=True))
+        return False
+
+    def visit_Global(self, node: cst.Global) -> bool:
+        if self._functions:
+            names = {item.name.value for item in node.names}
+            self._function_globals.setdefault(self._functions[0], set()).update(names)
+            for name in names:
+                if name not in self.bound:
+                    self.bound.add(name)
+                    self.bindings.append(Binding(name, self.loc(node), "global", statement=node))
+        return False
+
+    # -- imports ------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            full = _code(self.module, alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound, target = alias.asname.name.value, full
+            else:
+                bound = target = full.split(".")[0]
+            self._import(bound, target, full, alias, node)
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        module = "." * len(node.relative) + (_code(self.module, node.module) if node.module else "")
+        if isinstance(node.names, cst.ImportStar):
+            if self.at_top:
+                self.imports.append(ImportBinding("*", f"{module}.*", module, self.loc(node),
+                                                  is_star=True,
+                                                  conditional=self._conditional > 0,
+                                                  statement=node))
+            return False
+        for alias in node.names:
+            name = _code(self.module, alias.name)
+            bound = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound = alias.asname.name.value
+            self._import(bound, f"{module}.{name}" if module else name, module, alias, node)
+        return False
+
+    def _import(self, bound: str, target: str, module: str, alias: cst.CSTNode,
+                stmt: cst.CSTNode) -> None:
+        if not self.at_top:
+            return
+        self.imports.append(ImportBinding(bound, target, module, self.loc(alias),
+                                          conditional=self._conditional > 0, statement=stmt))
+        self.imports_env[bound] = target
+        self.types_env.pop(bound, None)
+        self._bind(bound, alias, "import", statement=stmt)
+
+    # -- definitions --------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        for decorator in node.decorators:
+            decorator.visit(self)
+        _visit_param_defaults(node.params, self)
+        if node.returns is not None:
+            node.returns.visit(self)
+        top = self.at_top
+        if top:
+            self._functions.append(node.name.value)
+        self._nested += 1
+        node.body.visit(self)
+        self._nested -= 1
+        if top:
+            self._functions.pop()
+            self._define(node, node.name.value, "function")
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        for decorator in node.decorators:
+            decorator.visit(self)
+        for arg in (*node.bases, *node.keywords):
+            arg.visit(self)
+        top = self.at_top
+        if top:
+            self._functions.append(node.name.value)
+        self._nested += 1
+        node.body.visit(self)
+        self._nested -= 1
+        if top:
+            self._functions.pop()
+            self._define(node, node.name.value, "class")
+        return False
+
+    def _define(self, node: cst.CSTNode, name: str, kind: Any) -> None:
+        reads = frozenset(self._function_reads.pop(name, set()))
+        writes = frozenset(self._function_globals.pop(name, set()))
+        self.definitions.append(Definition(name, kind, self.loc(node), reads - writes, writes,
+                                           node=node))
+        self._bind(name, node, "def" if kind == "function" else "class", statement=node)
+        self.types_env.pop(name, None)
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        _visit_param_defaults(node.params, self)
+        self._nested += 1
+        node.body.visit(self)
+        self._nested -= 1
+        return False
+
+    def _visit_comprehension(self, node: cst.CSTNode) -> bool:
+        self._nested += 1
+        for child in node.children:
+            child.visit(self)
+        self._nested -= 1
+        return False
+
+    visit_ListComp = _visit_comprehension
+    visit_SetComp = _visit_comprehension
+    visit_DictComp = _visit_comprehension
+    visit_GeneratorExp = _visit_comprehension
+
+    # -- calls, strings, magics ---------------------------------------------
+    def visit_Call(self, node: cst.Call) -> bool:
+        if self._magic(node):
+            return False
+        dotted = dotted_name(node.func)
+        qualified = receiver_type = receiver = None
+        if dotted is not None:
+            head, _, rest = dotted.partition(".")
+            if head in self.imports_env:
+                qualified = self.imports_env[head] + (f".{rest}" if rest else "")
+            elif head in self.types_env and rest:
+                receiver_type = self.types_env[head]
+        if isinstance(node.func, cst.Attribute):
+            receiver = dotted_name(node.func.value)
+            inner = node.func.value
+            if isinstance(inner, cst.Call):
+                inner_dotted = dotted_name(inner.func)
+                if inner_dotted and inner_dotted.split(".")[0] in self.imports_env:
+                    head, _, rest = inner_dotted.partition(".")
+                    receiver_type = self.imports_env[head] + (f".{rest}" if rest else "")
+        args = tuple(self._argument(arg) for arg in node.args)
+        assigned = self._assigned.get(node, ())
+        call = CallSite(dotted, self.loc(node), args, qualified, receiver, receiver_type,
+                        assigned, self._functions[0] if self._functions else None, node=node)
+        self.calls.append(call)
+        if self.at_top and qualified and len(assigned) == 1:
+            self.types_env[assigned[0]] = qualified
+        self._record_method_mutation(node, call)
+        return True
+
+    def _argument(self, arg: cst.Arg) -> Argument:
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if arg.star:
+            keyword = arg.star
+        is_literal, literal = literal_value(arg.value, self.module) if self.module else (False, None)
+        return Argument(keyword, self._names_in(arg.value), literal, is_literal,
+                        _code(self.module, arg.value))
+
+    def _record_method_mutation(self, node: cst.Call, call: CallSite) -> None:
+        if not self.at_top or not isinstance(node.func, cst.Attribute):
+            return
+        base = root_name(node.func.value)
+        if base is None or not self._access.get(base, False):
+            return
+        method = node.func.attr.value
+        inplace = call.keyword("inplace")
+        if inplace is not None and inplace.literal is True:
+            self.mutations.append(Mutation(base.value, "inplace", self.loc(node), method,
+                                           method not in IDEMPOTENT_INPLACE))
+        elif method in MUTATING_METHODS:
+            self.mutations.append(Mutation(base.value, "method", self.loc(node), method,
+                                           method in ACCUMULATING_METHODS))
+
+    def _magic(self, node: cst.Call) -> bool:
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name)
+                and func.value.func.value == "get_ipython"
+                and func.attr.value in _MAGIC_METHODS and node.args):
+            return False
+        texts = [arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else ""
+                 for arg in node.args]
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        kind = _MAGIC_METHODS[func.attr.value]
+        location = self.loc(node)
+        if kind in {"shell", "shell-assign"}:
+            command = texts[0].strip()
+            name = command.split()[0] if command.split() else ""
+            self.magics.append(MagicUse(kind, name, command, location))
+            return True
+        name, args = texts[0], texts[1] if len(texts) > 1 else ""
+        if name in {"pinfo", "pinfo2", "psearch"}:
+            kind = "help"
+        self.magics.append(MagicUse(kind, name, args, location))  # type: ignore[arg-type]
+        if kind == "line" and name in PYTHON_LINE_MAGICS:
+            self._inline_python(_strip_magic_options(args), location)
+        if kind == "cell" and name in PYTHON_BODY_CELL_MAGICS and len(texts) > 2:
+            self._inline_python(texts[2], location)
+        return True
+
+    def _inline_python(self, code: str, location: Location) -> None:
+        """Names used in ``%time expr`` and friends are reads (and binds)."""
+        cell = Cell(index=self.cell_index, cell_type="code", source=code)
+        inner = analyze_cell(cell, Environment(self.imports_env, self.types_env))
+        if inner.syntax_error is not None:
+            return
+        for read in inner.reads:
+            if read.name not in self.bound:
+                self._read_keys.add((read.name, read.deferred))
+                self.reads.append(NameRead(read.name, location, read.deferred))
+        for binding in inner.bindings:
+            self.bound.add(binding.name)
+            self.bindings.append(Binding(binding.name, location, binding.kind,
+                                         from_self=binding.from_self, sources=binding.sources))
+        self.calls.extend(
+            CallSite(c.dotted, location, c.args, c.qualified_name, c.receiver,
+                     c.receiver_type, c.assigned_to, c.in_function) for c in inner.calls
+        )
+        self.imports.extend(
+            ImportBinding(i.name, i.target, i.module, location, i.is_star, i.conditional)
+            for i in inner.imports
+        )
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> bool:
+        value = node.evaluated_value
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        self.strings.append(StringLiteral(value, self.loc(node)))
+        return False
+
+    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> bool:
+        self.strings.append(StringLiteral(node.value, self.loc(node)))
+        return False
+
+
+def _visit_param_defaults(params: cst.Parameters, visitor: cst.CSTVisitor) -> None:
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.default is not None:
+            param.default.visit(visitor)
+        if param.annotation is not None:
+            param.annotation.visit(visitor)
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for element in target.elements for n in _target_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return []
+
+
+def _del_targets(target: cst.BaseExpression) -> Sequence[cst.BaseExpression]:
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [element.value for element in target.elements]
+    return [target]
+
+
+def _contains_equal(haystack: cst.CSTNode, needle: cst.CSTNode) -> bool:
+    found: list[bool] = []
+
+    class _Finder(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if found:
+                return False
+            if type(node) is type(needle) and node.deep_equals(needle):
+                found.append(True)
+                return False
+            return True
+
+    haystack.visit(_Finder())
+    return bool(found)
+
+
+def _code(module: cst.Module | None, node: cst.CSTNode) -> str:
+    return (module or cst.Module(body=[])).code_for_node(node)
+
+
+def _strip_magic_options(args: str) -> str:
+    """``-n 10 -r 3 expr`` → ``expr`` for ``%timeit`` / ``%time`` / ``%prun``."""
+    words = args.split(" ")
+    while words and words[0].startswith("-"):
+        option = words.pop(0)
+        if option in {"-n", "-r", "-p", "-l", "-s", "-T", "-D"} and words:
+            words.pop(0)
+    return " ".join(words).strip()

@@ -1,0 +1,101 @@
+"""The notebook-wide picture: which earlier cell provides each name a cell reads.
+
+A cell that calls a function defined in the notebook also reads, at that
+moment, the notebook-level names the function's body reads (transitively).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from harden.analysis.model import CellAnalysis, Dependency, Location, UnresolvedRead
+from harden.analysis.names import is_provided
+
+
+def build_graph(
+    cells: Sequence[CellAnalysis],
+) -> tuple[tuple[Dependency, ...], tuple[UnresolvedRead, ...]]:
+    definers: dict[str, list[int]] = {}
+    for cell in cells:
+        for name in cell.defines:
+            definers.setdefault(name, []).append(cell.index)
+    functions = {
+        d.name: d.global_reads for cell in cells for d in cell.definitions
+    }
+    star_cells = [c.index for c in cells if any(i.is_star for i in c.imports)]
+    dependencies: list[Dependency] = []
+    unresolved: list[UnresolvedRead] = []
+    for cell in cells:
+        for name, location, via, uncalled in _effective_reads(cell, functions):
+            earlier = [i for i in definers.get(name, []) if i < cell.index]
+            if earlier and not uncalled:
+                dependencies.append(Dependency(cell.index, name, earlier[-1], location, via))
+                continue
+            if is_provided(name) or (uncalled and name in definers):
+                continue
+            later = tuple(i for i in definers.get(name, []) if i > cell.index)
+            if via is not None and not uncalled and not later:
+                # A name a function body reads that no cell defines is
+                # reported where the function is defined, not at each call.
+                continue
+            if later:
+                kind = "later"
+            elif any(i <= cell.index for i in star_cells):
+                kind = "star"
+            else:
+                kind = "undefined"
+            unresolved.append(UnresolvedRead(cell.index, name, location, kind, later, via))
+    return tuple(dependencies), tuple(unresolved)
+
+
+def _effective_reads(
+    cell: CellAnalysis, functions: dict[str, frozenset[str]]
+) -> list[tuple[str, Location, str | None, bool]]:
+    """Immediate reads, plus what called notebook functions read at call time.
+
+    The last item is true for reads in bodies of functions this cell
+    defines: those are only checked for existence.
+    """
+    out: list[tuple[str, Location, str | None, bool]] = []
+    seen: set[str] = set()
+    for read in cell.reads:
+        if read.deferred:
+            continue
+        if read.name not in seen:
+            seen.add(read.name)
+            out.append((read.name, read.location, None, False))
+    called = [
+        (call.dotted.split(".")[0], call.location)
+        for call in cell.calls
+        if call.dotted and call.in_function is None
+    ]
+    for fn, location in called:
+        for name in _closure(fn, functions):
+            if name not in seen and name not in cell.defines:
+                seen.add(name)
+                out.append((name, location, fn, False))
+    # Reads in function bodies are also checked for existence where the
+    # function is defined (a body reading a name no cell defines is a latent
+    # error even if nothing calls it yet).
+    checked: set[str] = set()
+    for read in cell.reads:
+        if read.deferred and read.name not in cell.defines and read.name not in checked:
+            checked.add(read.name)
+            out.append((read.name, read.location, read.in_function, True))
+    return out
+
+
+def _closure(fn: str, functions: dict[str, frozenset[str]]) -> set[str]:
+    result: set[str] = set()
+    stack = [fn]
+    visited: set[str] = set()
+    while stack:
+        current = stack.pop()
+        if current in visited or current not in functions:
+            continue
+        visited.add(current)
+        for name in functions[current]:
+            result.add(name)
+            if name in functions:
+                stack.append(name)
+    return result

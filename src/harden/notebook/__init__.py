@@ -1,0 +1,17 @@
+"""The notebook model: loading (nbformat, Jupytext) and IPython syntax → Python."""
+
+from harden.notebook.ipython import LineMap, PythonSource, to_python
+from harden.notebook.load import from_dict, from_node, load, loads
+from harden.notebook.model import Cell, Notebook
+
+__all__ = [
+    "Cell",
+    "LineMap",
+    "Notebook",
+    "PythonSource",
+    "from_dict",
+    "from_node",
+    "load",
+    "loads",
+    "to_python",
+]

@@ -1,0 +1,119 @@
+"""IPython syntax → plain Python, with a map back to the user's lines.
+
+IPython's own ``TransformerManager`` rewrites ``%magic``, ``%%cell magic``,
+``!shell``, ``x = !cmd`` and ``x?`` into ``get_ipython()...`` calls that any
+Python parser accepts.  We keep a :class:`LineMap` from lines of that Python
+back to lines of the cell as the user wrote it, so every location harden
+reports points at what the user sees.
+
+Cell magics whose body is Python (``%%time``, ``%%timeit``, ``%%capture``,
+``%%prun``) are unwrapped: the body is what gets analysed, so the names it
+reads and defines count, and the magic itself is recorded.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+#: Cell magics whose body is ordinary Python run in the user namespace.
+PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+
+
+@dataclass(frozen=True)
+class LineMap:
+    """Maps 1-based lines of the transformed Python to 1-based lines of the cell.
+
+    ``exact`` lines are unchanged by the transformation, so columns carry
+    over; other lines were rewritten from a magic, so only the line is known.
+    """
+
+    targets: tuple[int, ...]
+    exact: frozenset[int]
+
+    def line(self, python_line: int) -> int:
+        if not self.targets:
+            return 1
+        index = min(max(python_line, 1), len(self.targets)) - 1
+        return self.targets[index]
+
+    def column(self, python_line: int, python_column: int) -> int | None:
+        """1-based column in the cell, or ``None`` where the line was rewritten."""
+        return python_column if python_line in self.exact else None
+
+
+@dataclass(frozen=True)
+class CellMagic:
+    """A ``%%magic`` at the top of a cell."""
+
+    name: str
+    line: str
+    body: str
+
+
+@dataclass(frozen=True)
+class PythonSource:
+    """The Python a cell amounts to, and how its lines map back."""
+
+    code: str
+    line_map: LineMap
+    cell_magic: CellMagic | None = None
+    transform_error: str | None = None
+
+
+def to_python(source: str) -> PythonSource:
+    """Turn a cell's source (IPython syntax allowed) into plain Python."""
+    magic = _cell_magic(source)
+    if magic is not None and magic.name in PYTHON_BODY_CELL_MAGICS:
+        inner = to_python(magic.body)
+        shifted = tuple(line + 1 for line in inner.line_map.targets)
+        exact = frozenset(line for line in inner.line_map.exact)
+        # Columns of the body are unchanged; the body starts on cell line 2.
+        return PythonSource(
+            code=inner.code,
+            line_map=LineMap(shifted, exact),
+            cell_magic=magic,
+            transform_error=inner.transform_error,
+        )
+    code, error = _transform(source)
+    return PythonSource(code, _line_map(source, code), magic, error)
+
+
+def _transform(source: str) -> tuple[str, str | None]:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return TransformerManager().transform_cell(source), None
+    except Exception as exc:  # IPython raises assorted errors on odd input
+        return source, f"{type(exc).__name__}: {exc}"
+
+
+def _cell_magic(source: str) -> CellMagic | None:
+    stripped = source.lstrip("\n")
+    if not stripped.startswith("%%"):
+        return None
+    first, _, body = stripped.partition("\n")
+    name, _, line = first[2:].strip().partition(" ")
+    if not name:
+        return None
+    return CellMagic(name=name, line=line.strip(), body=body)
+
+
+def _line_map(source: str, code: str) -> LineMap:
+    """Align original and transformed lines; rewritten runs map to their first line."""
+    original = source.splitlines()
+    python = code.splitlines()
+    if original == python:
+        count = len(python)
+        return LineMap(tuple(range(1, count + 1)), frozenset(range(1, count + 1)))
+    targets: list[int] = [1] * len(python)
+    exact: set[int] = set()
+    matcher = difflib.SequenceMatcher(a=original, b=python, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        for offset, b in enumerate(range(b0, b1)):
+            if tag == "equal":
+                targets[b] = a0 + offset + 1
+                exact.add(b + 1)
+            else:
+                targets[b] = min(a0 + offset, max(a1 - 1, a0)) + 1
+    return LineMap(tuple(targets), frozenset(exact))

@@ -1,0 +1,165 @@
+"""Reading notebooks: nbformat (v4, older versions upgraded) and Jupytext percent scripts.
+
+Every problem with the input becomes a :class:`~harden.errors.NotebookError`
+with a one-line message naming the file; nothing here ever writes a file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from harden.errors import NotebookError, UnsupportedFormatError
+from harden.notebook.model import Cell, Notebook
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_MAJOR = (3, 4)
+
+
+def load(path: str | Path) -> Notebook:
+    """Read the notebook at ``path`` (``.ipynb``, or a ``# %%`` script)."""
+    path = Path(path)
+    if not path.exists():
+        raise NotebookError("no such file", path)
+    if path.is_dir():
+        raise NotebookError("is a directory, not a notebook", path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise NotebookError(f"cannot read file ({exc.strerror or exc})", path) from None
+    if path.suffix == ".py":
+        return _from_percent_script(path, raw)
+    return loads(raw, path)
+
+
+def loads(raw: bytes | str, path: str | Path = "<memory>") -> Notebook:
+    """Build a :class:`Notebook` from the bytes of an ``.ipynb`` file."""
+    path = Path(path)
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise NotebookError(f"not UTF-8 text (byte {exc.start})", path) from None
+    if not text.strip():
+        raise NotebookError("empty file, not a notebook", path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", path
+        ) from None
+    return from_dict(data, path, size_bytes=size)
+
+
+def from_dict(data: Any, path: str | Path = "<memory>", size_bytes: int = 0) -> Notebook:
+    """Build a :class:`Notebook` from a parsed notebook JSON document."""
+    import nbformat
+
+    path = Path(path)
+    if not isinstance(data, dict) or not (
+        "cells" in data or "worksheets" in data or "nbformat" in data
+    ):
+        raise NotebookError("JSON but not a notebook (no 'cells' or 'nbformat')", path)
+    major = data.get("nbformat")
+    if not isinstance(major, int):
+        raise NotebookError("not a notebook: 'nbformat' version is missing", path)
+    if major not in SUPPORTED_MAJOR:
+        raise UnsupportedFormatError(
+            f"nbformat {major} is not supported (harden reads nbformat 3 and 4)", path
+        )
+    try:
+        node = nbformat.reads(json.dumps(data), as_version=4)
+    except Exception as exc:  # nbformat raises assorted errors on bad structure
+        raise NotebookError(f"malformed notebook: {_first_line(exc)}", path) from None
+    return from_node(node, path, size_bytes=size_bytes, upgraded_from=major)
+
+
+def from_node(
+    node: Any, path: str | Path = "<memory>", size_bytes: int = 0, upgraded_from: int = 4
+) -> Notebook:
+    """Build a :class:`Notebook` from an nbformat v4 ``NotebookNode``."""
+    path = Path(path)
+    cells: list[Cell] = []
+    raw_cells = node.get("cells")
+    if not isinstance(raw_cells, list):
+        raise NotebookError("malformed notebook: 'cells' is not a list", path)
+    for index, raw in enumerate(raw_cells):
+        cells.append(_cell(index, raw, path))
+    metadata = node.get("metadata") or {}
+    kernelspec = metadata.get("kernelspec") or {}
+    language_info = metadata.get("language_info") or {}
+    language = kernelspec.get("language") or language_info.get("name")
+    if upgraded_from != 4:
+        log.info("%s: upgraded from nbformat %s", path, upgraded_from)
+    return Notebook(
+        path=path,
+        cells=tuple(cells),
+        kernel_name=kernelspec.get("name"),
+        language=language,
+        nbformat=(int(node.get("nbformat", 4)), int(node.get("nbformat_minor", 0))),
+        size_bytes=size_bytes,
+        metadata=metadata,
+        node=node,
+    )
+
+
+def _cell(index: int, raw: Any, path: Path) -> Cell:
+    if not isinstance(raw, dict):
+        raise NotebookError(f"malformed notebook: cell {index + 1} is not an object", path)
+    source = raw.get("source", "")
+    if isinstance(source, list):
+        source = "".join(str(part) for part in source)
+    if not isinstance(source, str):
+        raise NotebookError(f"malformed notebook: cell {index + 1} has no text source", path)
+    metadata = raw.get("metadata") or {}
+    tags = metadata.get("tags") or []
+    count = raw.get("execution_count")
+    return Cell(
+        index=index,
+        cell_type=str(raw.get("cell_type", "code")),
+        source=source,
+        id=raw.get("id"),
+        tags=frozenset(str(tag) for tag in tags if isinstance(tag, str)),
+        execution_count=count if isinstance(count, int) else None,
+        outputs=tuple(raw.get("outputs") or ()),
+        metadata=metadata,
+    )
+
+
+def _from_percent_script(path: Path, raw: bytes) -> Notebook:
+    try:
+        import jupytext
+    except ImportError:
+        raise NotebookError(
+            "reading '# %%' scripts needs jupytext (pip install 'harden[jupytext]')", path
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotebookError(f"not UTF-8 text (byte {exc.start})", path) from None
+    if "# %%" not in text:
+        raise NotebookError("a .py file without '# %%' cell markers is not a notebook", path)
+    try:
+        node = jupytext.reads(text, fmt="py:percent")
+    except Exception as exc:  # jupytext raises assorted errors
+        raise NotebookError(f"cannot read percent script: {_first_line(exc)}", path) from None
+    notebook = from_node(node, path, size_bytes=len(raw))
+    return Notebook(
+        path=notebook.path,
+        cells=notebook.cells,
+        kernel_name=notebook.kernel_name,
+        language=notebook.language or "python",
+        nbformat=notebook.nbformat,
+        size_bytes=notebook.size_bytes,
+        source_format="percent",
+        metadata=notebook.metadata,
+        node=node,
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
