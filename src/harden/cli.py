@@ -1,0 +1,202 @@
+"""The ``harden`` command: one thin function per subcommand.
+
+Each subcommand parses its flags, calls the library, renders the result and
+returns an exit code: 0 clean, 1 findings or failures at or above the failing
+severity, 2 usage or input error.  Any :class:`~harden.errors.HardenError`
+becomes a one-line message and exit code 2; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from harden import __version__
+from harden.errors import HardenError, UsageError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+#: Subcommands implemented in their step's package: name → (module, help).
+#: Each module offers ``add_arguments(parser)`` and ``run_command(args) -> int``.
+STEP_COMMANDS: dict[str, tuple[str, str]] = {
+    "extract": ("harden.extract.cli_extract",
+                "turn a notebook into an importable module that computes the same thing"),
+    "repro": ("harden.run.cli_repro",
+              "re-run notebooks in a fresh kernel and check they reproduce"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="harden",
+        description="Harden Jupyter research notebooks for production.",
+        epilog="Exit codes: 0 clean, 1 findings/failures at or above the failing "
+        "severity, 2 usage or input error.",
+    )
+    parser.add_argument("--version", action="version", version=f"harden {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_lint(sub.add_parser("lint", help="check notebooks for what breaks in production "
+                             "(never runs notebook code)"))
+    _add_rules(sub.add_parser("rules", help="list the rules, or explain one"))
+    for name, (module, help_text) in STEP_COMMANDS.items():
+        step = _step_module(module)
+        if step is not None:
+            step_parser = sub.add_parser(name, help=help_text, description=help_text)
+            step.add_arguments(step_parser)
+            step_parser.set_defaults(handler=step.run_command)
+    return parser
+
+
+def _step_module(name: str) -> object | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            return None
+        raise
+
+
+# -- lint ---------------------------------------------------------------------
+def _add_lint(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="notebooks or folders (searched recursively)")
+    parser.add_argument("--format", default="text", choices=["text", "json", "sarif", "junit"],
+                        help="output format (default: text)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the report to FILE (atomically) instead of stdout")
+    parser.add_argument("--pack", help="rule pack: a shipped name (default, strict) "
+                        "or a path to a TOML file")
+    parser.add_argument("--select", type=_ids, help="only these rules (ids or prefixes, "
+                        "comma-separated)")
+    parser.add_argument("--extend-select", type=_ids, default=[], help="enable these too")
+    parser.add_argument("--ignore", type=_ids, default=[], help="skip these rules")
+    parser.add_argument("--fail-on", choices=["error", "warning", "info"],
+                        help="lowest severity that makes the exit code 1 (default: error)")
+    parser.add_argument("--config", type=Path, metavar="PYPROJECT",
+                        help="use this pyproject.toml instead of searching upwards")
+    parser.add_argument("-j", "--jobs", type=int, default=0,
+                        help="worker processes (default: automatic)")
+    _add_color(parser)
+    parser.set_defaults(handler=cmd_lint)
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from harden.config import Overrides
+    from harden.lint.engine import lint_paths
+    from harden.lint.finding import Severity
+    from harden.lint.formats import get_formatter
+
+    formatter = get_formatter(args.format)
+    overrides = Overrides(
+        pack=args.pack,
+        select=args.select,
+        extend_select=args.extend_select,
+        ignore=args.ignore,
+        fail_on=Severity.parse(args.fail_on) if args.fail_on else None,
+        config_file=args.config,
+    )
+    progress = _progress_bar("linting") if _show_progress(args) else None
+    report = lint_paths(args.paths, overrides, jobs=args.jobs, progress=progress)
+    color = args.format == "text" and _use_color(args, sys.stdout)
+    text = formatter(report.results, report.rules, color=color and not args.output,
+                     fail_on=report.fail_on)
+    _emit(text, args.output)
+    return report.exit_code
+
+
+# -- rules --------------------------------------------------------------------
+def _add_rules(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("rule", nargs="?", help="a rule id or name to explain")
+    parser.add_argument("--format", default="text", choices=["text", "markdown"],
+                        help="markdown prints the README's rule table")
+    parser.set_defaults(handler=cmd_rules)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from harden.lint import docs
+
+    if args.rule:
+        print(docs.explain(args.rule), end="")
+    elif args.format == "markdown":
+        print(docs.rule_table(), end="")
+    else:
+        print(docs.rule_list(), end="")
+    return EXIT_OK
+
+
+# -- shared helpers -------------------------------------------------------------
+def _ids(text: str) -> list[str]:
+    return [part.strip().upper() for part in text.split(",") if part.strip()]
+
+
+def _add_color(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                        help="colour the text output (default: only on a terminal)")
+
+
+def _use_color(args: argparse.Namespace, stream: object) -> bool:
+    choice = getattr(args, "color", "auto")
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _show_progress(args: argparse.Namespace) -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _progress_bar(label: str) -> Callable[[int, int], None]:
+    def update(done: int, total: int) -> None:
+        if total < 10:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\r" + " " * (width + len(label) + 20) + "\r")
+        sys.stderr.flush()
+
+    return update
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from harden.io import atomic_write
+
+        atomic_write(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``harden`` console script."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return EXIT_ERROR
+        return int(args.handler(args))
+    except HardenError as exc:
+        sys.stderr.write(f"harden: {exc.one_line()}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("harden: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
