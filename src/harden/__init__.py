@@ -1,2 +1,63 @@
-"""harden."""
+"""harden: take a research notebook to production.
+
+The Python API mirrors the command line::
+
+    import harden
+    report = harden.lint("notebooks/churn.ipynb")
+    for result in report.results:
+        for finding in result.findings:
+            print(finding.rule_id, finding.cell_index, finding.message)
+
+Everything is imported lazily so ``import harden`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from harden.analysis import Analysis
+    from harden.lint.engine import LintReport
+
+
+def lint(
+    *paths: str | Path,
+    pack: str | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    fail_on: str | None = None,
+    jobs: int = 1,
+) -> "LintReport":
+    """Lint notebooks (files or folders); never executes notebook code."""
+    from harden.config import Overrides
+    from harden.lint.engine import lint_paths
+    from harden.lint.finding import Severity
+
+    overrides = Overrides(pack=pack, select=select, ignore=tuple(ignore),
+                          fail_on=Severity.parse(fail_on) if fail_on else None)
+    return lint_paths(paths, overrides, jobs=jobs)
+
+
+def analyze(path: str | Path) -> "Analysis":
+    """Load a notebook and return its analysis (the object every step reads)."""
+    from harden.analysis import analyze as _analyze
+    from harden.notebook import load
+
+    return _analyze(load(path))
+
+
+_LAZY = {"extract": "harden.extract", "repro": "harden.run.repro"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'harden' has no attribute {name!r}")
+
+
+__all__ = ["__version__", "analyze", "lint"]
