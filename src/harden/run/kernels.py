@@ -1,0 +1,113 @@
+"""Choosing the kernel a notebook runs in, and a kernel manager that keeps its log.
+
+The notebook's kernelspec is used when it is installed (nbmake trusts it
+blindly and fails when it is not).  Otherwise a Python notebook falls back to
+``python3`` with a warning; a notebook in another language falls back to an
+installed kernel of the same language, or is reported as a missing kernel.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import IO, Any
+
+log = logging.getLogger(__name__)
+
+FALLBACK = "python3"
+PYTHON_NAMES = {"python", "python3", "ipython", "ipython3"}
+QUIET_IPYKERNEL = ["--IPKernelApp.log_level=ERROR"]
+
+
+@dataclass(frozen=True)
+class KernelChoice:
+    """The kernel to start, or ``error`` saying why none can be.
+
+    ``extra_arguments`` are passed to the kernel (ipykernel's log level); they
+    are left out for kernels that are not ipykernel.
+    """
+
+    name: str | None
+    language: str
+    warning: str | None = None
+    error: str | None = None
+    extra_arguments: tuple[str, ...] = ()
+
+
+def installed_kernels() -> dict[str, dict[str, Any]]:
+    """name → kernelspec dict (``argv``, ``language``, …) of the installed kernels."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    try:
+        specs = KernelSpecManager().get_all_specs()
+    except Exception as exc:  # broken kernel.json files: treat as none installed
+        log.warning("cannot list kernels: %s", exc)
+        return {}
+    return {name: entry.get("spec", {}) for name, entry in specs.items()}
+
+
+def choose_kernel(
+    notebook_kernel: str | None,
+    notebook_language: str | None,
+    requested: str | None = None,
+    installed: dict[str, dict[str, Any]] | None = None,
+) -> KernelChoice:
+    """Pick the kernel: ``requested`` (``--kernel``), else the notebook's, else a fallback."""
+    specs = installed_kernels() if installed is None else installed
+    listing = ", ".join(sorted(specs)) or "none"
+    if requested:
+        if requested in specs:
+            return _choice(requested, specs[requested])
+        return KernelChoice(
+            None, notebook_language or "python",
+            error=f"kernel {requested!r} is not installed (installed kernels: {listing})",
+        )
+    if notebook_kernel and notebook_kernel in specs:
+        return _choice(notebook_kernel, specs[notebook_kernel])
+    language = (notebook_language or "python").lower()
+    named = f"kernel {notebook_kernel!r}" if notebook_kernel else "no kernel"
+    if language in PYTHON_NAMES:
+        if FALLBACK in specs:
+            return _choice(
+                FALLBACK, specs[FALLBACK],
+                warning=f"the notebook names {named}, which is not installed here; ran it with {FALLBACK!r}"
+                if notebook_kernel else None,
+            )
+        candidates = [n for n, s in sorted(specs.items()) if str(s.get("language", "")).lower() in PYTHON_NAMES]
+    else:
+        candidates = [n for n, s in sorted(specs.items()) if str(s.get("language", "")).lower() == language]
+    if candidates:
+        return _choice(
+            candidates[0], specs[candidates[0]],
+            warning=f"the notebook names {named}, which is not installed here; ran it with {candidates[0]!r}",
+        )
+    return KernelChoice(
+        None, language,
+        error=f"the notebook needs {named} ({language}), which is not installed, and no installed "
+        f"kernel runs {language} (installed kernels: {listing}); install one or pass --kernel",
+    )
+
+
+def _choice(name: str, spec: dict[str, Any], warning: str | None = None) -> KernelChoice:
+    argv = " ".join(str(part) for part in spec.get("argv", ()))
+    extra = tuple(QUIET_IPYKERNEL) if "ipykernel" in argv else ()
+    return KernelChoice(name, str(spec.get("language") or "python"), warning, None, extra)
+
+
+def kernel_manager(name: str, cwd: str, log_file: IO[bytes] | None) -> Any:
+    """An ``AsyncKernelManager`` that starts the kernel in ``cwd`` and sends the
+    kernel process's own stdout/stderr (its log, crash messages) to ``log_file``
+    instead of harden's terminal."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class _Manager(AsyncKernelManager):  # type: ignore[misc,valid-type]
+        async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+            kw.setdefault("cwd", cwd)
+            if log_file is not None:
+                kw.setdefault("stdout", log_file)
+                kw.setdefault("stderr", log_file)
+            await super().start_kernel(**kw)
+            # Kept so the exit code can be read after nbclient has cleaned up.
+            self.harden_process = getattr(self.provisioner, "process", None)
+
+    return _Manager(kernel_name=name)

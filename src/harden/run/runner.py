@@ -1,0 +1,187 @@
+"""Run one notebook in a fresh kernel through papermill and describe what happened.
+
+:func:`run_notebook` executes a *copy* of the notebook (the input file is
+never written) and returns a :class:`RunResult` for every outcome that comes
+from the notebook itself: a cell error, ``sys.exit``, a timeout, a kernel that
+dies, a kernel that is not installed.  Only problems with the request raise
+(:class:`~harden.errors.HardenError`: unreadable notebook, unknown parameter,
+injection at a cell that does not exist, output path equal to the input).
+
+Cells are always identified by their 0-based index in the *original*
+notebook; papermill's injected-parameters cell, its error banner cells and
+harden's injected cells are mapped out.  See ``docs/repro.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from harden.errors import UsageError
+from harden.run.capture import CapturedValue, Capture, Injection, check_against, read_captures
+from harden.run.facts import NotebookFacts, notebook_facts
+from harden.run.inputs import InputFile, hash_inputs, rehash
+from harden.run.params import ParameterArg, as_parameter_args, resolve_parameters
+
+log = logging.getLogger(__name__)
+
+RunStatus = Literal["completed", "error", "exited", "timeout", "kernel_died", "not_started"]
+DEFAULT_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run.  ``timeout`` is per cell, ``notebook_timeout`` for the whole
+    run (``None``: no limit).  ``cwd`` defaults to the notebook's folder,
+    ``output_dir`` to a new temporary folder (kept: the caller owns it).
+    ``expected_error_cells`` are original cell indices whose error must not
+    stop the run (they get nbclient's ``raises-exception`` tag in the copy).
+    """
+
+    kernel: str | None = None
+    cwd: str | Path | None = None
+    parameters: Mapping[str, Any] | Sequence[ParameterArg] = ()
+    timeout: float | None = DEFAULT_TIMEOUT
+    notebook_timeout: float | None = None
+    startup_timeout: float = 60.0
+    output_dir: str | Path | None = None
+    output_name: str | None = None
+    injections: tuple[Injection, ...] = ()
+    captures: tuple[Capture, ...] = ()
+    capture_dir: str | Path | None = None
+    expected_error_cells: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class CellError:
+    """An error output: exception class, message and traceback (ANSI colours removed)."""
+
+    ename: str
+    evalue: str
+    traceback: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        return f"{self.ename}: {self.evalue}" if self.evalue else self.ename
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """One cell of the original notebook after the run (``executed`` is false
+    for markdown cells and for cells after the point where the run stopped)."""
+
+    index: int
+    cell_type: str
+    executed: bool
+    execution_count: int | None = None
+    outputs: tuple[Mapping[str, Any], ...] = ()
+    duration: float | None = None
+    error: CellError | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What happened when the notebook ran.
+
+    ``status``: ``completed`` (every cell ran; errors only in expected-error
+    cells), ``error`` (a cell raised and the run stopped there), ``exited``
+    (a cell called ``sys.exit``), ``timeout``, ``kernel_died``,
+    ``not_started`` (no kernel could be started).  ``stopped_at`` is the
+    original cell index where the run stopped; ``message`` says it in one line
+    (cells 1-based).  ``notebook`` is the original notebook with the fresh
+    outputs in place (an nbformat node), ready for comparison.
+    """
+
+    path: str
+    status: RunStatus
+    message: str
+    kernel: str | None = None
+    cells: tuple[CellRun, ...] = ()
+    stopped_at: int | None = None
+    error: CellError | None = None
+    duration: float = 0.0
+    output_path: str | None = None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    inputs: tuple[InputFile, ...] = ()
+    inputs_after: tuple[InputFile, ...] = ()
+    captures: tuple[CapturedValue, ...] = ()
+    warnings: tuple[str, ...] = ()
+    kernel_log: str = ""
+    notebook: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "completed"
+
+    def cell(self, index: int) -> CellRun | None:
+        return next((cell for cell in self.cells if cell.index == index), None)
+
+
+def run_notebook(
+    notebook: Any,
+    options: RunOptions = RunOptions(),
+    facts: NotebookFacts | None = None,
+) -> RunResult:
+    """Run ``notebook`` (a path or a :class:`harden.notebook.Notebook`) in a fresh kernel.
+
+    ``facts`` (parameter defaults, literal paths) come from the caller's
+    analysis; without them the notebook is scanned.
+    """
+    from harden.notebook import Notebook, load
+    from harden.run import execute
+    from harden.run.kernels import choose_kernel
+
+    nb = notebook if isinstance(notebook, Notebook) else load(notebook)
+    source_path = Path(nb.path).resolve()
+    facts = facts or notebook_facts(nb)
+    parameters = resolve_parameters(
+        as_parameter_args(options.parameters), facts.parameter_defaults, nb.path
+    )
+    check_against(len(nb.cells), options.injections, options.captures)
+    cwd = Path(options.cwd).resolve() if options.cwd else source_path.parent
+    if not cwd.is_dir():
+        raise UsageError(f"working directory {cwd} does not exist")
+    output_dir = Path(options.output_dir) if options.output_dir else Path(
+        tempfile.mkdtemp(prefix="harden-run-")
+    )
+    output_dir.mkdir(parents=True, exist_ok=True)
+    name = (options.output_name or source_path.name).replace("{", "_").replace("}", "_")
+    output_path = (output_dir / name).resolve()
+    if output_path == source_path:
+        raise UsageError(f"the executed copy would overwrite the input notebook {source_path}")
+    capture_dir = Path(options.capture_dir or output_dir / f"{output_path.stem}.captures").resolve()
+
+    choice = choose_kernel(nb.kernel_name, nb.language, options.kernel)
+    base = dict(path=str(nb.path), parameters=parameters, kernel=choice.name)
+    warnings = (choice.warning,) if choice.warning else ()
+    if choice.error:
+        return RunResult(status="not_started", message=choice.error, warnings=warnings, **base)
+    inputs = hash_inputs(facts.input_candidates, cwd)
+
+    started = time.monotonic()
+    outcome = execute.execute(
+        nb.node, choice, parameters, options, cwd, output_path, capture_dir
+    )
+    duration = time.monotonic() - started
+    captures = read_captures(options.captures, capture_dir, outcome.stopped_at) if options.captures else ()
+    return RunResult(
+        status=outcome.status,
+        message=outcome.message,
+        cells=outcome.cells,
+        stopped_at=outcome.stopped_at,
+        error=outcome.error,
+        duration=duration,
+        output_path=str(output_path) if output_path.exists() else None,
+        inputs=inputs,
+        inputs_after=rehash(inputs, cwd),
+        captures=captures,
+        warnings=warnings + outcome.warnings,
+        kernel_log=outcome.kernel_log,
+        notebook=outcome.notebook,
+        **base,
+    )
