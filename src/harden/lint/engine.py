@@ -66,10 +66,14 @@ def lint_notebook(notebook: Notebook, config: Config, rules: Sequence[type[Rule]
     for rule in enabled:
         ctx = RuleContext(notebook, analysis, config.rule_options(rule.id, rule.options))
         severity = config.severity(rule.id, rule.severity)
+        configured = rule.id in config.severities
         for violation in rule().check(ctx):
             if suppressions.silences(rule.id, violation.cell_index, violation.line):
                 continue
-            findings.append(_finding(rule, severity, notebook, violation))
+            # A per-finding severity refines the rule's default only; a
+            # severity the user configured for the rule applies to every finding.
+            own = severity if configured or violation.severity is None else violation.severity
+            findings.append(_finding(rule, own, notebook, violation))
     findings.sort(key=lambda f: f.sort_key)
     skipped = () if notebook.is_python else tuple(
         r.id for r in rules if config.enabled(r.id) and not r.language_agnostic

@@ -26,6 +26,9 @@ class Violation:
     ``cell_index`` ``None`` means the whole notebook.  ``snippet`` overrides
     the source line shown to the user (rules that handle secrets pass a
     redacted line; the source is never shown for them otherwise).
+    ``severity`` refines the rule's default for this one finding (H105 reports
+    display-only magics as ``info``); a severity the pack or ``[tool.harden]``
+    sets for the rule still applies to all of its findings.
     """
 
     message: str
@@ -33,10 +36,13 @@ class Violation:
     line: int | None = None
     column: int | None = None
     snippet: str | None = None
+    severity: Severity | None = None
 
     @classmethod
-    def at(cls, location: Location, message: str, snippet: str | None = None) -> "Violation":
-        return cls(message, location.cell_index, location.line, location.column, snippet)
+    def at(cls, location: Location, message: str, snippet: str | None = None,
+           severity: Severity | None = None) -> "Violation":
+        return cls(message, location.cell_index, location.line, location.column, snippet,
+                   severity)
 
 
 @dataclass(frozen=True)
