@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 import io
+import re
+import string
 import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -103,6 +105,8 @@ def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
         magics=tuple(magics),
         code_lines=_code_lines(python),
         module=module,
+        local_reads=frozenset(collector.local_reads),
+        expanded_reads=frozenset(collector.expanded_reads),
     )
 
 
@@ -204,6 +208,8 @@ class _Collector(cst.CSTVisitor):
         self.bindings: list[Binding] = []
         self.reads: list[NameRead] = []
         self._read_keys: set[tuple[str, bool]] = set()
+        self.local_reads: set[str] = set()
+        self.expanded_reads: set[str] = set()
         self.mutations: list[Mutation] = []
         self.deletes: set[str] = set()
         self.imports: list[ImportBinding] = []
@@ -264,6 +270,8 @@ class _Collector(cst.CSTVisitor):
             self._add_read(name, node, deferred=True)
         elif name not in self.bound:
             self._add_read(name, node, deferred=False)
+        else:
+            self.local_reads.add(name)
         return False
 
     def _add_read(self, name: str, node: cst.CSTNode, deferred: bool) -> None:
@@ -316,7 +324,7 @@ class _Collector(cst.CSTVisitor):
                 self_ref = value is not None and _contains_equal(value, target)
                 self.mutations.append(Mutation(base.value, kind_name, self.loc(target),
                                                detail=_code(self.module, target),
-                                               self_referential=self_ref))
+                                               self_referential=self_ref, statement=stmt))
 
     # -- statements in evaluation order ----------------------------------
     def visit_Assign(self, node: cst.Assign) -> bool:
@@ -351,7 +359,7 @@ class _Collector(cst.CSTVisitor):
             if base is not None and self.at_top:
                 self.mutations.append(Mutation(base.value, "augmented", self.loc(node.target),
                                                detail=_code(self.module, node.target),
-                                               self_referential=True))
+                                               self_referential=True, statement=node))
         return False
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
@@ -454,7 +462,8 @@ class _Collector(cst.CSTVisitor):
             bound = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 bound = alias.asname.name.value
-            self._import(bound, f"{module}.{name}" if module else name, module, alias, node)
+            target = f"{module}{name}" if module.endswith(".") else f"{module}.{name}"
+            self._import(bound, target if module else name, module, alias, node)
         return False
 
     def _import(self, bound: str, target: str, module: str, alias: cst.CSTNode,
@@ -597,10 +606,13 @@ class _Collector(cst.CSTVisitor):
             command = texts[0].strip()
             name = command.split()[0] if command.split() else ""
             self.magics.append(MagicUse(kind, name, command, location))
+            self.expanded_reads |= _expanded_names(command)
             return True
         name, args = texts[0], texts[1] if len(texts) > 1 else ""
         if name in {"pinfo", "pinfo2", "psearch"}:
             kind = "help"
+        elif kind == "line" and name not in PYTHON_LINE_MAGICS:
+            self.expanded_reads |= _expanded_names(args)
         self.magics.append(MagicUse(kind, name, args, location))  # type: ignore[arg-type]
         if kind == "line" and name in PYTHON_LINE_MAGICS:
             self._inline_python(_strip_magic_options(args), location)
@@ -616,15 +628,22 @@ class _Collector(cst.CSTVisitor):
             return
         for read in inner.reads:
             if read.name not in self.bound:
-                self._read_keys.add((read.name, read.deferred))
-                self.reads.append(NameRead(read.name, location, read.deferred))
+                if (read.name, read.deferred) not in self._read_keys:
+                    self._read_keys.add((read.name, read.deferred))
+                    self.reads.append(NameRead(read.name, location, read.deferred,
+                                               read.in_function))
+            elif not read.deferred:
+                self.local_reads.add(read.name)
+        self.local_reads |= inner.local_reads
+        self.expanded_reads |= inner.expanded_reads
         for binding in inner.bindings:
             self.bound.add(binding.name)
             self.bindings.append(Binding(binding.name, location, binding.kind,
                                          from_self=binding.from_self, sources=binding.sources))
         self.calls.extend(
             CallSite(c.dotted, location, c.args, c.qualified_name, c.receiver,
-                     c.receiver_type, c.assigned_to, c.in_function) for c in inner.calls
+                     c.receiver_type, c.assigned_to, c.in_function, node=c.node)
+            for c in inner.calls
         )
         self.imports.extend(
             ImportBinding(i.name, i.target, i.module, location, i.is_star, i.conditional)
@@ -685,6 +704,26 @@ def _contains_equal(haystack: cst.CSTNode, needle: cst.CSTNode) -> bool:
 
 def _code(module: cst.Module | None, node: cst.CSTNode) -> str:
     return (module or cst.Module(body=[])).code_for_node(node)
+
+
+#: ``$name`` in a command line (``$$`` escapes a dollar).
+_DOLLAR_NAME = re.compile(r"(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _expanded_names(command: str) -> set[str]:
+    """Names IPython's ``var_expand`` may substitute: ``{expr}`` and ``$name``."""
+    names = {match.group(1) for match in _DOLLAR_NAME.finditer(command)}
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(command) if field]
+    except ValueError:
+        return names
+    for field in fields:
+        try:
+            tree = ast.parse(field.strip(), mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        names.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
+    return names
 
 
 def _strip_magic_options(args: str) -> str:

@@ -180,6 +180,8 @@ class Mutation:
     location: Location
     detail: str = ""
     self_referential: bool = False
+    #: The libcst assignment statement, for subscript/attribute/augmented kinds.
+    statement: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,13 @@ class CellAnalysis:
     magics: tuple[MagicUse, ...] = ()
     code_lines: int = 0
     module: Any = field(default=None, compare=False, repr=False)
+    #: Names read after the cell itself bound them (``x = 1; print(x)``):
+    #: uses the cell satisfies, so they are not in ``reads``.
+    local_reads: frozenset[str] = frozenset()
+    #: Names IPython may substitute into a shell escape or line magic
+    #: (``!ls {folder}``, ``%cd $path``).  IPython expands them only when they
+    #: exist, so they are uses of a binding but never unresolved reads.
+    expanded_reads: frozenset[str] = frozenset()
 
     @property
     def index(self) -> int:
@@ -245,6 +254,12 @@ class CellAnalysis:
     @property
     def immediate_reads(self) -> frozenset[str]:
         return frozenset(read.name for read in self.reads if not read.deferred)
+
+    @property
+    def uses(self) -> frozenset[str]:
+        """Every notebook-level name the cell reads anywhere: free reads,
+        reads of its own bindings, reads in function bodies, expanded names."""
+        return self.free_reads | self.local_reads | self.expanded_reads
 
     @property
     def mutates(self) -> frozenset[str]:
