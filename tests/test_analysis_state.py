@@ -232,3 +232,12 @@ def test_syntax_error_location_is_the_users_line() -> None:
     cell = _cell("%matplotlib inline\nx = 1\ny = (\n")
     assert cell.syntax_error is not None
     assert cell.syntax_error.location.line == 3
+
+
+def test_augmented_assignment_reads_the_name_first() -> None:
+    analysis = _analyze("total = 0", "total += 5", "n = 0\nn += 1")
+    cell = analysis.cells[1]
+    assert cell.free_reads == {"total"} and cell.binding("total").sources == {"total"}
+    assert [(d.reader, d.name, d.provider) for d in analysis.dependencies] == [(1, "total", 0)]
+    assert "n" not in analysis.cells[2].free_reads and "n" in analysis.cells[2].local_reads
+    assert (0, "acc", "undefined") in _unresolved(_analyze("for i in range(3):\n    acc += i"))

@@ -352,7 +352,15 @@ class _Collector(cst.CSTVisitor):
         node.value.visit(self)
         sources = self._names_in(node.value) | self._names_in(node.target)
         if isinstance(node.target, cst.Name):
-            self._bind(node.target.value, node.target, "augmented", from_self=True,
+            name = node.target.value
+            if self.at_top:
+                # ``x += 1`` reads ``x`` first (libcst records only the store).
+                sources = sources | {name}
+                if name not in self.bound:
+                    self._add_read(name, node.target, deferred=False)
+                else:
+                    self.local_reads.add(name)
+            self._bind(name, node.target, "augmented", from_self=True,
                        sources=sources, statement=node)
         else:
             base = root_name(node.target)
