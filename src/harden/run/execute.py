@@ -14,7 +14,7 @@ import logging
 import re
 import signal
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,9 @@ class _Clock:
     """nbclient's ``timeout_func``: the per-cell timeout, cut to what is left of
     the notebook's limit; remembers the cell being executed."""
 
-    def __init__(self, per_cell: float | None, limit: float | None) -> None:
+    def __init__(self, per_cell: float | None, limit: float | None,
+                 on_first: Callable[[], None] | None = None) -> None:
+        self.on_first = on_first
         self.per_cell = per_cell if per_cell and per_cell > 0 else None
         self.limit = limit if limit and limit > 0 else None
         self.started = time.monotonic()
@@ -53,6 +55,12 @@ class _Clock:
         self.limit_bound = False
 
     def __call__(self, cell: Any) -> float | None:
+        if self.on_first is not None:
+            first, self.on_first = self.on_first, None
+            try:
+                first()
+            except Exception:  # never let bookkeeping stop the run
+                log.debug("before-first-cell hook failed", exc_info=True)
         self.cell = cell
         left = None if self.limit is None else self.limit - (time.monotonic() - self.started)
         choices = [t for t in (self.per_cell, left) if t is not None]
@@ -100,6 +108,7 @@ def execute(
     cwd: Path,
     output_path: Path,
     capture_dir: Path,
+    before_first_cell: Callable[[], None] | None = None,
 ) -> Outcome:
     import nbformat
     import papermill
@@ -108,7 +117,7 @@ def execute(
     from papermill.exceptions import PapermillExecutionError
 
     prepared = prepare_copy(node, options, capture_dir)
-    clock = _Clock(options.timeout, options.notebook_timeout)
+    clock = _Clock(options.timeout, options.notebook_timeout, before_first_cell)
     log_path = output_path.with_name(output_path.stem + ".kernel.log")
     failure: tuple[str, str] | None = None
     startup = options.startup_timeout

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -125,12 +125,15 @@ class RunResult:
 def run_notebook(
     notebook: Any,
     options: RunOptions = RunOptions(),
-    facts: NotebookFacts | None = None,
+    facts: NotebookFacts | Callable[[], NotebookFacts] | None = None,
 ) -> RunResult:
     """Run ``notebook`` (a path or a :class:`harden.notebook.Notebook`) in a fresh kernel.
 
     ``facts`` (parameter defaults, literal paths) come from the caller's
-    analysis; without them the notebook is scanned.
+    analysis; without them the notebook is scanned.  ``facts`` may be a
+    function: it is then called only when needed (parameters to check, or the
+    first cell about to run), so an analysis in another thread overlaps the
+    kernel's start-up.  Input files are hashed just before the first cell runs.
     """
     from harden.notebook import Notebook, load
     from harden.run import execute
@@ -138,10 +141,9 @@ def run_notebook(
 
     nb = notebook if isinstance(notebook, Notebook) else load(notebook)
     source_path = Path(nb.path).resolve()
-    facts = facts or notebook_facts(nb)
-    parameters = resolve_parameters(
-        as_parameter_args(options.parameters), facts.parameter_defaults, nb.path
-    )
+    get_facts = _provider(nb, facts)
+    given = as_parameter_args(options.parameters)
+    parameters = resolve_parameters(given, get_facts().parameter_defaults, nb.path) if given else {}
     check_against(len(nb.cells), options.injections, options.captures)
     cwd = Path(options.cwd).resolve() if options.cwd else source_path.parent
     if not cwd.is_dir():
@@ -161,13 +163,17 @@ def run_notebook(
     warnings = (choice.warning,) if choice.warning else ()
     if choice.error:
         return RunResult(status="not_started", message=choice.error, warnings=warnings, **base)
-    inputs = hash_inputs(facts.input_candidates, cwd)
+    hashed: list[tuple[InputFile, ...]] = []
+
+    def before_first_cell() -> None:
+        hashed.append(hash_inputs(get_facts().input_candidates, cwd))
 
     started = time.monotonic()
     outcome = execute.execute(
-        nb.node, choice, parameters, options, cwd, output_path, capture_dir
+        nb.node, choice, parameters, options, cwd, output_path, capture_dir, before_first_cell
     )
     duration = time.monotonic() - started
+    inputs = hashed[0] if hashed else hash_inputs(get_facts().input_candidates, cwd)
     captures = read_captures(options.captures, capture_dir, outcome.stopped_at) if options.captures else ()
     return RunResult(
         status=outcome.status,
@@ -185,3 +191,20 @@ def run_notebook(
         notebook=outcome.notebook,
         **base,
     )
+
+
+def _provider(nb: Any, facts: NotebookFacts | Callable[[], NotebookFacts] | None) -> Callable[[], NotebookFacts]:
+    """A function returning the facts, computing them at most once."""
+    cache: list[NotebookFacts] = []
+
+    def get() -> NotebookFacts:
+        if not cache:
+            if isinstance(facts, NotebookFacts):
+                cache.append(facts)
+            elif facts is not None:
+                cache.append(facts())
+            else:
+                cache.append(notebook_facts(nb))
+        return cache[0]
+
+    return get

@@ -1,0 +1,230 @@
+"""Why a notebook failed, or why an output differs: causes named from the error and the analysis.
+
+:func:`failure_causes` reads the exception of the failing cell (missing
+module, library drift, missing data file, network access, hidden state,
+``sys.exit``); :func:`difference_causes` points at what the analysis found in
+or before the first differing cell (lint findings H001/H002/H101/H103 and
+clock reads) and at data files whose content changed.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harden.run.facts import NotebookFacts
+from harden.run.runner import CellError
+
+log = logging.getLogger(__name__)
+
+#: Lint rules whose findings explain a difference when they sit in or before the cell.
+CAUSE_RULES = ("H001", "H002", "H101", "H103")
+DRIFT_ERRORS = {"AttributeError", "TypeError", "ImportError", "ValueError"}
+NETWORK_ERRORS = {
+    "URLError", "HTTPError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
+    "gaierror", "ConnectTimeout", "ReadTimeout", "ConnectTimeoutError", "SSLError",
+    "MaxRetryError", "NewConnectionError", "RemoteDisconnected", "ClientConnectorError",
+}
+NETWORK_TEXT = re.compile(
+    r"Name or service not known|Temporary failure in name resolution|nodename nor servname|"
+    r"Failed to establish a new connection|Network is unreachable|getaddrinfo failed", re.I,
+)
+CLOCK_CALLS = {
+    "datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.utcnow",
+    "datetime.date.today", "time.time", "time.time_ns", "time.localtime", "time.ctime",
+    "pandas.Timestamp.now", "pandas.Timestamp.today", "numpy.datetime64",
+}
+#: Import name → distribution to install, where they differ.
+DISTRIBUTIONS = {
+    "sklearn": "scikit-learn", "skimage": "scikit-image", "cv2": "opencv-python",
+    "PIL": "Pillow", "yaml": "PyYAML", "bs4": "beautifulsoup4", "dateutil": "python-dateutil",
+    "Crypto": "pycryptodome", "dotenv": "python-dotenv", "jwt": "PyJWT", "git": "GitPython",
+    "docx": "python-docx", "pptx": "python-pptx", "magic": "python-magic", "serial": "pyserial",
+    "usb": "pyusb", "OpenSSL": "pyOpenSSL", "google.cloud": "google-cloud", "attr": "attrs",
+    "tensorflow_hub": "tensorflow-hub", "Levenshtein": "python-Levenshtein", "umap": "umap-learn",
+    "lightgbm": "lightgbm", "xgboost": "xgboost", "torch": "torch", "mpl_toolkits": "matplotlib",
+}
+SITE_FRAME = re.compile(r"((?:~|/|[A-Za-z]:\\)[^\s:'\"]*?(?:site|dist)-packages)[/\\]([A-Za-z_]\w*)")
+IGNORED_PACKAGES = {"IPython", "ipykernel", "traitlets", "tornado", "zmq", "_pytest"}
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A named reason: ``kind`` from a fixed vocabulary (see ``docs/repro.md``),
+    a one-line ``message``, the cell concerned (0-based) and structured
+    ``details`` (module, distribution, package, versions, path, rule id)."""
+
+    kind: str
+    message: str
+    cell_index: int | None = None
+    details: Mapping[str, str] = field(default_factory=dict)
+
+
+def failure_causes(
+    error: CellError, cell_index: int | None, node: Any, facts: NotebookFacts,
+    analysis: Any = None, cwd: Path | None = None,
+) -> tuple[Cause, ...]:
+    """Causes of a failing cell's exception (empty when nothing specific is known)."""
+    ename, evalue, where = error.ename, error.evalue, cell_index
+    if ename == "ModuleNotFoundError" or (ename == "ImportError" and evalue.startswith("No module named")):
+        match = re.search(r"No module named '([^']+)'", evalue)
+        if match:
+            return (_missing_module(match.group(1), where),)
+    if ename == "SystemExit":
+        return (Cause("sys-exit", f"the notebook calls sys.exit({evalue or ''}) and stops there; "
+                      "remove it so the notebook runs top to bottom", where),)
+    if ename in {"FileNotFoundError", "IsADirectoryError"} or "No such file or directory" in evalue:
+        match = re.search(r"No such file or directory: '([^']+)'", evalue)
+        path = match.group(1) if match else evalue
+        base = f" (relative to {cwd})" if cwd else ""
+        return (Cause("missing-data-file", f"data file {path!r} does not exist{base}", where,
+                      {"path": path}),)
+    if ename in NETWORK_ERRORS or NETWORK_TEXT.search(evalue) or "Connection" in ename:
+        return (Cause("network", f"network access failed ({ename}: {evalue[:160]}); "
+                      "download the data into the project or make it reachable", where),)
+    if ename == "NameError":
+        match = re.search(r"name '([^']+)' is not defined", evalue)
+        if match:
+            return (_hidden_state(match.group(1), where, facts, analysis),)
+    if ename in DRIFT_ERRORS:
+        drift = _drift(error, where, node, facts)
+        if drift is not None:
+            return (drift,)
+    return ()
+
+
+def _missing_module(module: str, where: int | None) -> Cause:
+    top = module.split(".")[0]
+    dist = DISTRIBUTIONS.get(module) or DISTRIBUTIONS.get(top) or top
+    return Cause("missing-module", f"module {top!r} is not installed in the kernel's environment: "
+                 f"pip install {dist}", where, {"module": module, "distribution": dist})
+
+
+def _hidden_state(name: str, where: int | None, facts: NotebookFacts, analysis: Any) -> Cause:
+    definers: tuple[int, ...] = ()
+    if analysis is not None:
+        definers = tuple(analysis.definers(name))
+    later = [i for i in definers if where is None or i > where]
+    if later:
+        return Cause("hidden-state", f"{name!r} is defined only in cell {later[0] + 1}, after cell "
+                     f"{(where or 0) + 1} uses it: the saved notebook ran out of order", where, {"name": name})
+    if name in facts.defined_names and not definers:
+        return Cause("hidden-state", f"{name!r} is not defined when cell {(where or 0) + 1} runs",
+                     where, {"name": name})
+    return Cause("hidden-state", f"{name!r} is used but no cell defines it: it came from an earlier "
+                 "session (a deleted or edited cell); define it in the notebook", where, {"name": name})
+
+
+def _drift(error: CellError, where: int | None, node: Any, facts: NotebookFacts) -> Cause | None:
+    package, site = _package_of(error, facts)
+    if package is None:
+        return None
+    dist, installed = installed_version(package, site)
+    written = written_with(node, package, facts)
+    message = (f"library drift: {error.ename} from {package}"
+               f"{f' {installed} (installed)' if installed else ''}")
+    if written and written != installed:
+        message += f"; the notebook was written with {package} {written}"
+    details = {"package": package, "distribution": dist or package}
+    if installed:
+        details["installed"] = installed
+    if written:
+        details["written_with"] = written
+    return Cause("library-drift", message + f": {error.evalue[:160]}", where, details)
+
+
+def _package_of(error: CellError, facts: NotebookFacts) -> tuple[str | None, str | None]:
+    """The innermost third-party package in the traceback, and its site-packages folder."""
+    frames = [(m.group(2), m.group(1)) for line in error.traceback for m in SITE_FRAME.finditer(line)]
+    frames = [(pkg, site) for pkg, site in frames if pkg not in IGNORED_PACKAGES]
+    if frames:
+        return frames[-1]
+    match = re.search(r"(?:module|from) '([A-Za-z_][\w.]*)'", error.evalue)
+    if match and match.group(1).split(".")[0] in set(facts.imports.values()) | {
+        m.split(".")[0] for m in facts.imports.values()
+    }:
+        return match.group(1).split(".")[0], None
+    return None, None
+
+
+def installed_version(package: str, site_dir: str | None = None) -> tuple[str | None, str | None]:
+    """(distribution, version) providing import name ``package``, looked up in the
+    ``site-packages`` folder the traceback points at when known."""
+    try:
+        if site_dir and Path(site_dir).expanduser().is_dir():
+            for dist in metadata.distributions(path=[str(Path(site_dir).expanduser())]):
+                top = (dist.read_text("top_level.txt") or "").split()
+                name = dist.metadata["Name"] or ""
+                if package in top or _norm(name) == _norm(package):
+                    return name, dist.version
+        names = metadata.packages_distributions().get(package) or [DISTRIBUTIONS.get(package, package)]
+        return names[0], metadata.version(names[0])
+    except Exception:  # not installed here, or broken metadata
+        return None, None
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def written_with(node: Any, package: str, facts: NotebookFacts) -> str | None:
+    """The version of ``package`` the notebook says it was written with: its
+    ``harden.versions`` metadata, or a stored output of ``<alias>.__version__``
+    or of ``pip freeze``/``watermark``."""
+    meta = (node.get("metadata") or {}).get("harden", {}) if node is not None else {}
+    versions = meta.get("versions") if isinstance(meta, Mapping) else None
+    if isinstance(versions, Mapping) and isinstance(versions.get(package), str):
+        return versions[package]
+    aliases = [a for a, module in facts.imports.items() if module.split(".")[0] == package] + [package]
+    version = r"(\d+\.\d+(?:\.\d+)?(?:[a-z]+\d*)?)"
+    for cell in (node.get("cells", ()) if node is not None else ()):
+        text = "".join(_output_text(o) for o in cell.get("outputs", ()))
+        if not text:
+            continue
+        source = "".join(cell.get("source", ""))
+        if any(f"{alias}.__version__" in source for alias in aliases):
+            match = re.search(version, text)
+            if match:
+                return match.group(1)
+        match = re.search(rf"(?im)^\s*{re.escape(package)}\s*(?:==|:|\s)\s*v?{version}\s*$", text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _output_text(output: Mapping[str, Any]) -> str:
+    if output.get("output_type") == "stream":
+        text = output.get("text", "")
+    else:
+        text = (output.get("data") or {}).get("text/plain", "")
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def difference_causes(
+    first_cell: int, findings: Iterable[Any], analysis: Any, input_changes: Sequence[Any],
+) -> tuple[Cause, ...]:
+    """Probable causes of a difference first seen in cell ``first_cell``."""
+    causes = [
+        Cause("input-changed", change.describe(), None, {"path": change.path})
+        for change in input_changes
+    ]
+    for finding in findings:
+        if finding.rule_id in CAUSE_RULES and (finding.cell_index is None or finding.cell_index <= first_cell):
+            where = f"cell {finding.cell_index + 1}: " if finding.cell_index is not None else ""
+            causes.append(Cause(_KIND.get(finding.rule_id, "finding"),
+                                f"{finding.rule_id} {finding.name}: {where}{finding.message}",
+                                finding.cell_index, {"rule": finding.rule_id}))
+    for call in getattr(analysis, "calls", ()) if analysis is not None else ():
+        if call.qualified_name in CLOCK_CALLS and call.location.cell_index <= first_cell:
+            causes.append(Cause("clock", f"cell {call.location.cell_index + 1} reads the clock "
+                                f"({call.dotted}); its value changes on every run",
+                                call.location.cell_index, {"call": call.qualified_name}))
+    return tuple(causes)
+
+
+_KIND = {"H001": "hidden-state", "H002": "hidden-state", "H101": "unseeded-random", "H103": "remote-data"}
