@@ -90,7 +90,11 @@ def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
     magics = list(collector.magics)
     if python.cell_magic is not None:
         magic = python.cell_magic
-        magics.insert(0, MagicUse("cell", magic.name, magic.line, Location(cell.index, 1, 1)))
+        # A cell magic whose body is not Python is also a ``run_cell_magic``
+        # call the collector recorded: keep one record, at the ``%%`` line.
+        magics = [m for m in magics if not (m.kind == "cell" and m.name == magic.name)]
+        line = len(cell.source) - len(cell.source.lstrip("\n")) + 1
+        magics.insert(0, MagicUse("cell", magic.name, magic.line, Location(cell.index, line, 1)))
     return CellAnalysis(
         cell=cell,
         python=python,
