@@ -96,7 +96,8 @@ def leading_literals(analysis: Analysis) -> tuple[Parameter, ...]:
             continue
         for statement in cell.module.body:
             if isinstance(statement, cst.SimpleStatementLine) and all(
-                isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
+                isinstance(small, (cst.Import, cst.ImportFrom)) or _is_inert(small)
+                for small in statement.body
             ):
                 continue
             binding = next((b for b in cell.bindings if b.statement is not None
@@ -107,6 +108,22 @@ def leading_literals(analysis: Analysis) -> tuple[Parameter, ...]:
                                             type(binding.literal).__name__, binding.location,
                                             repr(binding.literal))
     return tuple(found.values())
+
+
+def _is_inert(small: object) -> bool:
+    """A docstring, or an IPython magic / shell line (``%matplotlib inline``,
+    ``!pip install x``): notebook-only lines that compute nothing the code uses."""
+    import libcst as cst
+
+    if not isinstance(small, cst.Expr):
+        return False
+    value = small.value
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+        return True
+    func = value.func if isinstance(value, cst.Call) else None
+    inner = func.value if isinstance(func, cst.Attribute) else None
+    return (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Name)
+            and inner.func.value == "get_ipython")
 
 
 def _statement_of(statement: object, small: object) -> bool:
