@@ -40,3 +40,19 @@ def truncate(text: str, limit: int = 80) -> str:
     if len(first) > limit or len(lines) > 1:
         return first[: limit - 1].rstrip() + "…"
     return first
+
+
+def exported_names(analysis: Analysis) -> frozenset[str]:
+    """Names listed in a literal ``__all__`` (re-exported, so used)."""
+    names: set[str] = set()
+    for cell in analysis.cells:
+        for binding in cell.bindings:
+            if binding.name == "__all__" and binding.is_literal and isinstance(
+                    binding.literal, (list, tuple, set)):
+                names.update(str(item) for item in binding.literal)
+    return frozenset(names)
+
+
+def any_syntax_error(analysis: Analysis) -> bool:
+    """A cell that does not parse reads names nobody can know (H209 reports it)."""
+    return any(cell.syntax_error is not None for cell in analysis.cells)

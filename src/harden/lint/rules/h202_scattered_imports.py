@@ -56,7 +56,8 @@ class ScatteredImports(Rule):
         first_code: int | None = None
         for cell in ctx.analysis.cells:
             if first_code is not None and cell.imports:
-                bound = list(dict.fromkeys(imp.name for imp in cell.imports))
+                bound = list(dict.fromkeys(imp.target if imp.is_star else imp.name
+                                            for imp in cell.imports))
                 names = ", ".join(f"`{name}`" for name in bound[:3])
                 more = ", …" if len(bound) > 3 else ""
                 yield Violation.at(cell.imports[0].location,
