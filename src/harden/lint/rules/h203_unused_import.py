@@ -9,7 +9,11 @@ import libcst as cst
 from harden.analysis.model import ImportBinding
 from harden.lint.finding import Severity
 from harden.lint.rule import Example, Rule, RuleContext, Violation
-from harden.lint.rules._state_helpers import any_syntax_error, exported_names, used_names
+from harden.lint.rules._state_helpers import (
+    any_syntax_error,
+    exported_names,
+    used_names,
+)
 
 #: Modules imported for their side effect (they register accessors, projections,
 #: or enable experimental APIs): never "unused".
