@@ -51,3 +51,9 @@ class UnsupportedFormatError(NotebookError):
 
 class OutputExistsError(HardenError):
     """Writing would overwrite a file a person may have edited (use ``--force``)."""
+
+
+class ExtractionError(HardenError):
+    """The notebook cannot be extracted as it is: execution-state problems
+    (hidden state, syntax errors) or code with no Python equivalent (``!ls``,
+    ``%run``, ``%%bash``).  The message says what to do."""
