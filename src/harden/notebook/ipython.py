@@ -66,9 +66,11 @@ def to_python(source: str) -> PythonSource:
     magic = _cell_magic(source)
     if magic is not None and magic.name in PYTHON_BODY_CELL_MAGICS:
         inner = to_python(magic.body)
-        shifted = tuple(line + 1 for line in inner.line_map.targets)
+        # The body starts on the line after ``%%magic`` (blank lines may precede it).
+        before = len(source) - len(source.lstrip("\n")) + 1
+        shifted = tuple(line + before for line in inner.line_map.targets)
         exact = frozenset(line for line in inner.line_map.exact)
-        # Columns of the body are unchanged; the body starts on cell line 2.
+        # Columns of the body are unchanged.
         return PythonSource(
             code=inner.code,
             line_map=LineMap(shifted, exact),
@@ -84,7 +86,7 @@ def _transform(source: str) -> tuple[str, str | None]:
 
     try:
         return TransformerManager().transform_cell(source), None
-    except Exception as exc:  # IPython raises assorted errors on odd input
+    except Exception as exc:  # noqa: BLE001 - IPython raises assorted errors on odd input
         return source, f"{type(exc).__name__}: {exc}"
 
 

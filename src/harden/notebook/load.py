@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,8 @@ def loads(raw: bytes | str, path: str | Path = "<memory>") -> Notebook:
         raise NotebookError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", path
         ) from None
+    except RecursionError:
+        raise NotebookError("invalid JSON: nested too deeply to read", path) from None
     return from_dict(data, path, size_bytes=size)
 
 
@@ -64,17 +68,26 @@ def from_dict(data: Any, path: str | Path = "<memory>", size_bytes: int = 0) -> 
     ):
         raise NotebookError("JSON but not a notebook (no 'cells' or 'nbformat')", path)
     major = data.get("nbformat")
-    if not isinstance(major, int):
-        raise NotebookError("not a notebook: 'nbformat' version is missing", path)
+    if not isinstance(major, int) or isinstance(major, bool):
+        raise NotebookError("not a notebook: 'nbformat' version is missing or not a number",
+                            path)
     if major not in SUPPORTED_MAJOR:
         raise UnsupportedFormatError(
             f"nbformat {major} is not supported (harden reads nbformat 3 and 4)", path
         )
     try:
-        node = nbformat.reads(json.dumps(data), as_version=4)
-    except Exception as exc:  # nbformat raises assorted errors on bad structure
+        with warnings.catch_warnings():
+            # nbformat warns (MissingIDFieldWarning, …) on stderr about files it reads fine.
+            warnings.simplefilter("ignore")
+            node = nbformat.reads(json.dumps(data), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises assorted errors
         raise NotebookError(f"malformed notebook: {_first_line(exc)}", path) from None
-    return from_node(node, path, size_bytes=size_bytes, upgraded_from=major)
+    notebook = from_node(node, path, size_bytes=size_bytes, upgraded_from=major)
+    # Cell ids are the file's own: nbformat invents random ones for cells without
+    # (v3 upgrades, v4 cells with no "id"), which would make findings differ run to run.
+    raw_cells = data.get("cells") if major == 4 else None
+    ids = [c.get("id") if isinstance(c, dict) else None for c in raw_cells or ()]
+    return _keep_ids(notebook, ids)
 
 
 def from_node(
@@ -144,9 +157,9 @@ def _from_percent_script(path: Path, raw: bytes) -> Notebook:
         raise NotebookError("a .py file without '# %%' cell markers is not a notebook", path)
     try:
         node = jupytext.reads(text, fmt="py:percent")
-    except Exception as exc:  # jupytext raises assorted errors
+    except Exception as exc:  # noqa: BLE001 - jupytext raises assorted errors
         raise NotebookError(f"cannot read percent script: {_first_line(exc)}", path) from None
-    notebook = from_node(node, path, size_bytes=len(raw))
+    notebook = _keep_ids(from_node(node, path, size_bytes=len(raw)), [])
     return Notebook(
         path=notebook.path,
         cells=notebook.cells,
@@ -158,6 +171,16 @@ def _from_percent_script(path: Path, raw: bytes) -> Notebook:
         metadata=notebook.metadata,
         node=node,
     )
+
+
+def _keep_ids(notebook: Notebook, ids: list[Any]) -> Notebook:
+    """``notebook`` with each cell's id taken from ``ids`` (``None`` when absent)."""
+    cells = tuple(
+        replace(cell, id=ids[cell.index] if cell.index < len(ids)
+                and isinstance(ids[cell.index], str) else None)
+        for cell in notebook.cells
+    )
+    return replace(notebook, cells=cells)
 
 
 def _first_line(exc: BaseException) -> str:
