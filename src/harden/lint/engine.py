@@ -23,6 +23,7 @@ from harden.lint import suppress
 from harden.lint.finding import Finding, LintResult, RuleInfo, Severity
 from harden.lint.registry import all_rules
 from harden.lint.rule import Rule, RuleContext, Violation
+from harden.lint.rules._secrets import redact_findings
 from harden.notebook import Notebook, load
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ def lint_notebook(notebook: Notebook, config: Config, rules: Sequence[type[Rule]
             # severity the user configured for the rule applies to every finding.
             own = severity if configured or violation.severity is None else violation.severity
             findings.append(_finding(rule, own, notebook, violation))
+    # Whatever a rule quotes, secrets never reach an output (DESIGN: Safety).
+    findings = redact_findings(findings, analysis)
     findings.sort(key=lambda f: f.sort_key)
     skipped = () if notebook.is_python else tuple(
         r.id for r in rules if config.enabled(r.id) and not r.language_agnostic

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from harden.analysis.model import CellAnalysis, Location, MagicUse
+from harden.lint.rules._secrets import quote
 
 #: Cell magics whose body is a shell script (``%%script`` when its interpreter is a shell).
 SHELL_CELL_MAGICS = frozenset({"bash", "sh", "zsh", "system"})
@@ -91,7 +92,7 @@ def simple_commands(text: str) -> list[list[str]]:
 
 
 def is_install(words: list[str]) -> bool:
-    """True for ``pip install``, ``python -m pip install``, ``conda install``, ``apt-get install``…"""
+    """``pip install``, ``python -m pip install``, ``conda install``, ``apt-get install``…"""
     if _PYTHON.match(words[0]) and words[1:3] == ["-m", "pip"]:
         words = words[2:]
     tool = words[0].rsplit("/", 1)[-1]
@@ -148,7 +149,8 @@ def shown(magic: MagicUse, width: int = 40) -> str:
 
 
 def clip(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """Shortened for a message, with any secret in it redacted first."""
+    return quote(text, width)
 
 
 def command_shown(command: ShellCommand) -> str:

@@ -206,8 +206,9 @@ class UnseededRandomness(Rule):
         Example("from sklearn.svm import SVC\nfrom sklearn.cluster import KMeans\n"
                 "SVC(probability=True)\nKMeans(3)\nfrom sklearn.datasets import make_blobs\n"
                 "X, y = make_blobs(100)", expect=[(0, 3), (0, 4), (0, 6)]),
-        Example("import torch\nfrom torch import nn\nw = torch.randn(2)\nnn.init.xavier_uniform_(w)",
-                "from torch.utils.data import DataLoader\nDataLoader(ds, batch_size=8, shuffle=True)",
+        Example("import torch\nfrom torch import nn\nw = torch.randn(2)\n"
+                "nn.init.xavier_uniform_(w)", "from torch.utils.data import DataLoader\n"
+                "DataLoader(ds, batch_size=8, shuffle=True)",
                 expect=[(0, 3), (0, 4), (1, 2)]),
         Example("import tensorflow as tf\nz = tf.random.normal([3])", "import random as r\n"
                 "g = r.Random()", expect=[(0, 2), (1, 2)]),

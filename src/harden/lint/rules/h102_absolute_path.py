@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from harden.lint.finding import Severity
 from harden.lint.rule import Example, Rule, RuleContext, Violation
+from harden.lint.rules._secrets import quote
 
 #: First directories that hold people's homes.
 HOME_ROOTS = frozenset({"home", "Users", "root"})
@@ -68,7 +69,7 @@ class AbsolutePath(Rule):
     id = "H102"
     name = "absolute-path"
     severity = Severity.WARNING
-    summary = "An absolute or user-specific path in a string literal (`/home/…`, `C:\\…`, `~/…`)."
+    summary = "An absolute or user-specific path in a string literal (`/home/…`, `C:\\…`)."
     rationale = """
         A path like `/Users/ana/data/train.csv` exists on one machine only: on a
         colleague's laptop, in CI or in a container the notebook fails, or worse,
@@ -105,8 +106,7 @@ class AbsolutePath(Rule):
             for value, location in found:
                 kind = path_kind(value)
                 if kind is not None:
-                    shown = value if len(value) <= 60 else value[:59] + "…"
-                    yield Violation.at(location, f"{kind} path `{shown}` only exists on the "
+                    yield Violation.at(location, f"{kind} path `{quote(value)}` only exists on the "
                                        "machine the notebook was written on")
 
 

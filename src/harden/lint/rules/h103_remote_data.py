@@ -88,7 +88,7 @@ class RemoteData(Rule):
     id = "H103"
     name = "remote-data"
     severity = Severity.WARNING
-    summary = "Data is read straight from a URL (`read_csv('https://…')`, `requests.get`, `!wget`)."
+    summary = "Data is read straight from a URL (`read_csv('https://…')`, `requests.get`)."
     rationale = """
         What a URL serves can change, move or disappear at any time, without the
         notebook changing: results stop being reproducible, a run fails when the

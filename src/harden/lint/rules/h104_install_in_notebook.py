@@ -59,8 +59,8 @@ class InstallInNotebook(Rule):
         for cell in ctx.analysis.cells:
             for magic in cell.magics:
                 if magic.kind == "line" and magic.name in PACKAGE_MAGICS:
-                    yield Violation.at(magic.location,
-                                       f"`{shown(magic)}` manages packages from inside the notebook")
+                    yield Violation.at(magic.location, f"`{shown(magic)}` manages packages "
+                                       "from inside the notebook")
             for command in shell_commands(cell):
                 if installs(command.text):
                     yield Violation.at(command.location, f"`{command_shown(command)}` installs "

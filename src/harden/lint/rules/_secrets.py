@@ -1,0 +1,285 @@
+"""Secret detectors shared by H301 (source) and H302 (stored outputs).
+
+Two kinds of evidence: *known formats* (AWS access key ids, GitHub, Slack,
+Stripe, Google, OpenAI and Hugging Face tokens, JWTs, private key blocks,
+bearer tokens), found anywhere in a string; and *secret-like names*
+(``password``, ``api_key``, ``token``, ``client_secret``…) given a literal
+that looks like a credential rather than a placeholder.  Nothing here ever
+returns a secret in a form meant for output: use :func:`redact`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import libcst as cst
+
+from harden.analysis.model import Analysis, CellAnalysis, Location
+from harden.lint.finding import Finding
+
+KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("private key block", re.compile(
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+        r"(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|.*)", re.DOTALL)),
+    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")),
+    ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{50,})\b")),
+    ("Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),
+    ("Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}\b")),
+    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])")),
+    ("JWT", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    ("OpenAI API key", re.compile(
+        r"\bsk-(?:proj-|svcacct-|admin-|ant-)?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}")),
+    ("Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{30,}\b")),
+    ("bearer token", re.compile(r"(?<=Bearer )[A-Za-z0-9._~+/-]{20,}=*")),
+)
+_PREFIX = re.compile(r"^(?:AKIA|ASIA|gh[pousr]_|github_pat_|xox[baprs]-|[sr]k_live_|AIza|"
+                     r"sk-(?:proj-|svcacct-|admin-|ant-)?|hf_|eyJ)")
+#: A ``name = 'value'`` / ``"name": "value"`` pair in output text (quoted values only).
+_PAIR = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)['\"]?\s*[:=]\s*"
+                   r"(?P<q>['\"])(?P<value>[^'\"\s]{4,512})(?P=q)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+_SECRET_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "token",
+                           "apikey", "credential", "credentials"})
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase"})
+_KEY_QUALIFIERS = frozenset({"api", "secret", "private", "access", "auth", "signing",
+                             "encryption", "master", "app", "client"})
+#: Names ending in one of these hold something *about* a secret, not the secret.
+_NOT_SECRET_TAIL = frozenset({
+    "path", "file", "filename", "dir", "url", "uri", "name", "env", "var", "id", "ids", "type",
+    "field", "len", "length", "count", "size", "prefix", "suffix", "header", "endpoint",
+    "scope", "scopes", "expiry", "expires", "label", "index", "idx", "col", "column", "format",
+    "mode", "kind", "limit", "pattern", "regex", "template", "prompt", "hint", "policy",
+    "location", "version", "vocab", "encoding", "tokenizer", "strength", "required", "min",
+    "max",
+})
+#: ``eos_token = "</s>"`` and friends are vocabulary, not credentials.
+_VOCAB_TOKENS = frozenset({"eos", "bos", "pad", "unk", "sep", "cls", "mask", "start", "end",
+                           "special", "oov", "begin", "stop", "sos", "additional", "new"})
+_PLACEHOLDERS = frozenset({
+    "changeme", "change_me", "change-me", "password", "passwd", "secret", "token", "none",
+    "null", "todo", "tbd", "fixme", "dummy", "example", "placeholder", "test", "testing",
+    "redacted", "hidden", "default", "string", "str", "api_key", "apikey", "replace_me",
+    "replaceme", "notset", "not_set", "undefined", "missing",
+})
+_TEMPLATE = re.compile(r"^(?:<.*>|\[.*\]|\{.*\}|\$\{?\w+\}?|%\(?\w*\)?s|\.\.\.+|…)$")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret found somewhere: what it looks like (``kind``), its ``value``
+    (never to be shown: use :attr:`redacted`), and the name it was given."""
+
+    kind: str
+    value: str
+    name: str | None = None
+
+    @property
+    def redacted(self) -> str:
+        return redact(self.value)
+
+
+def redact(value: str) -> str:
+    """``AKIA…(20 chars)``: the first 4 characters only for values of 16 or more."""
+    shown = value[:4] if len(value) >= 16 else ""
+    return f"{shown}…({len(value)} chars)"
+
+
+def _words(name: str) -> list[str]:
+    name = re.split(r"[.\[]", name.strip("'\"[]"))[-1]
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+
+
+def is_secret_name(name: str) -> bool:
+    """``password``, ``db_pwd``, ``OPENAI_API_KEY``, ``clientSecret`` — not ``token_path``."""
+    words = _words(name)
+    if not words or words[-1] in _NOT_SECRET_TAIL:
+        return False
+    if words[-1] == "token" and len(words) > 1 and words[-2] in _VOCAB_TOKENS:
+        return False
+    if words[-1] in _SECRET_WORDS or words[-1].endswith(("password", "apikey")):
+        return True
+    return words[-1] == "key" and any(w in _KEY_QUALIFIERS for w in words[:-1])
+
+
+def is_placeholder(value: str) -> bool:
+    """Empty strings, ``xxxx``, ``<your-key>``, ``YOUR_API_KEY``, ``changeme``…"""
+    text = value.strip()
+    lowered = text.lower()
+    body = _PREFIX.sub("", text)
+    return (not text or lowered in _PLACEHOLDERS or bool(_TEMPLATE.match(text))
+            or "your" in lowered or "xxxx" in lowered or "****" in text
+            or len(set(body.lower()) - set("-_. ")) < 4)
+
+
+def _credential_like(name: str, value: str) -> bool:
+    if any(ch.isspace() for ch in value) or not 4 <= len(value) <= 512:
+        return False
+    if value.startswith(("/", "./", "~", "http")) or "://" in value or _ENV_NAME.match(value):
+        return False
+    if is_placeholder(value):
+        return False
+    if _words(name)[-1] in _PASSWORD_WORDS:
+        return True
+    mixed = any(c.isupper() for c in value) and any(c.islower() for c in value)
+    return len(value) >= 8 and (any(c.isdigit() for c in value) or mixed
+                                or any(c in "-_+/=.!@#$%^&*" for c in value))
+
+
+def named_secret(name: str, value: Any) -> Secret | None:
+    """A ``Secret`` when a secret-like ``name`` is given a credential-like literal."""
+    if isinstance(value, str) and is_secret_name(name) and _credential_like(name, value):
+        return Secret("hard-coded credential", value, name.strip("'\""))
+    return None
+
+
+def known_secrets(text: str) -> Iterator[Secret]:
+    """Every known-format secret in ``text`` (placeholders skipped)."""
+    for kind, pattern in KNOWN_FORMATS:
+        for match in pattern.finditer(text):
+            if not is_placeholder(match.group(0)) or kind == "private key block":
+                yield Secret(kind, match.group(0))
+
+
+def text_secrets(text: str) -> list[Secret]:
+    """Secrets in free text (outputs): known formats and quoted ``name = 'value'`` pairs."""
+    found = {s.value: s for s in known_secrets(text)}
+    for match in _PAIR.finditer(text):
+        secret = named_secret(match.group("name"), match.group("value"))
+        if secret is not None and not any(secret.value in v for v in found):
+            found[secret.value] = secret
+    return list(found.values())
+
+
+def redact_text(text: str, secrets: Iterable[Secret] = ()) -> str:
+    """``text`` with every known-format secret and every given secret redacted."""
+    for _, pattern in KNOWN_FORMATS:
+        text = pattern.sub(lambda m: redact(m.group(0)), text)
+    for secret in sorted(secrets, key=lambda s: -len(s.value)):
+        text = text.replace(secret.value, secret.redacted)
+    return text
+
+
+def quote(text: str, width: int = 60) -> str:
+    """``text`` for a message: secrets redacted first, then shortened to ``width``
+    (shortening first could cut a secret below what the detectors recognise)."""
+    text = redact_text(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- source ---------------------------------------------------------------------
+
+
+def cell_secrets(cell: CellAnalysis) -> list[tuple[Secret, Location]]:
+    """Secrets in a cell's source, each where its string literal starts."""
+    found: dict[str, tuple[Secret, Location]] = {}
+    if cell.syntax_error is not None:  # no strings were collected: scan the raw lines
+        for number, line in enumerate(cell.cell.lines, start=1):
+            for secret in known_secrets(line):
+                found.setdefault(secret.value, (secret, Location(cell.index, number)))
+        return list(found.values())
+    texts = [(string.value, string.location) for string in cell.strings]
+    texts += [(magic.args, magic.location) for magic in cell.magics]
+    if cell.python.cell_magic is not None and cell.magics:
+        start = cell.magics[0].location.line
+        texts += [(line, Location(cell.index, start + offset))
+                  for offset, line in enumerate(cell.python.cell_magic.body.splitlines(), 1)]
+    for text, location in texts:
+        for secret in known_secrets(text):
+            found.setdefault(secret.value, (secret, location))
+    pairs = [(b.name, b.literal) for b in cell.bindings if b.is_literal]
+    pairs += [(a.keyword, a.literal) for c in cell.calls for a in c.args
+              if a.keyword and a.is_literal]
+    pairs += [(k.literal, v.literal) for c in cell.calls if c.method in {"setdefault", "putenv"}
+              for k, v in [(c.positional(0), c.positional(1))]
+              if k is not None and v is not None and isinstance(k.literal, str)]
+    if cell.module is not None:
+        pairs += _tree_pairs(cell.module)
+    for name, value in pairs:
+        secret = named_secret(name, value)
+        if secret is not None and secret.value not in found:
+            where = next((s.location for s in cell.strings if s.value == value), None)
+            found[secret.value] = (secret, where or Location(cell.index, 1))
+    return sorted(found.values(), key=lambda f: (f[1].line, f[1].column or 0))
+
+
+def _tree_pairs(module: cst.Module) -> list[tuple[str, Any]]:
+    """``{"api_key": "…"}``, ``cfg["token"] = "…"`` and ``client.api_key = "…"``."""
+    pairs: list[tuple[str, Any]] = []
+
+    def text(node: cst.CSTNode) -> Any:
+        return node.evaluated_value if isinstance(node, cst.SimpleString) else None
+
+    class _Pairs(cst.CSTVisitor):
+        def visit_DictElement(self, node: cst.DictElement) -> None:
+            if isinstance(text(node.key), str):
+                pairs.append((text(node.key), text(node.value)))
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                key = target.target
+                if isinstance(key, cst.Attribute):
+                    pairs.append((key.attr.value, text(node.value)))
+                elif isinstance(key, cst.Subscript) and len(key.slice) == 1:
+                    index = key.slice[0].slice
+                    if isinstance(index, cst.Index) and isinstance(text(index.value), str):
+                        pairs.append((text(index.value), text(node.value)))
+
+    module.visit(_Pairs())
+    return pairs
+
+
+# -- outputs --------------------------------------------------------------------
+
+
+def output_texts(outputs: Iterable[Mapping[str, Any]]) -> Iterator[tuple[str, str]]:
+    """``(what, text)`` for every textual part of a cell's stored outputs."""
+    for output in outputs:
+        kind = output.get("output_type")
+        if kind == "stream":
+            yield str(output.get("name", "stream")), _joined(output.get("text", ""))
+        elif kind == "error":
+            trace = "\n".join(_joined(line) for line in output.get("traceback", []) or [])
+            yield "error", _ANSI.sub("", f"{output.get('evalue', '')}\n{trace}")
+        for mime, value in (output.get("data") or {}).items():
+            if mime.startswith("text/") or mime.endswith("json"):
+                body = value if isinstance(value, (str, list)) else json.dumps(value)
+                body = _joined(body)
+                yield f"{mime} result", html.unescape(body) if mime == "text/html" else body
+
+
+def _joined(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+# -- engine-wide safety net -------------------------------------------------------
+
+
+def redact_findings(findings: Iterable[Finding], analysis: Analysis) -> list[Finding]:
+    """Every finding's message and snippet with secrets redacted, whatever the rule.
+
+    Any rule may show a source line or quote a value; known-format secrets and
+    the secrets the source gives to secret-like names never reach an output.
+    """
+    cache: dict[int, list[Secret]] = {}
+    out = []
+    for finding in findings:
+        secrets: list[Secret] = []
+        if finding.cell_index is not None and finding.snippet is not None:
+            if finding.cell_index not in cache:
+                cell = analysis.cell(finding.cell_index)
+                cache[finding.cell_index] = [s for s, _ in cell_secrets(cell)] if cell else []
+            secrets = cache[finding.cell_index]
+        message = redact_text(finding.message, secrets)
+        snippet = redact_text(finding.snippet, secrets) if finding.snippet else finding.snippet
+        if (message, snippet) != (finding.message, finding.snippet):
+            finding = replace(finding, message=message, snippet=snippet)
+        out.append(finding)
+    return out
