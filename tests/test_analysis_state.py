@@ -241,3 +241,15 @@ def test_augmented_assignment_reads_the_name_first() -> None:
     assert [(d.reader, d.name, d.provider) for d in analysis.dependencies] == [(1, "total", 0)]
     assert "n" not in analysis.cells[2].free_reads and "n" in analysis.cells[2].local_reads
     assert (0, "acc", "undefined") in _unresolved(_analyze("for i in range(3):\n    acc += i"))
+
+
+def test_code_too_deep_for_libcst_is_a_syntax_problem_not_a_crash() -> None:
+    analysis = _analyze("x = 1", "y = " + "not " * 1500 + "x", "print(x)")
+    problem = analysis.cells[1].syntax_error
+    assert problem is not None and problem.message == "code nested too deeply to analyse"
+    assert analysis.cells[2].free_reads == {"print", "x"}
+
+
+def test_parser_memory_error_has_a_message() -> None:
+    problem = _cell("-" * 100000 + "1").syntax_error
+    assert problem is not None and problem.message == "code nested too deeply to parse"

@@ -82,11 +82,15 @@ def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
         return CellAnalysis(cell=cell, python=python, syntax_error=problem)
     try:
         module = cst.parse_module(python.code)
+        collector = _Collector(cell.index, python, env)
+        MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
     except cst.ParserSyntaxError as exc:
         location = Location(cell.index, python.line_map.line(exc.raw_line), None)
         return CellAnalysis(cell, python, SyntaxProblem(exc.message, location))
-    collector = _Collector(cell.index, python, env)
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
+    except RecursionError:
+        # CPython accepts it, but it is nested too deeply for libcst's recursive walk.
+        problem = SyntaxProblem("code nested too deeply to analyse", Location(cell.index, 1))
+        return CellAnalysis(cell, python, problem)
     magics = list(collector.magics)
     if python.cell_magic is not None:
         magic = python.cell_magic
@@ -124,7 +128,7 @@ def _check_syntax(cell: Cell, python: PythonSource) -> SyntaxProblem | None:
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
         line = getattr(exc, "lineno", None) or 1
         offset = getattr(exc, "offset", None)
-        message = getattr(exc, "msg", None) or str(exc)
+        message = getattr(exc, "msg", None) or str(exc) or "code nested too deeply to parse"
         location = Location(
             cell.index,
             python.line_map.line(line),
