@@ -23,7 +23,7 @@ from harden.run.runner import CellError
 log = logging.getLogger(__name__)
 
 #: Lint rules whose findings explain a difference when they sit in or before the cell.
-CAUSE_RULES = ("H001", "H002", "H101", "H103")
+CAUSE_RULES = ("H001", "H002", "H003", "H101", "H103")
 DRIFT_ERRORS = {"AttributeError", "TypeError", "ImportError", "ValueError"}
 NETWORK_ERRORS = {
     "URLError", "HTTPError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
@@ -227,4 +227,4 @@ def difference_causes(
     return tuple(causes)
 
 
-_KIND = {"H001": "hidden-state", "H002": "hidden-state", "H101": "unseeded-random", "H103": "remote-data"}
+_KIND = {"H001": "hidden-state", "H002": "hidden-state", "H003": "hidden-state", "H101": "unseeded-random", "H103": "remote-data"}

@@ -29,9 +29,14 @@ log = logging.getLogger(__name__)
 MIRRORED_LOGGERS = ("papermill", "harden", "traitlets")
 
 
+Worker = Callable[[Path, ReproOptions], ReproResult]
+
+
 def run_batch(
     paths: Iterable[str | Path], options: ReproOptions, jobs: int, progress: Progress | None,
+    worker: Worker = repro_notebook,
 ) -> tuple[ReproResult, ...]:
+    """``worker`` (a module-level function, so workers can import it) judges one notebook."""
     from harden.discover import discover
 
     targets = discover(paths)
@@ -41,7 +46,7 @@ def run_batch(
     names = _output_names([t.path for t in targets]) if options.run.output_dir else {}
     for position, target in enumerate(targets):
         if target.error is not None:
-            message = target.error.one_line()
+            message = " ".join(target.error.problem.split())
             results[position] = ReproResult(str(target.path), "failed", message, input_error=message)
             _notify(progress, len(results), total, results[position])
             continue
@@ -57,18 +62,18 @@ def run_batch(
     workers = _workers(jobs, len(work))
     if workers <= 1:
         for position, path, item_options in work:
-            finished(position, repro_notebook(path, item_options))
+            finished(position, worker(path, item_options))
     else:
-        broken = _pool(work, workers, finished)
+        broken = _pool(work, workers, finished, worker)
         for item in broken:  # isolate: only the notebook that kills its worker fails
-            if _pool([item], 1, finished):
+            if _pool([item], 1, finished, worker):
                 finished(item[0], _crashed(item[1]))
     return tuple(results[i] for i in range(total))
 
 
 def _pool(
     work: list[tuple[int, Path, ReproOptions]], workers: int,
-    finished: Callable[[int, ReproResult], None],
+    finished: Callable[[int, ReproResult], None], worker: Worker,
 ) -> list[tuple[int, Path, ReproOptions]]:
     """Run ``work``; return the items whose worker pool broke before they finished."""
     broken = []
@@ -77,7 +82,7 @@ def _pool(
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_init_worker, initargs=(levels,)) as pool:
         futures: dict[Future[ReproResult], tuple[int, Path, ReproOptions]] = {
-            pool.submit(repro_notebook, path, item_options): (position, path, item_options)
+            pool.submit(worker, path, item_options): (position, path, item_options)
             for position, path, item_options in work
         }
         for future in as_completed(futures):

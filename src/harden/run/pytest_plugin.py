@@ -94,7 +94,11 @@ class NotebookItem(pytest.Item):
         except ValueError:
             relative = Path(self.path.name)
         name = "__".join(relative.parts)  # distinct executed copies in the shared folder
-        result = repro_notebook(self.path, replace(options, run=replace(options.run, output_name=name)))
+        try:
+            shown = self.path.resolve().relative_to(Path.cwd().resolve())
+        except ValueError:
+            shown = self.path
+        result = repro_notebook(shown, replace(options, run=replace(options.run, output_name=name)))
         self.user_properties.append(("harden_status", result.status))
         if not result.ok:
             raise ReproFailure(result)

@@ -53,7 +53,9 @@ def notebook_text(result: ReproResult, *, color: bool = False) -> str:
             if diff.severity != "error" and cell.status != "nondeterministic":
                 continue
             lines.append(f"    {diff.message or diff.kind}")
-            lines.extend("      " + _diff_line(line, color) for line in diff.unified_diff.splitlines())
+            labels = ("run 1", "a later run") if cell.status == "nondeterministic" else ("stored", "this run")
+            lines.extend("      " + _diff_line(_relabel(line, labels), color)
+                         for line in diff.unified_diff.splitlines())
     if result.error is not None and result.error.traceback:
         lines.append("  traceback (last lines):")
         lines.extend("    " + line for line in _traceback(result.error.traceback))
@@ -88,6 +90,14 @@ def _traceback(traceback: Sequence[str]) -> list[str]:
     return lines[-TRACEBACK_LINES:]
 
 
+def _relabel(line: str, labels: tuple[str, str]) -> str:
+    if line == "--- expected":
+        return f"--- {labels[0]}"
+    if line == "+++ actual":
+        return f"+++ {labels[1]}"
+    return line
+
+
 def _diff_line(line: str, color: bool) -> str:
     if line.startswith(("+++", "---")):
         return line
@@ -103,6 +113,42 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 # ---------------------------------------------------------------- JSON
+
+def _obj(required: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": sorted(required), "properties": required}
+
+
+_NULLABLE_INT = {"type": ["integer", "null"]}
+_NULLABLE_STR = {"type": ["string", "null"]}
+_DIFF = _obj({k: {"type": "string"} for k in ("kind", "message", "expected", "actual", "unified_diff")}
+             | {"severity": {"enum": ["error", "info"]}, "output_index": _NULLABLE_INT})
+_CELL = _obj({"cell_index": {"type": "integer"}, "cell_id": _NULLABLE_STR, "reason": {"type": "string"},
+              "status": {"enum": ["same", "differs", "nondeterministic", "info", "expected-error",
+                                  "skipped", "failed", "not-run"]},
+              "diffs": {"type": "array", "items": _DIFF}})
+_CAUSE = _obj({"kind": {"type": "string"}, "message": {"type": "string"}, "cell_index": _NULLABLE_INT,
+               "details": {"type": "object", "additionalProperties": {"type": "string"}}})
+_RUN = _obj({"status": {"type": "string"}, "message": {"type": "string"}, "kernel": _NULLABLE_STR,
+             "duration": {"type": "number"}, "output_path": _NULLABLE_STR, "parameters": {"type": "object"},
+             "inputs": {"type": "array"}, "captures": {"type": "array"}})
+#: JSON Schema (draft 2020-12) of the ``--format json`` document; docs/repro.md explains each key.
+JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    **_obj({
+        "version": {"const": SCHEMA_VERSION}, "tool": {"const": "harden"}, "command": {"const": "repro"},
+        "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "results": {"type": "array", "items": _obj({
+            "path": {"type": "string"}, "status": {"enum": list(STATUSES)}, "message": {"type": "string"},
+            "duration": {"type": "number"}, "failed_cell": _NULLABLE_INT,
+            "error": {"oneOf": [{"type": "null"}, _obj({"ename": {"type": "string"}, "evalue": {"type": "string"},
+                                                        "traceback": {"type": "array", "items": {"type": "string"}}})]},
+            "causes": {"type": "array", "items": _CAUSE}, "warnings": {"type": "array", "items": {"type": "string"}},
+            "input_error": _NULLABLE_STR, "cells": {"type": "array", "items": _CELL},
+            "runs": {"type": "array", "items": _RUN},
+        })},
+    }),
+}
+
 
 def to_data(results: Sequence[ReproResult]) -> dict[str, Any]:
     """The JSON document as plain values."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from harden.errors import HardenError
-from harden.run.causes import Cause, difference_causes, failure_causes
+from harden.run.causes import CAUSE_RULES, Cause, difference_causes, failure_causes
 from harden.run.facts import notebook_facts
 from harden.run.inputs import changed_inputs, stored_hashes
 from harden.run.runner import CellError, RunOptions, RunResult, run_notebook
@@ -261,7 +261,8 @@ def _findings(notebook: Any, analysis: Any) -> tuple[Any, ...]:
         from harden.lint.registry import all_rules
 
         config = resolve(Path(notebook.path).parent)
-        return lint_notebook(notebook, config, all_rules(), analysis).findings
+        rules = [rule for rule in all_rules() if rule.id in CAUSE_RULES]
+        return lint_notebook(notebook, config, rules, analysis).findings
     except Exception:  # a bad config or a rule crash must not hide the repro verdict
         log.warning("%s: lint for probable causes failed", notebook.path, exc_info=True)
         return ()
