@@ -17,9 +17,8 @@ import libcst as cst
 IDEMPOTENT_METHODS = frozenset({
     "copy", "dropna", "drop_duplicates", "fillna", "ffill", "bfill", "astype", "sort_values",
     "sort_index", "rename", "lower", "upper", "strip", "lstrip", "rstrip", "title",
-    "casefold", "round", "abs", "clip", "infer_objects", "convert_dtypes", "to_numpy",
-    "tolist", "squeeze", "query", "head", "filter", "select_dtypes", "interpolate",
-    "replace", "unique", "normalize",
+    "casefold", "round", "abs", "clip", "infer_objects", "convert_dtypes", "query", "head",
+    "filter", "select_dtypes", "interpolate", "replace", "normalize", "fit",
 })
 #: Functions idempotent in their first argument (matched on the last dotted part).
 IDEMPOTENT_FUNCTIONS = frozenset({
@@ -27,7 +26,8 @@ IDEMPOTENT_FUNCTIONS = frozenset({
     "to_datetime", "to_numeric", "to_timedelta", "asarray", "array", "unique", "sort",
     "nan_to_num", "abs", "DataFrame", "Series",
 })
-#: Accessors that only select a view (``df["a"].str.lower()``).
+#: Accessors that only select a view (``df["a"].str.lower()``); only in the middle
+#: of a chain: ``X = X.values`` fails on a second run.
 ACCESSORS = frozenset({"str", "dt", "cat", "values", "loc"})
 #: Predicate methods: a boolean mask built from them filters idempotently.
 PREDICATES = frozenset({"isin", "notna", "notnull", "isna", "isnull", "between",
@@ -54,6 +54,7 @@ def is_idempotent(statement: Any) -> bool:
 
 
 def _transforms(node: cst.BaseExpression, target: cst.BaseExpression) -> bool:
+    receiver = False  # is ``node`` the receiver of a method call or subscript?
     while True:
         if node.deep_equals(target):
             return True
@@ -65,21 +66,21 @@ def _transforms(node: cst.BaseExpression, target: cst.BaseExpression) -> bool:
                 if func.attr.value != "fillna" and any(
                         _mentions(arg.value, target) for arg in node.args):
                     return False
-                node = func.value
+                node, receiver = func.value, True
                 continue
             name = func.attr.value if isinstance(func, cst.Attribute) else (
                 func.value if isinstance(func, cst.Name) else "")
             if name in IDEMPOTENT_FUNCTIONS and node.args and node.args[0].keyword is None:
                 if any(_mentions(arg.value, target) for arg in node.args[1:]):
                     return False
-                node = node.args[0].value
+                node, receiver = node.args[0].value, False
                 continue
             return False
-        if isinstance(node, cst.Attribute) and node.attr.value in ACCESSORS:
+        if receiver and isinstance(node, cst.Attribute) and node.attr.value in ACCESSORS:
             node = node.value
             continue
         if isinstance(node, cst.Subscript) and all(_is_mask(e.slice) for e in node.slice):
-            node = node.value
+            node, receiver = node.value, True
             continue
         return False
 

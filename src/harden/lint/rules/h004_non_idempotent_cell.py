@@ -38,7 +38,8 @@ class NonIdempotentCell(Rule):
         Example("import sys", "sys.path.append('..')"),
         Example("df = load()", "df['total'] = df['a'] + df['b']\nclean = df.drop(columns='a')"),
         Example("df = load()", "df['a'] = df['a'].fillna(df['a'].median())"),
-        Example("m = make()", "m.fit(X, y)"),
+        Example("m = make()", "m.fit(X, y)\nm = m.fit(X, y)"),
+        Example("df = load()", "df = df.loc[df.a > 0].copy()\ndf = df[['a', 'b']]"),
     )
     invalid = (
         Example("x = 1", "x = x + 1", expect=[(1, 1)]),
@@ -48,6 +49,7 @@ class NonIdempotentCell(Rule):
         Example("total = 0", "%time total += 5", expect=[(1, 1)]),
         Example("df = load()", "df.drop(columns=['a'], inplace=True)", expect=[(1, 1)]),
         Example("df = load()", "df = df.head(len(df) // 2)", expect=[(1, 1)]),
+        Example("X = load()", "X = X.values", "X = X.to_numpy()", expect=[(1, 1), (2, 1)]),
         Example("d = {}", "k = 'a'\nd[f'{k}'] = d[f'{k}'] + 1", expect=[(1, 2)]),
     )
 

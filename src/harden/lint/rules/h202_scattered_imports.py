@@ -7,9 +7,15 @@ from typing import Any
 
 import libcst as cst
 
+from harden.analysis import dotted_name
 from harden.analysis.model import CellAnalysis
 from harden.lint.finding import Severity
 from harden.lint.rule import Example, Rule, RuleContext, Violation, md
+
+#: Calls that must run before some imports, so they may sit among them.
+SETUP_CALLS = frozenset({"sys.path.append", "sys.path.insert", "sys.path.extend",
+                         "matplotlib.use", "mpl.use", "os.environ.update",
+                         "os.environ.setdefault", "load_dotenv"})
 
 
 class ScatteredImports(Rule):
@@ -17,8 +23,10 @@ class ScatteredImports(Rule):
     something other than importing.
 
     Setup does not count as "other code": magics and shell escapes
-    (`%matplotlib inline`, `!pip install`), docstrings, `pass`, and
-    `try: import x / except ImportError: ...` fallbacks. A late cell's
+    (`%matplotlib inline`, `!pip install`), docstrings, `pass`,
+    `try: import x / except ImportError: ...` fallbacks, and what must run
+    before some imports (`sys.path.append(...)`, `os.environ["X"] = ...`,
+    `matplotlib.use(...)`). A late cell's
     conditional imports (in `try` or `if`) are flagged like plain ones: they are
     dependencies hidden further down all the same. Imports inside function
     bodies are not flagged.
@@ -43,6 +51,9 @@ class ScatteredImports(Rule):
                 "import sys", "print(os, json, sys)"),
         Example("import os\nprint(os.getcwd())", "def f():\n    import math\n    return math.pi"),
         Example('"""Setup."""\nimport os', "x = os.sep"),
+        Example("import sys, os\nsys.path.insert(0, '../src')\nos.environ['CUDA'] = '0'",
+                "import mypkg\nimport matplotlib\nmatplotlib.use('Agg')",
+                "import matplotlib.pyplot as plt", "plt.plot(mypkg.x)"),
     )
     invalid = (
         Example("import pandas as pd", "df = pd.DataFrame()", md("## Model"),
@@ -90,8 +101,14 @@ def _is_setup_small(small: Any) -> bool:
         value = small.value
         if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
             return True
-        return (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
-                and isinstance(value.func.value, cst.Call)
+        if not isinstance(value, cst.Call):
+            return False
+        if dotted_name(value.func) in SETUP_CALLS:
+            return True
+        return (isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.Call)
                 and isinstance(value.func.value.func, cst.Name)
                 and value.func.value.func.value == "get_ipython")
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target = small.targets[0].target
+        return isinstance(target, cst.Subscript) and dotted_name(target.value) == "os.environ"
     return False
