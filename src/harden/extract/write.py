@@ -1,0 +1,103 @@
+"""Writing an extraction: atomically, deterministically, never over a hand-edited file.
+
+Each output folder keeps a manifest, ``.harden-extract.json``, with the
+SHA-256 of every file harden wrote there.  A file that exists and no longer
+matches its recorded hash (a person edited it), or that harden never wrote,
+is not overwritten without ``force``.  Nothing is written unless every file
+can be.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from harden.errors import HardenError, OutputExistsError
+
+log = logging.getLogger(__name__)
+
+MANIFEST = ".harden-extract.json"
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    directory: Path
+    written: tuple[Path, ...]
+    unchanged: tuple[Path, ...]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(directory: Path) -> dict[str, str]:
+    path = directory / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        log.warning("%s is unreadable; treating every existing file as hand-made", path)
+        return {}
+
+
+def write_files(directory: str | Path, files: dict[str, str], *, force: bool = False
+                ) -> WriteResult:
+    """Write ``files`` (relative name → text) into ``directory``."""
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise OutputExistsError("output path exists and is not a folder", directory)
+    manifest = read_manifest(directory)
+    payloads = {name: text.encode("utf-8") for name, text in files.items()}
+    conflicts, unchanged, pending = [], [], []
+    for name, data in sorted(payloads.items()):
+        target = directory / name
+        if target.is_dir():
+            raise OutputExistsError("a folder is in the way of the output file", target)
+        if target.is_file():
+            current = target.read_bytes()
+            if current == data:
+                unchanged.append(target)
+                continue
+            if manifest.get(name) != digest(current) and not force:
+                conflicts.append(name)
+                continue
+        pending.append((target, data))
+    if conflicts:
+        raise OutputExistsError(
+            "not overwriting " + ", ".join(conflicts) + ": changed since harden wrote it "
+            "(or not written by harden); use --force to overwrite", directory)
+    for target, data in pending:
+        atomic_write(target, data)
+    for name, data in payloads.items():
+        manifest[name] = digest(data)
+    text = json.dumps({"files": dict(sorted(manifest.items())), "version": 1}, indent=2,
+                      sort_keys=True) + "\n"
+    atomic_write(directory / MANIFEST, text.encode("utf-8"))
+    return WriteResult(directory, tuple(t for t, _ in pending), tuple(unchanged))
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Readers see the old file or the new one, never half of either."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise HardenError(f"cannot write ({exc.strerror or exc})", path) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise HardenError(f"cannot write ({exc.strerror or exc})", path) from None
