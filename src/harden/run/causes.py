@@ -3,7 +3,7 @@
 :func:`failure_causes` reads the exception of the failing cell (missing
 module, library drift, missing data file, network access, hidden state,
 ``sys.exit``); :func:`difference_causes` points at what the analysis found in
-or before the first differing cell (lint findings H001/H002/H101/H103 and
+or before a differing cell (lint findings such as H001/H002/H101/H103, and
 clock reads) and at data files whose content changed.
 """
 
@@ -22,8 +22,14 @@ from harden.run.runner import CellError
 
 log = logging.getLogger(__name__)
 
-#: Lint rules whose findings explain a difference when they sit in or before the cell.
-CAUSE_RULES = ("H001", "H002", "H003", "H101", "H103")
+#: Lint rules whose findings explain a difference when they sit in or before a differing
+#: cell, and the cause kind each stands for.
+CAUSE_KINDS = {
+    "H001": "hidden-state", "H002": "hidden-state", "H003": "hidden-state",
+    "H004": "non-idempotent", "H006": "stale-output", "H101": "unseeded-random",
+    "H103": "remote-data", "H104": "install-in-notebook",
+}
+CAUSE_RULES = tuple(CAUSE_KINDS)
 DRIFT_ERRORS = {"AttributeError", "TypeError", "ImportError", "ValueError"}
 NETWORK_ERRORS = {
     "URLError", "HTTPError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
@@ -206,25 +212,24 @@ def _output_text(output: Mapping[str, Any]) -> str:
 
 
 def difference_causes(
-    first_cell: int, findings: Iterable[Any], analysis: Any, input_changes: Sequence[Any],
+    differing: Sequence[int], findings: Iterable[Any], analysis: Any, input_changes: Sequence[Any],
 ) -> tuple[Cause, ...]:
-    """Probable causes of a difference first seen in cell ``first_cell``."""
+    """Probable causes of differences in the cells ``differing`` (0-based, in order):
+    changed inputs, then findings and clock reads in or before the last of them."""
+    last = max(differing) if differing else -1
     causes = [
         Cause("input-changed", change.describe(), None, {"path": change.path})
         for change in input_changes
     ]
     for finding in findings:
-        if finding.rule_id in CAUSE_RULES and (finding.cell_index is None or finding.cell_index <= first_cell):
+        if finding.rule_id in CAUSE_KINDS and (finding.cell_index is None or finding.cell_index <= last):
             where = f"cell {finding.cell_index + 1}: " if finding.cell_index is not None else ""
-            causes.append(Cause(_KIND.get(finding.rule_id, "finding"),
+            causes.append(Cause(CAUSE_KINDS[finding.rule_id],
                                 f"{finding.rule_id} {finding.name}: {where}{finding.message}",
                                 finding.cell_index, {"rule": finding.rule_id}))
     for call in getattr(analysis, "calls", ()) if analysis is not None else ():
-        if call.qualified_name in CLOCK_CALLS and call.location.cell_index <= first_cell:
+        if call.qualified_name in CLOCK_CALLS and call.location.cell_index <= last:
             causes.append(Cause("clock", f"cell {call.location.cell_index + 1} reads the clock "
                                 f"({call.dotted}); its value changes on every run",
                                 call.location.cell_index, {"call": call.qualified_name}))
     return tuple(causes)
-
-
-_KIND = {"H001": "hidden-state", "H002": "hidden-state", "H003": "hidden-state", "H101": "unseeded-random", "H103": "remote-data"}

@@ -131,6 +131,7 @@ def execute(
                 kernel_name=choice.name, language=choice.language, progress_bar=False,
                 start_timeout=startup, execution_timeout=options.timeout, km=manager,
                 timeout_func=clock, extra_arguments=list(choice.extra_arguments),
+                shutdown_kernel="immediate",  # outputs are in; a graceful stop only costs time
             )
         except PapermillExecutionError:
             pass  # judged from the outputs below

@@ -64,7 +64,8 @@ def choose_kernel(
         )
     if notebook_kernel and notebook_kernel in specs:
         return _choice(notebook_kernel, specs[notebook_kernel])
-    language = (notebook_language or "python").lower()
+    shown = notebook_language or "python"
+    language = shown.lower()
     named = f"kernel {notebook_kernel!r}" if notebook_kernel else "no kernel"
     if language in PYTHON_NAMES:
         if FALLBACK in specs:
@@ -82,9 +83,9 @@ def choose_kernel(
             warning=f"the notebook names {named}, which is not installed here; ran it with {candidates[0]!r}",
         )
     return KernelChoice(
-        None, language,
-        error=f"the notebook needs {named} ({language}), which is not installed, and no installed "
-        f"kernel runs {language} (installed kernels: {listing}); install one or pass --kernel",
+        None, shown,
+        error=f"the notebook needs {named} ({shown}), which is not installed, and no installed "
+        f"kernel runs {shown} (installed kernels: {listing}); install one or pass --kernel",
     )
 
 

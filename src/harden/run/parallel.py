@@ -77,7 +77,10 @@ def _pool(
 ) -> list[tuple[int, Path, ReproOptions]]:
     """Run ``work``; return the items whose worker pool broke before they finished."""
     broken = []
-    context = multiprocessing.get_context(_start_method())
+    method = _start_method()
+    if method == "fork":
+        _preload()
+    context = multiprocessing.get_context(method)
     levels = {name: logging.getLogger(name).getEffectiveLevel() for name in MIRRORED_LOGGERS}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_init_worker, initargs=(levels,)) as pool:
@@ -95,6 +98,17 @@ def _pool(
                 log.debug("worker failed on %s", item[1], exc_info=True)
                 finished(item[0], _crashed(item[1], f"{type(exc).__name__}: {exc}"))
     return sorted(broken, key=lambda item: item[0])
+
+
+def _preload() -> None:
+    """Import what every worker needs once, here, so forked workers share it."""
+    import importlib
+
+    for name in ("harden.run.execute", "papermill", "harden.analysis", "harden.run.compare"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a worker will report it
+            log.debug("cannot preload %s", name, exc_info=True)
 
 
 def _start_method() -> str:

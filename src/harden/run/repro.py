@@ -187,8 +187,8 @@ def _judge(notebook: Any, analysis: Any, facts: Any, stored_errors: dict[int, st
     differing = [c for c in cells if c.status == "differs"]
     unstable = [c for c in cells if c.status == "nondeterministic"]
     if differing or unstable:
-        first_cell = (differing or unstable)[0].cell_index
-        causes = difference_causes(first_cell, _findings(notebook, analysis), analysis,
+        cells_concerned = sorted(c.cell_index for c in differing + unstable)
+        causes = difference_causes(cells_concerned, _findings(notebook, analysis), analysis,
                                    _input_changes(notebook, runs)) + _fallback(runs)
         if differing:
             listing = ", ".join(str(c.cell_index + 1) for c in differing)
