@@ -17,12 +17,14 @@ statistic of the data from a constant needs value tracking harden does not do.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from harden.lint.finding import Severity
 from harden.lint.rule import Example, Rule, RuleContext, Violation
 from harden.lint.rules._ml_leakage import (
+    Event,
     Lineage,
+    Split,
     all_outputs,
     as_split,
     data_names,
@@ -72,6 +74,9 @@ class PreprocessingBeforeSplit(Rule):
         Example(_IMPORTS, "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
                 "X_train_s = StandardScaler().fit_transform(X_train)",
                 "cross_val_score(LogisticRegression(), X_train_s, y_train)"),
+        Example(_IMPORTS, "scaler = StandardScaler().fit(X)  # exploring",
+                "X_train, X_test, y_train, y_test = train_test_split(X, y)",
+                "X_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)"),
         Example(_IMPORTS, "scaler = StandardScaler()\nX_s = scaler.fit_transform(X)",
                 "X = df.drop(columns=['y', 'id'])\n"
                 "X_train, X_test, y_train, y_test = train_test_split(X, y)"),
@@ -102,52 +107,59 @@ class PreprocessingBeforeSplit(Rule):
         on_split = split_derived(events)
         for index, event in enumerate(events):
             call = event.call
-            if call is None:
-                continue
-            fitted = transformer_fit(call)
-            if fitted is None:
+            fitted = transformer_fit(call) if call is not None else None
+            if call is None or fitted is None:
                 continue
             data = data_names(call, (0,), ("X", "raw_documents"))
-            place = placement(event.cell, call)
-            names, roots = place.names, place.roots
-            enclosing = next((s for c in event.cell.calls if (s := as_split(c)) is not None
-                              and c.node is not None and inside_data_argument(c.node, place)),
-                             None)
-            if enclosing is not None and not (enclosing.kind == "cv" and data & on_split[index]):
-                yield Violation.at(call.location, (
-                    f"{fitted} is fit here, inside the call of `{enclosing.label}` that "
-                    "splits its output, so the test rows leak into the fit"))
-                continue
-            produced = Lineage(set(roots), set(names))
-            if call.qualified_name is None and root(call.receiver):
-                produced.names.add(root(call.receiver) or "")
-            fit_data, split_parts = Lineage(set(data)), Lineage()
-            for later in events[index + 1:]:
-                if later.binding is not None:
-                    for lineage in (produced, fit_data, split_parts):
-                        lineage.bind(later.binding)
-                    continue
-                other = later.call
-                assert other is not None
-                split = as_split(other)
-                where = (f"in cell {later.cell.index + 1}" if later.cell is not event.cell
-                         else f"on line {other.location.line} of this cell")
-                if split is not None and not (split.kind == "cv" and data & on_split[index]):
-                    hit = produced.hits(split.data)
-                    if hit:
-                        what = (f"its output `{hit[0]}`" if hit[0] in names | roots
-                                else f"`{hit[0]}`, computed from its output,")
-                        yield Violation.at(call.location, (
-                            f"{fitted} is fit here, before the split: {what} is split by "
-                            f"`{split.label}` {where}, so the test rows leak into the fit"))
-                        break
-                    if split.kind == "split" and fit_data.hits(split.data):
-                        split_parts.pending |= all_outputs(later.cell, other)
-                elif (method_of(other) == "transform" and root(other.receiver) in produced.names
-                      and split_parts.hits(data_names(other))):
-                    yield Violation.at(call.location, (
-                        f"{fitted} is fit here on `{', '.join(sorted(data))}`, which is "
-                        f"split afterwards, and the call {where} transforms a part of the "
-                        "split with it, so the test rows leak into the fit"))
-                    break
+            # Cross-validating data scaled after an earlier split is left alone.
+            counts = _counts_as_split(data & on_split[index])
+            message = _leak(events, index, data, counts)
+            if message is not None:
+                yield Violation.at(call.location, f"{fitted} is fit here{message}")
 
+
+def _counts_as_split(fit_after_split: frozenset[str]) -> Callable[[Split | None], bool]:
+    return lambda split: split is not None and not (split.kind == "cv" and fit_after_split)
+
+
+def _leak(events: list[Event], index: int, data: frozenset[str],
+          counts: Callable[[Split | None], bool]) -> str | None:
+    """How the fit at ``events[index]`` leaks into a later split, if it does."""
+    event = events[index]
+    call = event.call
+    assert call is not None
+    place = placement(event.cell, call)
+    if any(counts(as_split(c)) and c.node is not None and inside_data_argument(c.node, place)
+           for c in event.cell.calls):
+        return ", inside the call that splits its output, so the test rows leak into the fit"
+    produced = Lineage(set(place.roots), set(place.names))
+    if call.qualified_name is None and root(call.receiver):
+        produced.names.add(root(call.receiver) or "")
+    fit_data, split_parts = Lineage(set(data)), Lineage()
+    for later in events[index + 1:]:
+        if later.binding is not None:
+            for lineage in (produced, fit_data, split_parts):
+                lineage.bind(later.binding)
+            continue
+        other = later.call
+        assert other is not None
+        split, method, receiver = as_split(other), method_of(other), root(other.receiver)
+        where = (f"in cell {later.cell.index + 1}" if later.cell is not event.cell
+                 else f"on line {other.location.line} of this cell")
+        if split is not None and counts(split):
+            hit = produced.hits(split.data)
+            if hit:
+                what = (f"its output `{hit[0]}`" if hit[0] in place.names | place.roots
+                        else f"`{hit[0]}`, computed from its output,")
+                return (f", before the split: {what} is split by `{split.label}` {where}, "
+                        "so the test rows leak into the fit")
+            if split.kind == "split" and fit_data.hits(split.data):
+                split_parts.pending |= all_outputs(later.cell, other)
+        elif receiver in produced.names and method in {"fit", "fit_transform"}:
+            produced.names.discard(receiver)  # refit: what it learnt before is gone
+        elif (receiver in produced.names and method == "transform"
+              and split_parts.hits(data_names(other))):
+            return (f" on `{', '.join(sorted(data))}`, which is split afterwards, and the "
+                    f"call {where} transforms a part of the split with it, so the test rows "
+                    "leak into the fit")
+    return None
