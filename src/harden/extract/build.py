@@ -47,8 +47,8 @@ def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
     """The formatted module source, log entries and the local modules it imports."""
     notes: list[LogEntry] = []
     taken = set(spec.taken) | {s.name for s in spec.plan.steps}
-    run_name = _free("run", taken, ("run_notebook", "run_steps"))
-    main_name = _free("main", taken, ("cli", "main_cli"))
+    taken |= {spec.plan.run_name, spec.plan.main_name}
+    run_name, main_name = spec.plan.run_name, spec.plan.main_name
     figures = _free("save_figures", taken, ("save_notebook_figures",)) if spec.save_figures else ""
     generated: list[cst.CSTNode] = []
     body = _body(spec, run_name, main_name, figures, generated, notes)

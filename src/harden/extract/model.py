@@ -101,6 +101,8 @@ class Plan:
     definitions: tuple[str, ...] = ()
     function_changes: tuple[FunctionChange, ...] = ()
     hidden_inputs: tuple[str, ...] = ()
+    run_name: str = "run"
+    main_name: str = "main"
 
     def step(self, name: str) -> Step | None:
         return next((step for step in self.steps if step.name == name), None)

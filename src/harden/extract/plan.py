@@ -63,7 +63,10 @@ def make_plan(analysis: Analysis, sections: Sequence[Section], codes: Mapping[in
         facts.append((section, _step_facts(cells, codes, layout, flowing)))
     final = _outputs(analysis, facts, codes, layout, params, hidden, outputs)
     returns = _returns(facts, final, set(params) | set(hidden))
-    names = _step_names(analysis, facts, codes, layout, parameters, [r for _, r in returns])
+    taken = reserved_names(analysis, layout, parameters)
+    run_name = free_name("run", taken, ("run_notebook", "run_steps"))
+    main_name = free_name("main", taken, ("cli", "main_cli"))
+    names = _step_names(facts, codes, analysis, taken, [r for _, r in returns])
     steps = []
     for (section, fact), name, (inputs, returned) in zip(facts, names, returns):
         result_type = None
@@ -79,7 +82,7 @@ def make_plan(analysis: Analysis, sections: Sequence[Section], codes: Mapping[in
                           result_type))
     changes = tuple(FunctionChange(n, v) for n, v in sorted(layout.changes.items()))
     plan = Plan(tuple(steps), tuple(parameters), final, tuple(layout.constants),
-                tuple(layout.definitions), changes, tuple(hidden))
+                tuple(layout.definitions), changes, tuple(hidden), run_name, main_name)
     return plan, log
 
 
@@ -192,11 +195,9 @@ def reserved_names(analysis: Analysis, layout: Layout,
             | {p.constant for p in parameters} | set(dir(builtins)) | RESERVED)
 
 
-def _step_names(analysis: Analysis, facts: Sequence[tuple[Section, _Facts]],
-                codes: Mapping[int, CellCode], layout: Layout,
-                parameters: Sequence[ParameterSpec],
+def _step_names(facts: Sequence[tuple[Section, _Facts]], codes: Mapping[int, CellCode],
+                analysis: Analysis, taken: set[str],
                 returns: Sequence[tuple[str, ...]]) -> list[str]:
-    taken = reserved_names(analysis, layout, parameters) | {"run", "main"}
     names = []
     for number, ((section, fact), returned) in enumerate(zip(facts, returns), start=1):
         base = identifier(section.title) if section.title else ""
