@@ -7,7 +7,14 @@ extractor, the runner and the test scaffolder all read the resulting
 
 from __future__ import annotations
 
-from harden.analysis.cell import Environment, analyze_cell, dotted_name, literal_value
+from harden.analysis.cell import (
+    Environment,
+    analyze_cell,
+    collect,
+    dotted_name,
+    literal_value,
+    parse_cells,
+)
 from harden.analysis.graph import build_graph
 from harden.analysis.model import (
     Analysis,
@@ -39,8 +46,9 @@ def analyze(notebook: Notebook) -> Analysis:
     imports: dict[str, str] = {}
     types: dict[str, str] = {}
     if notebook.is_python:
-        for cell in notebook.code_cells:
-            result = analyze_cell(cell, Environment(dict(imports), dict(types)))
+        parsed = parse_cells(notebook.code_cells)
+        for prepared in parsed.cells:
+            result = collect(prepared, parsed, Environment(dict(imports), dict(types)))
             cells.append(result)
             for binding in result.bindings:
                 imports.pop(binding.name, None)

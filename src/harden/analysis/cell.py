@@ -11,6 +11,7 @@ local to it is a notebook-level read *at call time* (``deferred``).
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import re
 import string
@@ -74,19 +75,127 @@ class Environment:
     types: Mapping[str, str] = field(default_factory=dict)
 
 
-def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
-    """Analyse one code cell; a cell that does not parse gets ``syntax_error``."""
-    python = to_python(cell.source)
-    problem = _check_syntax(cell, python)
-    if problem is not None:
-        return CellAnalysis(cell=cell, python=python, syntax_error=problem)
+@dataclass(frozen=True)
+class ParsedCell:
+    """A code cell ready for collection: its Python, and either a syntax
+    problem or its top-level statements in the notebook-wide parse."""
+
+    cell: Cell
+    python: PythonSource
+    problem: SyntaxProblem | None = None
+    statements: tuple[cst.BaseStatement, ...] = ()
+    line_offset: int = 0
+
+
+@dataclass(frozen=True)
+class ParsedNotebook:
+    """All code cells parsed as one module, metadata resolved once.
+
+    Parsing every cell into one module means one ``ScopeProvider`` and one
+    ``PositionProvider`` pass per notebook instead of one per cell: libcst's
+    fixed cost per metadata resolution dominates small cells.  ``access``
+    says, for every ``Name`` that is read, whether it is a notebook-level
+    (global) read; ``positions`` are in the joined module's lines.
+    """
+
+    cells: tuple[ParsedCell, ...]
+    access: Mapping[cst.Name, bool]
+    positions: Mapping[cst.CSTNode, Any]
+
+
+def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
+    """Check each cell with CPython, then parse the valid ones together.
+
+    Cells are joined with a ``pass`` statement between them so that comments
+    at the end of one cell never attach to the next cell's first statement.
+    If libcst refuses the joined module (it should not, once CPython accepted
+    every part), each cell is parsed on its own instead.
+    """
+    prepared: list[tuple[Cell, PythonSource, SyntaxProblem | None]] = []
+    for cell in cells:
+        python = to_python(cell.source)
+        prepared.append((cell, python, _check_syntax(cell, python)))
+    pieces: list[str] = []
+    offsets: dict[int, int] = {}
+    lengths: dict[int, int] = {}
+    line = 0
+    for cell, python, problem in prepared:
+        if problem is not None:
+            continue
+        code = python.code if python.code.endswith("\n") else python.code + "\n"
+        offsets[cell.index] = line
+        lengths[cell.index] = code.count("\n")
+        pieces.append(code)
+        pieces.append("pass\n")
+        line += code.count("\n") + 1
     try:
-        module = cst.parse_module(python.code)
-        collector = _Collector(cell.index, python, env)
-        MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
-    except cst.ParserSyntaxError as exc:
-        location = Location(cell.index, python.line_map.line(exc.raw_line), None)
-        return CellAnalysis(cell, python, SyntaxProblem(exc.message, location))
+        module = cst.parse_module("".join(pieces))
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        scopes = wrapper.resolve(ScopeProvider)
+        positions = wrapper.resolve(PositionProvider)
+    except (cst.ParserSyntaxError, RecursionError):
+        if len(cells) == 1:
+            return _parse_alone(prepared[0])
+        parts = [parse_cells([cell]) for cell in cells]
+        return ParsedNotebook(
+            tuple(part.cells[0] for part in parts),
+            {k: v for part in parts for k, v in part.access.items()},
+            {k: v for part in parts for k, v in part.positions.items()},
+        )
+    by_cell: dict[int, list[cst.BaseStatement]] = {index: [] for index in offsets}
+    starts = [offset for offset in offsets.values()]
+    owners = list(offsets)
+    for statement in module.body:
+        start = positions[statement].start.line - 1
+        slot = bisect.bisect_right(starts, start) - 1
+        # The ``pass`` separators sit on each cell's last joined line.
+        if slot >= 0 and start < starts[slot] + lengths[owners[slot]]:
+            by_cell[owners[slot]].append(statement)
+    parsed = tuple(
+        ParsedCell(cell, python, problem, tuple(by_cell.get(cell.index, ())),
+                   offsets.get(cell.index, 0))
+        for cell, python, problem in prepared
+    )
+    return ParsedNotebook(parsed, _global_access(scopes), positions)
+
+
+def _parse_alone(item: tuple[Cell, PythonSource, SyntaxProblem | None]) -> ParsedNotebook:
+    cell, python, problem = item
+    if problem is None:
+        problem = SyntaxProblem("code nested too deeply to analyse", Location(cell.index, 1))
+    return ParsedNotebook((ParsedCell(cell, python, problem),), {}, {})
+
+
+def _global_access(scopes: Mapping[cst.CSTNode, Any]) -> dict[cst.Name, bool]:
+    access: dict[cst.Name, bool] = {}
+    local = (FunctionScope, ClassScope, ComprehensionScope)
+    for scope in {s for s in scopes.values() if s is not None}:
+        is_global_scope = isinstance(scope, GlobalScope)
+        for item in scope.accesses:
+            if isinstance(item.node, cst.Name):
+                access[item.node] = is_global_scope or not any(
+                    isinstance(ref.scope, local) for ref in item.referents
+                )
+    return access
+
+
+def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
+    """Analyse one code cell on its own (the notebook path is :func:`collect`)."""
+    parsed = parse_cells([cell])
+    return collect(parsed.cells[0], parsed, env)
+
+
+def collect(parsed: ParsedCell, notebook: ParsedNotebook,
+            env: Environment = Environment()) -> CellAnalysis:
+    """The facts of one parsed cell, given what earlier cells imported."""
+    cell, python = parsed.cell, parsed.python
+    if parsed.problem is not None:
+        return CellAnalysis(cell=cell, python=python, syntax_error=parsed.problem)
+    module = cst.Module(body=parsed.statements)
+    collector = _Collector(cell.index, python, env, notebook, parsed.line_offset, module)
+    try:
+        for statement in parsed.statements:
+            statement.visit(collector)
     except RecursionError:
         # CPython accepts it, but it is nested too deeply for libcst's recursive walk.
         problem = SyntaxProblem("code nested too deeply to analyse", Location(cell.index, 1))
@@ -204,9 +313,8 @@ def _has_fstring(node: cst.CSTNode) -> bool:
 
 
 class _Collector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
-
-    def __init__(self, cell_index: int, python: PythonSource, env: Environment) -> None:
+    def __init__(self, cell_index: int, python: PythonSource, env: Environment,
+                 notebook: ParsedNotebook, line_offset: int, module: cst.Module) -> None:
         super().__init__()
         self.cell_index = cell_index
         self.python = python
@@ -225,7 +333,9 @@ class _Collector(cst.CSTVisitor):
         self.strings: list[StringLiteral] = []
         self.definitions: list[Definition] = []
         self.magics: list[MagicUse] = []
-        self._access: dict[cst.Name, bool] = {}
+        self._access = notebook.access
+        self._positions = notebook.positions
+        self._line_offset = line_offset
         self._nested = 0  # depth inside def/class/lambda/comprehension bodies
         self._functions: list[str] = []  # enclosing top-level function names
         self._function_reads: dict[str, set[str]] = {}
@@ -233,33 +343,19 @@ class _Collector(cst.CSTVisitor):
         self._assigned: dict[cst.Call, tuple[str, ...]] = {}
         self._conditional = 0
         self._override: Location | None = None
-        self.module: cst.Module | None = None
+        self.module: cst.Module | None = module
 
     # -- set-up -------------------------------------------------------------
-    def visit_Module(self, node: cst.Module) -> bool:
-        self.module = node
-        scopes = self.metadata[ScopeProvider]
-        for scope in {s for s in scopes.values() if s is not None}:
-            for access in scope.accesses:
-                if isinstance(access.node, cst.Name):
-                    self._access[access.node] = self._is_global(scope, access)
-        return True
-
-    @staticmethod
-    def _is_global(scope: Any, access: Any) -> bool:
-        if isinstance(scope, GlobalScope):
-            return True
-        local = (FunctionScope, ClassScope, ComprehensionScope)
-        return not any(isinstance(ref.scope, local) for ref in access.referents)
 
     def loc(self, node: cst.CSTNode) -> Location:
         if self._override is not None:
             return self._override
-        start = self.metadata[PositionProvider][node].start
+        start = self._positions[node].start
+        line = start.line - self._line_offset
         return Location(
             self.cell_index,
-            self.python.line_map.line(start.line),
-            self.python.line_map.column(start.line, start.column + 1),
+            self.python.line_map.line(line),
+            self.python.line_map.column(line, start.column + 1),
         )
 
     @property
