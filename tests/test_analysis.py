@@ -1,0 +1,61 @@
+"""The notebook-wide parse: cells joined into one module keep their own
+statements, lines and comments, and a broken cell never disturbs the others."""
+
+from __future__ import annotations
+
+import nbformat
+
+from harden.analysis import analyze, analyze_cell
+from harden.notebook import Cell, from_node
+
+
+def _notebook(*sources: str):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# T")] + [
+        nbformat.v4.new_code_cell(s) for s in sources]
+    return from_node(nb)
+
+
+def test_statements_locations_and_comments_stay_with_their_cell() -> None:
+    analysis = analyze(_notebook(
+        "import pandas as pd\n# trailing comment of cell 1\n",
+        "# leading comment of cell 2\ndf = pd.read_csv('a.csv')\n",
+        "def f(x):\n    if x:\n        return x\n    # indented trailing comment",
+        "# only a comment",
+        "y = f(df)\n",
+    ))
+    cells = {c.index: c for c in analysis.cells}
+    assert [len(c.module.body) for c in analysis.cells] == [1, 1, 1, 0, 1]
+    assert "trailing comment of cell 1" not in cells[2].module.code
+    assert "leading comment of cell 2" in cells[2].module.code
+    assert cells[2].binding("df").location.line == 2
+    assert cells[5].binding("y").location.line == 1
+    assert cells[2].calls[0].qualified_name == "pandas.read_csv"
+    assert {(d.reader, d.name, d.provider) for d in analysis.dependencies} >= {
+        (2, "pd", 1), (5, "f", 3), (5, "df", 2)}
+
+
+def test_a_broken_cell_does_not_disturb_the_others() -> None:
+    analysis = analyze(_notebook("a = 1", "def broken(:\n    pass", "b = a + 1",
+                                 "(" * 300 + ")" * 300))
+    cells = {c.index: c for c in analysis.cells}
+    assert cells[2].syntax_error is not None and cells[2].syntax_error.location.line == 1
+    assert cells[4].syntax_error is not None
+    assert cells[3].binding("b") is not None
+    assert [(d.reader, d.name, d.provider) for d in analysis.dependencies] == [(3, "a", 1)]
+
+
+def test_magics_map_back_to_user_lines_in_the_joined_parse() -> None:
+    analysis = analyze(_notebook("%matplotlib inline\nimport numpy as np",
+                                 "!pip install x\nz = np.zeros(3)\n%timeit np.sum(z)"))
+    second = analysis.cells[1]
+    assert [(m.kind, m.name, m.location.line) for m in second.magics] == [
+        ("shell", "pip", 1), ("line", "timeit", 3)]
+    assert second.binding("z").location.line == 2
+    assert second.calls[0].qualified_name == "numpy.zeros"
+
+
+def test_single_cell_api_matches_notebook_analysis() -> None:
+    cell = Cell(index=0, cell_type="code", source="x = y + 1\nz = x")
+    alone = analyze_cell(cell)
+    assert alone.free_reads == {"y"} and alone.defines == {"x", "z"}
