@@ -82,6 +82,12 @@ def _transforms(node: cst.BaseExpression, target: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Subscript) and all(_is_mask(e.slice) for e in node.slice):
             node, receiver = node.value, True
             continue
+        if isinstance(node, cst.ListComp):
+            # ``df.columns = [c.strip().lower() for c in df.columns]``
+            loop = node.for_in
+            return (loop.inner_for_in is None and not loop.ifs
+                    and isinstance(loop.target, cst.Name) and loop.iter.deep_equals(target)
+                    and _transforms(node.elt, loop.target))
         return False
 
 

@@ -39,7 +39,8 @@ class NonIdempotentCell(Rule):
         Example("df = load()", "df['total'] = df['a'] + df['b']\nclean = df.drop(columns='a')"),
         Example("df = load()", "df['a'] = df['a'].fillna(df['a'].median())"),
         Example("m = make()", "m.fit(X, y)\nm = m.fit(X, y)"),
-        Example("df = load()", "df = df.loc[df.a > 0].copy()\ndf = df[['a', 'b']]"),
+        Example("df = load()", "df = df.loc[df.a > 0].copy()\ndf = df[['a', 'b']]",
+                "df.columns = [c.strip().lower().replace(' ', '_') for c in df.columns]"),
     )
     invalid = (
         Example("x = 1", "x = x + 1", expect=[(1, 1)]),
@@ -50,6 +51,7 @@ class NonIdempotentCell(Rule):
         Example("df = load()", "df.drop(columns=['a'], inplace=True)", expect=[(1, 1)]),
         Example("df = load()", "df = df.head(len(df) // 2)", expect=[(1, 1)]),
         Example("X = load()", "X = X.values", "X = X.to_numpy()", expect=[(1, 1), (2, 1)]),
+        Example("df = load()", "df.columns = [c + '_x' for c in df.columns]", expect=[(1, 1)]),
         Example("d = {}", "k = 'a'\nd[f'{k}'] = d[f'{k}'] + 1", expect=[(1, 2)]),
     )
 

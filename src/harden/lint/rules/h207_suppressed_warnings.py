@@ -70,10 +70,14 @@ class SuppressedWarnings(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         pandas = {imp.name for imp in ctx.analysis.imports if imp.target == "pandas"}
         for cell in ctx.analysis.cells:
-            scoped = _scoped_calls(cell)
+            scoped: set[int] | None = None
             for call in cell.calls:
                 what = _suppression(call)
-                if what is not None and id(call.node) not in scoped:
+                if what is None:
+                    continue
+                if scoped is None:
+                    scoped = _scoped_calls(cell)
+                if id(call.node) not in scoped:
                     yield Violation.at(call.location, what)
             for mutation in cell.mutations:
                 if (mutation.kind == "attribute" and mutation.name in pandas
