@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from harden.lint.finding import Severity
 from harden.lint.rule import Example, Rule, RuleContext, Violation, code, md
 
+SKIP_TAG = "skip-execution"
+
 
 class UnexecutedCell(Rule):
     """Flags a code cell with no execution count above a cell that was executed.
 
     Cells with nothing but blanks or comments (H206) are skipped: Jupyter does not
-    count them. Trailing cells after the last executed one are not flagged either.
+    count them; so are cells tagged `skip-execution` (nbclient's tag for cells not
+    meant to run). Trailing cells after the last executed one are not flagged.
     """
 
     id = "H005"
@@ -32,6 +35,7 @@ class UnexecutedCell(Rule):
         Example(code("a = 1", 1), code("b = 2", 2), code("c = 3")),
         Example(code("a = 1", 1), code("# just a note"), code(""), code("b = 2", 2)),
         Example(code("a = 1", 1), md("# Notes"), code("b = a", 2)),
+        Example(code("a = 1", 1), code("!rm -rf cache", tags=["skip-execution"]), code("b", 2)),
     )
     invalid = (
         Example(code("a = 1", 1), code("b = 2"), code("c = 3", 2), expect=[(1, None)]),
@@ -48,7 +52,7 @@ class UnexecutedCell(Rule):
                 continue
             facts = ctx.analysis.cell(cell.index)
             empty = facts is not None and facts.syntax_error is None and facts.code_lines == 0
-            if next_run is not None and not empty:
+            if next_run is not None and not empty and SKIP_TAG not in cell.tags:
                 flagged.append(Violation(
                     f"cell was never run, but cell {next_run + 1} below it was: the stored "
                     "results do not include it", cell.index))

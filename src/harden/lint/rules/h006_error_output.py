@@ -16,9 +16,13 @@ _LONG = {"output_type": "error", "ename": "ValueError",
 _STDERR = {"output_type": "stream", "name": "stderr", "text": "UserWarning: careful\n"}
 
 
+EXPECTED_TAG = "raises-exception"
+
+
 class ErrorOutput(Rule):
     """Flags a cell whose stored outputs include an error (an exception with its
-    traceback). Warnings printed to stderr are not errors."""
+    traceback). Warnings printed to stderr are not errors; a cell tagged
+    `raises-exception` (the nbclient/nbval convention) is expected to fail."""
 
     id = "H006"
     name = "error-output"
@@ -36,6 +40,7 @@ class ErrorOutput(Rule):
         Example(code("import warnings\nwarnings.warn('careful')", 1, outputs=[_STDERR])),
         Example(code("print(1)", 1, outputs=[{"output_type": "stream", "name": "stdout",
                                               "text": "Traceback is just a word\n"}])),
+        Example(code("df['price']", 1, outputs=[_KEY_ERROR], tags=["raises-exception"])),
     )
     invalid = (
         Example(code("df = load()", 1), code("df['price']", 2, outputs=[_KEY_ERROR]),
@@ -45,6 +50,8 @@ class ErrorOutput(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for cell in ctx.notebook.code_cells:
+            if EXPECTED_TAG in cell.tags:
+                continue
             for output in cell.outputs:
                 if output.get("output_type") != "error":
                     continue
