@@ -25,14 +25,14 @@ from harden.notebook import from_node
 from harden.run.causes import failure_causes, written_with
 from harden.run.facts import NotebookFacts, scan_facts
 from harden.run.parallel import run_batch
+from harden.run.report import JSON_SCHEMA, render
 from harden.run.repro import ReproOptions, ReproResult, repro_notebook, repro_paths
-from harden.run.report import JSON_SCHEMA, render, to_data
 from harden.run.runner import CellError, RunOptions
 
 DATA = Path(__file__).parent / "data" / "repro"
 DOCS = Path(__file__).parent.parent / "docs" / "repro.md"
 BATCH = ["reproduces", "float_noise", "memory_address", "timestamp", "unseeded_random", "edited_output",
-         "raises", "expected_error", "kernel_dies", "sys_exit", "parameters", "data_file",
+         "raises", "expected_error", "changed_error", "kernel_dies", "sys_exit", "parameters", "data_file",
          "missing_kernel", "missing_module", "drift", "hidden_state", "capture"]
 EXPECTED = {
     "reproduces": "reproduced", "float_noise": "reproduced", "memory_address": "reproduced",
@@ -40,7 +40,7 @@ EXPECTED = {
     "missing_kernel": "reproduced", "capture": "reproduced",
     "unseeded_random": "differs", "edited_output": "differs", "data_file": "differs",
     "raises": "failed", "sys_exit": "failed", "missing_module": "failed", "drift": "failed",
-    "hidden_state": "failed", "kernel_dies": "kernel_died",
+    "hidden_state": "failed", "changed_error": "failed", "kernel_dies": "kernel_died",
 }
 
 
@@ -100,6 +100,13 @@ def test_normalisers_and_tolerance_absorb_legitimate_changes(batch):
 def test_expected_errors_count_as_reproduced_and_the_run_continues(batch):
     statuses = [(c.cell_index, c.status) for c in batch["expected_error"].cells]
     assert statuses == [(1, "expected-error"), (2, "expected-error"), (3, "same")]
+
+
+@pytest.mark.slow
+def test_an_error_of_another_class_than_stored_fails_but_the_run_continues(batch):
+    result = batch["changed_error"]
+    assert result.message == "cell 2 raised KeyError: 'b' (the stored output has ZeroDivisionError)"
+    assert [(c.cell_index, c.status) for c in result.cells] == [(1, "failed"), (2, "same")]
 
 
 @pytest.mark.slow

@@ -106,7 +106,8 @@ def _safe(text: str) -> str:
 
 def check_against(cell_count: int, injections: Sequence[Injection], captures: Sequence[Capture]) -> None:
     """Raise :class:`UsageError` for positions outside the notebook or duplicate labels."""
-    for item in (*injections, *captures):
+    items: list[Injection | Capture] = [*injections, *captures]
+    for item in items:
         index = item.after_cell if item.after_cell is not None else item.before_cell
         if index is not None and index >= cell_count:
             raise UsageError(

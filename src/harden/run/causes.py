@@ -9,11 +9,11 @@ clock reads) and at data files whose content changed.
 
 from __future__ import annotations
 
-import importlib.metadata as metadata
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ NETWORK_ERRORS = {
 }
 NETWORK_TEXT = re.compile(
     r"Name or service not known|Temporary failure in name resolution|nodename nor servname|"
-    r"Failed to establish a new connection|Network is unreachable|getaddrinfo failed", re.I,
+    r"Failed to establish a new connection|Network is unreachable|getaddrinfo failed", re.IGNORECASE,
 )
 CLOCK_CALLS = {
     "datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.utcnow",
@@ -81,6 +81,9 @@ def failure_causes(
         match = re.search(r"No module named '([^']+)'", evalue)
         if match:
             return (_missing_module(match.group(1), where),)
+    if ename == "StdinNotImplementedError":
+        return (Cause("interactive-input", "the notebook asks for input(), which a non-interactive "
+                      "run cannot answer; make it a parameter", where),)
     if ename == "SystemExit":
         return (Cause("sys-exit", f"the notebook calls sys.exit({evalue or ''}) and stops there; "
                       "remove it so the notebook runs top to bottom", where),)
@@ -170,7 +173,7 @@ def installed_version(package: str, site_dir: str | None = None) -> tuple[str | 
                     return name, dist.version
         names = metadata.packages_distributions().get(package) or [DISTRIBUTIONS.get(package, package)]
         return names[0], metadata.version(names[0])
-    except Exception:  # not installed here, or broken metadata
+    except Exception:  # noqa: BLE001 - not installed here, or broken metadata
         return None, None
 
 

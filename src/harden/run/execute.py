@@ -258,7 +258,7 @@ def _returncode(manager: Any) -> int | None:
     process = process or getattr(getattr(manager, "provisioner", None), "process", None)
     try:
         return process.poll() if process is not None else None
-    except Exception:  # already reaped
+    except Exception:  # noqa: BLE001 - already reaped
         return getattr(process, "returncode", None)
 
 

@@ -2,7 +2,7 @@
 
 The facts come from the one :class:`~harden.analysis.model.Analysis` of the
 notebook (:func:`facts_from_analysis`).  :func:`scan_facts` is a small
-fallback for callers that have no analysis: it reads the same facts with
+fallback for when the analysis fails: it reads the same facts with
 :mod:`ast`, less precisely.
 """
 
@@ -104,10 +104,15 @@ def _literal_assignments(tree: ast.Module) -> dict[str, Any]:
 
 
 def notebook_facts(notebook: Any, analysis: Any = None) -> NotebookFacts:
-    """Facts from ``analysis`` when given, else from a fallback scan."""
-    if analysis is not None:
+    """Facts from ``analysis``; without one, the notebook is analysed here
+    (:func:`scan_facts` only if the analysis itself fails)."""
+    if analysis is None:
         try:
-            return facts_from_analysis(analysis)
-        except AttributeError as exc:  # an analysis of another shape: fall back
-            log.debug("analysis lacks %s; scanning instead", exc)
-    return scan_facts(notebook)
+            from harden.analysis import analyze
+
+            analysis = analyze(notebook)
+        except Exception:  # the analysis must never stop a run
+            log.warning("%s: analysis failed; scanning for parameters and paths", notebook.path,
+                        exc_info=True)
+            return scan_facts(notebook)
+    return facts_from_analysis(analysis)

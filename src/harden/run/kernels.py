@@ -40,7 +40,7 @@ def installed_kernels() -> dict[str, dict[str, Any]]:
 
     try:
         specs = KernelSpecManager().get_all_specs()
-    except Exception as exc:  # broken kernel.json files: treat as none installed
+    except Exception as exc:  # noqa: BLE001 - broken kernel.json files: none installed
         log.warning("cannot list kernels: %s", exc)
         return {}
     return {name: entry.get("spec", {}) for name, entry in specs.items()}

@@ -104,11 +104,14 @@ def _preload() -> None:
     """Import what every worker needs once, here, so forked workers share it."""
     import importlib
 
-    for name in ("harden.run.execute", "papermill", "harden.analysis", "harden.run.compare"):
-        try:
+    from harden.run.runner import warm_up
+
+    try:
+        warm_up()
+        for name in ("harden.analysis", "harden.run.compare"):
             importlib.import_module(name)
-        except ImportError:  # a worker will report it
-            log.debug("cannot preload %s", name, exc_info=True)
+    except ImportError:  # a worker will report it
+        log.debug("cannot preload", exc_info=True)
 
 
 def _start_method() -> str:
@@ -149,7 +152,7 @@ def _output_names(paths: list[Path]) -> dict[Path, str]:
     for path in paths:
         by_name.setdefault(path.name, []).append(path)
     names: dict[Path, str] = {}
-    for name, group in by_name.items():
+    for group in by_name.values():
         if len(group) < 2:
             continue
         common = Path(os.path.commonpath([str(p.resolve().parent) for p in group]))

@@ -28,7 +28,7 @@ from harden.errors import HardenError
 from harden.run.causes import CAUSE_RULES, Cause, difference_causes, failure_causes
 from harden.run.facts import notebook_facts
 from harden.run.inputs import changed_inputs, stored_hashes
-from harden.run.runner import CellError, RunOptions, RunResult, run_notebook
+from harden.run.runner import CellError, RunOptions, RunResult, run_notebook, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class ReproOptions:
     """``run`` says how to execute, ``compare`` how to compare (``None``: the
     comparer's defaults); ``runs >= 2`` also compares the runs with each other."""
 
-    run: RunOptions = RunOptions()
+    run: RunOptions = RunOptions()  # noqa: RUF009 - frozen, so sharing the default is safe
     compare: Any = None
     runs: int = 1
 
@@ -109,7 +109,8 @@ def _repro(path: Path, options: ReproOptions) -> ReproResult:
     stored_errors = _stored_errors(notebook.node)
     run_options = replace(options.run, expected_error_cells=frozenset(stored_errors) | _tagged(notebook))
     runs: list[RunResult] = []
-    # The analysis (IPython and libcst imports, parsing) runs while the kernel starts.
+    warm_up()  # shared imports first, so the analysis thread never races them
+    # The analysis (libcst import, parsing) runs while the kernel starts.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="harden-analysis") as pool:
         analysed = pool.submit(_analyze, notebook)
 
@@ -159,7 +160,7 @@ def _judge(notebook: Any, analysis: Any, facts: Any, stored_errors: dict[int, st
     first, last = runs[0], runs[-1]
     compare_options = options.compare or _default_compare_options()
     stripped = tuple(replace(run, notebook=None) for run in runs)
-    base = dict(path=str(notebook.path), runs=stripped, warnings=_warnings(runs))
+    base: dict[str, Any] = {"path": str(notebook.path), "runs": stripped, "warnings": _warnings(runs)}
     if last.status == "not_started":
         cause = Cause("missing-kernel", last.message)
         return ReproResult(status="failed", message=last.message, causes=(cause,), **base)
@@ -175,13 +176,17 @@ def _judge(notebook: Any, analysis: Any, facts: Any, stored_errors: dict[int, st
     if last.status in ("timeout", "kernel_died"):
         return ReproResult(status=last.status, message=last.message, cells=cells,
                            failed_cell=last.stopped_at, **base)
-    failing = (last.stopped_at, last.error) if last.status in ("error", "exited") else unexpected
-    if failing is not None and failing[1] is not None:
-        index, error = failing
+    if last.status in ("error", "exited"):
+        causes: tuple[Cause, ...] = ()
+        if last.error is not None:
+            causes = failure_causes(last.error, last.stopped_at, notebook.node, facts, analysis, cwd)
+        return ReproResult(status="failed", message=last.message, cells=cells, causes=causes + _fallback(runs),
+                           failed_cell=last.stopped_at, error=last.error, **base)
+    if unexpected is not None:
+        index, error = unexpected
+        message = (f"cell {index + 1} raised {error.summary} (the stored output has "
+                   f"{stored_errors[index]})")
         causes = failure_causes(error, index, notebook.node, facts, analysis, cwd)
-        message = last.message if last.status in ("error", "exited") else (
-            f"cell {index + 1} raised {error.summary} (the stored output has "
-            f"{stored_errors.get(index, 'no error')})")
         return ReproResult(status="failed", message=message, cells=cells, causes=causes + _fallback(runs),
                            failed_cell=index, error=error, **base)
     differing = [c for c in cells if c.status == "differs"]
@@ -213,9 +218,9 @@ def _unexpected_error(run: RunResult, stored: dict[int, str], tagged: frozenset[
                       ) -> tuple[int, CellError] | None:
     """The first cell allowed to fail (stored error) that raised a different exception class."""
     for cell in run.cells:
-        if cell.error and cell.index in stored and cell.index not in tagged:
-            if cell.error.ename != stored[cell.index]:
-                return cell.index, cell.error
+        if (cell.error and cell.index in stored and cell.index not in tagged
+                and cell.error.ename != stored[cell.index]):
+            return cell.index, cell.error
     return None
 
 
@@ -290,4 +295,4 @@ def repro_paths(
     return run_batch(paths, options, jobs, progress)
 
 
-__all__ = ["CellResult", "ReproOptions", "ReproResult", "STATUSES", "repro_notebook", "repro_paths"]
+__all__ = ["STATUSES", "CellResult", "ReproOptions", "ReproResult", "repro_notebook", "repro_paths"]

@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from harden.errors import UsageError
-from harden.run.capture import CapturedValue, Capture, Injection, check_against, read_captures
+from harden.run.capture import (
+    Capture,
+    CapturedValue,
+    Injection,
+    check_against,
+    read_captures,
+)
 from harden.run.facts import NotebookFacts, notebook_facts
 from harden.run.inputs import InputFile, hash_inputs, rehash
 from harden.run.params import ParameterArg, as_parameter_args, resolve_parameters
@@ -122,6 +128,17 @@ class RunResult:
         return next((cell for cell in self.cells if cell.index == index), None)
 
 
+def warm_up() -> None:
+    """Import the execution stack (papermill, nbclient, and ipykernel's kernelspec,
+    which imports IPython) now, in this thread.  Call it before starting other
+    threads that import IPython: two threads importing the same package at once
+    can see it half-initialised."""
+    from harden.run import execute  # noqa: F401 - imported for its side effect
+    from harden.run.kernels import installed_kernels
+
+    installed_kernels()
+
+
 def run_notebook(
     notebook: Any,
     options: RunOptions = RunOptions(),
@@ -159,7 +176,7 @@ def run_notebook(
     capture_dir = Path(options.capture_dir or output_dir / f"{output_path.stem}.captures").resolve()
 
     choice = choose_kernel(nb.kernel_name, nb.language, options.kernel)
-    base = dict(path=str(nb.path), parameters=parameters, kernel=choice.name)
+    base: dict[str, Any] = {"path": str(nb.path), "parameters": parameters, "kernel": choice.name}
     warnings = (choice.warning,) if choice.warning else ()
     if choice.error:
         return RunResult(status="not_started", message=choice.error, warnings=warnings, **base)

@@ -84,6 +84,11 @@ def main() -> None:
     nb.cells[3].outputs, nb.cells[3].execution_count = [stream("after\n")], 3
     save("raises", nb)
 
+    nb = build("changed_error", [code("{'a': 1}['b']"), code("print('continued')")], allow_errors=True)
+    nb.cells[1].outputs = [new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+                                      traceback=["ZeroDivisionError: division by zero"])]
+    save("changed_error", nb)
+
     save("expected_error", build("expected_error", [
         code("1 / 0"),
         code("int('not a number')", "raises-exception"),
