@@ -58,8 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from harden.run.repro import ReproOptions, repro_paths
     from harden.run.report import render
+    from harden.run.repro import ReproOptions, repro_paths
 
     if args.runs < 1:
         raise UsageError(f"--runs must be at least 1, got {args.runs}")
