@@ -107,8 +107,8 @@ def _suppression(call: CallSite) -> str | None:
         return f"`{call.dotted}(\"ignore\")` silences every warning for the rest of the run"
     if name == "numpy.seterr" and _is(call.keyword("all"), "ignore"):
         return "`numpy.seterr(all=\"ignore\")` hides floating-point errors (NaN, inf, overflow)"
-    if name == "pandas.set_option" and call.positional(0) is not None and call.positional(
-            0).literal in CHAINED and _is(call.positional(1), None):
+    if name == "pandas.set_option" and _is(call.positional(0), *CHAINED) and _is(
+            call.positional(1), None):
         return _CHAINED_MESSAGE
     return None
 
