@@ -25,6 +25,7 @@ from harden.notebook import from_node
 from harden.run.causes import failure_causes, written_with
 from harden.run.facts import NotebookFacts, scan_facts
 from harden.run.parallel import run_batch
+from harden.run.redact import redact_result
 from harden.run.report import JSON_SCHEMA, render
 from harden.run.repro import ReproOptions, ReproResult, repro_notebook, repro_paths
 from harden.run.runner import CellError, RunOptions
@@ -281,3 +282,17 @@ def test_an_error_from_the_notebooks_own_code_is_not_drift():
     error = CellError("AttributeError", "'int' object has no attribute 'missing'",
                       ("Cell In[2], line 1\n----> 1 f(1)", "Cell In[1], line 2, in f(x)"))
     assert failure_causes(error, 1, node, facts) == ()
+
+
+def test_secrets_in_diffs_and_errors_are_redacted():
+    from harden.run.compare import OutputDiff
+    from harden.run.repro import CellResult
+
+    token = "ghp_" + "A1b2C3d4" * 4 + "Zz9Y"
+    stored, fresh = f"{{'token': '{token}'}}", "{'token': ''}"
+    diff = OutputDiff(0, "stdout", stored, fresh, f"- {stored}\n+ {fresh}", "error", "stdout differs")
+    result = ReproResult("nb.ipynb", "differs", "1 cell(s) differ", cells=(
+        CellResult(1, None, "differs", (diff,)),), error=CellError("KeyError", f"'{token}'", (f"x = '{token}'",)))
+    for fmt in ("text", "json", "junit"):
+        assert token not in render([redact_result(result)], fmt)
+    assert "ghp_…(40 chars)" in render([redact_result(result)])

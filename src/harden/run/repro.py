@@ -28,6 +28,7 @@ from harden.errors import HardenError
 from harden.run.causes import CAUSE_RULES, Cause, difference_causes, failure_causes
 from harden.run.facts import notebook_facts
 from harden.run.inputs import changed_inputs, stored_hashes
+from harden.run.redact import redact_result
 from harden.run.runner import CellError, RunOptions, RunResult, run_notebook, warm_up
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ def repro_notebook(path: str | Path, options: ReproOptions = ReproOptions()) -> 
         own = exc.path is not None and Path(exc.path) == Path(path)
         message = " ".join(exc.problem.split()) if own else exc.one_line()
         result = ReproResult(str(path), "failed", message, input_error=message)
-    return replace(result, duration=time.monotonic() - started)
+    return replace(redact_result(result), duration=time.monotonic() - started)
 
 
 def _repro(path: Path, options: ReproOptions) -> ReproResult:
