@@ -296,3 +296,19 @@ def test_secrets_in_diffs_and_errors_are_redacted():
     for fmt in ("text", "json", "junit"):
         assert token not in render([redact_result(result)], fmt)
     assert "ghp_…(40 chars)" in render([redact_result(result)])
+
+
+@pytest.mark.slow
+def test_a_notebook_that_rewrites_its_input_is_nondeterministic_with_the_file_named(tmp_path):
+    (tmp_path / "counter.txt").write_text("1")
+    notebook = new_notebook(cells=[
+        new_code_cell("with open('counter.txt') as handle:\n    count = int(handle.read())\nprint(count)"),
+        new_code_cell("with open('counter.txt', 'w') as handle:\n    handle.write(str(count + 1))"),
+    ])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "counter.ipynb")
+    result = repro_notebook(tmp_path / "counter.ipynb",
+                            ReproOptions(run=RunOptions(output_dir=tmp_path / "out"), runs=2))
+    assert result.status == "nondeterministic"
+    assert result.runs[0].inputs[0].path == "counter.txt"
+    assert any(c.kind == "input-changed" and "while the notebook ran" in c.message for c in result.causes)

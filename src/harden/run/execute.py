@@ -54,13 +54,17 @@ class _Clock:
         self.cell: Any = None
         self.limit_bound = False
 
-    def __call__(self, cell: Any) -> float | None:
+    def before_execute(self, cell: Any, **_: Any) -> None:
+        """nbclient's ``on_cell_execute`` hook: runs just before a code cell is sent."""
+        self.cell = cell
         if self.on_first is not None:
             first, self.on_first = self.on_first, None
             try:
                 first()
             except Exception:  # never let bookkeeping stop the run
                 log.debug("before-first-cell hook failed", exc_info=True)
+
+    def __call__(self, cell: Any) -> float | None:
         self.cell = cell
         left = None if self.limit is None else self.limit - (time.monotonic() - self.started)
         choices = [t for t in (self.per_cell, left) if t is not None]
@@ -130,7 +134,8 @@ def execute(
                 prepared, str(output_path), parameters=dict(parameters) or None,
                 kernel_name=choice.name, language=choice.language, progress_bar=False,
                 start_timeout=startup, execution_timeout=options.timeout, km=manager,
-                timeout_func=clock, extra_arguments=list(choice.extra_arguments),
+                timeout_func=clock, on_cell_execute=clock.before_execute,
+                extra_arguments=list(choice.extra_arguments),
                 shutdown_kernel="immediate",  # outputs are in; a graceful stop only costs time
             )
         except PapermillExecutionError:
