@@ -40,6 +40,7 @@ class Layout:
     step_level: set[str] = field(default_factory=set)
     changes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     kept_in_step: dict[str, str] = field(default_factory=dict)  # name -> reason
+    removed: set[int] = field(default_factory=set)  # id() of parameter assignments
 
 
 def top_level_smalls(module: cst.Module) -> dict[int, cst.SimpleStatementLine]:
@@ -137,7 +138,7 @@ def classify(analysis: Analysis, parameters: Iterable[str],
              removed: set[int]) -> Layout:
     """Decide what is module level.  ``removed`` holds id() of the parameter
     assignments that leave the step code."""
-    layout = Layout()
+    layout = Layout(removed=set(removed))
     params = set(parameters)
     cells = [c for c in analysis.cells if c.module is not None]
     smalls = {c.index: top_level_smalls(c.module) for c in cells}

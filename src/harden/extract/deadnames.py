@@ -84,11 +84,13 @@ class DropDeadNames(cst.CSTTransformer):
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
                                   updated_node: cst.SimpleStatementLine) -> object:
         body: list[cst.BaseSmallStatement] = []
+        changed = False
         for small in updated_node.body:
             name = _dead_target(small, self.dead)
             if name is None:
                 body.append(small)
                 continue
+            changed = True
             value = small.value  # type: ignore[union-attr]
             code = _EMPTY.code_for_node(small).strip()
             if is_display_only(value, self.calls):
@@ -97,7 +99,7 @@ class DropDeadNames(cst.CSTTransformer):
                 self.log.append(LogEntry("changed", f"nothing reads `{name}`: the value is "
                                          "still computed, the name dropped", code=code))
                 body.append(cst.Expr(value))
-        if len(body) == len(updated_node.body):
+        if not changed:
             return updated_node
         if not body:
             return cst.RemovalSentinel.REMOVE

@@ -129,8 +129,9 @@ def free_name(base: str, taken: set[str], alternatives: Sequence[str] = ()) -> s
         if candidate not in taken and not keyword.iskeyword(candidate):
             taken.add(candidate)
             return candidate
+    stem = alternatives[-1] if alternatives else base
     number = 2
-    while f"{base}_{number}" in taken:
+    while f"{stem}_{number}" in taken:
         number += 1
-    taken.add(f"{base}_{number}")
-    return f"{base}_{number}"
+    taken.add(f"{stem}_{number}")
+    return f"{stem}_{number}"

@@ -62,8 +62,9 @@ def resolve(analysis: Analysis) -> tuple[tuple[ParameterSpec, ...], set[int], li
                                    source))  # type: ignore[arg-type]
         removed.add(id(binding.statement))  # type: ignore[attr-defined]
     if analysis.parameters_cell is not None:
-        # Every literal assignment of the parameter cells leaves the steps.
-        for cell_index in {spec.cell_index for spec in specs}:
+        # Every literal assignment of a parameter in the parameter cells leaves the steps.
+        cells = {spec.cell_index for spec in specs} | {analysis.parameters_cell}
+        for cell_index in cells:
             cell = analysis.cell(cell_index)
             for name, binding in _literals(cell) if cell else ():
                 if name in found:

@@ -97,8 +97,16 @@ def _step_facts(cells: tuple[int, ...], codes: Mapping[int, CellCode], layout: L
         code = codes[index]
         cell = code.analysis
         top = top_level_smalls(cell.module)
-        here = [b for b in cell.bindings if b.name in flowing and b.name in code.names]
+        removed = {b.name for b in cell.bindings if b.name in flowing
+                   and b.statement is not None and id(b.statement) in layout.removed}
+        here = [b for b in cell.bindings if b.name in flowing and b.name in code.names
+                and not (b.statement is not None and id(b.statement) in layout.removed)]
         bound_here = {b.name for b in here}
+        # A parameter assignment left the cell: what the cell read after it is an input.
+        for name in sorted(removed - bound_here):
+            if name in cell.local_reads and name in code.names and name not in available \
+                    and name not in inputs:
+                inputs.append(name)
         for read in sorted(cell.reads, key=lambda r: (r.location.line, r.location.column or 0)):
             name = read.name
             if name not in flowing or name not in code.names or name in available:
@@ -211,7 +219,9 @@ def _name_from_code(analysis: Analysis, fact: _Facts, codes: Mapping[int, CellCo
                     returned: Sequence[str]) -> str:
     """``load_orders``, ``compute_zscores``, ``update_readings``, ``plot_readings``…"""
     plots = _plot_names(analysis, fact.cells)
-    values = [n for n in fact.bound if n in returned and n not in plots]
+    values = [n for n in fact.bound if n in returned and n not in plots] or [
+        n for n in fact.bound if n not in plots and n not in fact.conditional
+        and not n.startswith("_")]
     displayed = [n for i in fact.cells for n in codes[i].displayed]
     main = next((n for n in reversed(displayed) if n in values), values[-1] if values else None)
     calls = [c for i in fact.cells for c in (analysis.cell(i).calls if analysis.cell(i) else ())]
