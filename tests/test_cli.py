@@ -190,3 +190,14 @@ def test_console_script_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     version = subprocess.run(["harden", "--version"], capture_output=True, text=True, check=False)
     assert version.stdout.startswith("harden ")
+
+
+def test_help_and_version_do_not_import_heavy_packages() -> None:
+    heavy = ("libcst", "papermill", "pandas", "nbclient", "nbconvert", "great_expectations",
+             "black")
+    code = ("import sys\nfrom harden.cli import main\nmain(['--help'])\n"
+            f"sys.stderr.write(','.join(m for m in {heavy!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert "lint" in done.stdout and "repro" in done.stdout
+    assert done.stderr == ""

@@ -35,7 +35,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; step subcommands' flags are only loaded for ``command``
+    (their modules import the analysis, which ``harden --help`` should not pay for)."""
     parser = _Parser(
         prog="harden",
         description="Harden Jupyter research notebooks for production.",
@@ -48,21 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
                              "(never runs notebook code)"))
     _add_rules(sub.add_parser("rules", help="list the rules, or explain one"))
     for name, (module, help_text) in STEP_COMMANDS.items():
-        step = _step_module(module)
-        if step is not None:
-            step_parser = sub.add_parser(name, help=help_text, description=help_text)
+        step_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            step = importlib.import_module(module)
             step.add_arguments(step_parser)
             step_parser.set_defaults(handler=step.run_command)
     return parser
-
-
-def _step_module(name: str) -> object | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            return None
-        raise
 
 
 # -- lint ---------------------------------------------------------------------
@@ -182,7 +175,9 @@ def _emit(text: str, output: str | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``harden`` console script."""
     try:
-        parser = build_parser()
+        argv = list(sys.argv[1:] if argv is None else argv)
+        command = next((arg for arg in argv if not arg.startswith("-")), None)
+        parser = build_parser(command)
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):
             parser.print_help()
