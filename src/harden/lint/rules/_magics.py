@@ -27,7 +27,6 @@ PACKAGE_MAGICS = frozenset({"pip", "conda", "mamba", "micromamba", "uv"})
 #: Line magics that change the working directory.
 DIRECTORY_MAGICS = frozenset({"cd", "pushd", "popd"})
 
-_PYTHON = re.compile(r"python[0-9.]*$")
 _INSTALLERS: dict[str, frozenset[str]] = {
     "pip": frozenset({"install", "uninstall"}),
     "conda": frozenset({"install", "uninstall", "remove", "update", "upgrade", "create", "env"}),
@@ -37,6 +36,7 @@ _INSTALLERS: dict[str, frozenset[str]] = {
     "yum": frozenset({"install", "remove", "update"}),
     "brew": frozenset({"install", "uninstall", "upgrade"}),
     "npm": frozenset({"install", "i"}),
+    "uv": frozenset({"add", "remove", "sync"}),
 }
 _DOWNLOADERS: dict[str, frozenset[str] | None] = {
     "wget": None, "curl": None, "gdown": None, "aria2c": None,
@@ -93,8 +93,8 @@ def simple_commands(text: str) -> list[list[str]]:
 
 def is_install(words: list[str]) -> bool:
     """``pip install``, ``python -m pip install``, ``conda install``, ``apt-get install``…"""
-    if _PYTHON.match(words[0]) and words[1:3] == ["-m", "pip"]:
-        words = words[2:]
+    if words[1:3] == ["-m", "pip"] or words[:2] == ["uv", "pip"]:
+        words = words[1:] if words[0] == "uv" else words[2:]  # also {sys.executable} -m pip
     tool = words[0].rsplit("/", 1)[-1]
     if re.fullmatch(r"pip[0-9.]*", tool):
         tool = "pip"

@@ -33,14 +33,22 @@ KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])")),
     ("JWT", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
     ("OpenAI API key", re.compile(
-        r"\bsk-(?:proj-|svcacct-|admin-|ant-)?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}")),
+        r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}")),  # with a digit: below
     ("Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{30,}\b")),
     ("bearer token", re.compile(r"(?<=Bearer )[A-Za-z0-9._~+/-]{20,}=*")),
 )
+#: Substrings each known format must contain: a cheap test before its regex runs.
+_ANCHORS: dict[str, tuple[str, ...]] = {
+    "private key block": ("PRIVATE KEY",), "AWS access key id": ("AKIA", "ASIA"),
+    "GitHub token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    "Slack token": ("xox",), "Stripe live key": ("k_live_",), "Google API key": ("AIza",),
+    "JWT": ("eyJ",), "OpenAI API key": ("sk-",), "Hugging Face token": ("hf_",),
+    "bearer token": ("Bearer ",),
+}
 _PREFIX = re.compile(r"^(?:AKIA|ASIA|gh[pousr]_|github_pat_|xox[baprs]-|[sr]k_live_|AIza|"
                      r"sk-(?:proj-|svcacct-|admin-|ant-)?|hf_|eyJ)")
 #: A ``name = 'value'`` / ``"name": "value"`` pair in output text (quoted values only).
-_PAIR = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)['\"]?\s*[:=]\s*"
+_PAIR = re.compile(r"(?<![\w.-])(?P<name>[A-Za-z_][\w.-]{0,63})['\"]?\s*[:=]\s*"
                    r"(?P<q>['\"])(?P<value>[^'\"\s]{4,512})(?P=q)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -143,14 +151,22 @@ def named_secret(name: str, value: Any) -> Secret | None:
 def known_secrets(text: str) -> Iterator[Secret]:
     """Every known-format secret in ``text`` (placeholders skipped)."""
     for kind, pattern in KNOWN_FORMATS:
+        if not any(anchor in text for anchor in _ANCHORS[kind]):
+            continue
         for match in pattern.finditer(text):
-            if not is_placeholder(match.group(0)) or kind == "private key block":
-                yield Secret(kind, match.group(0))
+            value = match.group(0)
+            if kind == "OpenAI API key" and not any(c.isdigit() for c in value):
+                continue
+            if not is_placeholder(value) or kind == "private key block":
+                yield Secret(kind, value)
 
 
 def text_secrets(text: str) -> list[Secret]:
     """Secrets in free text (outputs): known formats and quoted ``name = 'value'`` pairs."""
     found = {s.value: s for s in known_secrets(text)}
+    lowered = text.lower()
+    if not any(word in lowered for word in ("pass", "pwd", "secret", "token", "key", "cred")):
+        return list(found.values())
     for match in _PAIR.finditer(text):
         secret = named_secret(match.group("name"), match.group("value"))
         if secret is not None and not any(secret.value in v for v in found):
@@ -160,10 +176,9 @@ def text_secrets(text: str) -> list[Secret]:
 
 def redact_text(text: str, secrets: Iterable[Secret] = ()) -> str:
     """``text`` with every known-format secret and every given secret redacted."""
-    for _, pattern in KNOWN_FORMATS:
-        text = pattern.sub(lambda m: redact(m.group(0)), text)
-    for secret in sorted(secrets, key=lambda s: -len(s.value)):
-        text = text.replace(secret.value, secret.redacted)
+    every = {secret.value: secret for secret in (*known_secrets(text), *secrets)}
+    for value in sorted(every, key=len, reverse=True):
+        text = text.replace(value, every[value].redacted)
     return text
 
 
@@ -200,7 +215,10 @@ def cell_secrets(cell: CellAnalysis) -> list[tuple[Secret, Location]]:
     pairs += [(k.literal, v.literal) for c in cell.calls if c.method in {"setdefault", "putenv"}
               for k, v in [(c.positional(0), c.positional(1))]
               if k is not None and v is not None and isinstance(k.literal, str)]
-    if cell.module is not None:
+    # Walking the tree is the slow part: only when a secret-like key or attribute is there.
+    keys = [string.value for string in cell.strings if len(string.value) < 64]
+    keys += [m.detail.rsplit(".", 1)[-1] for m in cell.mutations if m.kind == "attribute"]
+    if cell.module is not None and any(is_secret_name(key) for key in keys):
         pairs += _tree_pairs(cell.module)
     for name, value in pairs:
         secret = named_secret(name, value)

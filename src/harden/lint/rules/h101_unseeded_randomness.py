@@ -96,7 +96,9 @@ def _sklearn_random(call: CallSite, name: str) -> bool:
 def unseeded(call: CallSite) -> tuple[str | None, str] | None:
     """``(domain, message)`` for a random call: ``domain`` ``None`` means the call
     itself lacks its seed; otherwise it is unseeded unless the domain was seeded."""
-    name = call.qualified_name or ""
+    name = call.qualified_name
+    if not name:
+        return None
     module, _, func = name.rpartition(".")
     if name in GENERATORS and not _has_seed(call):
         return None, f"`{name}()` is created without a seed; pass one, e.g. `{func}(42)`"

@@ -53,6 +53,8 @@ class InstallInNotebook(Rule):
                 "!apt install ffmpeg", expect=[(0, 1), (1, 1)]),
         Example("%%bash\nset -e\npip install -r requirements.txt\nls", expect=[(0, 3)]),
         Example("out = !pip install xgboost", "%pip list", expect=[(0, 1), (1, 1)]),
+        Example("import sys\n!{sys.executable} -m pip install shap", "!uv pip install polars",
+                expect=[(0, 2), (1, 1)]),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:

@@ -12,7 +12,7 @@ from harden.lint.rules._magics import is_shell_cell, shown, specific_rule
 #: Line magics that only change display, timing or the editor: reported as ``info``.
 DISPLAY_LINE_MAGICS = frozenset({
     "matplotlib", "config", "autoreload", "aimport", "time", "timeit", "precision", "pprint",
-    "xmode", "colors", "prun", "lprun", "memit", "mprun", "watermark", "pdb",
+    "xmode", "colors", "prun", "lprun", "memit", "mprun", "watermark", "pdb", "tensorboard",
 })
 #: Cell magics whose body only renders, or is Python that is timed or captured.
 DISPLAY_CELL_MAGICS = frozenset({
@@ -20,7 +20,8 @@ DISPLAY_CELL_MAGICS = frozenset({
     "javascript", "js", "svg",
 })
 #: Extensions whose ``%load_ext`` only serves the interactive session.
-DISPLAY_EXTENSIONS = frozenset({"autoreload", "watermark", "line_profiler", "memory_profiler"})
+DISPLAY_EXTENSIONS = frozenset({"autoreload", "watermark", "line_profiler", "memory_profiler",
+                                "tensorboard"})
 
 _HINTS = {
     "run": "import the code as a module and call it",

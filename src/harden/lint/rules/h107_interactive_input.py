@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from harden.analysis import dotted_name
-from harden.analysis.model import Analysis, CellAnalysis, Definition
+from harden.analysis.model import CellAnalysis, Definition
 from harden.lint.finding import Severity
 from harden.lint.rule import Example, Rule, RuleContext, Violation
 
@@ -23,10 +23,10 @@ INTERACTIVE = frozenset({
 })
 
 
-def _decorators(cell: CellAnalysis, analysis: Analysis) -> Iterator[tuple[str, Definition]]:
-    """Qualified names of bare decorators (``@interact``) on the cell's definitions."""
-    imports = {i.name: i.target for c in analysis.cells if c.index <= cell.index
-               for i in c.imports}
+def _decorators(cell: CellAnalysis, imports: dict[str, str]) -> Iterator[tuple[str, Definition]]:
+    """Qualified names of bare decorators (``@interact``) on the cell's definitions,
+    resolved through ``imports`` (the names imported so far)."""
+    imports.update((i.name, i.target) for i in cell.imports)
     for definition in cell.definitions:
         for decorator in getattr(definition.node, "decorators", ()):
             if isinstance(decorator.decorator, cst.Call):
@@ -78,6 +78,7 @@ class InteractiveInput(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        imports: dict[str, str] = {}
         for cell in ctx.analysis.cells:
             for call in cell.calls:
                 if call.qualified_name in INTERACTIVE:
@@ -88,7 +89,7 @@ class InteractiveInput(Rule):
                     continue
                 yield Violation.at(call.location, f"`{what}` waits for a person to type or click; "
                                    "an unattended run blocks or fails")
-            for name, definition in _decorators(cell, ctx.analysis):
+            for name, definition in _decorators(cell, imports):
                 if name in INTERACTIVE:
                     yield Violation.at(definition.location, f"`@{name.rsplit('.', 1)[-1]}` on "
                                        f"`{definition.name}` waits for widget input; an "
