@@ -204,6 +204,7 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
     assert main(["repro", str(DATA / "parameters.ipynb"), "-p", "n", "5", "--output-dir", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "+ hello 10 0.5 run" in out
+    assert "the run set n=5; the stored outputs may come from other values" in out
     assert (tmp_path / "parameters.ipynb").exists()
 
 

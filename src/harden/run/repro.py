@@ -196,6 +196,10 @@ def _judge(notebook: Any, analysis: Any, facts: Any, stored_errors: dict[int, st
         cells_concerned = sorted(c.cell_index for c in differing + unstable)
         causes = difference_causes(cells_concerned, _findings(notebook, analysis), analysis,
                                    _input_changes(notebook, runs)) + _fallback(runs)
+        if first.parameters and differing:
+            given = ", ".join(f"{k}={v!r}" for k, v in first.parameters.items())
+            causes = (Cause("parameters", f"the run set {given}; the stored outputs may come from "
+                            "other values"),) + causes
         if differing:
             listing = ", ".join(str(c.cell_index + 1) for c in differing)
             return ReproResult(status="differs", message=f"{len(differing)} cell(s) differ from the "
