@@ -53,7 +53,10 @@ def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
     generated: list[cst.CSTNode] = []
     body = _body(spec, run_name, main_name, figures, generated, notes)
     entries, guarded = _gathered_imports(spec)
-    used = imports.used_names([*body, *guarded])
+    used = set().union(*(c.loads for c in spec.codes.values()))
+    used |= imports.used_names([*(spec.definitions[n] for n in spec.plan.definitions
+                                  if n in spec.definitions), *guarded, *spec.layout.constants.values(),
+                                *generated])
     kept: list[imports.ImportEntry] = []
     for entry_ in entries:
         if entry_.name == "*":
@@ -128,8 +131,13 @@ def _body(spec: BuildInput, run_name: str, main_name: str, figures: str,
             if figures and spec.codes[index].plots:
                 label = nodes.string(f"{step.name}-{position}")
                 statements.append(nodes.line(cst.Expr(nodes.call(figures, [label]))))
-        calls = {c.node: c for i in step.cells for c in spec.codes[i].analysis.calls if c.node}
-        function = drop_dead_names(entry.step_function(step, statements), calls, notes)
+        codes = [spec.codes[i] for i in step.cells]
+        dead = set().union(*(c.stores for c in codes)) - set().union(*(c.loads for c in codes))
+        dead -= set(step.returns)
+        if dead:
+            calls = {c.node: c for code in codes for c in code.analysis.calls if c.node}
+            statements = drop_dead_names(statements, dead, calls, notes)
+        function = entry.step_function(step, statements)
         out.append(function)
         if step.result_type:
             generated.append(function.returns or function)

@@ -10,7 +10,9 @@ pass them (:class:`~harden.extract.functions.PassGlobals`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -18,6 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from harden.analysis import CellAnalysis
 from harden.errors import ExtractionError
 from harden.extract.classify import Layout
+from harden.extract.deadnames import scan
 from harden.extract.drops import CellDrops, CellRewriter, is_display_only, root_names
 from harden.extract.functions import PassGlobals, add_keyword_parameters
 from harden.extract.model import LogEntry
@@ -38,17 +41,43 @@ class CellCode:
     definitions: dict[str, cst.BaseStatement] = field(default_factory=dict)
     displayed: tuple[str, ...] = ()
     names: frozenset[str] = frozenset()  # every Name in the kept code
+    loads: frozenset[str] = frozenset()  # the names it reads
+    stores: frozenset[str] = frozenset()  # the names it binds (not in nested functions)
     passed: tuple[str, ...] = ()  # keyword arguments added to calls
     partial: bool = False
     plots: bool = False
     drops: CellDrops = field(default_factory=CellDrops)
 
 
+class _Positions:
+    """libcst positions of one cell, resolved only if a line is asked for."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._resolved: Mapping[cst.CSTNode, Any] | None = None
+
+    def get(self, node: cst.CSTNode) -> Any:
+        if self._resolved is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._resolved = wrapper.resolve(PositionProvider)
+        return self._resolved.get(node)
+
+
+def _needs_rewrite(cell: CellAnalysis, no_prints: bool) -> bool:
+    """Whether the cell has anything :class:`CellRewriter` changes (from the analysis)."""
+    if cell.magics:
+        return True
+    for call in cell.calls:
+        if call.dotted == "display" or call.method == "show" or (
+                no_prints and call.dotted == "print"):
+            return True
+    return False
+
+
 def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
               drop_magics: bool, no_prints: bool) -> CellCode:
     module = cell.module
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
+    positions = _Positions(module)
     out = CellCode(cell.index, cell)
     constant_lines = {id(line) for line in layout.constants.values()}
     definitions = {id(node) for node in layout.definitions.values()}
@@ -83,32 +112,41 @@ def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
         else:
             body.append(statement)
     body = _drop_display(out, body, last_kept, positions)
-    result = CellDrops(log=out.drops.log)
-    rewriter = CellRewriter(cell, positions, drop_magics=drop_magics, no_prints=no_prints,
-                            result=result)
-    rewritten = cst.Module(body=body).visit(rewriter)
-    result.displayed = out.displayed
+    result = CellDrops(log=out.drops.log, displayed=out.displayed)
     out.drops = result
+    if _needs_rewrite(cell, no_prints):
+        rewriter = CellRewriter(cell, positions, drop_magics=drop_magics, no_prints=no_prints,
+                                result=result)
+        body = list(cst.Module(body=body).visit(rewriter).body)
+        hoisted = list(cst.Module(body=hoisted).visit(rewriter).body)
     magic = cell.python.cell_magic
     if magic is not None:
         out.drops.log.append(LogEntry("changed", f"%%{magic.name} dropped, the cell body kept",
                                       cell.index, 1, f"%%{magic.name} {magic.line}".strip()))
-    passer = PassGlobals(layout.changes)
-    rewritten = rewritten.visit(passer)
-    def_passer = PassGlobals(layout.changes)
-    for definition in cst.Module(body=hoisted).visit(rewriter).visit(def_passer).body:
+    found = scan(body)
+    if layout.changes and found.names & set(layout.changes):
+        passer = PassGlobals(layout.changes)
+        body = list(cst.Module(body=body).visit(passer).body)
+        out.passed, out.partial = tuple(passer.used), passer.partial
+        found = scan(body)
+    for definition in hoisted:
         name = definition.name.value  # type: ignore[attr-defined]
+        if layout.changes:
+            passer = PassGlobals(layout.changes)
+            definition = definition.visit(passer)  # type: ignore[assignment]
+            out.partial = out.partial or passer.partial
         if isinstance(definition, cst.FunctionDef) and layout.changes.get(name):
             definition = add_keyword_parameters(definition, layout.changes[name])
         out.definitions[name] = definition
-    out.body = list(rewritten.body)
-    out.passed, out.partial = tuple(passer.used), passer.partial or def_passer.partial
-    if out.body and module.header:
-        first = out.body[0]
-        out.body[0] = first.with_changes(leading_lines=[*module.header, *first.leading_lines])
-    out.names = frozenset(_names(out.body))
+    out.body = body
+    out.names, out.loads = frozenset(found.names), frozenset(found.loads)
+    out.stores = frozenset(found.stores)
     out.plots = any(_plots(call.qualified_name, call.method) for call in cell.calls)
-    _refuse_await(cell, out.body)
+    if found.awaits:
+        raise ExtractionError(
+            f"cell {cell.index + 1} uses top-level `await`, which only a notebook allows; "
+            "move it into an `async def` function run with asyncio.run(), then extract again"
+        )
     return out
 
 
@@ -138,50 +176,3 @@ def _plots(qualified: str | None, method: str | None) -> bool:
     if qualified and qualified.split(".")[0] in {"matplotlib", "seaborn"}:
         return True
     return method in PLOT_METHODS
-
-
-def _names(body: list[cst.BaseStatement]) -> set[str]:
-    names: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> bool:
-            names.add(node.value)
-            return False
-
-    visitor = _Names()
-    for statement in body:
-        statement.visit(visitor)
-    return names
-
-
-def _refuse_await(cell: CellAnalysis, body: list[cst.BaseStatement]) -> None:
-    found: list[bool] = []
-
-    class _Await(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return False
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-        def visit_Await(self, node: cst.Await) -> bool:
-            found.append(True)
-            return False
-
-        def visit_For(self, node: cst.For) -> bool:
-            if node.asynchronous is not None:
-                found.append(True)
-            return True
-
-        def visit_With(self, node: cst.With) -> bool:
-            if node.asynchronous is not None:
-                found.append(True)
-            return True
-
-    for statement in body:
-        statement.visit(_Await())
-    if found:
-        raise ExtractionError(
-            f"cell {cell.index + 1} uses top-level `await`, which only a notebook allows; "
-            "move it into an `async def` function run with asyncio.run(), then extract again"
-        )

@@ -124,7 +124,8 @@ def _hidden_state(notebook: Notebook, analysis: Analysis, allow: bool,
     if problems and not allow:
         raise ExtractionError(refusal_message(problems))
     for problem in problems:
-        entries.append(LogEntry("risky", f"{problem.render()} (--allow-hidden-state)",
+        entries.append(LogEntry("risky", f"{problem.rule_id}: {problem.message} "
+                                "(extracted anyway: --allow-hidden-state)",
                                 problem.cell_index, problem.line))
     if not problems:
         return []

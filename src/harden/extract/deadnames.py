@@ -9,7 +9,8 @@ Each change is logged.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -20,46 +21,93 @@ from harden.extract.model import LogEntry
 _EMPTY = cst.Module(body=[])
 
 
-def loaded_names(node: cst.CSTNode) -> set[str]:
-    """Names read anywhere under ``node`` (stores, attributes, keywords excluded)."""
-    loads: set[str] = set()
-    stores: set[int] = set()
+@dataclass
+class Scan:
+    """One walk over some statements: every name, the names read, the names
+    bound at this function level (not in nested functions), ``await`` seen."""
 
-    class _Loads(cst.CSTVisitor):
-        def visit_AssignTarget(self, inner: cst.AssignTarget) -> None:
-            if isinstance(inner.target, cst.Name):
-                stores.add(id(inner.target))
+    names: set[str] = field(default_factory=set)
+    loads: set[str] = field(default_factory=set)
+    stores: set[str] = field(default_factory=set)
+    awaits: bool = False
 
-        def visit_AnnAssign(self, inner: cst.AnnAssign) -> None:
-            if isinstance(inner.target, cst.Name) and inner.value is not None:
-                stores.add(id(inner.target))
 
-        def visit_AsName(self, inner: cst.AsName) -> None:
-            if isinstance(inner.name, cst.Name):
-                stores.add(id(inner.name))
+def scan(statements: Iterable[cst.CSTNode]) -> Scan:
+    result = Scan()
+    not_loads: set[int] = set()
+    nested = [0]
 
-        def visit_Attribute(self, inner: cst.Attribute) -> None:
-            stores.add(id(inner.attr))
+    class _Scan(cst.CSTVisitor):
+        def _store(self, node: cst.CSTNode) -> None:
+            if isinstance(node, cst.Name):
+                not_loads.add(id(node))
+                if not nested[0]:
+                    result.stores.add(node.value)
 
-        def visit_Arg(self, inner: cst.Arg) -> None:
-            if inner.keyword is not None:
-                stores.add(id(inner.keyword))
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            self._store(node.target)
 
-        def visit_Param(self, inner: cst.Param) -> None:
-            stores.add(id(inner.name))
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            if node.value is not None:
+                self._store(node.target)
 
-        def visit_FunctionDef(self, inner: cst.FunctionDef) -> None:
-            stores.add(id(inner.name))
+        def visit_AsName(self, node: cst.AsName) -> None:
+            self._store(node.name)
 
-        def visit_ClassDef(self, inner: cst.ClassDef) -> None:
-            stores.add(id(inner.name))
+        def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+            return False
 
-        def visit_Name(self, inner: cst.Name) -> None:
-            if id(inner) not in stores:
-                loads.add(inner.value)
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            not_loads.add(id(node.attr))
 
-    node.visit(_Loads())
-    return loads
+        def visit_Arg(self, node: cst.Arg) -> None:
+            if node.keyword is not None:
+                not_loads.add(id(node.keyword))
+
+        def visit_Param(self, node: cst.Param) -> None:
+            not_loads.add(id(node.name))
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            not_loads.add(id(node.name))
+            nested[0] += 1
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            nested[0] -= 1
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            not_loads.add(id(node.name))
+            nested[0] += 1
+
+        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+            nested[0] -= 1
+
+        def visit_Lambda(self, node: cst.Lambda) -> None:
+            nested[0] += 1
+
+        def leave_Lambda(self, original_node: cst.Lambda) -> None:
+            nested[0] -= 1
+
+        def visit_Await(self, node: cst.Await) -> None:
+            if not nested[0]:
+                result.awaits = True
+
+        def visit_For(self, node: cst.For) -> None:
+            if node.asynchronous is not None and not nested[0]:
+                result.awaits = True
+
+        def visit_With(self, node: cst.With) -> None:
+            if node.asynchronous is not None and not nested[0]:
+                result.awaits = True
+
+        def visit_Name(self, node: cst.Name) -> None:
+            result.names.add(node.value)
+            if id(node) not in not_loads:
+                result.loads.add(node.value)
+
+    visitor = _Scan()
+    for statement in statements:
+        statement.visit(visitor)
+    return result
 
 
 class DropDeadNames(cst.CSTTransformer):
@@ -70,6 +118,8 @@ class DropDeadNames(cst.CSTTransformer):
         super().__init__()
         self.dead = dead
         self.calls = calls
+        self.qualified = {c.dotted: c.qualified_name for c in calls.values()
+                          if c.dotted and c.qualified_name}
         self.log = log
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -93,7 +143,7 @@ class DropDeadNames(cst.CSTTransformer):
             changed = True
             value = small.value  # type: ignore[union-attr]
             code = _EMPTY.code_for_node(small).strip()
-            if is_display_only(value, self.calls):
+            if is_display_only(value, self.calls, self.qualified):
                 self.log.append(LogEntry("dropped", f"nothing reads `{name}`", code=code))
             else:
                 self.log.append(LogEntry("changed", f"nothing reads `{name}`: the value is "
@@ -141,45 +191,27 @@ def _dead_target(small: cst.BaseSmallStatement, dead: set[str]) -> str | None:
     return None
 
 
-def drop_dead_names(function: cst.FunctionDef, calls: Mapping[cst.CSTNode, CallSite],
-                    log: list[LogEntry]) -> cst.FunctionDef:
-    """``function`` without bindings of names its body never reads."""
-    loads = loaded_names(function.body)
-    stored = _stored_names(function.body)
-    dead = stored - loads
+def drop_dead_names(statements: list[cst.BaseStatement], dead: set[str],
+                    calls: Mapping[cst.CSTNode, CallSite],
+                    log: list[LogEntry]) -> list[cst.BaseStatement]:
+    """``statements`` (a step's body) without the bindings of ``dead`` names.
+
+    Simple lines are rewritten directly; only compound statements (loops,
+    ``with``, ``try``) need the transformer's walk.
+    """
     if not dead:
-        return function
-    body = function.body.visit(DropDeadNames(dead, calls, log))
-    return function.with_changes(body=body)
-
-
-def _stored_names(node: cst.CSTNode) -> set[str]:
-    names: set[str] = set()
-
-    class _Stores(cst.CSTVisitor):
-        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-            return False
-
-        def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
-            return False
-
-        def visit_Lambda(self, inner: cst.Lambda) -> bool:
-            return False
-
-        def visit_AssignTarget(self, inner: cst.AssignTarget) -> None:
-            if isinstance(inner.target, cst.Name):
-                names.add(inner.target.value)
-
-        def visit_AnnAssign(self, inner: cst.AnnAssign) -> None:
-            if isinstance(inner.target, cst.Name) and inner.value is not None:
-                names.add(inner.target.value)
-
-        def visit_AsName(self, inner: cst.AsName) -> None:
-            if isinstance(inner.name, cst.Name):
-                names.add(inner.name.value)
-
-        def visit_ImportAlias(self, inner: cst.ImportAlias) -> bool:
-            return False
-
-    node.visit(_Stores())
-    return names
+        return statements
+    transformer = DropDeadNames(dead, calls, log)
+    out: list[cst.BaseStatement] = []
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            result = transformer.leave_SimpleStatementLine(statement, statement)
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            result = statement
+        else:
+            result = statement.visit(transformer)
+        if isinstance(result, cst.BaseStatement):
+            out.append(result)
+        elif isinstance(result, cst.FlattenSentinel):
+            out.extend(result.nodes)
+    return out

@@ -44,7 +44,7 @@ PURE_METHODS = frozenset(
      "astype", "rename", "set_index", "query", "filter", "dropna", "fillna", "drop", "abs",
      "all", "any", "idxmax", "idxmin", "mode", "tolist", "to_dict", "to_numpy", "to_string",
      "get_params", "items", "values", "get", "format", "join", "split", "strip", "upper",
-     "lower", "replace", "crosstab", "merge", "concat", "to_markdown", "info"} - {"info"}
+     "lower", "replace", "crosstab", "merge", "concat", "to_markdown"}
 )
 PURE_FUNCTIONS = frozenset(
     {"len", "type", "repr", "str", "sorted", "list", "tuple", "set", "dict", "round", "abs",
@@ -52,7 +52,9 @@ PURE_FUNCTIONS = frozenset(
      "zip", "enumerate", "reversed", "any", "all", "format", "hash"}
 )
 PURE_MODULES = ("pandas.", "numpy.")
-IMPURE_PREFIXES = ("numpy.random", "pandas.read_", "pandas.io", "numpy.save", "numpy.load")
+IMPURE_PREFIXES = ("numpy.random", "pandas.read_", "pandas.io", "numpy.save", "numpy.load",
+                   "pandas.set_option", "pandas.reset_option", "pandas.options", "numpy.seterr",
+                   "numpy.set_printoptions")
 
 
 @dataclass
@@ -112,13 +114,19 @@ def _specs(words: list[str]) -> list[str]:
     return specs
 
 
-def is_display_only(expr: cst.BaseExpression, calls: Mapping[cst.CSTNode, CallSite]) -> bool:
-    """True when evaluating ``expr`` only computes a value to show."""
+def is_display_only(expr: cst.BaseExpression, calls: Mapping[cst.CSTNode, CallSite],
+                    qualified: Mapping[str, str] | None = None) -> bool:
+    """True when evaluating ``expr`` only computes a value to show.  Calls are
+    looked up in ``calls`` (original nodes), else their dotted name in
+    ``qualified`` (``pd.Timedelta`` → ``pandas.Timedelta``)."""
     pure = [True]
 
     class _Check(cst.CSTVisitor):
         def visit_Call(self, node: cst.Call) -> bool:
-            if not _pure_call(node, calls.get(node)):
+            site = calls.get(node)
+            name = None if site is not None else _dotted(node.func)
+            resolved = qualified.get(name) if qualified and name else None
+            if not _pure_call(node, site, resolved):
                 pure[0] = False
             return pure[0]
 
@@ -138,10 +146,16 @@ def is_display_only(expr: cst.BaseExpression, calls: Mapping[cst.CSTNode, CallSi
     return pure[0]
 
 
-def _pure_call(node: cst.Call, site: CallSite | None) -> bool:
+def _dotted(node: cst.BaseExpression) -> str | None:
+    from harden.analysis import dotted_name
+
+    return dotted_name(node)
+
+
+def _pure_call(node: cst.Call, site: CallSite | None, resolved: str | None = None) -> bool:
     if any(arg.keyword is not None and arg.keyword.value == "inplace" for arg in node.args):
         return False
-    qualified = site.qualified_name if site is not None else None
+    qualified = site.qualified_name if site is not None else resolved
     if qualified:
         if qualified.startswith(IMPURE_PREFIXES):
             return False

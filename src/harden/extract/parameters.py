@@ -9,6 +9,7 @@ parameter becomes a module-level default constant and a keyword argument of
 from __future__ import annotations
 
 import builtins
+import re
 from collections.abc import Iterable
 
 from harden.analysis import Analysis, CellAnalysis, leading_literals
@@ -16,6 +17,7 @@ from harden.extract.model import LogEntry, ParameterSpec
 
 INJECTED_TAG = "injected-parameters"
 CONFIG_TYPES = (str, int, float, bool)
+SECRET_NAME = re.compile(r"(?i)(secret|passw|token|api_?key|access_?key|private_?key|credential)")
 _TYPE_NAMES = {bool: "bool", int: "int", float: "float", str: "str", list: "list",
                dict: "dict", tuple: "tuple", set: "set"}
 
@@ -41,6 +43,12 @@ def resolve(analysis: Analysis) -> tuple[tuple[ParameterSpec, ...], set[int], li
     else:
         for parameter in leading_literals(analysis):
             if not isinstance(parameter.value, CONFIG_TYPES):
+                continue
+            if SECRET_NAME.search(parameter.name):
+                log.append(LogEntry("risky", "looks like a secret, so it is not a command-line "
+                                    "option (its default would show in --help); read it from "
+                                    "the environment instead", parameter.location.cell_index,
+                                    parameter.location.line, parameter.name))
                 continue
             cell = analysis.cell(parameter.location.cell_index)
             binding = next((b for b in cell.bindings if b.name == parameter.name

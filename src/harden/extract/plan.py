@@ -40,6 +40,7 @@ RESERVED = frozenset({"functools", "argparse", "copy", "json", "os", "sys", "typ
 class _Facts:
     cells: tuple[int, ...]
     bound: tuple[str, ...]
+    named: tuple[str, ...]  # bound by assignments (not loops, imports, defs)
     conditional: frozenset[str]
     mutated: tuple[str, ...]
     inputs: tuple[str, ...]
@@ -89,6 +90,7 @@ def make_plan(analysis: Analysis, sections: Sequence[Section], codes: Mapping[in
 def _step_facts(cells: tuple[int, ...], codes: Mapping[int, CellCode], layout: Layout,
                 flowing: set[str]) -> _Facts:
     bound: list[str] = []
+    named: list[str] = []
     conditional: set[str] = set()
     mutated: list[str] = []
     inputs: list[str] = []
@@ -121,6 +123,8 @@ def _step_facts(cells: tuple[int, ...], codes: Mapping[int, CellCode], layout: L
         for binding in here:
             if binding.name not in bound:
                 bound.append(binding.name)
+            if binding.kind in OUTPUT_KINDS and binding.name not in named:
+                named.append(binding.name)
             statement = binding.statement
             if statement is not None and id(statement) not in top and not any(
                     s is statement for s in cell.module.body):
@@ -131,8 +135,8 @@ def _step_facts(cells: tuple[int, ...], codes: Mapping[int, CellCode], layout: L
                 mutated.append(mutation.name)
         available |= bound_here
     unconditional = {n for n in bound if n not in conditional}
-    return _Facts(cells, tuple(bound), frozenset(conditional - unconditional), tuple(mutated),
-                  tuple(inputs))
+    return _Facts(cells, tuple(bound), tuple(named), frozenset(conditional - unconditional),
+                  tuple(mutated), tuple(inputs))
 
 
 def _returns(facts: Sequence[tuple[Section, _Facts]], outputs: Sequence[str],
@@ -219,8 +223,8 @@ def _name_from_code(analysis: Analysis, fact: _Facts, codes: Mapping[int, CellCo
                     returned: Sequence[str]) -> str:
     """``load_orders``, ``compute_zscores``, ``update_readings``, ``plot_readings``…"""
     plots = _plot_names(analysis, fact.cells)
-    values = [n for n in fact.bound if n in returned and n not in plots] or [
-        n for n in fact.bound if n not in plots and n not in fact.conditional
+    values = [n for n in fact.named if n in returned and n not in plots] or [
+        n for n in fact.named if n not in plots and n not in fact.conditional
         and not n.startswith("_")]
     displayed = [n for i in fact.cells for n in codes[i].displayed]
     main = next((n for n in reversed(displayed) if n in values), values[-1] if values else None)
