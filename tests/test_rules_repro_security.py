@@ -35,6 +35,12 @@ def test_a_shell_cell_magic_is_recorded_once_at_its_line() -> None:
     assert magics == [[("cell", "bash", 1)], [("cell", "writefile", 3)], [("cell", "time", 1)]]
 
 
+def test_fstring_parts_after_an_expression_are_marked() -> None:
+    analysis = analyze(Example("p = f'/home/{user}/x.csv'\nq = 'a/b'").notebook())
+    marks = [(s.value, s.mid_fstring) for s in analysis.cells[0].strings]
+    assert sorted(marks) == [("/home/", False), ("/x.csv", True), ("a/b", False)]
+
+
 # -- H105: per-finding severity ---------------------------------------------------
 
 MAGICS = Example("%matplotlib inline\n%run helpers.py", "%%time\nx = 1", "files = !ls")

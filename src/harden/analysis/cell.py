@@ -769,6 +769,16 @@ class _Collector(cst.CSTVisitor):
         self.strings.append(StringLiteral(value, self.loc(node)))
         return False
 
+    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+        after_expression = False
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                self.strings.append(StringLiteral(part.value, self.loc(part), after_expression))
+            else:
+                after_expression = True
+                part.visit(self)
+        return False
+
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> bool:
         self.strings.append(StringLiteral(node.value, self.loc(node)))
         return False

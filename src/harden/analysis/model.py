@@ -132,8 +132,15 @@ class CallSite:
 
 @dataclass(frozen=True)
 class StringLiteral:
+    """A string literal's value; for an f-string, one literal part of it.
+
+    ``mid_fstring`` marks an f-string part that follows a ``{…}`` expression
+    (``"/data.csv"`` in ``f"{base}/data.csv"``): not the start of the string.
+    """
+
     value: str
     location: Location
+    mid_fstring: bool = False
 
 
 @dataclass(frozen=True)

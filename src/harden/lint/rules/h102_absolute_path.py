@@ -83,7 +83,8 @@ class AbsolutePath(Rule):
         Example("out = open('/dev/null', 'w')", "tmp = '/tmp/cache.pkl'", "route = '/api/v1'"),
         Example("sep = '/'", "pattern = r'C:\\d+'", "p = Path.home() / 'data'",
                 "s = '/usr/share/dict/words'"),
-        Example("doc = '''Data lives in\n/home/ana'''", "ratio = '1/2'", "x = '/data'"),
+        Example("doc = '''Data lives in\n/home/ana'''", "ratio = '1/2'", "x = '/data'",
+                "p = f'{BASE}/data/train.csv'"),
     )
     invalid = (
         Example("import pandas as pd\ndf = pd.read_csv('/home/ana/data/train.csv')",
@@ -100,7 +101,7 @@ class AbsolutePath(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for cell in ctx.analysis.cells:
-            found = [(s.value, s.location) for s in cell.strings]
+            found = [(s.value, s.location) for s in cell.strings if not s.mid_fstring]
             found += [(word, magic.location) for magic in cell.magics if magic.kind != "help"
                       for word in _words(magic.args)]
             for value, location in found:
