@@ -33,6 +33,9 @@ TORCH_FUNCS = frozenset({
     "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
     "bernoulli", "multinomial", "normal", "poisson",
 })
+#: ``tf.random`` members that draw nothing.
+TF_NOT_DRAWS = frozenset({"set_seed", "Generator", "get_global_generator",
+                          "set_global_generator", "create_rng_state"})
 #: scikit-learn callables that take ``random_state``, and when they actually use it.
 SKLEARN_ALWAYS = frozenset({
     "ShuffleSplit", "StratifiedShuffleSplit", "GroupShuffleSplit", "RepeatedKFold",
@@ -112,12 +115,14 @@ def unseeded(call: CallSite) -> tuple[str | None, str] | None:
         return "torch", f"`{name}` is called with no `torch.manual_seed(...)` before it"
     if name.startswith("torch.") and func in {"DataLoader", "random_split", "RandomSampler"}:
         shuffle = call.keyword("shuffle")
-        if call.keyword("generator") is None and (func != "DataLoader" or (
+        generator = call.keyword("generator") or (
+            call.positional(2) if func == "random_split" else None)
+        if generator is None and (func != "DataLoader" or (
                 shuffle is not None and shuffle.literal is True)):
             return "torch", (f"`{name}` shuffles with no `torch.manual_seed(...)` before it "
                              "and no `generator=`")
     if (module == "tensorflow.random" and not func.startswith("stateless")
-            and func not in {"set_seed", "Generator", "experimental"} and not call.keyword("seed")):
+            and func not in TF_NOT_DRAWS and not call.keyword("seed")):
         return "tensorflow", f"`{name}` is called with no `tf.random.set_seed(...)` before it"
     sklearn = name.startswith("sklearn.") and (
         _sklearn_random(call, func) or module == "sklearn.datasets" and func.startswith("make_"))
