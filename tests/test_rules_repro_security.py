@@ -143,7 +143,7 @@ def test_secrets_are_reported_redacted_and_never_leave_harden() -> None:
 
 
 def test_secret_detectors_ignore_placeholders_and_vocabulary() -> None:
-    from harden.lint.rules._secrets import is_secret_name, named_secret, redact
+    from harden.secrets import is_secret_name, named_secret, redact
 
     assert [n for n in ("password", "db_pwd", "OPENAI_API_KEY", "clientSecret", "hf_token",
                         "aws_secret_access_key", "X-Api-Key") if not is_secret_name(n)] == []

@@ -16,7 +16,7 @@ from typing import Any
 
 def redact_result(result: Any) -> Any:
     """``result`` with every secret in its texts redacted (unchanged when there is none)."""
-    from harden.lint.rules._secrets import redact_text, text_secrets
+    from harden.secrets import redact_text, text_secrets
 
     texts = [result.message, *(c.message for c in result.causes)]
     for cell in result.cells:

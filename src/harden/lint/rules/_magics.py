@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from harden.analysis.model import CellAnalysis, Location, MagicUse
-from harden.lint.rules._secrets import quote
+from harden.secrets import quote
 
 #: Cell magics whose body is a shell script (``%%script`` when its interpreter is a shell).
 SHELL_CELL_MAGICS = frozenset({"bash", "sh", "zsh", "system"})

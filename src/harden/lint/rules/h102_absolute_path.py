@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from harden.lint.finding import Severity
 from harden.lint.rule import Example, Rule, RuleContext, Violation
-from harden.lint.rules._secrets import quote
+from harden.secrets import quote
 
 #: First directories that hold people's homes.
 HOME_ROOTS = frozenset({"home", "Users", "root"})

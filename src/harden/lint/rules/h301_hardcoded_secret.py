@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from harden.lint.finding import Severity
 from harden.lint.rule import Example, Rule, RuleContext, Violation
-from harden.lint.rules._secrets import cell_secrets, redact_text
+from harden.secrets import cell_secrets, redact_text
 
 # Test tokens are assembled from pieces so that no scanner mistakes this file
 # for a leak; they are well-formed but fake.

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from harden.lint.finding import Severity
 from harden.lint.rule import Example, Rule, RuleContext, Violation, code
-from harden.lint.rules._secrets import output_texts, text_secrets
+from harden.secrets import output_texts, text_secrets
 
 # Well-formed fake tokens, assembled so that no scanner mistakes this file for a leak.
 _GITHUB = "ghp_" + "Z9y8" * 9

@@ -1,4 +1,4 @@
-"""Secret detectors shared by H301 (source) and H302 (stored outputs).
+"""Secret detectors: used by H301 (source), H302 (stored outputs), and every step that emits text.
 
 Two kinds of evidence: *known formats* (AWS access key ids, GitHub, Slack,
 Stripe, Google, OpenAI and Hugging Face tokens, JWTs, private key blocks,
