@@ -10,6 +10,7 @@ pass them (:class:`~harden.extract.functions.PassGlobals`).
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,8 +160,10 @@ def _drop_display(out: CellCode, body: list[cst.BaseStatement],
     calls = {call.node: call for call in out.analysis.calls if call.node is not None}
     if not isinstance(small, cst.Expr) or not is_display_only(small.value, calls):
         return body
-    position = positions.get(small)  # type: ignore[attr-defined]
-    line = out.analysis.line_map.line(position.start.line) if position is not None else None
+    line = _last_line(out.analysis)
+    if line is None:
+        position = positions.get(small)  # type: ignore[attr-defined]
+        line = out.analysis.line_map.line(position.start.line) if position is not None else None
     code = (out.analysis.cell.line(line) or "").strip() if line else ""
     out.displayed = root_names(small.value)
     out.drops.log.append(LogEntry("dropped", "display-only expression at the end of a cell",
@@ -170,6 +173,15 @@ def _drop_display(out: CellCode, body: list[cst.BaseStatement],
     rest = [*last.body[:-1]]
     rest[-1] = rest[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
     return [*body[:-1], last.with_changes(body=rest)]
+
+
+def _last_line(cell: CellAnalysis) -> int | None:
+    """The cell line where the cell's last statement starts (CPython's parser: fast)."""
+    try:
+        tree = ast.parse(cell.python.code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return cell.line_map.line(tree.body[-1].lineno) if tree.body else None
 
 
 def _plots(qualified: str | None, method: str | None) -> bool:

@@ -92,46 +92,50 @@ def _literalish(node: cst.BaseExpression) -> bool:
     return isinstance(node, (cst.Name, cst.BaseString, cst.Integer, cst.Float, cst.Attribute))
 
 
+class _DefinitionNames(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self.names.add(node.value)
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+
+def _evaluated_at_definition(defn: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    yield from getattr(defn, "decorators", ())
+    if isinstance(defn, cst.FunctionDef):
+        params = defn.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.default is not None:
+                yield param.default
+            if param.annotation is not None:
+                yield param.annotation
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param) and star.annotation is not None:
+                yield star.annotation
+        if defn.returns is not None:
+            yield defn.returns
+    elif isinstance(defn, cst.ClassDef):
+        yield from (*defn.bases, *defn.keywords)
+        body = defn.body.body if isinstance(defn.body, cst.IndentedBlock) else ()
+        for statement in body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                yield from _evaluated_at_definition(statement)
+            else:
+                yield statement
+
+
 def definition_time_names(node: cst.CSTNode) -> set[str]:
     """Names a ``def``/``class`` evaluates when it is defined (not when called)."""
-    names: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, inner: cst.Name) -> bool:
-            names.add(inner.value)
-            return False
-
-        def visit_Attribute(self, inner: cst.Attribute) -> bool:
-            inner.value.visit(self)
-            return False
-
-    def expressions(defn: cst.CSTNode) -> Iterable[cst.CSTNode]:
-        yield from getattr(defn, "decorators", ())
-        if isinstance(defn, cst.FunctionDef):
-            params = defn.params
-            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-                if param.default is not None:
-                    yield param.default
-                if param.annotation is not None:
-                    yield param.annotation
-            for star in (params.star_arg, params.star_kwarg):
-                if isinstance(star, cst.Param) and star.annotation is not None:
-                    yield star.annotation
-            if defn.returns is not None:
-                yield defn.returns
-        elif isinstance(defn, cst.ClassDef):
-            yield from (*defn.bases, *defn.keywords)
-            body = defn.body.body if isinstance(defn.body, cst.IndentedBlock) else ()
-            for statement in body:
-                if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                    yield from expressions(statement)
-                else:
-                    yield statement
-
-    visitor = _Names()
-    for part in expressions(node):
+    visitor = _DefinitionNames()
+    for part in _evaluated_at_definition(node):
         part.visit(visitor)
-    return names
+    return visitor.names
 
 
 def classify(analysis: Analysis, parameters: Iterable[str],

@@ -9,6 +9,7 @@ Each change is logged.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -32,82 +33,51 @@ class Scan:
     awaits: bool = False
 
 
-def scan(statements: Iterable[cst.CSTNode]) -> Scan:
+def scan(statements: Iterable[cst.BaseStatement]) -> Scan:
+    """Generate the statements' code once and walk CPython's ``ast`` of it:
+    several times faster than a libcst visitor over the same nodes."""
     result = Scan()
-    not_loads: set[int] = set()
-    nested = [0]
-
-    class _Scan(cst.CSTVisitor):
-        def _store(self, node: cst.CSTNode) -> None:
-            if isinstance(node, cst.Name):
-                not_loads.add(id(node))
-                if not nested[0]:
-                    result.stores.add(node.value)
-
-        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-            self._store(node.target)
-
-        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-            if node.value is not None:
-                self._store(node.target)
-
-        def visit_AsName(self, node: cst.AsName) -> None:
-            self._store(node.name)
-
-        def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
-            return False
-
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            not_loads.add(id(node.attr))
-
-        def visit_Arg(self, node: cst.Arg) -> None:
-            if node.keyword is not None:
-                not_loads.add(id(node.keyword))
-
-        def visit_Param(self, node: cst.Param) -> None:
-            not_loads.add(id(node.name))
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            not_loads.add(id(node.name))
-            nested[0] += 1
-
-        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-            nested[0] -= 1
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> None:
-            not_loads.add(id(node.name))
-            nested[0] += 1
-
-        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-            nested[0] -= 1
-
-        def visit_Lambda(self, node: cst.Lambda) -> None:
-            nested[0] += 1
-
-        def leave_Lambda(self, original_node: cst.Lambda) -> None:
-            nested[0] -= 1
-
-        def visit_Await(self, node: cst.Await) -> None:
-            if not nested[0]:
-                result.awaits = True
-
-        def visit_For(self, node: cst.For) -> None:
-            if node.asynchronous is not None and not nested[0]:
-                result.awaits = True
-
-        def visit_With(self, node: cst.With) -> None:
-            if node.asynchronous is not None and not nested[0]:
-                result.awaits = True
-
-        def visit_Name(self, node: cst.Name) -> None:
-            result.names.add(node.value)
-            if id(node) not in not_loads:
-                result.loads.add(node.value)
-
-    visitor = _Scan()
-    for statement in statements:
-        statement.visit(visitor)
+    code = cst.Module(body=list(statements)).code
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return result
+    _walk(tree, result, nested=False)
     return result
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _walk(node: ast.AST, result: Scan, nested: bool) -> None:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.Name):
+            result.names.add(child.id)
+            if not isinstance(child.ctx, ast.Store):
+                result.loads.add(child.id)
+            continue
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            result.names.add(child.name)
+        elif isinstance(child, ast.alias):
+            result.names.add((child.asname or child.name).split(".")[0])
+        elif isinstance(child, ast.ExceptHandler) and child.name:
+            result.names.add(child.name)
+        if not nested:
+            if isinstance(child, ast.Assign) and len(child.targets) == 1 and isinstance(
+                    child.targets[0], ast.Name):
+                result.stores.add(child.targets[0].id)
+            elif isinstance(child, ast.AnnAssign) and child.value is not None and isinstance(
+                    child.target, ast.Name):
+                result.stores.add(child.target.id)
+            elif isinstance(child, ast.withitem) and isinstance(child.optional_vars, ast.Name):
+                result.stores.add(child.optional_vars.id)
+            elif isinstance(child, ast.ExceptHandler) and child.name:
+                result.stores.add(child.name)
+            elif isinstance(child, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
+                result.awaits = True
+        if isinstance(child, ast.AugAssign) and isinstance(child.target, ast.Name):
+            result.loads.add(child.target.id)
+        _walk(child, result, nested or isinstance(child, _SCOPES))
 
 
 class DropDeadNames(cst.CSTTransformer):

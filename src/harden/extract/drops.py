@@ -20,6 +20,7 @@ from typing import Any
 import libcst as cst
 
 from harden.analysis import CallSite, CellAnalysis
+from harden.notebook.ipython import PYTHON_BODY_CELL_MAGICS
 from harden.extract.model import LogEntry
 
 #: Line magics that only configure the notebook front end: dropped.
@@ -114,36 +115,41 @@ def _specs(words: list[str]) -> list[str]:
     return specs
 
 
+class _PureCheck(cst.CSTVisitor):
+    def __init__(self, calls: Mapping[cst.CSTNode, CallSite],
+                 qualified: Mapping[str, str] | None) -> None:
+        super().__init__()
+        self.calls = calls
+        self.qualified = qualified
+        self.pure = True
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        site = self.calls.get(node)
+        name = None if site is not None else _dotted(node.func)
+        resolved = self.qualified.get(name) if self.qualified and name else None
+        if not _pure_call(node, site, resolved):
+            self.pure = False
+        return self.pure
+
+    def _impure(self, node: cst.CSTNode) -> bool:
+        self.pure = False
+        return False
+
+    visit_Await = _impure
+    visit_Yield = _impure
+    visit_NamedExpr = _impure
+
+
 def is_display_only(expr: cst.BaseExpression, calls: Mapping[cst.CSTNode, CallSite],
                     qualified: Mapping[str, str] | None = None) -> bool:
     """True when evaluating ``expr`` only computes a value to show.  Calls are
     looked up in ``calls`` (original nodes), else their dotted name in
     ``qualified`` (``pd.Timedelta`` → ``pandas.Timedelta``)."""
-    pure = [True]
-
-    class _Check(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> bool:
-            site = calls.get(node)
-            name = None if site is not None else _dotted(node.func)
-            resolved = qualified.get(name) if qualified and name else None
-            if not _pure_call(node, site, resolved):
-                pure[0] = False
-            return pure[0]
-
-        def visit_Await(self, node: cst.Await) -> bool:
-            pure[0] = False
-            return False
-
-        def visit_Yield(self, node: cst.Yield) -> bool:
-            pure[0] = False
-            return False
-
-        def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
-            pure[0] = False
-            return False
-
-    expr.visit(_Check())
-    return pure[0]
+    if isinstance(expr, (cst.Name, cst.BaseString, cst.Integer, cst.Float)):
+        return True
+    check = _PureCheck(calls, qualified)
+    expr.visit(check)
+    return check.pure
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:
@@ -168,25 +174,29 @@ def _pure_call(node: cst.Call, site: CallSite | None, resolved: str | None = Non
     return False
 
 
+class _RootNames(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        if node.value not in self.names:
+            self.names.append(node.value)
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
 def root_names(expr: cst.CSTNode) -> tuple[str, ...]:
     """Names an expression reads (in order, once each)."""
-    names: list[str] = []
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> bool:
-            if node.value not in names:
-                names.append(node.value)
-            return False
-
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            node.value.visit(self)
-            return False
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-    expr.visit(_Names())
-    return tuple(names)
+    visitor = _RootNames()
+    expr.visit(visitor)
+    return tuple(visitor.names)
 
 
 class CellRewriter(cst.CSTTransformer):
@@ -201,9 +211,23 @@ class CellRewriter(cst.CSTTransformer):
         self.no_prints = no_prints
         self.result = result
         self.calls = {call.node: call for call in cell.calls if call.node is not None}
+        cell_magic = cell.python.cell_magic
+        self._magic_lines = [m.location.line for m in cell.magics
+                             if not (cell_magic is not None and m.kind == "cell"
+                                     and m.name == cell_magic.name and cell_magic.name
+                                     in PYTHON_BODY_CELL_MAGICS)]
 
     # -- locations ----------------------------------------------------------
     def line_of(self, node: cst.CSTNode) -> int | None:
+        """The cell line of a statement: from the analysis when it knows the
+        call (magics in document order, other calls by node), else libcst positions."""
+        value = getattr(node, "value", None)
+        if isinstance(value, cst.Call):
+            if magic_call(value) is not None and self._magic_lines:
+                return self._magic_lines.pop(0)
+            site = self.calls.get(value)
+            if site is not None:
+                return site.location.line
         position = self.positions.get(node)
         return self.cell.line_map.line(position.start.line) if position is not None else None
 
