@@ -14,7 +14,7 @@ Everything is imported lazily so ``import harden`` stays cheap.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from harden.analysis import Analysis
     from harden.lint.engine import LintReport
+    from harden.run.repro import ReproResult
 
 
 def lint(
@@ -51,7 +52,27 @@ def analyze(path: str | Path) -> "Analysis":
     return _analyze(load(path))
 
 
-_LAZY = {"extract": "harden.extract", "repro": "harden.run.repro"}
+def repro(
+    *paths: str | Path,
+    parameters: Mapping[str, Any] | None = None,
+    kernel: str | None = None,
+    timeout: float | None = 600.0,
+    runs: int = 1,
+    jobs: int = 1,
+) -> "tuple[ReproResult, ...]":
+    """Re-run notebooks in a fresh kernel and compare with their stored outputs.
+
+    Each result has a ``status``: reproduced, differs, nondeterministic,
+    failed, timeout or kernel_died.  The input notebooks are never written.
+    """
+    from harden.run.repro import ReproOptions, repro_paths
+    from harden.run.runner import RunOptions
+
+    run = RunOptions(kernel=kernel, parameters=dict(parameters or {}), timeout=timeout)
+    return repro_paths(paths, ReproOptions(run=run, runs=runs), jobs=jobs)
+
+
+_LAZY = {"extract": "harden.extract"}
 
 
 def __getattr__(name: str) -> Any:
@@ -60,4 +81,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'harden' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "analyze", "lint"]
+__all__ = ["__version__", "analyze", "extract", "lint", "repro"]
