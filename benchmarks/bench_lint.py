@@ -71,7 +71,7 @@ API_SNIPPET = r"""
 import sys
 corpus, jobs, out, lenient = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
 if lenient:
-    import harden.lint.engine as _engine
+    from harden.lint import engine as _engine
     _engine.validate_rules = lambda *args, **kwargs: None
 from harden.errors import HardenError
 from harden.lint import lint_paths

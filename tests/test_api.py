@@ -40,3 +40,11 @@ def test_repro_api_runs_in_a_fresh_kernel() -> None:
     assert result.status == "reproduced"
     (edited,) = harden.repro(REPRO / "edited_output.ipynb")
     assert edited.status == "differs"
+
+
+def test_api_functions_survive_importing_their_subpackages() -> None:
+    from harden.extract import core  # noqa: F401
+    from harden.lint import engine  # noqa: F401
+
+    assert callable(harden.lint) and callable(harden.extract)
+    assert harden.lint.__module__ == "harden"

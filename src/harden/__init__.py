@@ -13,7 +13,8 @@ Everything is imported lazily so ``import harden`` stays cheap.
 
 from __future__ import annotations
 
-import importlib
+import sys
+import types
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from harden.analysis import Analysis
+    from harden.extract.model import Extraction
     from harden.lint.engine import LintReport
     from harden.run.repro import ReproResult
 
@@ -72,13 +74,33 @@ def repro(
     return repro_paths(paths, ReproOptions(run=run, runs=runs), jobs=jobs)
 
 
-_LAZY = {"extract": "harden.extract"}
+def extract(path: str | Path, **options: Any) -> "Extraction":
+    """Turn a notebook into module source, a log and a step plan; writes nothing.
+
+    Options are those of :func:`harden.extract.core.extract` (``module_name``,
+    ``split``, ``outputs``, ``drop_magics``, ``allow_hidden_state``, ...).
+    """
+    from harden.extract.core import extract as _extract
+
+    return _extract(path, **options)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'harden' has no attribute {name!r}")
+_API = frozenset({"lint", "extract", "analyze", "repro"})
+
+
+class _HardenPackage(types.ModuleType):
+    """``harden.lint`` and ``harden.extract`` name both an API function and a
+    subpackage.  Importing the subpackage would normally rebind the package
+    attribute to the module; this keeps the functions (the subpackages stay
+    importable with ``from harden.lint import ...``)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _API and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _HardenPackage
 
 
 __all__ = ["__version__", "analyze", "extract", "lint", "repro"]
