@@ -595,15 +595,7 @@ class _Collector(cst.CSTVisitor):
         _visit_param_defaults(node.params, self)
         if node.returns is not None:
             node.returns.visit(self)
-        top = self.at_top
-        if top:
-            self._functions.append(node.name.value)
-        self._nested += 1
-        node.body.visit(self)
-        self._nested -= 1
-        if top:
-            self._functions.pop()
-            self._define(node, node.name.value, "function")
+        self._body(node, "function")
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
@@ -611,6 +603,11 @@ class _Collector(cst.CSTVisitor):
             decorator.visit(self)
         for arg in (*node.bases, *node.keywords):
             arg.visit(self)
+        self._body(node, "class")
+        return False
+
+    def _body(self, node: cst.FunctionDef | cst.ClassDef, kind: str) -> None:
+        """Walk a def/class body as a nested scope, then bind its name."""
         top = self.at_top
         if top:
             self._functions.append(node.name.value)
@@ -619,8 +616,7 @@ class _Collector(cst.CSTVisitor):
         self._nested -= 1
         if top:
             self._functions.pop()
-            self._define(node, node.name.value, "class")
-        return False
+            self._define(node, node.name.value, kind)
 
     def _define(self, node: cst.CSTNode, name: str, kind: Any) -> None:
         reads = frozenset(self._function_reads.pop(name, set()))
