@@ -46,15 +46,15 @@ TARGET_200 = 1.0
 SECTION = (
     "frame['f{n}'] = frame['x'] * {n} + alpha\nframe[['x', 'f{n}']].describe()",
     "stats_{n} = frame.groupby(frame['x'] % 3)['f{n}'].agg(['mean', 'std'])\nstats_{n}",
-    "def helper_{n}(values):\n    \"\"\"Scale by the global alpha.\"\"\"\n"
-    "    return values * alpha + frame['x'].mean()",
+    ("def helper_{n}(values):\n    \"\"\"Scale by the global alpha.\"\"\"\n"
+     "    return values * alpha + frame['x'].mean()"),
     "scaled_{n} = helper_{n}(frame['f{n}'])\nresults.append(float(scaled_{n}.sum()))",
-    "model_{n} = Ridge(alpha=alpha).fit(frame[['x']], frame['f{n}'])\n"
-    "score_{n} = model_{n}.score(frame[['x']], frame['f{n}'])",
+    ("model_{n} = Ridge(alpha=alpha).fit(frame[['x']], frame['f{n}'])\n"
+     "score_{n} = model_{n}.score(frame[['x']], frame['f{n}'])"),
     "print('score', round(score_{n}, 3))",
     "for k in range(3):\n    results.append(k * {n})\nlen(results)",
-    "frame = frame.assign(g{n}=frame['f{n}'] - frame['x'])\n"
-    "plt.plot(frame['x'], frame['g{n}'])\nplt.show()",
+    ("frame = frame.assign(g{n}=frame['f{n}'] - frame['x'])\n"
+     "plt.plot(frame['x'], frame['g{n}'])\nplt.show()"),
 )
 
 

@@ -366,7 +366,7 @@ def test_default_module_names(tmp_path: Path) -> None:
 
 def harden(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "harden.cli", *args], cwd=cwd,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
 
 
 def test_cli_writes_prints_and_fails_in_one_line(tmp_path: Path) -> None:
@@ -395,3 +395,36 @@ def test_cli_stdout_and_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["extract", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("harden: ") and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- edge cases
+
+
+def test_an_empty_notebook_gives_a_module_with_an_empty_run(tmp_path: Path) -> None:
+    e = extract(nb(tmp_path, ("md", "# Nothing yet")))
+    assert e.plan.steps == () and "def run() -> dict[str, Any]:" in e.source
+    assert "return {}" in e.source
+
+
+def test_generated_names_avoid_the_notebooks_own(tmp_path: Path) -> None:
+    path = nb(tmp_path, "import pandas as pd", "def run(x):\n    return x\n\n\ndef main():\n"
+              "    return run(1)", "value = main()", name="pandas.ipynb")
+    e = extract(path)
+    assert e.module_name == "pandas_notebook"
+    assert (e.plan.run_name, e.plan.main_name) == ("run_notebook", "cli")
+    assert "def run(x):" in e.source and "def run_notebook() -> dict[str, Any]:" in e.source
+
+
+def test_names_used_only_by_timeit_are_still_inputs(tmp_path: Path) -> None:
+    path = nb(tmp_path, ("md", "## Data"), "data = list(range(5))", ("md", "## Time"),
+              "%timeit sorted(data)")
+    e = extract(path)
+    assert e.plan.step("time").inputs == ("data",)
+    assert "sorted(data)" in e.source
+
+
+def test_a_wildcard_import_harden_cannot_read_is_kept_and_logged(tmp_path: Path) -> None:
+    path = nb(tmp_path, "from numpy import *", "a = array([1])")
+    e = extract(path)
+    assert "from numpy import *" in e.source
+    assert any(entry.kind == "risky" and "F403" in entry.message for entry in e.log)

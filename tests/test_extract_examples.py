@@ -66,11 +66,11 @@ def test_generated_modules_compile_pass_black_and_ruff(tmp_path: Path, extractio
         py_compile.compile(str(path), doraise=True)
         files.append(str(path))
     black = subprocess.run([sys.executable, "-m", "black", "--check", "--quiet", *files],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, check=False)
     assert black.returncode == 0, black.stderr
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "F", "--no-cache",
                            "--isolated", "--output-format", "concise", *files],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
 
 

@@ -104,7 +104,7 @@ def _body(spec: BuildInput, run_name: str, main_name: str, figures: str,
         statement = nodes.line(nodes.assign([parameter.constant], value), blank_before=first)
         out.append(statement)
         first = False
-    for name, line in spec.layout.constants.items():
+    for line in spec.layout.constants.values():
         out.append(line.with_changes(leading_lines=[cst.EmptyLine()] if first else []))
         first = False
     if figures:
@@ -225,7 +225,7 @@ def _finish(code: str, module_name: str) -> str:
 
     try:
         code = black.format_str(code, mode=black.Mode())
-    except Exception as exc:  # black raises assorted errors; the unformatted code still works
+    except Exception as exc:  # noqa: BLE001 - black raises assorted errors; the code still works
         log.warning("black could not format %s: %s", module_name, exc)
     try:
         compile(code, f"{module_name}.py", "exec", dont_inherit=True)

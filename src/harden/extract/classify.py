@@ -36,6 +36,7 @@ class Layout:
     constants: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     definitions: dict[str, cst.CSTNode] = field(default_factory=dict)
     definition_cells: dict[str, int] = field(default_factory=dict)
+    constant_cells: dict[str, int] = field(default_factory=dict)
     module_level: set[str] = field(default_factory=set)
     step_level: set[str] = field(default_factory=set)
     changes: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -200,6 +201,7 @@ def classify(analysis: Analysis, parameters: Iterable[str],
     layout.constants = {n: literal[n] for n in sorted(constants, key=lambda n: _order(bindings, n))}
     layout.definitions = {n: defs[n][1].node for n in sorted(hoisted, key=lambda n: _order(bindings, n))}
     layout.definition_cells = {n: defs[n][0].index for n in hoisted}
+    layout.constant_cells = {n: _order(bindings, n)[0] for n in constants}
     layout.module_level = module_level
     layout.step_level = step_level
     layout.changes = {n: v for n, v in changes.items() if v and n in hoisted}
@@ -246,21 +248,25 @@ def _import_names(cells: Sequence[CellAnalysis], smalls: Mapping[int, Mapping[in
     return hoisted_names
 
 
+class _NodeIds(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[int] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.ids.add(id(node))
+        return True
+
+
 def _guarded_names(cells: Sequence[CellAnalysis], bindings: Mapping[str, list],
                    layout: Layout) -> set[str]:
     blocks: dict[int, set[int]] = {}
     for cell in cells:
         for statement in cell.module.body:
             if guarded_import_block(statement):
-                inner: set[int] = set()
-
-                class _Ids(cst.CSTVisitor):
-                    def on_visit(self, node: cst.CSTNode) -> bool:
-                        inner.add(id(node))
-                        return True
-
-                statement.visit(_Ids())
-                blocks[id(statement)] = inner
+                collector = _NodeIds()
+                statement.visit(collector)
+                blocks[id(statement)] = collector.ids
     if not blocks:
         return set()
     inside = set().union(*blocks.values())

@@ -67,6 +67,9 @@ def _extract(notebook: Notebook, module_name: str | None, mode: str,
             f"not a Python notebook (kernel {notebook.kernel_name or notebook.language!r}); "
             "harden extracts Python notebooks only")
     analysis = analyze(notebook)
+    imported = {i.module.lstrip(".").split(".")[0] for c in analysis.cells for i in c.imports}
+    if name in imported and not module_name:
+        name = f"{name}_notebook"  # `import churn` must not import the module itself
     entries: list[LogEntry] = []
     hidden = _hidden_state(notebook, analysis, allow_hidden_state, entries)
     parameters, removed, notes = params_mod.resolve(analysis)
@@ -114,6 +117,7 @@ def _extract(notebook: Notebook, module_name: str | None, mode: str,
                                 "folder (it puts the working directory on sys.path)"))
     if plan.outputs:
         entries.append(LogEntry("info", "run() returns " + ", ".join(plan.outputs)))
+    entries.sort(key=lambda e: (e.cell_index is None, e.cell_index or 0, e.line or 0))
     return Extraction(notebook.path, name, source, plan, tuple(entries),
                       tuple(dict.fromkeys(requirements)), local, analysis)
 
@@ -145,8 +149,8 @@ def _refuse_global_writers(kept: dict[str, str]) -> None:
 def _layout_notes(layout, codes: dict[int, CellCode], plan) -> list[LogEntry]:  # type: ignore[no-untyped-def]
     notes = []
     for name in layout.constants:
-        notes.append(LogEntry("moved", "literal became a module constant", None, None,
-                              name))
+        notes.append(LogEntry("moved", "literal became a module constant",
+                              layout.constant_cells.get(name), None, name))
     if plan.definitions:
         notes.append(LogEntry("moved", "defined at module level: " + ", ".join(plan.definitions)))
     for name, reason in sorted(layout.kept_in_step.items()):

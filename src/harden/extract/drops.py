@@ -20,8 +20,8 @@ from typing import Any
 import libcst as cst
 
 from harden.analysis import CallSite, CellAnalysis
-from harden.notebook.ipython import PYTHON_BODY_CELL_MAGICS
 from harden.extract.model import LogEntry
+from harden.notebook.ipython import PYTHON_BODY_CELL_MAGICS
 
 #: Line magics that only configure the notebook front end: dropped.
 NOTEBOOK_ONLY_MAGICS = frozenset(

@@ -151,7 +151,7 @@ def _option(name: str, spec: ParameterSpec | None) -> cst.Call:
         keywords.append(("type", nodes.dotted("json.loads")))
     default = cst.Name("None") if spec.mutable else cst.Name(spec.constant)
     keywords.append(("default", default))
-    text = "JSON, default: %s" % _short(spec.value) if spec.mutable or spec.type_name in {
+    text = f"JSON, default: {_short(spec.value)}" if spec.mutable or spec.type_name in {
         "tuple"} else "default: %(default)s"
     keywords.append(("help", nodes.string(text)))
     return nodes.call("parser.add_argument", [nodes.string(flag)], keywords)

@@ -8,6 +8,7 @@ names code-named sections once it knows what they define.
 
 from __future__ import annotations
 
+import itertools
 import keyword
 import re
 import unicodedata
@@ -206,7 +207,7 @@ def _by_tags(cells: Sequence[Cell], code_cells: Sequence[int]) -> list[Section]:
 def _heading_before(cells: Sequence[Cell]) -> dict[int, tuple[str, str]]:
     """Code cell → (heading, paragraph) of a markdown heading cell right above it."""
     out: dict[int, tuple[str, str]] = {}
-    for previous, cell in zip(cells, cells[1:]):
+    for previous, cell in itertools.pairwise(cells):
         if cell.cell_type == "code" and previous.cell_type == "markdown":
             found = headings(previous.source)
             if found:

@@ -10,6 +10,7 @@ notebook's own data, containers element by element.  ``compare`` returns
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -49,7 +50,7 @@ def compare(expected: Any, actual: Any, data: Sequence[Any] = (), path: str = ""
             return _estimator(expected, actual, data, where, depth)
     except NotComparable:
         raise
-    except Exception as exc:  # a comparison that cannot run is a difference, said plainly
+    except Exception as exc:  # noqa: BLE001 - a comparison that cannot run is a difference
         return f"{where}: cannot compare ({type(exc).__name__}: {_first(exc)})"
     return _plain(expected, actual, data, where, depth)
 
@@ -86,11 +87,9 @@ def _plain(expected: Any, actual: Any, data: Sequence[Any], where: str, depth: i
     state = getattr(expected, "__dict__", None)
     if isinstance(state, dict) and state:
         return compare(state, vars(actual), data, f"{where}.__dict__", depth + 1)
-    try:
+    with contextlib.suppress(Exception):  # objects whose == raises or is not a bool
         if bool(expected == actual):
             return None
-    except Exception:  # objects whose == raises or is not a bool
-        pass
     if repr(expected) == repr(actual):
         return None
     return f"{where}: {_short(expected)} in the notebook, {_short(actual)} in the module"
@@ -99,7 +98,7 @@ def _plain(expected: Any, actual: Any, data: Sequence[Any], where: str, depth: i
 def _kind(value: Any) -> str:
     module = type(value).__module__ or ""
     name = type(value).__name__
-    if module.startswith("matplotlib") or module.startswith("seaborn"):
+    if module.startswith(("matplotlib", "seaborn")):
         return "figure"
     if module.startswith("pandas"):
         return {"DataFrame": "frame", "Series": "series"}.get(
@@ -161,7 +160,7 @@ def _estimator(expected: Any, actual: Any, data: Sequence[Any], where: str,
             continue
         try:
             left = getattr(expected, method)(candidate)
-        except Exception:  # this data does not fit the estimator: try the next
+        except Exception:  # noqa: BLE001, S112 - this data does not fit the estimator: next
             continue
         right = getattr(actual, method)(candidate)
         return compare(left, right, (), f"{where}.{method}(notebook data {shape})", depth + 1)

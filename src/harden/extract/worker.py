@@ -35,7 +35,7 @@ def run_and_compare(spec: dict[str, Any]) -> dict[str, Any]:
     started = time.monotonic()
     try:
         module = importlib.import_module(spec["module_name"])
-    except BaseException as exc:  # the generated module must import; say why it did not
+    except BaseException as exc:  # noqa: BLE001 - the module must import; say why it did not
         return {"status": "error", "step": None, "error": _error(exc), "values": []}
     snapshots: dict[str, Any] = {}
     current: list[str | None] = [None]
@@ -44,7 +44,7 @@ def run_and_compare(spec: dict[str, Any]) -> dict[str, Any]:
         setattr(module, step["name"], _wrap(original, step, snapshots, current))
     try:
         results = getattr(module, spec["run"])(**spec.get("parameters", {}))
-    except BaseException as exc:  # a failing step is the finding, not a crash
+    except BaseException as exc:  # noqa: BLE001 - a failing step is the finding, not a crash
         return {"status": "error", "step": current[0], "error": _error(exc), "values": [],
                 "seconds": time.monotonic() - started}
     seconds = time.monotonic() - started
@@ -87,7 +87,7 @@ def _wrap(function: Any, step: dict[str, Any], snapshots: dict[str, Any],
 def _snapshot(value: Any) -> tuple[bytes | None, str | None]:
     try:
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), None
-    except Exception as exc:  # unpicklable values are reported, not fatal
+    except Exception as exc:  # noqa: BLE001 - unpicklable values are reported, not fatal
         return None, f"cannot pickle the module's value: {type(exc).__name__}: {exc}"
 
 
@@ -99,7 +99,7 @@ def _unpickle(snapshot: Any) -> tuple[Any, str | None]:
         return None, error
     try:
         return pickle.loads(data), None
-    except Exception as exc:  # the same class cannot always be rebuilt
+    except Exception as exc:  # noqa: BLE001 - the same class cannot always be rebuilt
         return None, f"cannot load the module's value: {type(exc).__name__}: {exc}"
 
 
@@ -109,7 +109,7 @@ def _load(path: str | None) -> tuple[Any, str | None]:
     try:
         with open(path, "rb") as handle:
             return pickle.load(handle), None
-    except Exception as exc:  # e.g. a class only the kernel had
+    except Exception as exc:  # noqa: BLE001 - e.g. a class only the kernel had
         return None, f"cannot load the notebook's value: {type(exc).__name__}: {exc}"
 
 
@@ -120,7 +120,7 @@ def _outcome(expected: Any, actual: Any, data: list[Any], name: str) -> dict[str
         found = compare(expected, actual, data, name)
     except NotComparable as exc:
         return {"outcome": "skipped", "detail": f"not compared: {exc}"}
-    except Exception as exc:  # a comparison bug must not hide the other results
+    except Exception as exc:  # noqa: BLE001 - a comparison bug must not hide the others
         return {"outcome": "differ", "detail": f"{name}: cannot compare ({exc})"}
     return {"outcome": "equal"} if found is None else {"outcome": "differ", "detail": found}
 
