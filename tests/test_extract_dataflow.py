@@ -235,3 +235,14 @@ def test_every_split_computes_the_same(tmp_path: Path, split: str) -> None:
               "spread = max(evens) - min(evens)")
     e = extract(path, split=split, outputs=["mean", "spread"])
     assert same_results(path, e) == {"mean": "4.0", "spread": "8"}
+
+
+def test_dead_walrus_and_shadowed_definitions_are_cleaned(tmp_path: Path) -> None:
+    path = nb(tmp_path, ("md", "## Work"),
+              "values = [3, 1, 2]\ntotal = sum(kept := sorted(values))",
+              "def show(x):\n    return x\n\n\ndef show(x, y=1):\n    return x * y\n\n\n"
+              "shown = show(total)", ("md", "## End"), "final = shown + 1")
+    e = extract(path)
+    assert "kept :=" not in e.source and "sum(sorted(values))" in e.source
+    assert e.source.count("def show(") == 1 and "def show(x, y=1):" in e.source
+    same_results(path, e)

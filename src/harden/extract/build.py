@@ -20,7 +20,7 @@ from harden.errors import HardenError
 from harden.extract import entry, imports, nodes
 from harden.extract.cells import CellCode
 from harden.extract.classify import Layout
-from harden.extract.deadnames import drop_dead_names
+from harden.extract.deadnames import drop_dead_names, drop_shadowed_definitions
 from harden.extract.model import LogEntry, Plan
 
 log = logging.getLogger(__name__)
@@ -131,6 +131,7 @@ def _body(spec: BuildInput, run_name: str, main_name: str, figures: str,
             if figures and spec.codes[index].plots:
                 label = nodes.string(f"{step.name}-{position}")
                 statements.append(nodes.line(cst.Expr(nodes.call(figures, [label]))))
+        statements = drop_shadowed_definitions(statements, notes)
         codes = [spec.codes[i] for i in step.cells]
         dead = set().union(*(c.stores for c in codes)) - set().union(*(c.loads for c in codes))
         dead -= set(step.returns)

@@ -73,6 +73,8 @@ def _walk(node: ast.AST, result: Scan, nested: bool) -> None:
                 result.stores.add(child.optional_vars.id)
             elif isinstance(child, ast.ExceptHandler) and child.name:
                 result.stores.add(child.name)
+            elif isinstance(child, ast.NamedExpr) and isinstance(child.target, ast.Name):
+                result.stores.add(child.target.id)
             elif isinstance(child, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
                 result.awaits = True
         if isinstance(child, ast.AugAssign) and isinstance(child.target, ast.Name):
@@ -142,6 +144,14 @@ class DropDeadNames(cst.CSTTransformer):
             return updated_node.with_changes(asname=None)
         return updated_node
 
+    def leave_NamedExpr(self, original_node: cst.NamedExpr,
+                        updated_node: cst.NamedExpr) -> cst.BaseExpression:
+        target = updated_node.target
+        if isinstance(target, cst.Name) and target.value in self.dead:
+            self.log.append(LogEntry("changed", f"nothing reads `{target.value}`: `:=` dropped"))
+            return updated_node.value
+        return updated_node
+
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler,
                             updated_node: cst.ExceptHandler) -> cst.ExceptHandler:
         name = updated_node.name
@@ -174,7 +184,7 @@ def drop_dead_names(statements: list[cst.BaseStatement], dead: set[str],
     transformer = DropDeadNames(dead, calls, log)
     out: list[cst.BaseStatement] = []
     for statement in statements:
-        if isinstance(statement, cst.SimpleStatementLine):
+        if isinstance(statement, cst.SimpleStatementLine) and not _has_walrus(statement):
             result = transformer.leave_SimpleStatementLine(statement, statement)
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             result = statement
@@ -185,3 +195,34 @@ def drop_dead_names(statements: list[cst.BaseStatement], dead: set[str],
         elif isinstance(result, cst.FlattenSentinel):
             out.extend(result.nodes)
     return out
+
+
+def _has_walrus(statement: cst.SimpleStatementLine) -> bool:
+    return ":=" in _EMPTY.code_for_node(statement)
+
+
+def drop_shadowed_definitions(statements: list[cst.BaseStatement],
+                              log: list[LogEntry]) -> list[cst.BaseStatement]:
+    """A ``def``/``class`` defined again before anything uses it is dead code
+    (ruff F811): the earlier one goes, logged.  Decorated ones stay."""
+    names = [s.name.value for s in statements if isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+    if len(names) == len(set(names)):
+        return statements
+    pending: dict[str, int] = {}
+    drop: set[int] = set()
+    for position, statement in enumerate(statements):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            name = statement.name.value
+            if name in pending:
+                drop.add(pending[name])
+                log.append(LogEntry("dropped", "defined again before anything used this "
+                                    "definition", code=name))
+            used = scan([statement]).loads
+            pending = {n: p for n, p in pending.items() if n not in used}
+            pending[name] = position if not statement.decorators else -1
+            if pending[name] == -1:
+                del pending[name]
+        else:
+            used = scan([statement]).loads
+            pending = {n: p for n, p in pending.items() if n not in used}
+    return [s for position, s in enumerate(statements) if position not in drop]
