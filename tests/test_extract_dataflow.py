@@ -61,7 +61,15 @@ def same_results(path: Path, extraction: Extraction, **params: object) -> dict[s
     """Run notebook cells and ``run()``; assert every output agrees; return the reprs."""
     module_dir = path.parent / "module"
     module_dir.mkdir(exist_ok=True)
-    (module_dir / extraction.module_file).write_text(extraction.source)
+    module = module_dir / extraction.module_file
+    module.write_text(extraction.source)
+    import black
+
+    assert black.format_str(extraction.source, mode=black.Mode()) == extraction.source
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "F", "--isolated",
+                           "--no-cache", "--output-format", "concise", str(module)],
+                          capture_output=True, text=True, check=False)
+    assert ruff.returncode == 0, ruff.stdout
     done = subprocess.run(
         [sys.executable, "-c", ORACLE, str(path), str(module_dir), extraction.module_name,
          json.dumps(params)], cwd=path.parent, capture_output=True, text=True, check=False)
@@ -246,3 +254,27 @@ def test_dead_walrus_and_shadowed_definitions_are_cleaned(tmp_path: Path) -> Non
     assert "kept :=" not in e.source and "sum(sorted(values))" in e.source
     assert e.source.count("def show(") == 1 and "def show(x, y=1):" in e.source
     same_results(path, e)
+
+
+def test_awkward_but_common_constructs(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("a\nb\n")
+    path = nb(
+        tmp_path,
+        ("md", "## One"),
+        "from math import sqrt\nfirst, *rest = [4, 9, 16]\nroot = sqrt(first)",
+        "with open('notes.txt') as handle:\n    lines = handle.read().split()",
+        "try:\n    bad = int('x')\nexcept ValueError as err:\n    problem = str(err)",
+        "for index, item in enumerate(rest):\n    pass",
+        "square = lambda v: v * v\nlabel = f'{root:.1f}'",
+        ("md", "## Two"),
+        "from numpy import sqrt\nroots = [float(sqrt(r)) for r in rest]",
+        "def outer(n):\n    def inner(m):\n        return m + n\n    return inner(1)",
+        "import statistics\nfor k in range(2):\n    import json\nspread = statistics.pstdev(roots)",
+        ("md", "## Three"),
+        "summary = {'lines': lines, 'problem': problem, 'last': (index, item), "
+        "'sq': square(3), 'label': label, 'roots': roots, 'outer': outer(2), "
+        "'spread': spread, 'dump': json.dumps(rest)}",
+    )
+    e = extract(path)
+    values = same_results(path, e)
+    assert "'sq': 9" in values["summary"] and "'outer': 3" in values["summary"]

@@ -72,10 +72,7 @@ def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
                               "module, duplicates merged, grouped stdlib / third party / local"))
     local = tuple(sorted({e.top for e in kept if imports.group_of(e, spec.folder) == "local"}))
     bootstrap = entry.local_path_bootstrap(local) if local else None
-    wanted = imports.used_names([*generated, *([bootstrap] if bootstrap else [])])
-    if any(code.partial for code in spec.codes.values()):
-        wanted.add("functools")
-    needed = [e for e in _generated_imports() if e.bound in wanted]
+    needed = _generated_imports(spec, bool(figures), bootstrap is not None)
     grouped = imports.statements([*kept, *needed], spec.folder)
     head: list[cst.BaseStatement] = [nodes.docstring(_module_doc(spec))]
     for group in imports.GROUPS:
@@ -174,11 +171,22 @@ def _gathered_imports(spec: BuildInput) -> tuple[list[imports.ImportEntry], list
     return list(dict.fromkeys(entries)), guarded
 
 
-def _generated_imports() -> list[imports.ImportEntry]:
-    """What the generated code itself may need (kept only when used)."""
+def _generated_imports(spec: BuildInput, figures: bool,
+                       local: bool) -> list[imports.ImportEntry]:
+    """What the generated code itself uses (not what the notebook's names spell)."""
     E = imports.ImportEntry
-    return [E("argparse"), E("copy"), E("functools"), E("json"), E("os"), E("sys"),
-            E("typing", "Any"), E("typing", "NamedTuple")]
+    parameters = spec.plan.parameters
+    needed = [E("argparse"), E("typing", "Any")]
+    flags = [
+        (any(step.result_type for step in spec.plan.steps), E("typing", "NamedTuple")),
+        (any(p.mutable for p in parameters), E("copy")),
+        (any(p.type_name not in {None, "int", "float", "str", "bool"} for p in parameters),
+         E("json")),
+        (any(code.partial for code in spec.codes.values()), E("functools")),
+        (figures or local, E("os")),
+        (local, E("sys")),
+    ]
+    return needed + [entry_ for wanted, entry_ in flags if wanted]
 
 
 def _star(star: imports.ImportEntry, spec: BuildInput, used: set[str],

@@ -94,8 +94,17 @@ class DropDeadNames(cst.CSTTransformer):
                           if c.dotted and c.qualified_name}
         self.log = log
 
+        self._tries = 0
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._tries += 1
+
+    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try) -> cst.Try:
+        self._tries -= 1
+        return updated_node
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
@@ -115,7 +124,8 @@ class DropDeadNames(cst.CSTTransformer):
             changed = True
             value = small.value  # type: ignore[union-attr]
             code = _EMPTY.code_for_node(small).strip()
-            if is_display_only(value, self.calls, self.qualified):
+            # Inside ``try`` an exception may be the point: keep the value there.
+            if not self._tries and is_display_only(value, self.calls, self.qualified):
                 self.log.append(LogEntry("dropped", f"nothing reads `{name}`", code=code))
             else:
                 self.log.append(LogEntry("changed", f"nothing reads `{name}`: the value is "
