@@ -428,3 +428,21 @@ def test_a_wildcard_import_harden_cannot_read_is_kept_and_logged(tmp_path: Path)
     e = extract(path)
     assert "from numpy import *" in e.source
     assert any(entry.kind == "risky" and "F403" in entry.message for entry in e.log)
+
+
+def test_percent_scripts_never_overwrite_their_source(tmp_path: Path) -> None:
+    script = tmp_path / "analysis.py"
+    script.write_text("# %% [markdown]\n# # Title\n\n# %%\nvalue = sum([1, 2])\n")
+    e = extract(script)
+    assert e.module_name == "analysis_module"
+    forced = extract(script, module_name="analysis")
+    with pytest.raises(UsageError, match="overwrite the notebook itself"):
+        write_extraction(forced, force=True)
+    assert script.read_text().startswith("# %% [markdown]")
+
+
+def test_split_by_tags_without_tags_falls_back_to_headings(tmp_path: Path) -> None:
+    path = nb(tmp_path, ("md", "## A"), "a = len('x')", ("md", "## B"), "b = a + 1")
+    e = extract(path, split="tags")
+    assert [s.name for s in e.plan.steps] == ["a_step", "b_step"]  # `a`, `b` are variables
+    assert any("split at headings" in entry.message for entry in e.log)

@@ -31,7 +31,14 @@ def write_extraction(extraction: Extraction, directory: str | Path | None = None
                      force: bool = False) -> WriteResult:
     """Write the module, its log and requirements into ``directory`` (default:
     the notebook's folder).  Hand-edited files are kept unless ``force``."""
+    from harden.errors import UsageError
+
     folder = Path(directory) if directory is not None else Path(extraction.notebook_path).parent
+    source = Path(extraction.notebook_path).resolve()
+    for name in extraction.files():
+        if (folder / name).resolve() == source:
+            raise UsageError(f"writing {name} would overwrite the notebook itself; choose "
+                             "another --module-name or --output-dir")
     return write_files(folder, extraction.files(), force=force)
 
 

@@ -70,6 +70,8 @@ def _extract(notebook: Notebook, module_name: str | None, mode: str,
     imported = {i.module.lstrip(".").split(".")[0] for c in analysis.cells for i in c.imports}
     if name in imported and not module_name:
         name = f"{name}_notebook"  # `import churn` must not import the module itself
+    if Path(notebook.path).suffix == ".py" and not module_name:
+        name = f"{name}_module"  # a `# %%` script: never the input's own file name
     entries: list[LogEntry] = []
     hidden = _hidden_state(notebook, analysis, allow_hidden_state, entries)
     parameters, removed, notes = params_mod.resolve(analysis)
@@ -95,6 +97,8 @@ def _extract(notebook: Notebook, module_name: str | None, mode: str,
             "Replace them with Python (subprocess, shutil, importing the module %run runs), "
             "or pass --drop-magics to drop them (logged as risky)")
     sections = split(notebook.cells, [c for c in sorted(codes)], mode)
+    if mode == "tags" and not any(t.startswith("step:") for c in notebook.cells for t in c.tags):
+        entries.append(LogEntry("info", "no cell is tagged step:<name>; split at headings"))
     plan, plan_notes = make_plan(analysis, sections, codes, layout, parameters,
                                  outputs=outputs, hidden=hidden)
     entries += [e for c in sorted(codes) for e in codes[c].drops.log]

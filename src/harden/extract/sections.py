@@ -120,7 +120,9 @@ def identifier(text: str, *, max_length: int = MAX_NAME) -> str:
 def split(cells: Sequence[Cell], code_cells: Sequence[int], mode: str) -> list[Section]:
     """Sections for ``mode`` (``headings``, ``tags`` or ``cells``) over ``code_cells``."""
     if mode == "tags":
-        return _by_tags(cells, code_cells)
+        if any(t.startswith(STEP_TAG) for c in cells if c.index in set(code_cells) for t in c.tags):
+            return _by_tags(cells, code_cells)
+        return _by_headings(cells, code_cells)
     if mode == "cells":
         preceding = _heading_before(cells)
         return [Section((index,), preceding.get(index, (None, ""))[0],
