@@ -237,9 +237,12 @@ def test_cell_magics_with_python_bodies_keep_the_body(tmp_path: Path) -> None:
 
 
 def test_no_prints_drops_print_calls_everywhere(tmp_path: Path) -> None:
-    path = nb(tmp_path, "x = 1\nprint(x)\nfor i in range(2):\n    print(i)\ny = x + 1")
+    path = nb(tmp_path, "x = 1\nprint(x)\nfor i in range(2):\n    print(i)\ny = x + 1",
+              "def report(v):\n    text = f'value {v}'\n    print(text)\n    return v",
+              "z = report(y)")
     source = extract(path, no_prints=True).source
     assert "print(" not in source and "for i in range(2):\n        pass" in source
+    assert "def report(v):\n    return v" in source  # `text` only fed the print
     assert "print(x)" in extract(path).source
 
 

@@ -21,7 +21,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from harden.analysis import CellAnalysis
 from harden.errors import ExtractionError
 from harden.extract.classify import Layout
-from harden.extract.deadnames import scan
+from harden.extract.deadnames import CleanFunctions, scan
 from harden.extract.drops import CellDrops, CellRewriter, is_display_only, root_names
 from harden.extract.functions import PassGlobals, add_keyword_parameters
 from harden.extract.model import LogEntry
@@ -120,6 +120,10 @@ def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
                                 result=result)
         body = list(cst.Module(body=body).visit(rewriter).body)
         hoisted = list(cst.Module(body=hoisted).visit(rewriter).body)
+        if no_prints:  # prints were the only readers of some function locals
+            cleaner = CleanFunctions(result.log)
+            body = list(cst.Module(body=body).visit(cleaner).body)
+            hoisted = list(cst.Module(body=hoisted).visit(cleaner).body)
     magic = cell.python.cell_magic
     if magic is not None:
         out.drops.log.append(LogEntry("changed", f"%%{magic.name} dropped, the cell body kept",

@@ -236,3 +236,25 @@ def drop_shadowed_definitions(statements: list[cst.BaseStatement],
             used = scan([statement]).loads
             pending = {n: p for n, p in pending.items() if n not in used}
     return [s for position, s in enumerate(statements) if position not in drop]
+
+
+class CleanFunctions(cst.CSTTransformer):
+    """Drop dead locals inside every function of a statement (after ``--no-prints``
+    removed the prints that were their only readers)."""
+
+    def __init__(self, log: list[LogEntry]) -> None:
+        super().__init__()
+        self.log = log
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef,
+                          updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        body = updated_node.body
+        if not isinstance(body, cst.IndentedBlock):
+            return updated_node
+        found = scan(body.body)
+        dead = found.stores - found.loads
+        if not dead:
+            return updated_node
+        kept = drop_dead_names(list(body.body), dead, {}, self.log)
+        return updated_node.with_changes(
+            body=body.with_changes(body=kept or [cst.SimpleStatementLine([cst.Pass()])]))
