@@ -449,3 +449,11 @@ def test_split_by_tags_without_tags_falls_back_to_headings(tmp_path: Path) -> No
     e = extract(path, split="tags")
     assert [s.name for s in e.plan.steps] == ["a_step", "b_step"]  # `a`, `b` are variables
     assert any("split at headings" in entry.message for entry in e.log)
+
+
+def test_suppressed_hidden_state_still_gives_a_sound_module(tmp_path: Path) -> None:
+    path = nb(tmp_path, ("total = base + 1", ["harden-ignore:H003"]), "double = total * 2")
+    e = extract(path)
+    run = functions(e.source)["run"]
+    assert kwonly(run) == ["base"]
+    assert any(entry.kind == "risky" and "suppressed" in entry.message for entry in e.log)

@@ -128,6 +128,9 @@ def _extract(notebook: Notebook, module_name: str | None, mode: str,
 
 def _hidden_state(notebook: Notebook, analysis: Analysis, allow: bool,
                   entries: list[LogEntry]) -> list[str]:
+    """Refuse on H002/H003/H209; else the names no earlier cell defines, which
+    become required arguments of ``run()`` (also when a finding is suppressed
+    in the notebook: the module must not read a name nothing binds)."""
     problems = state_problems(notebook, analysis)
     if problems and not allow:
         raise ExtractionError(refusal_message(problems))
@@ -135,10 +138,14 @@ def _hidden_state(notebook: Notebook, analysis: Analysis, allow: bool,
         entries.append(LogEntry("risky", f"{problem.rule_id}: {problem.message} "
                                 "(extracted anyway: --allow-hidden-state)",
                                 problem.cell_index, problem.line))
-    if not problems:
-        return []
-    hidden = [r.name for r in analysis.unresolved if r.kind in {"later", "undefined"}]
-    return list(dict.fromkeys(n for n in hidden if n.isidentifier()))
+    hidden = [r for r in analysis.unresolved if r.kind in {"later", "undefined"}]
+    reported = {(p.cell_index, p.line) for p in problems}
+    for read in hidden:
+        if (read.reader, read.location.line) not in reported:
+            entries.append(LogEntry("risky", f"`{read.name}` is read before any cell defines "
+                                    "it (finding suppressed in the notebook): a required "
+                                    "argument of run()", read.reader, read.location.line))
+    return list(dict.fromkeys(r.name for r in hidden if r.name.isidentifier()))
 
 
 def _refuse_global_writers(kept: dict[str, str]) -> None:
