@@ -165,7 +165,9 @@ def _run(work: list[tuple[Path, Config]], rules: Sequence[type[Rule]], jobs: int
             if progress:
                 progress(done, len(work))
         return out
-    chunk = max(1, len(work) // (workers * 4))
+    # Notebooks vary a lot in size: hand them out one at a time so no worker
+    # is left with a long tail (the IPC cost is tiny next to an analysis).
+    chunk = 1
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             mapped = pool.map(_lint_in_worker, work, chunksize=chunk)
