@@ -59,3 +59,31 @@ def test_single_cell_api_matches_notebook_analysis() -> None:
     cell = Cell(index=0, cell_type="code", source="x = y + 1\nz = x")
     alone = analyze_cell(cell)
     assert alone.free_reads == {"y"} and alone.defines == {"x", "z"}
+
+
+def test_cell_by_cell_fallback_gives_the_same_facts(monkeypatch) -> None:
+    """If libcst refuses the joined module, cells are parsed one by one with
+    the same results (locations, sources, reads)."""
+    import libcst as cst
+
+    from harden.analysis import cell as cell_module
+
+    notebook = _notebook("a = 1\nb = a + 2", "def f(x):\n    return x + a", "c = f(b)\nd = [c, a]\n")
+    joined = analyze(notebook)
+    real = cst.parse_module
+    calls = {"n": 0}
+
+    def refuse_first(code: str, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise cst.ParserSyntaxError("refused", lines=[""], raw_line=1, raw_column=0)
+        return real(code, *args, **kwargs)
+
+    monkeypatch.setattr(cell_module.cst, "parse_module", refuse_first)
+    fallback = analyze(notebook)
+    assert calls["n"] == 4
+    for one, other in zip(joined.cells, fallback.cells):
+        assert [(b.name, b.location, b.sources) for b in one.bindings] == [
+            (b.name, b.location, b.sources) for b in other.bindings]
+        assert one.reads == other.reads
+    assert joined.dependencies == fallback.dependencies

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 import bisect
+import dataclasses
+import functools
 import io
 import re
 import string
@@ -22,6 +24,8 @@ from typing import Any
 
 import libcst as cst
 from libcst.metadata import (
+    CodePosition,
+    CodeRange,
     ClassScope,
     ComprehensionScope,
     FunctionScope,
@@ -102,6 +106,14 @@ class ParsedNotebook:
     access: Mapping[cst.Name, bool]
     positions: Mapping[cst.CSTNode, Any]
 
+    @functools.cached_property
+    def sorted_reads(self) -> list[tuple[int, int, str]]:
+        """(line, column, name) of every notebook-level read, in source order."""
+        return sorted(
+            (self.positions[node].start.line, self.positions[node].start.column, node.value)
+            for node, is_global in self.access.items() if is_global
+        )
+
 
 def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
     """Check each cell with CPython, then parse the valid ones together.
@@ -136,11 +148,22 @@ def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
     except (cst.ParserSyntaxError, RecursionError):
         if len(cells) == 1:
             return _parse_alone(prepared[0])
+        # Each cell on its own; positions are shifted so that cells keep
+        # distinct lines, as in the joined parse.
         parts = [parse_cells([cell]) for cell in cells]
+        shifted: dict[cst.CSTNode, Any] = {}
+        parsed_cells: list[ParsedCell] = []
+        shift = 0
+        for part in parts:
+            for node, span in part.positions.items():
+                shifted[node] = CodeRange(CodePosition(span.start.line + shift, span.start.column),
+                                          CodePosition(span.end.line + shift, span.end.column))
+            parsed_cells.append(dataclasses.replace(part.cells[0], line_offset=shift))
+            shift += part.cells[0].python.code.count("\n") + 2
         return ParsedNotebook(
-            tuple(part.cells[0] for part in parts),
+            tuple(parsed_cells),
             {k: v for part in parts for k, v in part.access.items()},
-            {k: v for part in parts for k, v in part.positions.items()},
+            shifted,
         )
     by_cell: dict[int, list[cst.BaseStatement]] = {index: [] for index in offsets}
     starts = [offset for offset in offsets.values()]
@@ -335,6 +358,7 @@ class _Collector(cst.CSTVisitor):
         self.magics: list[MagicUse] = []
         self._access = notebook.access
         self._positions = notebook.positions
+        self._sorted_reads = notebook.sorted_reads
         self._line_offset = line_offset
         self._nested = 0  # depth inside def/class/lambda/comprehension bodies
         self._functions: list[str] = []  # enclosing top-level function names
@@ -393,19 +417,15 @@ class _Collector(cst.CSTVisitor):
         self.bindings.append(Binding(name, self.loc(node), kind, **extra))
 
     def _names_in(self, node: cst.CSTNode | None) -> frozenset[str]:
+        """Notebook-level names read inside ``node``, found by position in the
+        sorted list of reads (no second walk of the subtree)."""
         if node is None:
             return frozenset()
-        names: set[str] = set()
-        access = self._access
-
-        class _Gather(cst.CSTVisitor):
-            def visit_Name(self, inner: cst.Name) -> bool:
-                if access.get(inner, False):
-                    names.add(inner.value)
-                return False
-
-        node.visit(_Gather())
-        return frozenset(names)
+        span = self._positions[node]
+        reads = self._sorted_reads
+        lo = bisect.bisect_left(reads, (span.start.line, span.start.column, ""))
+        hi = bisect.bisect_left(reads, (span.end.line, span.end.column, ""))
+        return frozenset(name for _, _, name in reads[lo:hi])
 
     def _bind_target(self, target: cst.BaseExpression, stmt: cst.CSTNode, kind: Any,
                      value: cst.BaseExpression | None, sources: frozenset[str]) -> None:
@@ -425,7 +445,8 @@ class _Collector(cst.CSTVisitor):
             base = root_name(target)
             if base is not None and self.at_top and self._access.get(base, True):
                 kind_name = "subscript" if isinstance(target, cst.Subscript) else "attribute"
-                self_ref = value is not None and _contains_equal(value, target)
+                self_ref = (value is not None and base.value in self._names_in(value)
+                            and _contains_equal(value, target))
                 self.mutations.append(Mutation(base.value, kind_name, self.loc(target),
                                                detail=_code(self.module, target),
                                                self_referential=self_ref, statement=stmt))
