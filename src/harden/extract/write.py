@@ -12,12 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harden.errors import HardenError, OutputExistsError
+from harden.errors import OutputExistsError
+from harden.io import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -82,22 +81,3 @@ def write_files(directory: str | Path, files: dict[str, str], *, force: bool = F
                       sort_keys=True) + "\n"
     atomic_write(directory / MANIFEST, text.encode("utf-8"))
     return WriteResult(directory, tuple(t for t, _ in pending), tuple(unchanged))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never half of either."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise HardenError(f"cannot write ({exc.strerror or exc})", path) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise HardenError(f"cannot write ({exc.strerror or exc})", path) from None
