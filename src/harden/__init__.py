@@ -35,7 +35,7 @@ def lint(
     ignore: Sequence[str] = (),
     fail_on: str | None = None,
     jobs: int = 1,
-) -> "LintReport":
+) -> LintReport:
     """Lint notebooks (files or folders); never executes notebook code."""
     from harden.config import Overrides
     from harden.lint.engine import lint_paths
@@ -46,7 +46,7 @@ def lint(
     return lint_paths(paths, overrides, jobs=jobs)
 
 
-def analyze(path: str | Path) -> "Analysis":
+def analyze(path: str | Path) -> Analysis:
     """Load a notebook and return its analysis (the object every step reads)."""
     from harden.analysis import analyze as _analyze
     from harden.notebook import load
@@ -61,7 +61,7 @@ def repro(
     timeout: float | None = 600.0,
     runs: int = 1,
     jobs: int = 1,
-) -> "tuple[ReproResult, ...]":
+) -> tuple[ReproResult, ...]:
     """Re-run notebooks in a fresh kernel and compare with their stored outputs.
 
     Each result has a ``status``: reproduced, differs, nondeterministic,
@@ -74,7 +74,7 @@ def repro(
     return repro_paths(paths, ReproOptions(run=run, runs=runs), jobs=jobs)
 
 
-def extract(path: str | Path, **options: Any) -> "Extraction":
+def extract(path: str | Path, **options: Any) -> Extraction:
     """Turn a notebook into module source, a log and a step plan; writes nothing.
 
     Options are those of :func:`harden.extract.core.extract` (``module_name``,

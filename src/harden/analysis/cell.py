@@ -24,9 +24,9 @@ from typing import Any
 
 import libcst as cst
 from libcst.metadata import (
+    ClassScope,
     CodePosition,
     CodeRange,
-    ClassScope,
     ComprehensionScope,
     FunctionScope,
     GlobalScope,
@@ -853,16 +853,40 @@ def _expanded_names(command: str) -> set[str]:
     """Names IPython's ``var_expand`` may substitute: ``{expr}`` and ``$name``."""
     names = {match.group(1) for match in _DOLLAR_NAME.finditer(command)}
     try:
-        fields = [field for _, field, _, _ in string.Formatter().parse(command) if field]
+        fields = [text for _, text, _, _ in string.Formatter().parse(command) if text]
     except ValueError:
         return names
-    for field in fields:
+    for text in fields:
         try:
-            tree = ast.parse(field.strip(), mode="eval")
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            # CPython's verdict first: libcst must never see what it refuses.
+            compile(text.strip(), "<magic>", "eval", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+            expression = cst.parse_expression(text.strip())
+        except (SyntaxError, ValueError, cst.ParserSyntaxError, RecursionError, MemoryError):
             continue
-        names.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
+        names.update(_NameGatherer.gather(expression))
     return names
+
+
+class _NameGatherer(cst.CSTVisitor):
+    """Every ``Name`` in a small expression (not attribute names)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    @classmethod
+    def gather(cls, node: cst.CSTNode) -> set[str]:
+        visitor = cls()
+        node.visit(visitor)
+        return visitor.names
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self.names.add(node.value)
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
 
 
 def _strip_magic_options(args: str) -> str:

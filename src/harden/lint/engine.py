@@ -23,8 +23,8 @@ from harden.lint import suppress
 from harden.lint.finding import Finding, LintResult, RuleInfo, Severity
 from harden.lint.registry import all_rules
 from harden.lint.rule import Rule, RuleContext, Violation
-from harden.secrets import redact_findings
 from harden.notebook import Notebook, load
+from harden.secrets import redact_findings
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ class Violation:
 
     @classmethod
     def at(cls, location: Location, message: str, snippet: str | None = None,
-           severity: Severity | None = None) -> "Violation":
+           severity: Severity | None = None) -> Violation:
         return cls(message, location.cell_index, location.line, location.column, snippet,
                    severity)
 
