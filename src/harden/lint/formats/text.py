@@ -182,6 +182,8 @@ def _summary(results: Sequence[LintResult], fail_on: Severity, paint: _Painter) 
         if counts.notebooks_with_errors
         else ""
     )
+    if counts.notebooks and counts.notebooks == counts.notebooks_with_errors:
+        return paint(f"Nothing was linted: {notebooks} could not be read.", _BOLD)
     if not counts.findings:
         return paint(f"No findings in {notebooks}{unreadable}.", _BOLD)
     per_severity = ", ".join(
