@@ -87,3 +87,14 @@ def test_cell_by_cell_fallback_gives_the_same_facts(monkeypatch) -> None:
             (b.name, b.location, b.sources) for b in other.bindings]
         assert one.reads == other.reads
     assert joined.dependencies == fallback.dependencies
+
+
+def test_global_augmented_assignment_in_a_function_reads_the_global() -> None:
+    analysis = analyze(_notebook("counter = 0", "def bump():\n    global counter\n    counter += 1"))
+    bump = analysis.cells[1]
+    assert [(r.name, r.deferred) for r in bump.reads] == [("counter", True)]
+
+
+def test_time_magic_inside_a_function_binds_nothing_at_notebook_level() -> None:
+    analysis = analyze(_notebook("def f():\n    %time y = 1\n    return 2"))
+    assert analysis.cells[0].defines == {"f"}

@@ -393,8 +393,6 @@ class _Collector(cst.CSTVisitor):
         name = node.value
         if self._functions:
             self._function_reads.setdefault(self._functions[0], set()).add(name)
-            if name in self._function_globals.get(self._functions[0], set()):
-                return False
             self._add_read(name, node, deferred=True)
         elif name not in self.bound:
             self._add_read(name, node, deferred=False)
@@ -485,6 +483,10 @@ class _Collector(cst.CSTVisitor):
                     self._add_read(name, node.target, deferred=False)
                 else:
                     self.local_reads.add(name)
+            elif self._functions and name in self._function_globals.get(self._functions[0], ()):
+                # ``global x; x += 1`` in a function reads the notebook's ``x``.
+                self._function_reads.setdefault(self._functions[0], set()).add(name)
+                self._add_read(name, node.target, deferred=True)
             self._bind(name, node.target, "augmented", from_self=True,
                        sources=sources, statement=node)
         else:
@@ -750,7 +752,13 @@ class _Collector(cst.CSTVisitor):
         return True
 
     def _inline_python(self, code: str, location: Location) -> None:
-        """Names used in ``%time expr`` and friends are reads (and binds)."""
+        """Names used in ``%time expr`` and friends are reads (and binds).
+
+        Inside a function body the statement's names belong to the function,
+        whose scope is not known here: they are left out rather than guessed.
+        """
+        if not self.at_top:
+            return
         cell = Cell(index=self.cell_index, cell_type="code", source=code)
         inner = analyze_cell(cell, Environment(self.imports_env, self.types_env))
         if inner.syntax_error is not None:
