@@ -871,8 +871,14 @@ def _expanded_names(command: str) -> set[str]:
             expression = cst.parse_expression(text.strip())
         except (SyntaxError, ValueError, cst.ParserSyntaxError, RecursionError, MemoryError):
             continue
-        names.update(_NameGatherer.gather(expression))
+        names.update(names_in(expression))
     return names
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every name an expression or statement mentions (attribute names excluded),
+    without scope resolution: for small pieces of code taken out of context."""
+    return _NameGatherer.gather(node)
 
 
 class _NameGatherer(cst.CSTVisitor):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from harden.analysis import Analysis, CellAnalysis, Definition
+from harden.analysis.cell import names_in
 
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 
@@ -93,20 +94,6 @@ def _literalish(node: cst.BaseExpression) -> bool:
     return isinstance(node, (cst.Name, cst.BaseString, cst.Integer, cst.Float, cst.Attribute))
 
 
-class _DefinitionNames(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> bool:
-        self.names.add(node.value)
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-
 def _evaluated_at_definition(defn: cst.CSTNode) -> Iterable[cst.CSTNode]:
     yield from getattr(defn, "decorators", ())
     if isinstance(defn, cst.FunctionDef):
@@ -133,10 +120,10 @@ def _evaluated_at_definition(defn: cst.CSTNode) -> Iterable[cst.CSTNode]:
 
 def definition_time_names(node: cst.CSTNode) -> set[str]:
     """Names a ``def``/``class`` evaluates when it is defined (not when called)."""
-    visitor = _DefinitionNames()
+    names: set[str] = set()
     for part in _evaluated_at_definition(node):
-        part.visit(visitor)
-    return visitor.names
+        names |= names_in(part)
+    return names
 
 
 def classify(analysis: Analysis, parameters: Iterable[str],
