@@ -342,7 +342,16 @@ def test_timeit_options_and_blank_first_body_line() -> None:
     python = to_python("%%timeit -n 3\n\nx = 1")
     assert python.cell_magic is not None and python.cell_magic.line == "-n 3"
     assert python.code.strip() == "x = 1"
-    assert python.line_map.line(1) == 3
+    statement_line = python.code.splitlines().index("x = 1") + 1
+    assert python.line_map.line(statement_line) == 3
+
+
+def test_plain_python_skips_the_ipython_transformer_and_maps_one_to_one() -> None:
+    source = "\n\nimport os\nx = 1  # a % b\nprint(f'{x}?')"
+    python = to_python(source)
+    assert python.code == source + "\n"
+    assert python.line_map.targets == (1, 2, 3, 4, 5)
+    assert python.line_map.exact == frozenset({1, 2, 3, 4, 5})
 
 
 def test_other_cell_magics_become_one_call() -> None:
