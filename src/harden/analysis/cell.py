@@ -24,14 +24,13 @@ from typing import Any
 
 import libcst as cst
 from libcst.metadata import (
+    ByteSpanPositionProvider,
     ClassScope,
-    CodePosition,
-    CodeRange,
+    CodeSpan,
     ComprehensionScope,
     FunctionScope,
     GlobalScope,
     MetadataWrapper,
-    PositionProvider,
     ScopeProvider,
 )
 
@@ -96,21 +95,45 @@ class ParsedNotebook:
     """All code cells parsed as one module, metadata resolved once.
 
     Parsing every cell into one module means one ``ScopeProvider`` and one
-    ``PositionProvider`` pass per notebook instead of one per cell: libcst's
-    fixed cost per metadata resolution dominates small cells.  ``access``
-    says, for every ``Name`` that is read, whether it is a notebook-level
-    (global) read; ``positions`` are in the joined module's lines.
+    position pass per notebook instead of one per cell: libcst's fixed cost
+    per metadata resolution dominates small cells.  ``access`` says, for
+    every ``Name`` that is read, whether it is a notebook-level (global)
+    read.  ``spans`` are libcst's byte spans in ``text`` (the joined module,
+    UTF-8); they give the same positions as ``PositionProvider`` at half the
+    cost, converted to lines and columns only for the nodes that need one.
     """
 
     cells: tuple[ParsedCell, ...]
     access: Mapping[cst.Name, bool]
-    positions: Mapping[cst.CSTNode, Any]
+    spans: Mapping[cst.CSTNode, Any]
+    text: bytes = b""
 
     @functools.cached_property
-    def sorted_reads(self) -> list[tuple[int, int, str]]:
-        """(line, column, name) of every notebook-level read, in source order."""
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.text.find
+        index = find(b"\n")
+        while index >= 0:
+            starts.append(index + 1)
+            index = find(b"\n", index + 1)
+        return starts
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        """1-based line and 0-based column (in characters) where ``node`` starts."""
+        offset = self.spans[node].start
+        line = bisect.bisect_right(self._line_starts, offset)
+        start = self._line_starts[line - 1]
+        return line, len(self.text[start:offset].decode("utf-8", "replace"))
+
+    def byte_range(self, node: cst.CSTNode) -> tuple[int, int]:
+        span = self.spans[node]
+        return span.start, span.start + span.length
+
+    @functools.cached_property
+    def sorted_reads(self) -> list[tuple[int, str]]:
+        """(byte offset, name) of every notebook-level read, in source order."""
         return sorted(
-            (self.positions[node].start.line, self.positions[node].start.column, node.value)
+            (self.spans[node].start, node.value)
             for node, is_global in self.access.items() if is_global
         )
 
@@ -140,36 +163,22 @@ def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
         pieces.append(code)
         pieces.append("pass\n")
         line += code.count("\n") + 1
+    text = "".join(pieces)
     try:
-        module = cst.parse_module("".join(pieces))
+        module = cst.parse_module(text)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         scopes = wrapper.resolve(ScopeProvider)
-        positions = wrapper.resolve(PositionProvider)
+        spans = wrapper.resolve(ByteSpanPositionProvider)
     except (cst.ParserSyntaxError, RecursionError):
         if len(cells) == 1:
             return _parse_alone(prepared[0])
-        # Each cell on its own; positions are shifted so that cells keep
-        # distinct lines, as in the joined parse.
-        parts = [parse_cells([cell]) for cell in cells]
-        shifted: dict[cst.CSTNode, Any] = {}
-        parsed_cells: list[ParsedCell] = []
-        shift = 0
-        for part in parts:
-            for node, span in part.positions.items():
-                shifted[node] = CodeRange(CodePosition(span.start.line + shift, span.start.column),
-                                          CodePosition(span.end.line + shift, span.end.column))
-            parsed_cells.append(dataclasses.replace(part.cells[0], line_offset=shift))
-            shift += part.cells[0].python.code.count("\n") + 2
-        return ParsedNotebook(
-            tuple(parsed_cells),
-            {k: v for part in parts for k, v in part.access.items()},
-            shifted,
-        )
+        return _parse_one_by_one(cells)
+    parsed_notebook = ParsedNotebook((), _global_access(scopes), spans, text.encode("utf-8"))
     by_cell: dict[int, list[cst.BaseStatement]] = {index: [] for index in offsets}
     starts = [offset for offset in offsets.values()]
     owners = list(offsets)
     for statement in module.body:
-        start = positions[statement].start.line - 1
+        start = parsed_notebook.position(statement)[0] - 1
         slot = bisect.bisect_right(starts, start) - 1
         # The ``pass`` separators sit on each cell's last joined line.
         if slot >= 0 and start < starts[slot] + lengths[owners[slot]]:
@@ -179,7 +188,30 @@ def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
                    offsets.get(cell.index, 0))
         for cell, python, problem in prepared
     )
-    return ParsedNotebook(parsed, _global_access(scopes), positions)
+    return dataclasses.replace(parsed_notebook, cells=parsed)
+
+
+def _parse_one_by_one(cells: Sequence[Cell]) -> ParsedNotebook:
+    """Each cell on its own; spans and lines are shifted so that cells keep
+    distinct places in one joined text, as in the joined parse."""
+    parts = [parse_cells([cell]) for cell in cells]
+    spans: dict[cst.CSTNode, Any] = {}
+    parsed_cells: list[ParsedCell] = []
+    texts: list[bytes] = []
+    byte_shift = line_shift = 0
+    for part in parts:
+        for node, span in part.spans.items():
+            spans[node] = CodeSpan(span.start + byte_shift, span.length)
+        parsed_cells.append(dataclasses.replace(part.cells[0], line_offset=line_shift))
+        texts.append(part.text)
+        byte_shift += len(part.text)
+        line_shift += part.text.count(b"\n")
+    return ParsedNotebook(
+        tuple(parsed_cells),
+        {k: v for part in parts for k, v in part.access.items()},
+        spans,
+        b"".join(texts),
+    )
 
 
 def _parse_alone(item: tuple[Cell, PythonSource, SyntaxProblem | None]) -> ParsedNotebook:
@@ -357,7 +389,7 @@ class _Collector(cst.CSTVisitor):
         self.definitions: list[Definition] = []
         self.magics: list[MagicUse] = []
         self._access = notebook.access
-        self._positions = notebook.positions
+        self._parsed = notebook
         self._sorted_reads = notebook.sorted_reads
         self._line_offset = line_offset
         self._nested = 0  # depth inside def/class/lambda/comprehension bodies
@@ -374,12 +406,12 @@ class _Collector(cst.CSTVisitor):
     def loc(self, node: cst.CSTNode) -> Location:
         if self._override is not None:
             return self._override
-        start = self._positions[node].start
-        line = start.line - self._line_offset
+        line, column = self._parsed.position(node)
+        line -= self._line_offset
         return Location(
             self.cell_index,
             self.python.line_map.line(line),
-            self.python.line_map.column(line, start.column + 1),
+            self.python.line_map.column(line, column + 1),
         )
 
     @property
@@ -419,11 +451,11 @@ class _Collector(cst.CSTVisitor):
         sorted list of reads (no second walk of the subtree)."""
         if node is None:
             return frozenset()
-        span = self._positions[node]
+        start, end = self._parsed.byte_range(node)
         reads = self._sorted_reads
-        lo = bisect.bisect_left(reads, (span.start.line, span.start.column, ""))
-        hi = bisect.bisect_left(reads, (span.end.line, span.end.column, ""))
-        return frozenset(name for _, _, name in reads[lo:hi])
+        lo = bisect.bisect_left(reads, (start, ""))
+        hi = bisect.bisect_left(reads, (end, ""))
+        return frozenset(name for _, name in reads[lo:hi])
 
     def _bind_target(self, target: cst.BaseExpression, stmt: cst.CSTNode, kind: Any,
                      value: cst.BaseExpression | None, sources: frozenset[str]) -> None:
