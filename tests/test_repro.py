@@ -23,7 +23,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from harden.cli import main
 from harden.notebook import from_node
 from harden.run.causes import failure_causes, written_with
-from harden.run.facts import NotebookFacts, scan_facts
+from harden.run.facts import NotebookFacts, notebook_facts
 from harden.run.parallel import run_batch
 from harden.run.redact import redact_result
 from harden.run.report import JSON_SCHEMA, render
@@ -241,7 +241,7 @@ def test_a_crashing_worker_is_a_result_not_a_batch_crash():
 
 def _facts(*sources: str) -> tuple[NotebookFacts, object]:
     notebook = from_node(new_notebook(cells=[new_code_cell(s) for s in sources]), "x.ipynb")
-    return scan_facts(notebook), notebook.node
+    return notebook_facts(notebook), notebook.node
 
 
 @pytest.mark.parametrize(("error", "kind", "needle"), [

@@ -18,7 +18,7 @@ import pytest
 from harden.errors import UsageError
 from harden.notebook import load
 from harden.run.capture import Capture, Injection, capture_source, check_against
-from harden.run.facts import scan_facts
+from harden.run.facts import notebook_facts
 from harden.run.inputs import changed_inputs, hash_inputs, stored_hashes
 from harden.run.kernels import choose_kernel
 from harden.run.params import (
@@ -99,10 +99,10 @@ def test_parameter_file_is_a_yaml_mapping(tmp_path):
         load_parameter_file(tmp_path / "bad.yaml")
 
 
-def test_scan_facts_reads_the_parameters_cell_and_literal_paths():
-    facts = scan_facts(load(DATA / "parameters.ipynb"))
+def test_facts_read_the_parameters_cell_and_literal_paths():
+    facts = notebook_facts(load(DATA / "parameters.ipynb"))
     assert facts.parameter_defaults == {"n": 3, "greeting": "hello", "rate": 0.5, "label": "run"}
-    assert "data_file.csv" in scan_facts(load(DATA / "data_file.ipynb")).input_candidates
+    assert "data_file.csv" in notebook_facts(load(DATA / "data_file.ipynb")).input_candidates
 
 
 # ------------------------------------------------------------------ kernels, inputs, capture values

@@ -1,14 +1,11 @@
 """What the runner and the failure diagnosis need to know about a notebook.
 
 The facts come from the one :class:`~harden.analysis.model.Analysis` of the
-notebook (:func:`facts_from_analysis`).  :func:`scan_facts` is a small
-fallback for when the analysis fails: it reads the same facts with
-:mod:`ast`, less precisely.
+notebook (:func:`facts_from_analysis`); nothing here parses code again.
 """
 
 from __future__ import annotations
 
-import ast
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,70 +46,16 @@ def facts_from_analysis(analysis: Any) -> NotebookFacts:
     return NotebookFacts(defaults, strings, defined, imports)
 
 
-def scan_facts(notebook: Any) -> NotebookFacts:
-    """The same facts from :mod:`ast`, for callers without an analysis."""
-    from harden.notebook import to_python
-
-    defaults: dict[str, Any] | None = None
-    strings: list[str] = []
-    defined: set[str] = set()
-    imports: dict[str, str] = {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = ast.parse(to_python(cell.source).code)
-        except (SyntaxError, ValueError):
-            continue
-        if "parameters" in cell.tags and defaults is None:
-            defaults = _literal_assignments(tree)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                strings.append(node.value)
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                defined.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                defined.add(node.name)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    bound = alias.asname or alias.name.split(".")[0]
-                    defined.add(bound)
-                    imports[bound] = alias.name if alias.asname else bound
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                for alias in node.names:
-                    defined.add(alias.asname or alias.name)
-                    imports[alias.asname or alias.name] = node.module
-    return NotebookFacts(defaults, tuple(strings), frozenset(defined), imports)
-
-
-def _literal_assignments(tree: ast.Module) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for statement in tree.body:
-        targets: list[ast.expr] = []
-        value: ast.expr | None = None
-        if isinstance(statement, ast.Assign):
-            targets, value = statement.targets, statement.value
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets, value = [statement.target], statement.value
-        for target in targets:
-            if isinstance(target, ast.Name) and value is not None:
-                try:
-                    values[target.id] = ast.literal_eval(value)
-                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                    values[target.id] = NOT_LITERAL
-    return values
-
-
 def notebook_facts(notebook: Any, analysis: Any = None) -> NotebookFacts:
-    """Facts from ``analysis``; without one, the notebook is analysed here
-    (:func:`scan_facts` only if the analysis itself fails)."""
+    """Facts from ``analysis``; without one, the notebook is analysed here.
+    If the analysis itself fails (a bug), the run goes on with no facts."""
     if analysis is None:
         try:
             from harden.analysis import analyze
 
             analysis = analyze(notebook)
         except Exception:  # the analysis must never stop a run
-            log.warning("%s: analysis failed; scanning for parameters and paths", notebook.path,
+            log.warning("%s: analysis failed; running without its facts", notebook.path,
                         exc_info=True)
-            return scan_facts(notebook)
+            return NotebookFacts()
     return facts_from_analysis(analysis)
