@@ -18,7 +18,7 @@ import io
 import re
 import string
 import tokenize
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +107,9 @@ class ParsedNotebook:
     access: Mapping[cst.Name, bool]
     spans: Mapping[cst.CSTNode, Any]
     text: bytes = b""
+    #: ``%time stmt``-style magic calls → their Python, parsed in one batch.
+    inline: Mapping[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]] = dataclasses.field(
+        default_factory=dict)
 
     @functools.cached_property
     def _line_starts(self) -> list[int]:
@@ -124,6 +127,18 @@ class ParsedNotebook:
         line = bisect.bisect_right(self._line_starts, offset)
         start = self._line_starts[line - 1]
         return line, len(self.text[start:offset].decode("utf-8", "replace"))
+
+    def locator(self, cell_index: int, line_offset: int,
+                line_map: Any) -> Callable[[cst.CSTNode], Location | None]:
+        """A function giving a node's :class:`Location` in one cell."""
+        def locate(node: cst.CSTNode) -> Location | None:
+            if node not in self.spans:
+                return None
+            line, column = self.position(node)
+            line -= line_offset
+            return Location(cell_index, line_map.line(line), line_map.column(line, column + 1))
+
+        return locate
 
     def byte_range(self, node: cst.CSTNode) -> tuple[int, int]:
         span = self.spans[node]
@@ -188,7 +203,64 @@ def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
                    offsets.get(cell.index, 0))
         for cell, python, problem in prepared
     )
-    return dataclasses.replace(parsed_notebook, cells=parsed)
+    return dataclasses.replace(parsed_notebook, cells=parsed, inline=_parse_inline(parsed))
+
+
+def _parse_inline(cells: Sequence[ParsedCell]) -> dict[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]]:
+    """Parse the Python inside every ``%time``/``%timeit``/``%prun`` of the
+    notebook together, so each costs no metadata pass of its own."""
+    calls: list[tuple[cst.Call, str]] = []
+    for cell in cells:
+        if "_magic(" not in cell.python.code:  # only cells IPython rewrote can hold one
+            continue
+        finder = _InlineFinder()
+        for statement in cell.statements:
+            statement.visit(finder)
+        calls.extend(finder.found)
+    if not calls:
+        return {}
+    snippets = [Cell(index=number, cell_type="code", source=code)
+                for number, (_, code) in enumerate(calls)]
+    batch = parse_cells(snippets)
+    return {call: (batch.cells[number], batch) for number, (call, _) in enumerate(calls)}
+
+
+class _InlineFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[cst.Call, str]] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        code = _inline_code(node)
+        if code is not None:
+            self.found.append((node, code))
+        return True
+
+
+def _magic_call(node: cst.Call) -> tuple[str, list[str]] | None:
+    """``(kind, string arguments)`` of a ``get_ipython().<method>(...)`` call."""
+    func = node.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
+            and isinstance(func.value.func, cst.Name)
+            and func.value.func.value == "get_ipython"
+            and func.attr.value in _MAGIC_METHODS and node.args):
+        return None
+    texts = [arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else ""
+             for arg in node.args]
+    return _MAGIC_METHODS[func.attr.value], [t if isinstance(t, str) else "" for t in texts]
+
+
+def _inline_code(node: cst.Call) -> str | None:
+    """The Python a ``%time``-like magic call runs in the user namespace."""
+    magic = _magic_call(node)
+    if magic is None:
+        return None
+    kind, texts = magic
+    if kind == "line" and texts[0] in PYTHON_LINE_MAGICS and len(texts) > 1:
+        return _strip_magic_options(texts[1])
+    if kind == "cell" and texts[0] in PYTHON_BODY_CELL_MAGICS and len(texts) > 2:
+        return texts[2]
+    return None
 
 
 def _parse_one_by_one(cells: Sequence[Cell]) -> ParsedNotebook:
@@ -277,6 +349,7 @@ def collect(parsed: ParsedCell, notebook: ParsedNotebook,
         magics=tuple(magics),
         code_lines=_code_lines(python),
         module=module,
+        locator=collector.locator(),
         local_reads=frozenset(collector.local_reads),
         expanded_reads=frozenset(collector.expanded_reads),
     )
@@ -413,6 +486,9 @@ class _Collector(cst.CSTVisitor):
             self.python.line_map.line(line),
             self.python.line_map.column(line, column + 1),
         )
+
+    def locator(self) -> Callable[[cst.CSTNode], Location | None]:
+        return self._parsed.locator(self.cell_index, self._line_offset, self.python.line_map)
 
     @property
     def at_top(self) -> bool:
@@ -754,16 +830,10 @@ class _Collector(cst.CSTVisitor):
                                            method in ACCUMULATING_METHODS))
 
     def _magic(self, node: cst.Call) -> bool:
-        func = node.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
-                and isinstance(func.value.func, cst.Name)
-                and func.value.func.value == "get_ipython"
-                and func.attr.value in _MAGIC_METHODS and node.args):
+        magic = _magic_call(node)
+        if magic is None:
             return False
-        texts = [arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else ""
-                 for arg in node.args]
-        texts = [t if isinstance(t, str) else "" for t in texts]
-        kind = _MAGIC_METHODS[func.attr.value]
+        kind, texts = magic
         location = self.loc(node)
         if kind in {"shell", "shell-assign"}:
             command = texts[0].strip()
@@ -777,13 +847,12 @@ class _Collector(cst.CSTVisitor):
         elif kind == "line" and name not in PYTHON_LINE_MAGICS:
             self.expanded_reads |= _expanded_names(args)
         self.magics.append(MagicUse(kind, name, args, location))  # type: ignore[arg-type]
-        if kind == "line" and name in PYTHON_LINE_MAGICS:
-            self._inline_python(_strip_magic_options(args), location)
-        if kind == "cell" and name in PYTHON_BODY_CELL_MAGICS and len(texts) > 2:
-            self._inline_python(texts[2], location)
+        code = _inline_code(node)
+        if code is not None:
+            self._inline_python(code, location, node)
         return True
 
-    def _inline_python(self, code: str, location: Location) -> None:
+    def _inline_python(self, code: str, location: Location, node: cst.Call) -> None:
         """Names used in ``%time expr`` and friends are reads (and binds).
 
         Inside a function body the statement's names belong to the function,
@@ -791,8 +860,12 @@ class _Collector(cst.CSTVisitor):
         """
         if not self.at_top:
             return
-        cell = Cell(index=self.cell_index, cell_type="code", source=code)
-        inner = analyze_cell(cell, Environment(self.imports_env, self.types_env))
+        env = Environment(self.imports_env, self.types_env)
+        parsed = self._parsed.inline.get(node)
+        if parsed is not None:
+            inner = collect(parsed[0], parsed[1], env)
+        else:
+            inner = analyze_cell(Cell(index=self.cell_index, cell_type="code", source=code), env)
         if inner.syntax_error is not None:
             return
         for read in inner.reads:

@@ -231,6 +231,12 @@ class CellAnalysis:
     magics: tuple[MagicUse, ...] = ()
     code_lines: int = 0
     module: Any = field(default=None, compare=False, repr=False)
+    locator: Any = field(default=None, compare=False, repr=False)
+
+    def location(self, node: Any) -> Location | None:
+        """Where a node of :attr:`module` starts in the cell as the user sees
+        it; ``None`` for nodes the analysis did not parse."""
+        return self.locator(node) if self.locator is not None else None
     #: Names read after the cell itself bound them (``x = 1; print(x)``):
     #: uses the cell satisfies, so they are not in ``reads``.
     local_reads: frozenset[str] = frozenset()

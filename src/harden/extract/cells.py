@@ -10,13 +10,9 @@ pass them (:class:`~harden.extract.functions.PassGlobals`).
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from harden.analysis import CellAnalysis
 from harden.errors import ExtractionError
@@ -50,20 +46,6 @@ class CellCode:
     drops: CellDrops = field(default_factory=CellDrops)
 
 
-class _Positions:
-    """libcst positions of one cell, resolved only if a line is asked for."""
-
-    def __init__(self, module: cst.Module) -> None:
-        self.module = module
-        self._resolved: Mapping[cst.CSTNode, Any] | None = None
-
-    def get(self, node: cst.CSTNode) -> Any:
-        if self._resolved is None:
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._resolved = wrapper.resolve(PositionProvider)
-        return self._resolved.get(node)
-
-
 def _needs_rewrite(cell: CellAnalysis, no_prints: bool) -> bool:
     """Whether the cell has anything :class:`CellRewriter` changes (from the analysis)."""
     if cell.magics:
@@ -78,7 +60,6 @@ def _needs_rewrite(cell: CellAnalysis, no_prints: bool) -> bool:
 def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
               drop_magics: bool, no_prints: bool) -> CellCode:
     module = cell.module
-    positions = _Positions(module)
     out = CellCode(cell.index, cell)
     constant_lines = {id(line) for line in layout.constants.values()}
     definitions = {id(node) for node in layout.definitions.values()}
@@ -112,11 +93,11 @@ def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
             hoisted.append(statement)
         else:
             body.append(statement)
-    body = _drop_display(out, body, last_kept, positions)
+    body = _drop_display(out, body, last_kept)
     result = CellDrops(log=out.drops.log, displayed=out.displayed)
     out.drops = result
     if _needs_rewrite(cell, no_prints):
-        rewriter = CellRewriter(cell, positions, drop_magics=drop_magics, no_prints=no_prints,
+        rewriter = CellRewriter(cell, drop_magics=drop_magics, no_prints=no_prints,
                                 result=result)
         body = list(cst.Module(body=body).visit(rewriter).body)
         hoisted = list(cst.Module(body=hoisted).visit(rewriter).body)
@@ -156,7 +137,7 @@ def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
 
 
 def _drop_display(out: CellCode, body: list[cst.BaseStatement],
-                  last: cst.BaseStatement | None, positions: object) -> list[cst.BaseStatement]:
+                  last: cst.BaseStatement | None) -> list[cst.BaseStatement]:
     if last is None or not body or body[-1] is not last:
         return body
     assert isinstance(last, cst.SimpleStatementLine)
@@ -164,10 +145,8 @@ def _drop_display(out: CellCode, body: list[cst.BaseStatement],
     calls = {call.node: call for call in out.analysis.calls if call.node is not None}
     if not isinstance(small, cst.Expr) or not is_display_only(small.value, calls):
         return body
-    line = _last_line(out.analysis)
-    if line is None:
-        position = positions.get(small)  # type: ignore[attr-defined]
-        line = out.analysis.line_map.line(position.start.line) if position is not None else None
+    location = out.analysis.location(last)
+    line = location.line if location is not None else None
     code = (out.analysis.cell.line(line) or "").strip() if line else ""
     out.displayed = root_names(small.value)
     out.drops.log.append(LogEntry("dropped", "display-only expression at the end of a cell",
@@ -177,15 +156,6 @@ def _drop_display(out: CellCode, body: list[cst.BaseStatement],
     rest = [*last.body[:-1]]
     rest[-1] = rest[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
     return [*body[:-1], last.with_changes(body=rest)]
-
-
-def _last_line(cell: CellAnalysis) -> int | None:
-    """The cell line where the cell's last statement starts (CPython's parser: fast)."""
-    try:
-        tree = ast.parse(cell.python.code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    return cell.line_map.line(tree.body[-1].lineno) if tree.body else None
 
 
 def _plots(qualified: str | None, method: str | None) -> bool:

@@ -202,11 +202,10 @@ def root_names(expr: cst.CSTNode) -> tuple[str, ...]:
 class CellRewriter(cst.CSTTransformer):
     """Drop or rewrite notebook-only statements of one cell (see module docstring)."""
 
-    def __init__(self, cell: CellAnalysis, positions: Mapping[cst.CSTNode, Any], *,
+    def __init__(self, cell: CellAnalysis, *,
                  drop_magics: bool, no_prints: bool, result: CellDrops) -> None:
         super().__init__()
         self.cell = cell
-        self.positions = positions
         self.drop_magics = drop_magics
         self.no_prints = no_prints
         self.result = result
@@ -220,7 +219,7 @@ class CellRewriter(cst.CSTTransformer):
     # -- locations ----------------------------------------------------------
     def line_of(self, node: cst.CSTNode) -> int | None:
         """The cell line of a statement: from the analysis when it knows the
-        call (magics in document order, other calls by node), else libcst positions."""
+        call (magics in document order, other calls by node), else the analysis' positions."""
         value = getattr(node, "value", None)
         if isinstance(value, cst.Call):
             if magic_call(value) is not None and self._magic_lines:
@@ -228,8 +227,8 @@ class CellRewriter(cst.CSTTransformer):
             site = self.calls.get(value)
             if site is not None:
                 return site.location.line
-        position = self.positions.get(node)
-        return self.cell.line_map.line(position.start.line) if position is not None else None
+        location = self.cell.location(node)
+        return location.line if location is not None else None
 
     def note(self, kind: Any, message: str, node: cst.CSTNode, code: str | None = None) -> None:
         line = self.line_of(node)
