@@ -14,9 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from helpers import write_notebook
 
 from harden.errors import ExtractionError, OutputExistsError, UsageError
 from harden.extract import extract, write_extraction
@@ -24,22 +23,7 @@ from harden.extract.sections import headings, identifier
 
 
 def nb(path: Path, *cells: object, name: str = "nb.ipynb") -> Path:
-    """A notebook from cells: ``"code"``, ``("md", text)`` or ``(code, ["tag"])``."""
-    notebook = new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                       "display_name": "Python 3"}
-    for cell in cells:
-        if isinstance(cell, tuple) and cell[0] == "md":
-            notebook.cells.append(new_markdown_cell(cell[1]))
-        elif isinstance(cell, tuple):
-            code = new_code_cell(cell[0])
-            code.metadata["tags"] = list(cell[1])
-            notebook.cells.append(code)
-        else:
-            notebook.cells.append(new_code_cell(cell))
-    target = path / name
-    nbformat.write(notebook, target)
-    return target
+    return write_notebook(path, *cells, name=name)
 
 
 def functions(source: str) -> dict[str, ast.FunctionDef]:

@@ -16,9 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from helpers import write_notebook
 
 from harden.extract import Extraction, extract
 
@@ -40,21 +39,7 @@ print(json.dumps({n: [repr(namespace[n]), repr(results[n])] for n in results}))
 
 
 def nb(path: Path, *cells: object, name: str = "flow.ipynb") -> Path:
-    notebook = new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                       "display_name": "Python 3"}
-    for cell in cells:
-        if isinstance(cell, tuple) and cell[0] == "md":
-            notebook.cells.append(new_markdown_cell(cell[1]))
-        elif isinstance(cell, tuple):
-            code = new_code_cell(cell[0])
-            code.metadata["tags"] = list(cell[1])
-            notebook.cells.append(code)
-        else:
-            notebook.cells.append(new_code_cell(cell))
-    target = path / name
-    nbformat.write(notebook, target)
-    return target
+    return write_notebook(path, *cells, name=name)
 
 
 def same_results(path: Path, extraction: Extraction, **params: object) -> dict[str, str]:

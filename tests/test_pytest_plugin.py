@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -15,15 +14,7 @@ pytest_plugins = ["pytester"]
 DATA = Path(__file__).parent / "data" / "repro"
 
 
-def _digests() -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(DATA.iterdir()) if p.is_file()}
-
-
-@pytest.fixture(autouse=True)
-def inputs_untouched():
-    before = _digests()
-    yield
-    assert _digests() == before, "a test changed an input notebook or data file"
+pytestmark = pytest.mark.usefixtures("repro_inputs_untouched")
 
 
 def _copy(pytester: pytest.Pytester, *names: str) -> None:

@@ -7,9 +7,7 @@ notebooks and data files are byte-identical afterwards.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -45,24 +43,7 @@ EXPECTED = {
 }
 
 
-def _digests() -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(DATA.iterdir()) if p.is_file()}
-
-
-@pytest.fixture(autouse=True)
-def inputs_untouched():
-    before = _digests()
-    yield
-    assert _digests() == before, "a test changed an input notebook or data file"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def quiet_papermill():
-    logger = logging.getLogger("papermill")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    yield
-    logger.setLevel(level)
+pytestmark = pytest.mark.usefixtures("repro_inputs_untouched", "quiet_papermill")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import pickle
 from pathlib import Path
 
@@ -33,24 +32,7 @@ from harden.run.runner import RunOptions, run_notebook
 DATA = Path(__file__).parent / "data" / "repro"
 
 
-def _digests() -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(DATA.iterdir()) if p.is_file()}
-
-
-@pytest.fixture(autouse=True)
-def inputs_untouched():
-    before = _digests()
-    yield
-    assert _digests() == before, "a test changed an input notebook or data file"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def quiet_papermill():
-    logger = logging.getLogger("papermill")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    yield
-    logger.setLevel(level)
+pytestmark = pytest.mark.usefixtures("repro_inputs_untouched", "quiet_papermill")
 
 
 # ------------------------------------------------------------------ parameters
@@ -273,3 +255,34 @@ def test_missing_requested_kernel_is_a_result(tmp_path):
     result = run_notebook(DATA / "reproduces.ipynb", RunOptions(output_dir=tmp_path, kernel="no-such-kernel"))
     assert result.status == "not_started"
     assert "'no-such-kernel' is not installed" in result.message
+
+
+@pytest.mark.slow
+def test_a_kernel_that_loses_the_port_race_is_started_again(monkeypatch):
+    """Two kernels starting at once can pick the same free port; the loser dies
+    before replying.  That is not the notebook's fault: start it again."""
+    import papermill
+
+    from harden.run import execute
+
+    real_manager, real_execute = execute.kernel_manager, papermill.execute_notebook
+    logs: list = []
+    attempts: list[int] = []
+
+    def manager(name, cwd, log_file):
+        logs.append(log_file)
+        return real_manager(name, cwd, log_file)
+
+    def flaky_execute(*args, **kwargs):
+        attempts.append(1)
+        if len(attempts) == 1:
+            logs[-1].write(b"zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:1')\n")
+            logs[-1].flush()
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real_execute(*args, **kwargs)
+
+    monkeypatch.setattr(execute, "kernel_manager", manager)
+    monkeypatch.setattr(papermill, "execute_notebook", flaky_execute)
+    result = run_notebook(load(DATA / "reproduces.ipynb"), RunOptions())
+    assert len(attempts) == 2
+    assert result.ok, result.message

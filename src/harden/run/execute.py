@@ -104,6 +104,11 @@ def prepare_copy(node: Any, options: RunOptions, capture_dir: Path) -> Any:
     return prepared
 
 
+#: Kernel starts tried when the kernel loses a race for its ports.
+START_ATTEMPTS = 3
+PORT_RACE = "Address already in use"
+
+
 def execute(
     node: Any,
     choice: KernelChoice,
@@ -121,35 +126,42 @@ def execute(
     from papermill.exceptions import PapermillExecutionError
 
     prepared = prepare_copy(node, options, capture_dir)
-    clock = _Clock(options.timeout, options.notebook_timeout, before_first_cell)
     log_path = output_path.with_name(output_path.stem + ".kernel.log")
-    failure: tuple[str, str] | None = None
     startup = options.startup_timeout
     if options.notebook_timeout:
         startup = min(startup, options.notebook_timeout)
-    with open(log_path, "wb") as log_file:
-        manager = kernel_manager(str(choice.name), str(cwd), log_file)
-        try:
-            papermill.execute_notebook(
-                prepared, str(output_path), parameters=dict(parameters) or None,
-                kernel_name=choice.name, language=choice.language, progress_bar=False,
-                start_timeout=startup, execution_timeout=options.timeout, km=manager,
-                timeout_func=clock, on_cell_execute=clock.before_execute,
-                extra_arguments=list(choice.extra_arguments),
-                shutdown_kernel="immediate",  # outputs are in; a graceful stop only costs time
-            )
-        except PapermillExecutionError:
-            pass  # judged from the outputs below
-        except CellTimeoutError:
-            failure = ("timeout", "")
-        except DeadKernelError:
-            failure = ("kernel_died", "")
-        except NoSuchKernel as exc:
-            failure = ("not_started", f"kernel {choice.name!r} is not installed ({exc})")
-        except Exception as exc:  # papermill/nbclient/zmq: report, never a traceback
-            log.debug("execution of %s broke off", output_path, exc_info=True)
-            failure = ("broken", f"{type(exc).__name__}: {exc}".strip())
-        returncode = _returncode(manager)
+    for attempt in range(1, START_ATTEMPTS + 1):
+        clock = _Clock(options.timeout, options.notebook_timeout, before_first_cell)
+        failure: tuple[str, str] | None = None
+        with open(log_path, "wb") as log_file:
+            manager = kernel_manager(str(choice.name), str(cwd), log_file)
+            try:
+                papermill.execute_notebook(
+                    prepared, str(output_path), parameters=dict(parameters) or None,
+                    kernel_name=choice.name, language=choice.language, progress_bar=False,
+                    start_timeout=startup, execution_timeout=options.timeout, km=manager,
+                    timeout_func=clock, on_cell_execute=clock.before_execute,
+                    extra_arguments=list(choice.extra_arguments),
+                    shutdown_kernel="immediate",  # outputs are in; a graceful stop only costs time
+                )
+            except PapermillExecutionError:
+                pass  # judged from the outputs below
+            except CellTimeoutError:
+                failure = ("timeout", "")
+            except DeadKernelError:
+                failure = ("kernel_died", "")
+            except NoSuchKernel as exc:
+                failure = ("not_started", f"kernel {choice.name!r} is not installed ({exc})")
+            except Exception as exc:  # papermill/nbclient/zmq: report, never a traceback
+                log.debug("execution of %s broke off", output_path, exc_info=True)
+                failure = ("broken", f"{type(exc).__name__}: {exc}".strip())
+            returncode = _returncode(manager)
+        if not (failure is not None and clock.cell is None and attempt < START_ATTEMPTS
+                and PORT_RACE in _tail(log_path)):
+            break
+        # jupyter_client picks free ports, then the kernel binds them: another
+        # process starting a kernel at the same moment can take one first.
+        log.info("%s: kernel port taken by another process; starting again", output_path)
     kernel_log = _tail(log_path)
     executed = nbformat.read(output_path, as_version=4) if output_path.exists() else prepared
     cells, injected = _map_back(executed, len(node.cells))
