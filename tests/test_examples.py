@@ -48,3 +48,13 @@ def test_every_example_is_listed_and_every_rule_is_shown() -> None:
 def test_a_tidy_example_lints_clean() -> None:
     clean = [name for name, pairs in EXPECTED["findings"].items() if not pairs]
     assert clean, "at least one example must lint clean under the default pack"
+
+
+def test_parallel_lint_gives_the_same_results_in_input_order() -> None:
+    from harden.config import Overrides
+    from harden.lint.engine import lint_paths
+
+    serial = lint_paths([EXAMPLES], Overrides(pack="default"), jobs=1)
+    parallel = lint_paths([EXAMPLES], Overrides(pack="default"), jobs=2)
+    assert len(serial.results) >= 8
+    assert parallel.results == serial.results

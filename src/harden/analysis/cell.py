@@ -429,15 +429,30 @@ def literal_value(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, A
 
 
 def _has_fstring(node: cst.CSTNode) -> bool:
-    found: list[bool] = []
+    return _Find.any(node, lambda inner: isinstance(inner, cst.FormattedString))
 
-    class _Finder(cst.CSTVisitor):
-        def visit_FormattedString(self, node: cst.FormattedString) -> bool:
-            found.append(True)
+
+class _Find(cst.CSTVisitor):
+    """Stops at the first node (in ``root``'s subtree) that ``wanted`` accepts."""
+
+    def __init__(self, wanted: Callable[[cst.CSTNode], bool]) -> None:
+        super().__init__()
+        self.wanted = wanted
+        self.found = False
+
+    @classmethod
+    def any(cls, root: cst.CSTNode, wanted: Callable[[cst.CSTNode], bool]) -> bool:
+        finder = cls(wanted)
+        root.visit(finder)
+        return finder.found
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.found:
             return False
-
-    node.visit(_Finder())
-    return bool(found)
+        if self.wanted(node):
+            self.found = True
+            return False
+        return True
 
 
 class _Collector(cst.CSTVisitor):
@@ -939,19 +954,8 @@ def _del_targets(target: cst.BaseExpression) -> Sequence[cst.BaseExpression]:
 
 
 def _contains_equal(haystack: cst.CSTNode, needle: cst.CSTNode) -> bool:
-    found: list[bool] = []
-
-    class _Finder(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            if found:
-                return False
-            if type(node) is type(needle) and node.deep_equals(needle):
-                found.append(True)
-                return False
-            return True
-
-    haystack.visit(_Finder())
-    return bool(found)
+    return _Find.any(haystack, lambda node: type(node) is type(needle)
+                     and node.deep_equals(needle))
 
 
 def _code(module: cst.Module | None, node: cst.CSTNode) -> str:

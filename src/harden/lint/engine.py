@@ -170,7 +170,8 @@ def _run(work: list[tuple[Path, Config]], rules: Sequence[type[Rule]], jobs: int
     chunk = 1
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            mapped = pool.map(_lint_in_worker, work, chunksize=chunk)
+            mapped = pool.map(_lint_in_worker, [(p, c, tuple(rules)) for p, c in work],
+                              chunksize=chunk)
             for done, result in enumerate(mapped, start=1):
                 out.append(result)
                 if progress:
@@ -184,9 +185,9 @@ def _run(work: list[tuple[Path, Config]], rules: Sequence[type[Rule]], jobs: int
     return out
 
 
-def _lint_in_worker(item: tuple[Path, Config]) -> LintResult:
-    path, config = item
-    return lint_path(path, config, all_rules())
+def _lint_in_worker(item: tuple[Path, Config, tuple[type[Rule], ...]]) -> LintResult:
+    path, config, rules = item
+    return lint_path(path, config, rules)
 
 
 def _workers(jobs: int, count: int) -> int:
