@@ -1,11 +1,12 @@
-"""Per-cell facts from libcst: one parse and one metadata pass per cell.
+"""Per-cell facts from libcst: one parse per notebook, one scope pass.
 
 The walk visits a cell's top-level code in evaluation order (the value of an
 assignment before its targets, a ``for`` loop's iterable before its target),
 so "read before the cell binds it" means exactly what running the cell means.
 Nested scopes (functions, lambdas, comprehensions, classes) are classified
-with libcst's ``ScopeProvider``: a name read in a function body that is not
+by :mod:`harden.analysis.scopes`: a name read in a function body that is not
 local to it is a notebook-level read *at call time* (``deferred``).
+Positions come from libcst's code generator (:mod:`harden.analysis.walk`).
 """
 
 from __future__ import annotations
@@ -23,16 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import (
-    ByteSpanPositionProvider,
-    ClassScope,
-    CodeSpan,
-    ComprehensionScope,
-    FunctionScope,
-    GlobalScope,
-    MetadataWrapper,
-    ScopeProvider,
-)
 
 from harden.analysis.model import (
     Argument,
@@ -48,6 +39,8 @@ from harden.analysis.model import (
     StringLiteral,
     SyntaxProblem,
 )
+from harden.analysis.scopes import Scopes, resolve_scopes
+from harden.analysis.walk import Walker, any_node, children, code_and_spans
 from harden.notebook.ipython import PYTHON_BODY_CELL_MAGICS, PythonSource, to_python
 from harden.notebook.model import Cell
 
@@ -92,21 +85,19 @@ class ParsedCell:
 
 @dataclass(frozen=True)
 class ParsedNotebook:
-    """All code cells parsed as one module, metadata resolved once.
+    """All code cells parsed as one module, scopes and positions resolved once.
 
-    Parsing every cell into one module means one ``ScopeProvider`` and one
-    position pass per notebook instead of one per cell: libcst's fixed cost
-    per metadata resolution dominates small cells.  ``access`` says, for
-    every ``Name`` that is read, whether it is a notebook-level (global)
-    read.  ``spans`` are libcst's byte spans in ``text`` (the joined module,
-    UTF-8); they give the same positions as ``PositionProvider`` at half the
-    cost, converted to lines and columns only for the nodes that need one.
+    Parsing every cell into one module means one scope pass and one position
+    pass per notebook instead of one per cell.  ``scopes`` says, for every
+    ``Name`` that is read, whether it is a notebook-level (global) read.
+    ``spans`` are ``(start, end)`` character offsets in ``text`` (the joined
+    module), converted to lines and columns only for the nodes that need one.
     """
 
     cells: tuple[ParsedCell, ...]
-    access: Mapping[cst.Name, bool]
-    spans: Mapping[cst.CSTNode, Any]
-    text: bytes = b""
+    scopes: Scopes
+    spans: Mapping[cst.CSTNode, tuple[int, int]]
+    text: str = ""
     #: ``%time stmt``-style magic calls → their Python, parsed in one batch.
     inline: Mapping[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]] = dataclasses.field(
         default_factory=dict)
@@ -115,18 +106,17 @@ class ParsedNotebook:
     def _line_starts(self) -> list[int]:
         starts = [0]
         find = self.text.find
-        index = find(b"\n")
+        index = find("\n")
         while index >= 0:
             starts.append(index + 1)
-            index = find(b"\n", index + 1)
+            index = find("\n", index + 1)
         return starts
 
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based line and 0-based column (in characters) where ``node`` starts."""
-        offset = self.spans[node].start
+        offset = self.spans[node][0]
         line = bisect.bisect_right(self._line_starts, offset)
-        start = self._line_starts[line - 1]
-        return line, len(self.text[start:offset].decode("utf-8", "replace"))
+        return line, offset - self._line_starts[line - 1]
 
     def locator(self, cell_index: int, line_offset: int,
                 line_map: Any) -> Callable[[cst.CSTNode], Location | None]:
@@ -139,18 +129,6 @@ class ParsedNotebook:
             return Location(cell_index, line_map.line(line), line_map.column(line, column + 1))
 
         return locate
-
-    def byte_range(self, node: cst.CSTNode) -> tuple[int, int]:
-        span = self.spans[node]
-        return span.start, span.start + span.length
-
-    @functools.cached_property
-    def sorted_reads(self) -> list[tuple[int, str]]:
-        """(byte offset, name) of every notebook-level read, in source order."""
-        return sorted(
-            (self.spans[node].start, node.value)
-            for node, is_global in self.access.items() if is_global
-        )
 
 
 def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
@@ -181,14 +159,13 @@ def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
     text = "".join(pieces)
     try:
         module = cst.parse_module(text)
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        scopes = wrapper.resolve(ScopeProvider)
-        spans = wrapper.resolve(ByteSpanPositionProvider)
+        scopes = resolve_scopes(module)
+        text, spans = code_and_spans(module)
     except (cst.ParserSyntaxError, RecursionError):
         if len(cells) == 1:
             return _parse_alone(prepared[0])
         return _parse_one_by_one(cells)
-    parsed_notebook = ParsedNotebook((), _global_access(scopes), spans, text.encode("utf-8"))
+    parsed_notebook = ParsedNotebook((), scopes, spans, text)
     by_cell: dict[int, list[cst.BaseStatement]] = {index: [] for index in offsets}
     starts = [offset for offset in offsets.values()]
     owners = list(offsets)
@@ -215,7 +192,7 @@ def _parse_inline(cells: Sequence[ParsedCell]) -> dict[cst.CSTNode, tuple[Parsed
             continue
         finder = _InlineFinder()
         for statement in cell.statements:
-            statement.visit(finder)
+            finder.walk(statement)
         calls.extend(finder.found)
     if not calls:
         return {}
@@ -225,7 +202,7 @@ def _parse_inline(cells: Sequence[ParsedCell]) -> dict[cst.CSTNode, tuple[Parsed
     return {call: (batch.cells[number], batch) for number, (call, _) in enumerate(calls)}
 
 
-class _InlineFinder(cst.CSTVisitor):
+class _InlineFinder(Walker):
     def __init__(self) -> None:
         super().__init__()
         self.found: list[tuple[cst.Call, str]] = []
@@ -267,22 +244,22 @@ def _parse_one_by_one(cells: Sequence[Cell]) -> ParsedNotebook:
     """Each cell on its own; spans and lines are shifted so that cells keep
     distinct places in one joined text, as in the joined parse."""
     parts = [parse_cells([cell]) for cell in cells]
-    spans: dict[cst.CSTNode, Any] = {}
+    spans: dict[cst.CSTNode, tuple[int, int]] = {}
     parsed_cells: list[ParsedCell] = []
-    texts: list[bytes] = []
-    byte_shift = line_shift = 0
+    texts: list[str] = []
+    shift = line_shift = 0
     for part in parts:
-        for node, span in part.spans.items():
-            spans[node] = CodeSpan(span.start + byte_shift, span.length)
+        for node, (start, end) in part.spans.items():
+            spans[node] = (start + shift, end + shift)
         parsed_cells.append(dataclasses.replace(part.cells[0], line_offset=line_shift))
         texts.append(part.text)
-        byte_shift += len(part.text)
-        line_shift += part.text.count(b"\n")
+        shift += len(part.text)
+        line_shift += part.text.count("\n")
     return ParsedNotebook(
         tuple(parsed_cells),
-        {k: v for part in parts for k, v in part.access.items()},
+        Scopes.merge([part.scopes for part in parts]),
         spans,
-        b"".join(texts),
+        "".join(texts),
     )
 
 
@@ -290,20 +267,7 @@ def _parse_alone(item: tuple[Cell, PythonSource, SyntaxProblem | None]) -> Parse
     cell, python, problem = item
     if problem is None:
         problem = SyntaxProblem("code nested too deeply to analyse", Location(cell.index, 1))
-    return ParsedNotebook((ParsedCell(cell, python, problem),), {}, {})
-
-
-def _global_access(scopes: Mapping[cst.CSTNode, Any]) -> dict[cst.Name, bool]:
-    access: dict[cst.Name, bool] = {}
-    local = (FunctionScope, ClassScope, ComprehensionScope)
-    for scope in {s for s in scopes.values() if s is not None}:
-        is_global_scope = isinstance(scope, GlobalScope)
-        for item in scope.accesses:
-            if isinstance(item.node, cst.Name):
-                access[item.node] = is_global_scope or not any(
-                    isinstance(ref.scope, local) for ref in item.referents
-                )
-    return access
+    return ParsedNotebook((ParsedCell(cell, python, problem),), Scopes.merge([]), {})
 
 
 def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
@@ -322,7 +286,7 @@ def collect(parsed: ParsedCell, notebook: ParsedNotebook,
     collector = _Collector(cell.index, python, env, notebook, parsed.line_offset, module)
     try:
         for statement in parsed.statements:
-            statement.visit(collector)
+            collector.walk(statement)
     except RecursionError:
         # CPython accepts it, but it is nested too deeply for libcst's recursive walk.
         problem = SyntaxProblem("code nested too deeply to analyse", Location(cell.index, 1))
@@ -429,33 +393,10 @@ def literal_value(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, A
 
 
 def _has_fstring(node: cst.CSTNode) -> bool:
-    return _Find.any(node, lambda inner: isinstance(inner, cst.FormattedString))
+    return any_node(node, lambda inner: isinstance(inner, cst.FormattedString))
 
 
-class _Find(cst.CSTVisitor):
-    """Stops at the first node (in ``root``'s subtree) that ``wanted`` accepts."""
-
-    def __init__(self, wanted: Callable[[cst.CSTNode], bool]) -> None:
-        super().__init__()
-        self.wanted = wanted
-        self.found = False
-
-    @classmethod
-    def any(cls, root: cst.CSTNode, wanted: Callable[[cst.CSTNode], bool]) -> bool:
-        finder = cls(wanted)
-        root.visit(finder)
-        return finder.found
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.found:
-            return False
-        if self.wanted(node):
-            self.found = True
-            return False
-        return True
-
-
-class _Collector(cst.CSTVisitor):
+class _Collector(Walker):
     def __init__(self, cell_index: int, python: PythonSource, env: Environment,
                  notebook: ParsedNotebook, line_offset: int, module: cst.Module) -> None:
         super().__init__()
@@ -476,9 +417,8 @@ class _Collector(cst.CSTVisitor):
         self.strings: list[StringLiteral] = []
         self.definitions: list[Definition] = []
         self.magics: list[MagicUse] = []
-        self._access = notebook.access
+        self._access = notebook.scopes.access
         self._parsed = notebook
-        self._sorted_reads = notebook.sorted_reads
         self._line_offset = line_offset
         self._nested = 0  # depth inside def/class/lambda/comprehension bodies
         self._functions: list[str] = []  # enclosing top-level function names
@@ -538,15 +478,8 @@ class _Collector(cst.CSTVisitor):
         self.bindings.append(Binding(name, self.loc(node), kind, **extra))
 
     def _names_in(self, node: cst.CSTNode | None) -> frozenset[str]:
-        """Notebook-level names read inside ``node``, found by position in the
-        sorted list of reads (no second walk of the subtree)."""
-        if node is None:
-            return frozenset()
-        start, end = self._parsed.byte_range(node)
-        reads = self._sorted_reads
-        lo = bisect.bisect_left(reads, (start, ""))
-        hi = bisect.bisect_left(reads, (end, ""))
-        return frozenset(name for _, name in reads[lo:hi])
+        """Notebook-level names read inside ``node`` (from the scope pass, no walk)."""
+        return self._parsed.scopes.global_names_in(node)
 
     def _bind_target(self, target: cst.BaseExpression, stmt: cst.CSTNode, kind: Any,
                      value: cst.BaseExpression | None, sources: frozenset[str]) -> None:
@@ -562,7 +495,7 @@ class _Collector(cst.CSTVisitor):
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, stmt, kind, None, sources)
         elif isinstance(target, (cst.Subscript, cst.Attribute)):
-            target.visit(self)
+            self.walk(target)
             base = root_name(target)
             if base is not None and self.at_top and self._access.get(base, True):
                 kind_name = "subscript" if isinstance(target, cst.Subscript) else "attribute"
@@ -579,23 +512,23 @@ class _Collector(cst.CSTVisitor):
             self._assigned[node.value] = tuple(
                 n for t in targets for n in _target_names(t)
             )
-        node.value.visit(self)
+        self.walk(node.value)
         sources = self._names_in(node.value)
         for target in targets:
             self._bind_target(target, node, "assign", node.value, sources)
         return False
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
-        node.annotation.visit(self)
+        self.walk(node.annotation)
         if node.value is not None:
-            node.value.visit(self)
+            self.walk(node.value)
             sources = self._names_in(node.value)
             self._bind_target(node.target, node, "assign", node.value, sources)
         return False
 
     def visit_AugAssign(self, node: cst.AugAssign) -> bool:
-        node.target.visit(self)
-        node.value.visit(self)
+        self.walk(node.target)
+        self.walk(node.value)
         sources = self._names_in(node.value) | self._names_in(node.target)
         if isinstance(node.target, cst.Name):
             name = node.target.value
@@ -621,7 +554,7 @@ class _Collector(cst.CSTVisitor):
         return False
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
-        node.value.visit(self)
+        self.walk(node.value)
         if isinstance(node.target, cst.Name) and self._nested <= 1:
             nested, self._nested = self._nested, 0
             self._bind(node.target.value, node.target, "walrus",
@@ -630,30 +563,30 @@ class _Collector(cst.CSTVisitor):
         return False
 
     def visit_For(self, node: cst.For) -> bool:
-        node.iter.visit(self)
+        self.walk(node.iter)
         self._bind_target(node.target, node, "for", None, self._names_in(node.iter))
         self._conditional += 1
-        node.body.visit(self)
+        self.walk(node.body)
         if node.orelse is not None:
-            node.orelse.visit(self)
+            self.walk(node.orelse)
         self._conditional -= 1
         return False
 
     def visit_With(self, node: cst.With) -> bool:
         for item in node.items:
-            item.item.visit(self)
+            self.walk(item.item)
             if item.asname is not None:
                 self._bind_target(item.asname.name, node, "with", None,
                                   self._names_in(item.item))
-        node.body.visit(self)
+        self.walk(node.body)
         return False
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> bool:
         if node.type is not None:
-            node.type.visit(self)
+            self.walk(node.type)
         if node.name is not None and isinstance(node.name.name, cst.Name):
             self._bind(node.name.name.value, node.name.name, "except", statement=node)
-        node.body.visit(self)
+        self.walk(node.body)
         return False
 
     def visit_If(self, node: cst.If) -> bool:
@@ -677,7 +610,7 @@ class _Collector(cst.CSTVisitor):
                     self.bound.discard(element.value)
                     self.deletes.add(element.value)
             else:
-                element.visit(self)
+                self.walk(element)
                 base = root_name(element)
                 if base is not None and self.at_top:
                     self.mutations.append(Mutation(base.value, "delete", self.loc(element),
@@ -693,6 +626,31 @@ class _Collector(cst.CSTVisitor):
                 if name not in self.bound:
                     self.bound.add(name)
                     self.bindings.append(Binding(name, self.loc(node), "global", statement=node))
+        return False
+
+    # -- match statements -------------------------------------------------
+    def visit_MatchAs(self, node: cst.MatchAs) -> bool:
+        if node.pattern is not None:
+            self.walk(node.pattern)
+        if node.name is not None:
+            self._bind(node.name.value, node.name, "other", statement=node)
+        return False
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> bool:
+        if node.name is not None:
+            self._bind(node.name.value, node.name, "other", statement=node)
+        return False
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> bool:
+        for element in node.elements:
+            self.walk(element.key)
+            self.walk(element.pattern)
+        if node.rest is not None:
+            self._bind(node.rest.value, node.rest, "other", statement=node)
+        return False
+
+    def visit_MatchKeywordElement(self, node: cst.MatchKeywordElement) -> bool:
+        self.walk(node.pattern)
         return False
 
     # -- imports ------------------------------------------------------------
@@ -737,18 +695,18 @@ class _Collector(cst.CSTVisitor):
     # -- definitions --------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         for decorator in node.decorators:
-            decorator.visit(self)
+            self.walk(decorator)
         _visit_param_defaults(node.params, self)
         if node.returns is not None:
-            node.returns.visit(self)
+            self.walk(node.returns)
         self._body(node, "function")
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         for decorator in node.decorators:
-            decorator.visit(self)
+            self.walk(decorator)
         for arg in (*node.bases, *node.keywords):
-            arg.visit(self)
+            self.walk(arg)
         self._body(node, "class")
         return False
 
@@ -758,7 +716,7 @@ class _Collector(cst.CSTVisitor):
         if top:
             self._functions.append(node.name.value)
         self._nested += 1
-        node.body.visit(self)
+        self.walk(node.body)
         self._nested -= 1
         if top:
             self._functions.pop()
@@ -775,14 +733,14 @@ class _Collector(cst.CSTVisitor):
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         _visit_param_defaults(node.params, self)
         self._nested += 1
-        node.body.visit(self)
+        self.walk(node.body)
         self._nested -= 1
         return False
 
     def _visit_comprehension(self, node: cst.CSTNode) -> bool:
         self._nested += 1
-        for child in node.children:
-            child.visit(self)
+        for child in children(node):
+            self.walk(child)
         self._nested -= 1
         return False
 
@@ -921,7 +879,7 @@ class _Collector(cst.CSTVisitor):
                 self.strings.append(StringLiteral(part.value, self.loc(part), after_expression))
             else:
                 after_expression = True
-                part.visit(self)
+                self.walk(part)
         return False
 
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> bool:
@@ -929,12 +887,12 @@ class _Collector(cst.CSTVisitor):
         return False
 
 
-def _visit_param_defaults(params: cst.Parameters, visitor: cst.CSTVisitor) -> None:
+def _visit_param_defaults(params: cst.Parameters, visitor: Walker) -> None:
     for param in (*params.posonly_params, *params.params, *params.kwonly_params):
         if param.default is not None:
-            param.default.visit(visitor)
+            visitor.walk(param.default)
         if param.annotation is not None:
-            param.annotation.visit(visitor)
+            visitor.walk(param.annotation)
 
 
 def _target_names(target: cst.BaseExpression) -> list[str]:
@@ -954,8 +912,8 @@ def _del_targets(target: cst.BaseExpression) -> Sequence[cst.BaseExpression]:
 
 
 def _contains_equal(haystack: cst.CSTNode, needle: cst.CSTNode) -> bool:
-    return _Find.any(haystack, lambda node: type(node) is type(needle)
-                     and node.deep_equals(needle))
+    return any_node(haystack, lambda node: type(node) is type(needle)
+                    and node.deep_equals(needle))
 
 
 def _code(module: cst.Module | None, node: cst.CSTNode) -> str:
@@ -990,7 +948,7 @@ def names_in(node: cst.CSTNode) -> set[str]:
     return _NameGatherer.gather(node)
 
 
-class _NameGatherer(cst.CSTVisitor):
+class _NameGatherer(Walker):
     """Every ``Name`` in a small expression (not attribute names)."""
 
     def __init__(self) -> None:
@@ -1000,7 +958,7 @@ class _NameGatherer(cst.CSTVisitor):
     @classmethod
     def gather(cls, node: cst.CSTNode) -> set[str]:
         visitor = cls()
-        node.visit(visitor)
+        visitor.walk(node)
         return visitor.names
 
     def visit_Name(self, node: cst.Name) -> bool:
@@ -1008,7 +966,7 @@ class _NameGatherer(cst.CSTVisitor):
         return False
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        self.walk(node.value)
         return False
 
 
