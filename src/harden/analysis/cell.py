@@ -15,10 +15,8 @@ import ast
 import bisect
 import dataclasses
 import functools
-import io
 import re
 import string
-import tokenize
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +81,9 @@ class ParsedCell:
     line_offset: int = 0
 
 
+_STRING_NODES = (cst.SimpleString, cst.FormattedString)
+
+
 @dataclass(frozen=True)
 class ParsedNotebook:
     """All code cells parsed as one module, scopes and positions resolved once.
@@ -101,6 +102,17 @@ class ParsedNotebook:
     #: ``%time stmt``-style magic calls → their Python, parsed in one batch.
     inline: Mapping[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]] = dataclasses.field(
         default_factory=dict)
+
+    @functools.cached_property
+    def string_lines(self) -> frozenset[int]:
+        """Lines of ``text`` (1-based) inside string literals that span lines."""
+        lines: set[int] = set()
+        text = self.text
+        for node, (start, end) in self.spans.items():
+            if type(node) in _STRING_NODES and text.find("\n", start, end) >= 0:
+                first = bisect.bisect_right(self._line_starts, start)
+                lines.update(range(first, first + text.count("\n", start, end) + 1))
+        return frozenset(lines)
 
     @functools.cached_property
     def _line_starts(self) -> list[int]:
@@ -311,7 +323,9 @@ def collect(parsed: ParsedCell, notebook: ParsedNotebook,
         strings=tuple(collector.strings),
         definitions=tuple(collector.definitions),
         magics=tuple(magics),
-        code_lines=_code_lines(python),
+        code_lines=_code_lines(python, {
+            line - parsed.line_offset for line in notebook.string_lines
+            if parsed.line_offset < line <= parsed.line_offset + python.code.count("\n") + 1}),
         module=module,
         locator=collector.locator(),
         local_reads=frozenset(collector.local_reads),
@@ -339,16 +353,14 @@ def _check_syntax(cell: Cell, python: PythonSource) -> SyntaxProblem | None:
     return None
 
 
-def _code_lines(python: PythonSource) -> int:
-    lines: set[int] = set()
-    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
-            tokenize.DEDENT, tokenize.ENDMARKER}
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(python.code).readline):
-            if token.type not in skip:
-                lines.update(range(token.start[0], token.end[0] + 1))
-    except (tokenize.TokenError, SyntaxError):
-        return len([line for line in python.code.splitlines() if line.strip()])
+def _code_lines(python: PythonSource, string_lines: set[int]) -> int:
+    """Lines of the cell that hold code: not blank, not only a comment, or
+    inside a string literal that spans lines (its blank lines included)."""
+    lines = set(string_lines)
+    for number, line in enumerate(python.code.splitlines(), 1):
+        text = line.strip()
+        if text and not text.startswith("#"):
+            lines.add(number)
     return len({python.line_map.line(line) for line in lines})
 
 
@@ -377,8 +389,12 @@ def root_name(node: cst.BaseExpression) -> cst.Name | None:
             return None
 
 
-def literal_value(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, Any]:
-    """``(True, value)`` when ``node`` is a Python literal, else ``(False, None)``."""
+def literal_value(node: cst.BaseExpression, module: cst.Module,
+                  code: str | None = None) -> tuple[bool, Any]:
+    """``(True, value)`` when ``node`` is a Python literal, else ``(False, None)``.
+
+    ``code`` is the node's source when the caller already has it.
+    """
     if isinstance(node, cst.Name) and node.value not in {"True", "False", "None"}:
         return False, None
     if not isinstance(node, (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Name,
@@ -387,7 +403,8 @@ def literal_value(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, A
     if isinstance(node, cst.FormattedString) or _has_fstring(node):
         return False, None
     try:
-        return True, ast.literal_eval(module.code_for_node(node).strip())
+        text = code if code is not None else module.code_for_node(node)
+        return True, ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return False, None
 
@@ -445,6 +462,21 @@ class _Collector(Walker):
     def locator(self) -> Callable[[cst.CSTNode], Location | None]:
         return self._parsed.locator(self.cell_index, self._line_offset, self.python.line_map)
 
+    def _source(self, node: cst.CSTNode) -> str:
+        """The node's code: a slice of the joined text (no second code generation)."""
+        span = self._parsed.spans.get(node)
+        if span is None or getattr(node, "lpar", None):  # spans leave parentheses out
+            return _code(self.module, node)
+        return self._parsed.text[span[0]:span[1]]
+
+    def _literal(self, node: cst.BaseExpression) -> tuple[bool, Any]:
+        if self.module is None:
+            return False, None
+        if not isinstance(node, (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Name,
+                                 cst.UnaryOperation, cst.List, cst.Tuple, cst.Dict, cst.Set)):
+            return False, None  # the common case, before any code is generated
+        return literal_value(node, self.module, self._source(node))
+
     @property
     def at_top(self) -> bool:
         return self._nested == 0
@@ -486,7 +518,7 @@ class _Collector(Walker):
         if isinstance(target, cst.Name):
             is_literal, literal = (False, None)
             if value is not None and self.module is not None:
-                is_literal, literal = literal_value(value, self.module)
+                is_literal, literal = self._literal(value)
             self._bind(target.value, target, kind, from_self=target.value in sources,
                        literal=literal, is_literal=is_literal, sources=sources, statement=stmt)
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -502,7 +534,7 @@ class _Collector(Walker):
                 self_ref = (value is not None and base.value in self._names_in(value)
                             and _contains_equal(value, target))
                 self.mutations.append(Mutation(base.value, kind_name, self.loc(target),
-                                               detail=_code(self.module, target),
+                                               detail=self._source(target),
                                                self_referential=self_ref, statement=stmt))
 
     # -- statements in evaluation order ----------------------------------
@@ -549,7 +581,7 @@ class _Collector(Walker):
             base = root_name(node.target)
             if base is not None and self.at_top:
                 self.mutations.append(Mutation(base.value, "augmented", self.loc(node.target),
-                                               detail=_code(self.module, node.target),
+                                               detail=self._source(node.target),
                                                self_referential=True, statement=node))
         return False
 
@@ -614,7 +646,7 @@ class _Collector(Walker):
                 base = root_name(element)
                 if base is not None and self.at_top:
                     self.mutations.append(Mutation(base.value, "delete", self.loc(element),
-                                                   detail=_code(self.module, element),
+                                                   detail=self._source(element),
                                                    self_referential=True))
         return False
 
@@ -656,7 +688,7 @@ class _Collector(Walker):
     # -- imports ------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> bool:
         for alias in node.names:
-            full = _code(self.module, alias.name)
+            full = self._source(alias.name)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 bound, target = alias.asname.name.value, full
             else:
@@ -665,7 +697,7 @@ class _Collector(Walker):
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        module = "." * len(node.relative) + (_code(self.module, node.module) if node.module else "")
+        module = "." * len(node.relative) + (self._source(node.module) if node.module else "")
         if isinstance(node.names, cst.ImportStar):
             if self.at_top:
                 self.imports.append(ImportBinding("*", f"{module}.*", module, self.loc(node),
@@ -674,7 +706,7 @@ class _Collector(Walker):
                                                   statement=node))
             return False
         for alias in node.names:
-            name = _code(self.module, alias.name)
+            name = self._source(alias.name)
             bound = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 bound = alias.asname.name.value
@@ -783,9 +815,9 @@ class _Collector(Walker):
         keyword = arg.keyword.value if arg.keyword is not None else None
         if arg.star:
             keyword = arg.star
-        is_literal, literal = literal_value(arg.value, self.module) if self.module else (False, None)
+        is_literal, literal = self._literal(arg.value)
         return Argument(keyword, self._names_in(arg.value), literal, is_literal,
-                        _code(self.module, arg.value))
+                        self._source(arg.value))
 
     def _record_method_mutation(self, node: cst.Call, call: CallSite) -> None:
         if not self.at_top or not isinstance(node.func, cst.Attribute):
