@@ -337,6 +337,8 @@ def _check_syntax(cell: Cell, python: PythonSource) -> SyntaxProblem | None:
     """CPython's verdict first: libcst must never see what CPython refuses."""
     if python.transform_error:
         return SyntaxProblem(python.transform_error, Location(cell.index, 1, None))
+    if python.compiles:
+        return None
     flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT | ast.PyCF_ONLY_AST
     try:
         compile(python.code, f"<cell {cell.index + 1}>", "exec", flags=flags, dont_inherit=True)

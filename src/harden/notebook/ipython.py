@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Cell magics whose body is ordinary Python run in the user namespace.
 PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
@@ -60,6 +60,8 @@ class PythonSource:
     line_map: LineMap
     cell_magic: CellMagic | None = None
     transform_error: str | None = None
+    #: CPython already compiled ``code`` (it was valid Python as written).
+    compiles: bool = field(default=False, compare=False)
 
 
 def to_python(source: str) -> PythonSource:
@@ -77,6 +79,7 @@ def to_python(source: str) -> PythonSource:
             line_map=LineMap(shifted, exact),
             cell_magic=magic,
             transform_error=inner.transform_error,
+            compiles=inner.compiles,
         )
     if magic is None and source.strip() and _is_plain_python(source):
         # IPython's transformer leaves valid Python as it is (every IPython
@@ -85,7 +88,7 @@ def to_python(source: str) -> PythonSource:
         code = source if source.endswith("\n") else source + "\n"
         count = len(code.splitlines())
         lines = tuple(range(1, count + 1))
-        return PythonSource(code, LineMap(lines, frozenset(lines)))
+        return PythonSource(code, LineMap(lines, frozenset(lines)), compiles=True)
     code, error = _transform(source)
     return PythonSource(code, _line_map(source, code), magic, error)
 

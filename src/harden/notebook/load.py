@@ -79,7 +79,13 @@ def from_dict(data: Any, path: str | Path = "<memory>", size_bytes: int = 0) -> 
         with warnings.catch_warnings():
             # nbformat warns (MissingIDFieldWarning, …) on stderr about files it reads fine.
             warnings.simplefilter("ignore")
-            node = nbformat.reads(json.dumps(data), as_version=4)
+            # nbformat's own reader for the version (lines joined, transient
+            # fields dropped) and its upgrade to v4; not ``nbformat.reads``,
+            # whose schema validation costs more than the rest of a lint and
+            # only logs what it finds.
+            minor = data.get("nbformat_minor", 0)
+            node = nbformat.convert(
+                nbformat.versions[major].to_notebook_json(data, minor=minor), 4)
     except Exception as exc:  # noqa: BLE001 - nbformat raises assorted errors
         raise NotebookError(f"malformed notebook: {_first_line(exc)}", path) from None
     notebook = from_node(node, path, size_bytes=size_bytes, upgraded_from=major)
