@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import nbformat
 
-from harden.analysis import analyze, analyze_cell
+from harden.analysis import Location, analyze, analyze_cell
 from harden.notebook import Cell, from_node
 
 
@@ -61,33 +61,32 @@ def test_single_cell_api_matches_notebook_analysis() -> None:
     assert alone.free_reads == {"y"} and alone.defines == {"x", "z"}
 
 
-def test_cell_by_cell_fallback_gives_the_same_facts(monkeypatch) -> None:
-    """If libcst refuses the joined module, cells are parsed one by one with
-    the same results (locations, sources, reads)."""
+def test_a_cell_libcst_refuses_is_a_problem_and_the_others_keep_their_facts(monkeypatch) -> None:
+    """Cells are parsed one by one: a cell libcst refuses (after CPython
+    accepted it) becomes a syntax problem, the others are analysed as usual."""
     import libcst as cst
 
     from harden.analysis import cell as cell_module
 
     notebook = _notebook("a = 1\nb = a + 2", "def f(x):\n    return x + a", "c = f(b)\nd = [c, a]\n")
-    joined = analyze(notebook)
+    normal = analyze(notebook)
     real = cst.parse_module
-    calls = {"n": 0}
 
-    def refuse_first(code: str, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 1:
+    def refuse_the_function(code: str, *args, **kwargs):
+        if code.startswith("def f"):
             raise cst.ParserSyntaxError("refused", lines=[""], raw_line=1, raw_column=0)
         return real(code, *args, **kwargs)
 
-    monkeypatch.setattr(cell_module.cst, "parse_module", refuse_first)
-    fallback = analyze(notebook)
-    assert calls["n"] == 4
-    for one, other in zip(joined.cells, fallback.cells):
+    monkeypatch.setattr(cell_module.cst, "parse_module", refuse_the_function)
+    refused = analyze(notebook)
+    assert refused.cells[1].syntax_error is not None
+    assert refused.cells[1].syntax_error.location == Location(refused.cells[1].cell.index, 1)
+    for index in (0, 2):
+        one, other = normal.cells[index], refused.cells[index]
         assert [(b.name, b.location, b.sources) for b in one.bindings] == [
             (b.name, b.location, b.sources) for b in other.bindings]
         assert one.reads == other.reads
-    assert joined.dependencies == fallback.dependencies
-
+    assert [u.name for u in refused.unresolved] == ["f"]
 
 def test_global_augmented_assignment_in_a_function_reads_the_global() -> None:
     analysis = analyze(_notebook("counter = 0", "def bump():\n    global counter\n    counter += 1"))

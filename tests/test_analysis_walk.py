@@ -22,7 +22,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from harden.analysis import Analysis, analyze
+from harden.analysis import Analysis, Location, analyze
 from harden.analysis.cell import parse_cells
 from harden.analysis.scopes import resolve_scopes
 from harden.analysis.walk import Walker, children, code_and_spans, iter_nodes
@@ -85,9 +85,9 @@ def _reference_access(module: cst.Module) -> dict[cst.Name, bool]:
 
 
 def _joined(path: Path) -> cst.Module:
-    notebook = load(path)
-    parsed = parse_cells(notebook.code_cells)
-    return cst.parse_module(parsed.text)
+    """All the notebook's parsed cells as one module (as one program)."""
+    parsed = parse_cells(load(path).code_cells)
+    return cst.Module(body=[s for cell in parsed.cells for s in cell.statements])
 
 
 @pytest.mark.parametrize("source", list(CORNER_CASES.values()), ids=list(CORNER_CASES))
@@ -218,16 +218,26 @@ def test_children_leave_out_formatting() -> None:
     assert list(children(cst.Name("x"))) == []
 
 
-def test_parse_falls_back_to_one_cell_at_a_time_with_the_same_facts() -> None:
+def test_cells_are_one_program_for_scopes_but_keep_their_own_positions() -> None:
     cells = [Cell(index=0, cell_type="code", source="a = 1\n"),
-             Cell(index=1, cell_type="code", source="def f():\n    return a + b\n")]
-    joined = parse_cells(cells)
-    from harden.analysis.cell import _parse_one_by_one
+             Cell(index=2, cell_type="code", source="# a comment\n\ndef f():\n    return a + b\n")]
+    parsed = parse_cells(cells)
+    body = parsed.cells[1].statements[0]
+    assert parsed.scopes.global_names_in(body) == {"a", "b"}
+    # The opening comment travels with the first statement; positions are the cell's.
+    assert "# a comment" in cst.Module(body=[body]).code
+    assert parsed.cells[1].location(body) == Location(2, 3, 1)
+    assert parsed.cells[1].location(body.name) == Location(2, 3, 5)
+    assert parsed.cells[1].location(cst.Name("elsewhere")) is None
 
-    apart = _parse_one_by_one(cells)
-    assert sorted((n.value, v) for n, v in apart.scopes.access.items()) == sorted(
-        (n.value, v) for n, v in joined.scopes.access.items())
-    body = apart.cells[1].statements[0]
-    assert apart.position(body) == (3, 0)  # after cell 1 and its ``pass`` separator
-    assert apart.cells[1].line_offset == 2
-    assert apart.scopes.global_names_in(body) == {"a", "b"}
+
+def test_locations_are_worked_out_only_when_read_and_equal_plain_ones() -> None:
+    import pickle
+
+    analysis = analyze_source("x = 1\n", "y = x + 2\n")
+    binding = analysis.cells[1].bindings[0]
+    assert binding.location == Location(1, 1, 1)
+    assert hash(binding.location) == hash(Location(1, 1, 1))
+    assert repr(binding.location) == "Location(cell_index=1, line=1, column=1)"
+    restored = pickle.loads(pickle.dumps(analysis.cells[1].reads[0].location))
+    assert type(restored) is Location and restored == Location(1, 1, 5)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import ast
 import bisect
 import dataclasses
-import functools
+import itertools
 import re
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,130 +69,153 @@ class Environment:
     types: Mapping[str, str] = field(default_factory=dict)
 
 
+#: Nodes whose code is their ``value`` (when not in parentheses).
+_LEAVES = (cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)
+
+
+class Positions:
+    """Where the nodes of one parsed cell start, worked out on first use.
+
+    libcst's code generator gives positions (:func:`code_and_spans`); most
+    cells never need one (only those a finding points into), so each cell's
+    code is generated at most once, when the first position is asked for.
+    """
+
+    def __init__(self, module: cst.Module | None) -> None:
+        self._module = module
+        self._text = ""
+        self._spans: dict[cst.CSTNode, tuple[int, int]] | None = None
+        self._line_starts: list[int] = [0]
+
+    def _resolve(self) -> dict[cst.CSTNode, tuple[int, int]]:
+        if self._spans is None:
+            if self._module is None:
+                self._spans = {}
+            else:
+                self._text, self._spans = code_and_spans(self._module)
+                find = self._text.find
+                index = find("\n")
+                while index >= 0:
+                    self._line_starts.append(index + 1)
+                    index = find("\n", index + 1)
+        return self._spans
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        """1-based line and 0-based column (in characters) where ``node`` starts."""
+        span = self._resolve().get(node)
+        if span is None:
+            return None
+        line = bisect.bisect_right(self._line_starts, span[0])
+        return line, span[0] - self._line_starts[line - 1]
+
+
 @dataclass(frozen=True)
 class ParsedCell:
     """A code cell ready for collection: its Python, and either a syntax
-    problem or its top-level statements in the notebook-wide parse."""
+    problem or its parsed module."""
 
     cell: Cell
     python: PythonSource
     problem: SyntaxProblem | None = None
-    statements: tuple[cst.BaseStatement, ...] = ()
-    line_offset: int = 0
+    module: cst.Module | None = None
+    positions: Positions = field(default_factory=lambda: Positions(None), compare=False)
+
+    @property
+    def statements(self) -> Sequence[cst.BaseStatement]:
+        return self.module.body if self.module is not None else ()
+
+    def location(self, node: cst.CSTNode) -> Location | None:
+        """Where ``node`` starts in the cell as the user sees it."""
+        position = self.positions.position(node)
+        if position is None:
+            return None
+        line, column = position
+        line_map = self.python.line_map
+        return Location(self.cell.index, line_map.line(line), line_map.column(line, column + 1))
 
 
-_STRING_NODES = (cst.SimpleString, cst.FormattedString)
+class _PendingLocation(Location):
+    """A :class:`Location` whose line and column are worked out when first read.
+
+    The analysis records a location for every fact, but only the few that a
+    finding or the extractor reports are ever read; working them out costs a
+    code generation of the cell, so it waits until then.  It compares,
+    hashes, prints and pickles as the plain :class:`Location` it stands for.
+    """
+
+    def __init__(self, parsed: ParsedCell, node: cst.CSTNode) -> None:
+        object.__setattr__(self, "cell_index", parsed.cell.index)
+        object.__setattr__(self, "_where", (parsed, node))
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in {"line", "column"}:
+            raise AttributeError(name)
+        parsed, node = self.__dict__["_where"]
+        resolved = parsed.location(node) or Location(parsed.cell.index, 1)
+        object.__setattr__(self, "line", resolved.line)
+        object.__setattr__(self, "column", resolved.column)
+        return getattr(self, name)
+
+    def __repr__(self) -> str:
+        return f"Location(cell_index={self.cell_index!r}, line={self.line!r}, column={self.column!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Location, (self.cell_index, self.line, self.column)
 
 
 @dataclass(frozen=True)
 class ParsedNotebook:
-    """All code cells parsed as one module, scopes and positions resolved once.
+    """Every code cell parsed on its own, scopes resolved once for all.
 
-    Parsing every cell into one module means one scope pass and one position
-    pass per notebook instead of one per cell.  ``scopes`` says, for every
-    ``Name`` that is read, whether it is a notebook-level (global) read.
-    ``spans`` are ``(start, end)`` character offsets in ``text`` (the joined
-    module), converted to lines and columns only for the nodes that need one.
+    ``scopes`` says, for every ``Name`` that is read, whether it is a
+    notebook-level (global) read: the cells are one program, so one scope
+    pass runs over all of them in order.
     """
 
     cells: tuple[ParsedCell, ...]
     scopes: Scopes
-    spans: Mapping[cst.CSTNode, tuple[int, int]]
-    text: str = ""
     #: ``%time stmt``-style magic calls → their Python, parsed in one batch.
     inline: Mapping[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]] = dataclasses.field(
         default_factory=dict)
 
-    @functools.cached_property
-    def string_lines(self) -> frozenset[int]:
-        """Lines of ``text`` (1-based) inside string literals that span lines."""
-        lines: set[int] = set()
-        text = self.text
-        for node, (start, end) in self.spans.items():
-            if type(node) in _STRING_NODES and text.find("\n", start, end) >= 0:
-                first = bisect.bisect_right(self._line_starts, start)
-                lines.update(range(first, first + text.count("\n", start, end) + 1))
-        return frozenset(lines)
-
-    @functools.cached_property
-    def _line_starts(self) -> list[int]:
-        starts = [0]
-        find = self.text.find
-        index = find("\n")
-        while index >= 0:
-            starts.append(index + 1)
-            index = find("\n", index + 1)
-        return starts
-
-    def position(self, node: cst.CSTNode) -> tuple[int, int]:
-        """1-based line and 0-based column (in characters) where ``node`` starts."""
-        offset = self.spans[node][0]
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1]
-
-    def locator(self, cell_index: int, line_offset: int,
-                line_map: Any) -> Callable[[cst.CSTNode], Location | None]:
-        """A function giving a node's :class:`Location` in one cell."""
-        def locate(node: cst.CSTNode) -> Location | None:
-            if node not in self.spans:
-                return None
-            line, column = self.position(node)
-            line -= line_offset
-            return Location(cell_index, line_map.line(line), line_map.column(line, column + 1))
-
-        return locate
-
 
 def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
-    """Check each cell with CPython, then parse the valid ones together.
-
-    Cells are joined with a ``pass`` statement between them so that comments
-    at the end of one cell never attach to the next cell's first statement.
-    If libcst refuses the joined module (it should not, once CPython accepted
-    every part), each cell is parsed on its own instead.
-    """
-    prepared: list[tuple[Cell, PythonSource, SyntaxProblem | None]] = []
+    """Check each cell with CPython, then parse the valid ones with libcst."""
+    parsed: list[ParsedCell] = []
     for cell in cells:
         python = to_python(cell.source)
-        prepared.append((cell, python, _check_syntax(cell, python)))
-    pieces: list[str] = []
-    offsets: dict[int, int] = {}
-    lengths: dict[int, int] = {}
-    line = 0
-    for cell, python, problem in prepared:
-        if problem is not None:
-            continue
-        code = python.code if python.code.endswith("\n") else python.code + "\n"
-        offsets[cell.index] = line
-        lengths[cell.index] = code.count("\n")
-        pieces.append(code)
-        pieces.append("pass\n")
-        line += code.count("\n") + 1
-    text = "".join(pieces)
-    try:
-        module = cst.parse_module(text)
-        scopes = resolve_scopes(module)
-        text, spans = code_and_spans(module)
-    except (cst.ParserSyntaxError, RecursionError):
-        if len(cells) == 1:
-            return _parse_alone(prepared[0])
-        return _parse_one_by_one(cells)
-    parsed_notebook = ParsedNotebook((), scopes, spans, text)
-    by_cell: dict[int, list[cst.BaseStatement]] = {index: [] for index in offsets}
-    starts = [offset for offset in offsets.values()]
-    owners = list(offsets)
-    for statement in module.body:
-        start = parsed_notebook.position(statement)[0] - 1
-        slot = bisect.bisect_right(starts, start) - 1
-        # The ``pass`` separators sit on each cell's last joined line.
-        if slot >= 0 and start < starts[slot] + lengths[owners[slot]]:
-            by_cell[owners[slot]].append(statement)
-    parsed = tuple(
-        ParsedCell(cell, python, problem, tuple(by_cell.get(cell.index, ())),
-                   offsets.get(cell.index, 0))
-        for cell, python, problem in prepared
-    )
-    return dataclasses.replace(parsed_notebook, cells=parsed, inline=_parse_inline(parsed))
+        problem = _check_syntax(cell, python)
+        module = None
+        if problem is None:
+            try:
+                module = _comments_with_statements(cst.parse_module(python.code))
+            except (cst.ParserSyntaxError, RecursionError):
+                # CPython accepts it, but it is beyond what libcst can parse.
+                problem = SyntaxProblem("code nested too deeply to analyse",
+                                        Location(cell.index, 1))
+        parsed.append(ParsedCell(cell, python, problem, module, Positions(module)))
+    scopes = resolve_scopes([p.module for p in parsed if p.module is not None])
+    if scopes.too_deep:
+        # CPython and libcst accept it, but it is too deep for a recursive walk.
+        parsed = [
+            dataclasses.replace(p, problem=SyntaxProblem(
+                "code nested too deeply to analyse", Location(p.cell.index, 1)),
+                module=None, positions=Positions(None))
+            if p.module is not None and any(p.module is deep for deep in scopes.too_deep)
+            else p for p in parsed]
+    result = tuple(parsed)
+    return ParsedNotebook(result, scopes, _parse_inline(result))
+
+
+def _comments_with_statements(module: cst.Module) -> cst.Module:
+    """Move the comments and blank lines that open a cell from the module's
+    header to its first statement, so that they travel with it (into the
+    extracted module); the code and every position stay the same."""
+    if not module.header or not module.body:
+        return module
+    first = module.body[0]
+    moved = first.with_changes(leading_lines=[*module.header, *first.leading_lines])
+    return module.with_changes(header=[], body=[moved, *module.body[1:]])
 
 
 def _parse_inline(cells: Sequence[ParsedCell]) -> dict[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]]:
@@ -252,36 +275,6 @@ def _inline_code(node: cst.Call) -> str | None:
     return None
 
 
-def _parse_one_by_one(cells: Sequence[Cell]) -> ParsedNotebook:
-    """Each cell on its own; spans and lines are shifted so that cells keep
-    distinct places in one joined text, as in the joined parse."""
-    parts = [parse_cells([cell]) for cell in cells]
-    spans: dict[cst.CSTNode, tuple[int, int]] = {}
-    parsed_cells: list[ParsedCell] = []
-    texts: list[str] = []
-    shift = line_shift = 0
-    for part in parts:
-        for node, (start, end) in part.spans.items():
-            spans[node] = (start + shift, end + shift)
-        parsed_cells.append(dataclasses.replace(part.cells[0], line_offset=line_shift))
-        texts.append(part.text)
-        shift += len(part.text)
-        line_shift += part.text.count("\n")
-    return ParsedNotebook(
-        tuple(parsed_cells),
-        Scopes.merge([part.scopes for part in parts]),
-        spans,
-        "".join(texts),
-    )
-
-
-def _parse_alone(item: tuple[Cell, PythonSource, SyntaxProblem | None]) -> ParsedNotebook:
-    cell, python, problem = item
-    if problem is None:
-        problem = SyntaxProblem("code nested too deeply to analyse", Location(cell.index, 1))
-    return ParsedNotebook((ParsedCell(cell, python, problem),), Scopes.merge([]), {})
-
-
 def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
     """Analyse one code cell on its own (the notebook path is :func:`collect`)."""
     parsed = parse_cells([cell])
@@ -295,7 +288,7 @@ def collect(parsed: ParsedCell, notebook: ParsedNotebook,
     if parsed.problem is not None:
         return CellAnalysis(cell=cell, python=python, syntax_error=parsed.problem)
     module = cst.Module(body=parsed.statements)
-    collector = _Collector(cell.index, python, env, notebook, parsed.line_offset, module)
+    collector = _Collector(parsed, python, env, notebook, module)
     try:
         for statement in parsed.statements:
             collector.walk(statement)
@@ -323,11 +316,9 @@ def collect(parsed: ParsedCell, notebook: ParsedNotebook,
         strings=tuple(collector.strings),
         definitions=tuple(collector.definitions),
         magics=tuple(magics),
-        code_lines=_code_lines(python, {
-            line - parsed.line_offset for line in notebook.string_lines
-            if parsed.line_offset < line <= parsed.line_offset + python.code.count("\n") + 1}),
+        code_lines=_code_lines(python, collector.string_lines),
         module=module,
-        locator=collector.locator(),
+        locator=parsed.location,
         local_reads=frozenset(collector.local_reads),
         expanded_reads=frozenset(collector.expanded_reads),
     )
@@ -355,15 +346,15 @@ def _check_syntax(cell: Cell, python: PythonSource) -> SyntaxProblem | None:
     return None
 
 
-def _code_lines(python: PythonSource, string_lines: set[int]) -> int:
-    """Lines of the cell that hold code: not blank, not only a comment, or
-    inside a string literal that spans lines (its blank lines included)."""
-    lines = set(string_lines)
+def _code_lines(python: PythonSource, string_lines: int) -> int:
+    """Lines of the cell that hold code: not blank and not only a comment,
+    plus the ``string_lines`` inside multi-line strings that look like that."""
+    lines = set()
     for number, line in enumerate(python.code.splitlines(), 1):
         text = line.strip()
         if text and not text.startswith("#"):
             lines.add(number)
-    return len({python.line_map.line(line) for line in lines})
+    return len({python.line_map.line(line) for line in lines}) + string_lines
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
@@ -416,10 +407,11 @@ def _has_fstring(node: cst.CSTNode) -> bool:
 
 
 class _Collector(Walker):
-    def __init__(self, cell_index: int, python: PythonSource, env: Environment,
-                 notebook: ParsedNotebook, line_offset: int, module: cst.Module) -> None:
+    def __init__(self, parsed: ParsedCell, python: PythonSource, env: Environment,
+                 notebook: ParsedNotebook, module: cst.Module) -> None:
         super().__init__()
-        self.cell_index = cell_index
+        self.cell_index = parsed.cell.index
+        self._cell = parsed
         self.python = python
         self.imports_env = dict(env.imports)
         self.types_env = dict(env.types)
@@ -438,7 +430,8 @@ class _Collector(Walker):
         self.magics: list[MagicUse] = []
         self._access = notebook.scopes.access
         self._parsed = notebook
-        self._line_offset = line_offset
+        #: Lines inside multi-line strings that look blank or like comments.
+        self.string_lines = 0
         self._nested = 0  # depth inside def/class/lambda/comprehension bodies
         self._functions: list[str] = []  # enclosing top-level function names
         self._function_reads: dict[str, set[str]] = {}
@@ -447,29 +440,20 @@ class _Collector(Walker):
         self._conditional = 0
         self._override: Location | None = None
         self.module: cst.Module | None = module
+        self._tick = itertools.count().__next__  # evaluation order of facts
 
     # -- set-up -------------------------------------------------------------
 
     def loc(self, node: cst.CSTNode) -> Location:
         if self._override is not None:
             return self._override
-        line, column = self._parsed.position(node)
-        line -= self._line_offset
-        return Location(
-            self.cell_index,
-            self.python.line_map.line(line),
-            self.python.line_map.column(line, column + 1),
-        )
-
-    def locator(self) -> Callable[[cst.CSTNode], Location | None]:
-        return self._parsed.locator(self.cell_index, self._line_offset, self.python.line_map)
+        return _PendingLocation(self._cell, node)
 
     def _source(self, node: cst.CSTNode) -> str:
-        """The node's code: a slice of the joined text (no second code generation)."""
-        span = self._parsed.spans.get(node)
-        if span is None or getattr(node, "lpar", None):  # spans leave parentheses out
-            return _code(self.module, node)
-        return self._parsed.text[span[0]:span[1]]
+        """The node's code (names and literals as written, without generating code)."""
+        if isinstance(node, _LEAVES) and not node.lpar:
+            return node.value
+        return _code(self.module, node)
 
     def _literal(self, node: cst.BaseExpression) -> tuple[bool, Any]:
         if self.module is None:
@@ -509,7 +493,7 @@ class _Collector(Walker):
             return
         self.bound.add(name)
         self.deletes.discard(name)
-        self.bindings.append(Binding(name, self.loc(node), kind, **extra))
+        self.bindings.append(Binding(name, self.loc(node), kind, order=self._tick(), **extra))
 
     def _names_in(self, node: cst.CSTNode | None) -> frozenset[str]:
         """Notebook-level names read inside ``node`` (from the scope pass, no walk)."""
@@ -537,7 +521,8 @@ class _Collector(Walker):
                             and _contains_equal(value, target))
                 self.mutations.append(Mutation(base.value, kind_name, self.loc(target),
                                                detail=self._source(target),
-                                               self_referential=self_ref, statement=stmt))
+                                               self_referential=self_ref, statement=stmt,
+                                               order=self._tick()))
 
     # -- statements in evaluation order ----------------------------------
     def visit_Assign(self, node: cst.Assign) -> bool:
@@ -584,7 +569,8 @@ class _Collector(Walker):
             if base is not None and self.at_top:
                 self.mutations.append(Mutation(base.value, "augmented", self.loc(node.target),
                                                detail=self._source(node.target),
-                                               self_referential=True, statement=node))
+                                               self_referential=True, statement=node,
+                                               order=self._tick()))
         return False
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
@@ -649,7 +635,7 @@ class _Collector(Walker):
                 if base is not None and self.at_top:
                     self.mutations.append(Mutation(base.value, "delete", self.loc(element),
                                                    detail=self._source(element),
-                                                   self_referential=True))
+                                                   self_referential=True, order=self._tick()))
         return False
 
     def visit_Global(self, node: cst.Global) -> bool:
@@ -659,7 +645,8 @@ class _Collector(Walker):
             for name in names:
                 if name not in self.bound:
                     self.bound.add(name)
-                    self.bindings.append(Binding(name, self.loc(node), "global", statement=node))
+                    self.bindings.append(Binding(name, self.loc(node), "global", statement=node,
+                                                 order=self._tick()))
         return False
 
     # -- match statements -------------------------------------------------
@@ -806,7 +793,8 @@ class _Collector(Walker):
         args = tuple(self._argument(arg) for arg in node.args)
         assigned = self._assigned.get(node, ())
         call = CallSite(dotted, self.loc(node), args, qualified, receiver, receiver_type,
-                        assigned, self._functions[0] if self._functions else None, node=node)
+                        assigned, self._functions[0] if self._functions else None, node=node,
+                        order=self._tick())
         self.calls.append(call)
         if self.at_top and qualified and len(assigned) == 1:
             self.types_env[assigned[0]] = qualified
@@ -831,10 +819,10 @@ class _Collector(Walker):
         inplace = call.keyword("inplace")
         if inplace is not None and inplace.literal is True:
             self.mutations.append(Mutation(base.value, "inplace", self.loc(node), method,
-                                           method not in IDEMPOTENT_INPLACE))
+                                           method not in IDEMPOTENT_INPLACE, order=self._tick()))
         elif method in MUTATING_METHODS:
             self.mutations.append(Mutation(base.value, "method", self.loc(node), method,
-                                           method in ACCUMULATING_METHODS))
+                                           method in ACCUMULATING_METHODS, order=self._tick()))
 
     def _magic(self, node: cst.Call) -> bool:
         magic = _magic_call(node)
@@ -885,21 +873,31 @@ class _Collector(Walker):
                 self.local_reads.add(read.name)
         self.local_reads |= inner.local_reads
         self.expanded_reads |= inner.expanded_reads
-        for binding in inner.bindings:
-            self.bound.add(binding.name)
-            self.bindings.append(Binding(binding.name, location, binding.kind,
-                                         from_self=binding.from_self, sources=binding.sources))
         self.calls.extend(
             CallSite(c.dotted, location, c.args, c.qualified_name, c.receiver,
-                     c.receiver_type, c.assigned_to, c.in_function, node=c.node)
+                     c.receiver_type, c.assigned_to, c.in_function, node=c.node,
+                     order=self._tick())
             for c in inner.calls
         )
+        for binding in inner.bindings:
+            self.bound.add(binding.name)
+            self.bindings.append(Binding(binding.name, location, binding.kind, order=self._tick(),
+                                         from_self=binding.from_self, sources=binding.sources))
         self.imports.extend(
             ImportBinding(i.name, i.target, i.module, location, i.is_star, i.conditional)
             for i in inner.imports
         )
 
+    def _string_lines(self, code: str) -> None:
+        """Count the lines inside a multi-line string that look like no code."""
+        for line in code.split("\n")[1:-1]:
+            text = line.strip()
+            if not text or text.startswith("#"):
+                self.string_lines += 1
+
     def visit_SimpleString(self, node: cst.SimpleString) -> bool:
+        if "\n" in node.value:
+            self._string_lines(node.value)
         value = node.evaluated_value
         if isinstance(value, bytes):
             value = value.decode("latin-1")
@@ -907,6 +905,8 @@ class _Collector(Walker):
         return False
 
     def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+        if len(node.start.lstrip("bBrRfFuU")) == 3:  # triple-quoted: may span lines
+            self._string_lines(self._source(node))
         after_expression = False
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
@@ -922,7 +922,9 @@ class _Collector(Walker):
 
 
 def _visit_param_defaults(params: cst.Parameters, visitor: Walker) -> None:
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+    star = params.star_arg if isinstance(params.star_arg, cst.Param) else None
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params,
+                  *(p for p in (star, params.star_kwarg) if p is not None)):
         if param.default is not None:
             visitor.walk(param.default)
         if param.annotation is not None:

@@ -16,11 +16,22 @@ from harden.notebook.ipython import LineMap, PythonSource
 from harden.notebook.model import Cell, Notebook
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Location:
     cell_index: int
     line: int
     column: int | None = None
+
+    # Equality and hashing by value, so that a location the analysis works
+    # out lazily (a subclass) equals the plain one it stands for.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return (self.cell_index, self.line, self.column) == (
+            other.cell_index, other.line, other.column)
+
+    def __hash__(self) -> int:
+        return hash((self.cell_index, self.line, self.column))
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,10 @@ class CallSite:
     assigned_to: tuple[str, ...] = ()
     in_function: str | None = None
     node: Any = field(default=None, compare=False, repr=False)
+    #: Where the fact comes in the cell's evaluation order (statement by
+    #: statement; a statement's calls before the names it binds), shared by
+    #: bindings, calls and mutations: sort by it, not by location.
+    order: int = field(default=0, compare=False, repr=False)
 
     @property
     def method(self) -> str | None:
@@ -189,6 +204,10 @@ class Mutation:
     self_referential: bool = False
     #: The libcst assignment statement, for subscript/attribute/augmented kinds.
     statement: Any = field(default=None, compare=False, repr=False)
+    #: Where the fact comes in the cell's evaluation order (statement by
+    #: statement; a statement's calls before the names it binds), shared by
+    #: bindings, calls and mutations: sort by it, not by location.
+    order: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -211,6 +230,10 @@ class Binding:
     annotation: str | None = None
     sources: frozenset[str] = frozenset()
     statement: Any = field(default=None, compare=False, repr=False)
+    #: Where the fact comes in the cell's evaluation order (statement by
+    #: statement; a statement's calls before the names it binds), shared by
+    #: bindings, calls and mutations: sort by it, not by location.
+    order: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

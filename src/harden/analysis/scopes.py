@@ -70,25 +70,14 @@ class Scopes:
     access: Mapping[cst.Name, bool]
     _names: Sequence[str | None]
     _ranges: Mapping[cst.CSTNode, tuple[int, int]]
+    #: Roots nested too deeply to walk (left out).
+    too_deep: tuple[cst.CSTNode, ...] = ()
 
     def global_names_in(self, node: cst.CSTNode | None) -> frozenset[str]:
         span = self._ranges.get(node) if node is not None else None  # type: ignore[arg-type]
         if span is None:
             return frozenset()
         return frozenset(name for name in self._names[span[0]:span[1]] if name is not None)
-
-    @classmethod
-    def merge(cls, parts: Sequence[Scopes]) -> Scopes:
-        """The reads of separately parsed modules, as one."""
-        access: dict[cst.Name, bool] = {}
-        names: list[str | None] = []
-        ranges: dict[cst.CSTNode, tuple[int, int]] = {}
-        for part in parts:
-            access.update(part.access)
-            shift = len(names)
-            names.extend(part._names)
-            ranges.update((node, (lo + shift, hi + shift)) for node, (lo, hi) in part._ranges.items())
-        return cls(access, names, ranges)
 
 
 def _deleted(target: cst.BaseExpression) -> list[cst.BaseExpression]:
@@ -97,10 +86,20 @@ def _deleted(target: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [target]
 
 
-def resolve_scopes(root: cst.CSTNode) -> Scopes:
-    """Resolve every read in ``root`` (a module, or a statement at module level)."""
+def resolve_scopes(roots: cst.CSTNode | Sequence[cst.CSTNode]) -> Scopes:
+    """Resolve every read in ``roots``: modules (a notebook's cells, in order)
+    or statements, all at the top level of one program."""
     walker = _ScopeWalker()
-    walker.walk(root)
+    for root in [roots] if isinstance(roots, cst.CSTNode) else roots:
+        mark = len(walker.loads)
+        try:
+            walker.walk(root)
+        except RecursionError:
+            # Nested too deeply to walk: the caller reports that root; its
+            # reads are dropped and the walk goes on at the top level.
+            del walker.loads[mark:]
+            walker.scope = walker.module_scope
+            walker.too_deep.append(root)
     cache: dict[tuple[int, str], bool] = {}
     access: dict[cst.Name, bool] = {}
     names: list[str | None] = []
@@ -113,13 +112,14 @@ def resolve_scopes(root: cst.CSTNode) -> Scopes:
                 key, scope.is_global(node.value))
         access[node] = is_global
         names.append(node.value if is_global else None)
-    return Scopes(access, names, walker.ranges)
+    return Scopes(access, names, walker.ranges, tuple(walker.too_deep))
 
 
 class _ScopeWalker(Walker):
     def __init__(self) -> None:
         super().__init__()
-        self.scope = _Scope("module")
+        self.module_scope = self.scope = _Scope("module")
+        self.too_deep: list[cst.CSTNode] = []
         #: Every read with its scope (``None``: a class body's own name).
         self.loads: list[tuple[cst.Name, _Scope | None]] = []
         self.ranges: dict[cst.CSTNode, tuple[int, int]] = {}

@@ -68,15 +68,26 @@ def child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     )
 
 
+@functools.cache
+def _kind(cls: type) -> int:
+    """1 for node classes, 2 for sequences, 0 for anything else (strings,
+    sentinels, ``None``): cached per class, because ``isinstance`` against
+    libcst's abstract base class is slow and runs once per field."""
+    if issubclass(cls, cst.CSTNode):
+        return 1
+    return 2 if issubclass(cls, (tuple, list)) else 0
+
+
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The code-carrying child nodes of ``node`` (no whitespace or brackets)."""
     for name in child_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = _kind(type(value))
+        if kind == 1:
             yield value
-        elif isinstance(value, (tuple, list)):
+        elif kind == 2:
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if _kind(type(item)) == 1:
                     yield item
 
 
@@ -111,11 +122,12 @@ class Walker:
         if visit is None or visit(node) is not False:
             for name in child_fields(cls):
                 value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
+                kind = _kind(type(value))
+                if kind == 1:
                     self.walk(value)
-                elif isinstance(value, (tuple, list)):
+                elif kind == 2:
                     for item in value:
-                        if isinstance(item, cst.CSTNode):
+                        if _kind(type(item)) == 1:
                             self.walk(item)
         if leave is not None:
             leave(node)

@@ -146,15 +146,13 @@ class Event:
 def timeline(analysis: Analysis) -> list[Event]:
     """Top-level calls and bindings, ordered as a top-to-bottom run meets them
     (a statement's calls before the names it binds)."""
-    keyed: list[tuple[tuple[int, int, int, int], Event]] = []
+    keyed: list[tuple[tuple[int, int], Event]] = []
     for cell in analysis.cells:
         for binding in cell.bindings:
-            loc = binding.location
-            keyed.append(((cell.index, loc.line, 1, loc.column or 0), Event(cell, binding=binding)))
+            keyed.append(((cell.index, binding.order), Event(cell, binding=binding)))
         for call in cell.calls:
             if call.in_function is None:
-                loc = call.location
-                keyed.append(((cell.index, loc.line, 0, loc.column or 0), Event(cell, call=call)))
+                keyed.append(((cell.index, call.order), Event(cell, call=call)))
     keyed.sort(key=lambda item: item[0])
     return [event for _, event in keyed]
 

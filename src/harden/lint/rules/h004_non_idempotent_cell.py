@@ -71,14 +71,15 @@ class NonIdempotentCell(Rule):
 def _first_changes(cell: CellAnalysis) -> Iterator[tuple[str, Location, str]]:
     """Per outside name, the first non-idempotent self-referential rebinding or
     mutation, unless the cell bound the name afresh before it."""
-    events: list[tuple[Location, str, str]] = []  # what: FRESH, SAME or a description
+    events: list[tuple[int, Location, str, str]] = []  # what: FRESH, SAME or a description
     for binding in cell.bindings:
         if not binding.from_self:
-            events.append((binding.location, binding.name, _FRESH))
+            events.append((binding.order, binding.location, binding.name, _FRESH))
         elif binding.kind in {"assign", "augmented", "walrus"}:
             same = is_idempotent(binding.statement)
             what = f"`{binding.name}` is rebound from its own value, which {_ORIGIN} defines"
-            events.append((binding.location, binding.name, _SAME if same else what))
+            events.append((binding.order, binding.location, binding.name,
+                           _SAME if same else what))
     for mutation in cell.mutations:
         if mutation.self_referential and not is_idempotent(mutation.statement):
             if mutation.statement is not None or mutation.kind == "delete":
@@ -87,11 +88,11 @@ def _first_changes(cell: CellAnalysis) -> Iterator[tuple[str, Location, str]]:
                 inplace = ", inplace=True" if mutation.kind == "inplace" else ""
                 what = f"`{mutation.name}.{mutation.detail}(...{inplace})` changes `{mutation.name}`"
             what += f"; `{mutation.name}` comes from {_ORIGIN}"
-            events.append((mutation.location, mutation.name, what))
-    events.sort(key=lambda e: (e[0].line, e[0].column or 0))
+            events.append((mutation.order, mutation.location, mutation.name, what))
+    events.sort(key=lambda e: e[0])  # evaluation order: no positions needed
     outside = cell.immediate_reads
     done: set[str] = set()
-    for location, name, what in events:
+    for _, location, name, what in events:
         if name in done or name not in outside or what == _SAME:
             continue
         done.add(name)
