@@ -20,6 +20,7 @@ from typing import Any
 import libcst as cst
 
 from harden.analysis.model import Analysis, CellAnalysis, Location
+from harden.analysis.walk import iter_nodes
 from harden.lint.finding import Finding
 
 KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -235,12 +236,11 @@ def _tree_pairs(module: cst.Module) -> list[tuple[str, Any]]:
     def text(node: cst.CSTNode) -> Any:
         return node.evaluated_value if isinstance(node, cst.SimpleString) else None
 
-    class _Pairs(cst.CSTVisitor):
-        def visit_DictElement(self, node: cst.DictElement) -> None:
+    for node in iter_nodes(module):
+        if isinstance(node, cst.DictElement):
             if isinstance(text(node.key), str):
                 pairs.append((text(node.key), text(node.value)))
-
-        def visit_Assign(self, node: cst.Assign) -> None:
+        elif isinstance(node, cst.Assign):
             for target in node.targets:
                 key = target.target
                 if isinstance(key, cst.Attribute):
@@ -249,8 +249,6 @@ def _tree_pairs(module: cst.Module) -> list[tuple[str, Any]]:
                     index = key.slice[0].slice
                     if isinstance(index, cst.Index) and isinstance(text(index.value), str):
                         pairs.append((text(index.value), text(node.value)))
-
-    module.visit(_Pairs())
     return pairs
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import libcst as cst
 
+from harden.analysis.walk import any_node
+
 #: Methods whose result, applied again, is the same (``x.m().m() == x.m()``).
 IDEMPOTENT_METHODS = frozenset({
     "copy", "dropna", "drop_duplicates", "fillna", "ffill", "bfill", "astype", "sort_values",
@@ -119,13 +121,5 @@ def _is_mask(element: cst.BaseSlice) -> bool:
 
 
 def _mentions(haystack: cst.CSTNode, needle: cst.CSTNode) -> bool:
-    found: list[bool] = []
-
-    class _Finder(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            if not found and type(node) is type(needle) and node.deep_equals(needle):
-                found.append(True)
-            return not found
-
-    haystack.visit(_Finder())
-    return bool(found)
+    return any_node(haystack, lambda node: type(node) is type(needle)
+                    and node.deep_equals(needle))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from harden.analysis import Analysis, Binding, CallSite, CellAnalysis
+from harden.analysis.walk import children
 
 #: Modules whose classes are all data-dependent transformers (bar STATELESS).
 TRANSFORMER_MODULES = (
@@ -190,11 +191,10 @@ class Placement:
 def placement(cell: CellAnalysis, call: CallSite) -> Placement:
     if cell.module is None or call.node is None:
         return Placement(frozenset(call.assigned_to), frozenset())
-    finder = _PathFinder(call.node)
-    cell.module.visit(finder)
     names: set[str] = set(call.assigned_to)
     roots: set[str] = set()
-    for node in reversed(finder.path):
+    path = _path_to(cell.module, call.node, []) or []
+    for node in reversed(path):
         if isinstance(node, cst.Assign):
             targets = [t.target for t in node.targets]
         elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
@@ -204,7 +204,7 @@ def placement(cell: CellAnalysis, call: CallSite) -> Placement:
         for target in targets:
             _collect_target(target, names, roots)
         break
-    return Placement(frozenset(names), frozenset(roots), tuple(finder.path))
+    return Placement(frozenset(names), frozenset(roots), tuple(path))
 
 
 def inside_data_argument(call: cst.CSTNode, place: Placement) -> bool:
@@ -276,27 +276,21 @@ def _collect_target(target: cst.BaseExpression, names: set[str], roots: set[str]
             roots.add(node.value)
 
 
-class _PathFinder(cst.CSTVisitor):
-    """The chain of nodes from the module down to ``target``."""
-
-    def __init__(self, target: cst.CSTNode) -> None:
-        super().__init__()
-        self.target = target
-        self.stack: list[cst.CSTNode] = []
-        self.path: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.path or isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            return False
-        if node is self.target:
-            self.path = list(self.stack)
-            return False
-        self.stack.append(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        if self.stack and self.stack[-1] is original_node:
-            self.stack.pop()
+def _path_to(node: cst.CSTNode, target: cst.CSTNode,
+             stack: list[cst.CSTNode]) -> list[cst.CSTNode] | None:
+    """The chain of nodes from ``node`` down to ``target`` (not into functions,
+    classes or lambdas), or ``None`` when ``target`` is not below ``node``."""
+    if node is target:
+        return list(stack)
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        return None
+    stack.append(node)
+    for child in children(node):
+        found = _path_to(child, target, stack)
+        if found is not None:
+            return found
+    stack.pop()
+    return None
 
 
 def all_outputs(cell: CellAnalysis, call: CallSite) -> set[str]:

@@ -8,6 +8,7 @@ import libcst as cst
 
 from harden.analysis import dotted_name
 from harden.analysis.model import Argument, CallSite, CellAnalysis
+from harden.analysis.walk import iter_nodes
 from harden.lint.finding import Severity
 from harden.lint.rule import Example, Rule, RuleContext, Violation
 
@@ -130,19 +131,11 @@ def _scoped_calls(cell: CellAnalysis) -> set[int]:
     if cell.module is None:
         return scoped
 
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> bool:
-            scoped.add(id(node))
-            return True
-
-    class _Withs(cst.CSTVisitor):
-        def visit_With(self, node: cst.With) -> bool:
-            if any(isinstance(item.item, cst.Call)
-                   and (dotted_name(item.item.func) or "").endswith("catch_warnings")
-                   for item in node.items):
-                node.body.visit(_Calls())
-                return False
-            return True
-
-    cell.module.visit(_Withs())
+    for node in iter_nodes(cell.module):
+        if isinstance(node, cst.With) and any(
+                isinstance(item.item, cst.Call)
+                and (dotted_name(item.item.func) or "").endswith("catch_warnings")
+                for item in node.items):
+            scoped.update(id(inner) for inner in iter_nodes(node.body)
+                          if isinstance(inner, cst.Call))
     return scoped
