@@ -46,6 +46,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
     "JWT": ("eyJ",), "OpenAI API key": ("sk-",), "Hugging Face token": ("hf_",),
     "bearer token": ("Bearer ",),
 }
+_ANY_ANCHOR = re.compile("|".join(re.escape(a) for group in _ANCHORS.values() for a in group))
 _PREFIX = re.compile(r"^(?:AKIA|ASIA|gh[pousr]_|github_pat_|xox[baprs]-|[sr]k_live_|AIza|"
                      r"sk-(?:proj-|svcacct-|admin-|ant-)?|hf_|eyJ)")
 #: A ``name = 'value'`` / ``"name": "value"`` pair in output text (quoted values only).
@@ -151,6 +152,8 @@ def named_secret(name: str, value: Any) -> Secret | None:
 
 def known_secrets(text: str) -> Iterator[Secret]:
     """Every known-format secret in ``text`` (placeholders skipped)."""
+    if not _ANY_ANCHOR.search(text):
+        return
     for kind, pattern in KNOWN_FORMATS:
         if not any(anchor in text for anchor in _ANCHORS[kind]):
             continue

@@ -806,8 +806,7 @@ class _Collector(Walker):
         if arg.star:
             keyword = arg.star
         is_literal, literal = self._literal(arg.value)
-        return Argument(keyword, self._names_in(arg.value), literal, is_literal,
-                        self._source(arg.value))
+        return Argument(keyword, self._names_in(arg.value), literal, is_literal, arg.value)
 
     def _record_method_mutation(self, node: cst.Call, call: CallSite) -> None:
         if not self.at_top or not isinstance(node.func, cst.Attribute):

@@ -9,6 +9,7 @@ was rewritten from IPython syntax.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -80,13 +81,23 @@ class ImportBinding:
 @dataclass(frozen=True)
 class Argument:
     """One argument of a call: its keyword (``None`` when positional), the
-    names it reads, and its value when it is a literal string/number/bool/None."""
+    names it reads, its value when it is a literal string/number/bool/None,
+    and its libcst ``node`` (whose source :attr:`code` gives)."""
 
     keyword: str | None
     names: frozenset[str]
     literal: Any = None
     is_literal: bool = False
-    code: str = ""
+    node: Any = field(default=None, compare=False, repr=False)
+
+    @functools.cached_property
+    def code(self) -> str:
+        """The argument's value as written (generated when first asked for)."""
+        if self.node is None:
+            return ""
+        import libcst as cst
+
+        return cst.Module(body=[]).code_for_node(self.node)
 
 
 @dataclass(frozen=True)
@@ -398,7 +409,14 @@ class Analysis:
 
     def providers(self, reader: int) -> dict[str, int]:
         """For cell ``reader``: name → the cell that provides it."""
-        return {dep.name: dep.provider for dep in self.dependencies if dep.reader == reader}
+        return dict(self._providers.get(reader, {}))
+
+    @functools.cached_property
+    def _providers(self) -> dict[int, dict[str, int]]:
+        by_reader: dict[int, dict[str, int]] = {}
+        for dep in self.dependencies:
+            by_reader.setdefault(dep.reader, {})[dep.name] = dep.provider
+        return by_reader
 
     def readers(self, name: str, after: int = -1) -> tuple[int, ...]:
         """Cells after ``after`` that read ``name`` (at run or call time)."""
