@@ -1,4 +1,4 @@
-"""Per-cell facts from libcst: one parse per notebook, one scope pass.
+"""Per-cell facts from libcst: each cell parsed on its own, one scope pass.
 
 The walk visits a cell's top-level code in evaluation order (the value of an
 assignment before its targets, a ``for`` loop's iterable before its target),
@@ -220,7 +220,7 @@ def _comments_with_statements(module: cst.Module) -> cst.Module:
 
 def _parse_inline(cells: Sequence[ParsedCell]) -> dict[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]]:
     """Parse the Python inside every ``%time``/``%timeit``/``%prun`` of the
-    notebook together, so each costs no metadata pass of its own."""
+    notebook together, so they share one scope pass."""
     calls: list[tuple[cst.Call, str]] = []
     for cell in cells:
         if "_magic(" not in cell.python.code:  # only cells IPython rewrote can hold one
