@@ -37,7 +37,7 @@ from harden.analysis.model import (
     StringLiteral,
     SyntaxProblem,
 )
-from harden.analysis.scopes import Scopes, resolve_scopes
+from harden.analysis.scopes import MatchCaptures, Scopes, resolve_scopes
 from harden.analysis.walk import Walker, any_node, children, code_and_spans
 from harden.notebook.ipython import PYTHON_BODY_CELL_MAGICS, PythonSource, to_python
 from harden.notebook.model import Cell
@@ -406,7 +406,7 @@ def _has_fstring(node: cst.CSTNode) -> bool:
     return any_node(node, lambda inner: isinstance(inner, cst.FormattedString))
 
 
-class _Collector(Walker):
+class _Collector(MatchCaptures):
     def __init__(self, parsed: ParsedCell, python: PythonSource, env: Environment,
                  notebook: ParsedNotebook, module: cst.Module) -> None:
         super().__init__()
@@ -649,30 +649,8 @@ class _Collector(Walker):
                                                  order=self._tick()))
         return False
 
-    # -- match statements -------------------------------------------------
-    def visit_MatchAs(self, node: cst.MatchAs) -> bool:
-        if node.pattern is not None:
-            self.walk(node.pattern)
-        if node.name is not None:
-            self._bind(node.name.value, node.name, "other", statement=node)
-        return False
-
-    def visit_MatchStar(self, node: cst.MatchStar) -> bool:
-        if node.name is not None:
-            self._bind(node.name.value, node.name, "other", statement=node)
-        return False
-
-    def visit_MatchMapping(self, node: cst.MatchMapping) -> bool:
-        for element in node.elements:
-            self.walk(element.key)
-            self.walk(element.pattern)
-        if node.rest is not None:
-            self._bind(node.rest.value, node.rest, "other", statement=node)
-        return False
-
-    def visit_MatchKeywordElement(self, node: cst.MatchKeywordElement) -> bool:
-        self.walk(node.pattern)
-        return False
+    def _capture(self, name: cst.Name, pattern: cst.CSTNode) -> None:
+        self._bind(name.value, name, "other", statement=pattern)
 
     # -- imports ------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> bool:

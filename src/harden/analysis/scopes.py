@@ -115,7 +115,39 @@ def resolve_scopes(roots: cst.CSTNode | Sequence[cst.CSTNode]) -> Scopes:
     return Scopes(access, names, walker.ranges, tuple(walker.too_deep))
 
 
-class _ScopeWalker(Walker):
+class MatchCaptures(Walker):
+    """Walks ``match`` patterns: names a pattern captures go to ``_capture``
+    (they bind), values it compares against are walked (they are reads)."""
+
+    def _capture(self, name: cst.Name, pattern: cst.CSTNode) -> None:
+        raise NotImplementedError
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> bool:
+        if node.pattern is not None:
+            self.walk(node.pattern)
+        if node.name is not None:
+            self._capture(node.name, node)
+        return False
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> bool:
+        if node.name is not None:
+            self._capture(node.name, node)
+        return False
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> bool:
+        for element in node.elements:
+            self.walk(element.key)
+            self.walk(element.pattern)
+        if node.rest is not None:
+            self._capture(node.rest, node)
+        return False
+
+    def visit_MatchKeywordElement(self, node: cst.MatchKeywordElement) -> bool:
+        self.walk(node.pattern)  # ``key=`` names an attribute, not a variable
+        return False
+
+
+class _ScopeWalker(MatchCaptures):
     def __init__(self) -> None:
         super().__init__()
         self.module_scope = self.scope = _Scope("module")
@@ -259,30 +291,8 @@ class _ScopeWalker(Walker):
         self.scope.declared_nonlocal.update(item.name.value for item in node.names)
         return False
 
-    # -- match statements ----------------------------------------------------
-    def visit_MatchAs(self, node: cst.MatchAs) -> bool:
-        if node.pattern is not None:
-            self.walk(node.pattern)
-        if node.name is not None:
-            self._bind(node.name.value)
-        return False
-
-    def visit_MatchStar(self, node: cst.MatchStar) -> bool:
-        if node.name is not None:
-            self._bind(node.name.value)
-        return False
-
-    def visit_MatchMapping(self, node: cst.MatchMapping) -> bool:
-        for element in node.elements:
-            self.walk(element.key)
-            self.walk(element.pattern)
-        if node.rest is not None:
-            self._bind(node.rest.value)
-        return False
-
-    def visit_MatchKeywordElement(self, node: cst.MatchKeywordElement) -> bool:
-        self.walk(node.pattern)  # ``key=`` names an attribute, not a variable
-        return False
+    def _capture(self, name: cst.Name, pattern: cst.CSTNode) -> None:
+        self._bind(name.value)
 
     # -- new scopes ----------------------------------------------------------
     def _parameters(self, params: cst.Parameters) -> list[str]:
