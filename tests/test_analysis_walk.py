@@ -241,3 +241,16 @@ def test_locations_are_worked_out_only_when_read_and_equal_plain_ones() -> None:
     assert repr(binding.location) == "Location(cell_index=1, line=1, column=1)"
     restored = pickle.loads(pickle.dumps(analysis.cells[1].reads[0].location))
     assert type(restored) is Location and restored == Location(1, 1, 5)
+
+
+def test_a_cell_whose_code_cannot_be_generated_gets_line_one(monkeypatch) -> None:
+    from harden.analysis import cell as cell_module
+
+    def too_deep(module: cst.Module) -> None:
+        raise RecursionError
+
+    monkeypatch.setattr(cell_module, "code_and_spans", too_deep)
+    analysis = analyze_source("x = 1\n", "y = undefined_name + x\n")
+    read = next(r for r in analysis.cells[1].reads if r.name == "undefined_name")
+    assert read.location == Location(1, 1)
+    assert [u.name for u in analysis.unresolved] == ["undefined_name"]

@@ -89,15 +89,17 @@ class Positions:
 
     def _resolve(self) -> dict[cst.CSTNode, tuple[int, int]]:
         if self._spans is None:
-            if self._module is None:
-                self._spans = {}
-            else:
-                self._text, self._spans = code_and_spans(self._module)
-                find = self._text.find
-                index = find("\n")
-                while index >= 0:
-                    self._line_starts.append(index + 1)
-                    index = find("\n", index + 1)
+            self._spans = {}
+            if self._module is not None:
+                try:
+                    self._text, self._spans = code_and_spans(self._module)
+                except RecursionError:  # too deep to generate: no positions (line 1)
+                    return self._spans
+            find = self._text.find
+            index = find("\n")
+            while index >= 0:
+                self._line_starts.append(index + 1)
+                index = find("\n", index + 1)
         return self._spans
 
     def position(self, node: cst.CSTNode) -> tuple[int, int] | None:
