@@ -31,8 +31,10 @@ from harden.analysis.model import (
     Definition,
     ImportBinding,
     Location,
+    MagicKind,
     MagicUse,
     Mutation,
+    MutationKind,
     NameRead,
     StringLiteral,
     SyntaxProblem,
@@ -57,7 +59,7 @@ ACCUMULATING_METHODS = frozenset(
 IDEMPOTENT_INPLACE = frozenset({"fillna", "sort_values", "sort_index", "clip", "replace"})
 #: Line magics whose argument is Python run in the user namespace.
 PYTHON_LINE_MAGICS = frozenset({"time", "timeit", "prun"})
-_MAGIC_METHODS = {"run_line_magic": "line", "run_cell_magic": "cell", "system": "shell",
+_MAGIC_METHODS: dict[str, MagicKind] = {"run_line_magic": "line", "run_cell_magic": "cell", "system": "shell",
                   "getoutput": "shell-assign"}
 
 
@@ -123,7 +125,7 @@ class ParsedCell:
     positions: Positions = field(default_factory=lambda: Positions(None), compare=False)
 
     @property
-    def statements(self) -> Sequence[cst.BaseStatement]:
+    def statements(self) -> Sequence[cst.SimpleStatementLine | cst.BaseCompoundStatement]:
         return self.module.body if self.module is not None else ()
 
     def location(self, node: cst.CSTNode) -> Location | None:
@@ -251,7 +253,7 @@ class _InlineFinder(Walker):
         return True
 
 
-def _magic_call(node: cst.Call) -> tuple[str, list[str]] | None:
+def _magic_call(node: cst.Call) -> tuple[MagicKind, list[str]] | None:
     """``(kind, string arguments)`` of a ``get_ipython().<method>(...)`` call."""
     func = node.func
     if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
@@ -518,7 +520,8 @@ class _Collector(MatchCaptures):
             self.walk(target)
             base = root_name(target)
             if base is not None and self.at_top and self._access.get(base, True):
-                kind_name = "subscript" if isinstance(target, cst.Subscript) else "attribute"
+                kind_name: MutationKind = (
+                    "subscript" if isinstance(target, cst.Subscript) else "attribute")
                 self_ref = (value is not None and base.value in self._names_in(value)
                             and _contains_equal(value, target))
                 self.mutations.append(Mutation(base.value, kind_name, self.loc(target),
@@ -820,7 +823,7 @@ class _Collector(MatchCaptures):
             kind = "help"
         elif kind == "line" and name not in PYTHON_LINE_MAGICS:
             self.expanded_reads |= _expanded_names(args)
-        self.magics.append(MagicUse(kind, name, args, location))  # type: ignore[arg-type]
+        self.magics.append(MagicUse(kind, name, args, location))
         code = _inline_code(node)
         if code is not None:
             self._inline_python(code, location, node)

@@ -7,6 +7,7 @@ moment, the notebook-level names the function's body reads (transitively).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from harden.analysis.model import CellAnalysis, Dependency, Location, UnresolvedRead
 from harden.analysis.names import is_provided
@@ -38,6 +39,7 @@ def build_graph(
                 # A name a function body reads that no cell defines is
                 # reported where the function is defined, not at each call.
                 continue
+            kind: Literal["later", "undefined", "star"]
             if later:
                 kind = "later"
             elif any(i <= cell.index for i in star_cells):

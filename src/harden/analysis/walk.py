@@ -68,26 +68,31 @@ def child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     )
 
 
-@functools.cache
-def _kind(cls: type) -> int:
-    """1 for node classes, 2 for sequences, 0 for anything else (strings,
-    sentinels, ``None``): cached per class, because ``isinstance`` against
-    libcst's abstract base class is slow and runs once per field."""
-    if issubclass(cls, cst.CSTNode):
-        return 1
-    return 2 if issubclass(cls, (tuple, list)) else 0
+def _subclasses(cls: type) -> set[type]:
+    found: set[type] = set()
+    sub: type
+    for sub in cls.__subclasses__():
+        found |= {sub} | _subclasses(sub)
+    return found
+
+
+#: Every libcst node class.  ``type(x) in _NODES`` is a set lookup, where
+#: ``isinstance(x, cst.CSTNode)`` goes through an abstract base class check
+#: that costs more than the rest of a step of the walk.
+_NODES = frozenset(_subclasses(cst.CSTNode))
+_SEQUENCES = frozenset({tuple, list})
 
 
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The code-carrying child nodes of ``node`` (no whitespace or brackets)."""
     for name in child_fields(type(node)):
         value = getattr(node, name)
-        kind = _kind(type(value))
-        if kind == 1:
+        kind = type(value)
+        if kind in _NODES:
             yield value
-        elif kind == 2:
+        elif kind in _SEQUENCES:
             for item in value:
-                if _kind(type(item)) == 1:
+                if type(item) in _NODES:
                     yield item
 
 
@@ -122,12 +127,12 @@ class Walker:
         if visit is None or visit(node) is not False:
             for name in child_fields(cls):
                 value = getattr(node, name)
-                kind = _kind(type(value))
-                if kind == 1:
+                kind = type(value)
+                if kind in _NODES:
                     self.walk(value)
-                elif kind == 2:
+                elif kind in _SEQUENCES:
                     for item in value:
-                        if _kind(type(item)) == 1:
+                        if type(item) in _NODES:
                             self.walk(item)
         if leave is not None:
             leave(node)
@@ -159,9 +164,9 @@ class _SpanState(CodegenState):
         start = self._stack.pop()
         self.spans.setdefault(node, (start, self.position))
 
-    def record_syntactic_position(self, node: cst.CSTNode, *,
-                                  start_node: cst.CSTNode | None = None,
-                                  end_node: cst.CSTNode | None = None) -> _Syntactic:
+    def record_syntactic_position(  # type: ignore[override]  # a context manager all the same
+            self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
+            end_node: cst.CSTNode | None = None) -> _Syntactic:
         return _Syntactic(self, node, start_node, end_node)
 
 
