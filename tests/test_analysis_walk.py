@@ -254,3 +254,19 @@ def test_a_cell_whose_code_cannot_be_generated_gets_line_one(monkeypatch) -> Non
     read = next(r for r in analysis.cells[1].reads if r.name == "undefined_name")
     assert read.location == Location(1, 1)
     assert [u.name for u in analysis.unresolved] == ["undefined_name"]
+
+
+def test_every_field_that_can_hold_code_is_walked() -> None:
+    """A libcst upgrade that adds a field must not silently hide code from the
+    analysis: the source-order table names every code-carrying field."""
+    import dataclasses
+
+    from harden.analysis.walk import _SOURCE_ORDER, _TRIVIA_FIELDS, child_fields
+
+    for name, order in _SOURCE_ORDER.items():
+        cls = getattr(cst, name)
+        declared = {f.name for f in dataclasses.fields(cls)
+                    if f.name not in _TRIVIA_FIELDS and not f.name.startswith("whitespace")
+                    and "Literal[" not in str(f.type)}  # ``Arg.star``: text, not code
+        assert set(order) == declared, name
+        assert child_fields(cls) == order
