@@ -232,6 +232,7 @@ def test_cells_are_one_program_for_scopes_but_keep_their_own_positions() -> None
 
 
 def test_locations_are_worked_out_only_when_read_and_equal_plain_ones() -> None:
+    import dataclasses
     import pickle
 
     analysis = analyze_source("x = 1\n", "y = x + 2\n")
@@ -241,6 +242,8 @@ def test_locations_are_worked_out_only_when_read_and_equal_plain_ones() -> None:
     assert repr(binding.location) == "Location(cell_index=1, line=1, column=1)"
     restored = pickle.loads(pickle.dumps(analysis.cells[1].reads[0].location))
     assert type(restored) is Location and restored == Location(1, 1, 5)
+    moved = dataclasses.replace(analysis.cells[1].reads[0].location, line=3)
+    assert moved == Location(1, 3, 5)
 
 
 def test_a_cell_whose_code_cannot_be_generated_gets_line_one(monkeypatch) -> None:

@@ -147,9 +147,14 @@ class _PendingLocation(Location):
     hashes, prints and pickles as the plain :class:`Location` it stands for.
     """
 
-    def __init__(self, parsed: ParsedCell, node: cst.CSTNode) -> None:
-        object.__setattr__(self, "cell_index", parsed.cell.index)
-        object.__setattr__(self, "_where", (parsed, node))
+    def __init__(self, cell_index: int, line: int | None = None, column: int | None = None,
+                 *, where: tuple[ParsedCell, cst.CSTNode] | None = None) -> None:
+        object.__setattr__(self, "cell_index", cell_index)
+        if where is None:  # built with its values (``dataclasses.replace``)
+            object.__setattr__(self, "line", line)
+            object.__setattr__(self, "column", column)
+        else:
+            object.__setattr__(self, "_where", where)
 
     def __getattr__(self, name: str) -> Any:
         if name not in {"line", "column"}:
@@ -451,7 +456,7 @@ class _Collector(MatchCaptures):
     def loc(self, node: cst.CSTNode) -> Location:
         if self._override is not None:
             return self._override
-        return _PendingLocation(self._cell, node)
+        return _PendingLocation(self.cell_index, where=(self._cell, node))
 
     def _source(self, node: cst.CSTNode) -> str:
         """The node's code (names and literals as written, without generating code)."""
