@@ -8,6 +8,7 @@ must agree with, on the example notebooks and on the scoping corner cases.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import libcst as cst
@@ -275,3 +276,25 @@ def test_every_field_that_can_hold_code_is_walked() -> None:
                     and "Literal[" not in str(f.type)}  # ``Arg.star``: text, not code
         assert set(order) == declared, name
         assert child_fields(cls) == order
+
+
+def test_scope_pass_agrees_with_libcst_on_generated_notebooks(tmp_path: Path, monkeypatch) -> None:
+    """The benchmark corpus generator's notebooks (helpers, loops, comprehensions,
+    magics, %%time cells): every read classified as libcst classifies it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "harden_bench_corpus", Path(__file__).parent.parent / "benchmarks" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, corpus)  # its dataclasses look it up
+    spec.loader.exec_module(corpus)
+    paths = corpus.build_corpus(tmp_path, count=12, seed=7, examples=tmp_path / "none",
+                                quiet=True)
+    reads = 0
+    for path in paths:
+        module = _joined(path)
+        ours = resolve_scopes(module).access
+        assert ours == _reference_access(module), path.name
+        reads += len(ours)
+    assert reads > 1000
