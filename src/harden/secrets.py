@@ -225,10 +225,10 @@ def cell_secrets(cell: CellAnalysis) -> list[tuple[Secret, Location]]:
     if cell.module is not None and any(is_secret_name(key) for key in keys):
         pairs += _tree_pairs(cell.module)
     for name, value in pairs:
-        secret = named_secret(name, value)
-        if secret is not None and secret.value not in found:
+        named = named_secret(name, value)
+        if named is not None and named.value not in found:
             where = next((s.location for s in cell.strings if s.value == value), None)
-            found[secret.value] = (secret, where or Location(cell.index, 1))
+            found[named.value] = (named, where or Location(cell.index, 1))
     return sorted(found.values(), key=lambda f: (f[1].line, f[1].column or 0))
 
 

@@ -74,7 +74,7 @@ class Scopes:
     too_deep: tuple[cst.CSTNode, ...] = ()
 
     def global_names_in(self, node: cst.CSTNode | None) -> frozenset[str]:
-        span = self._ranges.get(node) if node is not None else None  # type: ignore[arg-type]
+        span = self._ranges.get(node) if node is not None else None
         if span is None:
             return frozenset()
         return frozenset(name for name in self._names[span[0]:span[1]] if name is not None)

@@ -63,7 +63,7 @@ def child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     if cls.__name__ in _SOURCE_ORDER and cls.__module__.startswith("libcst"):
         return _SOURCE_ORDER[cls.__name__]
     return tuple(
-        f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        f.name for f in dataclasses.fields(cls)
         if f.name not in _TRIVIA_FIELDS and not f.name.startswith("whitespace")
     )
 

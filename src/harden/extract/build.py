@@ -22,6 +22,7 @@ from harden.extract.cells import CellCode
 from harden.extract.classify import Layout
 from harden.extract.deadnames import drop_dead_names, drop_shadowed_definitions
 from harden.extract.model import LogEntry, Plan
+from harden.extract.nodes import Statement
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class BuildInput:
     plan: Plan
     layout: Layout
     codes: Mapping[int, CellCode]
-    definitions: Mapping[str, cst.CSTNode]
+    definitions: Mapping[str, Statement]
     taken: frozenset[str]
     notebook_names: frozenset[str]
     save_figures: str | None = None
@@ -50,7 +51,7 @@ def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
     taken |= {spec.plan.run_name, spec.plan.main_name}
     run_name, main_name = spec.plan.run_name, spec.plan.main_name
     figures = _free("save_figures", taken, ("save_notebook_figures",)) if spec.save_figures else ""
-    generated: list[cst.CSTNode] = []
+    generated: list[cst.CSTNode] = []  # what the module adds: its names count as used
     body = _body(spec, run_name, main_name, figures, generated, notes)
     entries, guarded = _gathered_imports(spec)
     used = set().union(*(c.loads for c in spec.codes.values()))
@@ -74,7 +75,7 @@ def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
     bootstrap = entry.local_path_bootstrap(local) if local else None
     needed = _generated_imports(spec, bool(figures), bootstrap is not None)
     grouped = imports.statements([*kept, *needed], spec.folder)
-    head: list[cst.BaseStatement] = [nodes.docstring(_module_doc(spec))]
+    head: list[Statement] = [nodes.docstring(_module_doc(spec))]
     for group in imports.GROUPS:
         lines = grouped[group]
         if group == "local" and bootstrap is not None:
@@ -92,8 +93,9 @@ def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
 
 
 def _body(spec: BuildInput, run_name: str, main_name: str, figures: str,
-          generated: list[cst.CSTNode], notes: list[LogEntry]) -> list[cst.BaseStatement]:
-    plan, out = spec.plan, []
+          generated: list[cst.CSTNode], notes: list[LogEntry]) -> list[Statement]:
+    plan = spec.plan
+    out: list[Statement] = []
     first = True
     for parameter in plan.parameters:
         cell = spec.codes.get(parameter.cell_index)
@@ -108,13 +110,15 @@ def _body(spec: BuildInput, run_name: str, main_name: str, figures: str,
         directory = nodes.string(spec.save_figures or "figures")
         out.append(nodes.line(nodes.assign(["FIGURES_DIR"], directory), blank_before=first))
     out.extend(spec.definitions[name] for name in plan.definitions if name in spec.definitions)
-    generated.extend(entry.result_class(step) for step in plan.steps if step.result_type)
+    helpers: list[Statement] = [entry.result_class(step) for step in plan.steps
+                                if step.result_type]
     if figures:
-        generated.append(entry.figure_helper(figures).with_changes(
+        helpers.append(entry.figure_helper(figures).with_changes(
             leading_lines=[cst.EmptyLine(), cst.EmptyLine()]))
-    out.extend(generated)
+    generated.extend(helpers)
+    out.extend(helpers)
     for step in plan.steps:
-        statements: list[cst.BaseStatement] = []
+        statements: list[Statement] = []
         for position, index in enumerate(step.cells, start=1):
             cell_body = list(spec.codes[index].body)
             if cell_body:
@@ -158,9 +162,9 @@ def _parameter_value(cell: CellCode | None, name: str) -> cst.BaseExpression:
     raise HardenError(f"internal error: no literal for parameter {name}")
 
 
-def _gathered_imports(spec: BuildInput) -> tuple[list[imports.ImportEntry], list[cst.CSTNode]]:
+def _gathered_imports(spec: BuildInput) -> tuple[list[imports.ImportEntry], list[Statement]]:
     entries: list[imports.ImportEntry] = []
-    guarded: list[cst.CSTNode] = []
+    guarded: list[Statement] = []
     for index in sorted(spec.codes):
         code = spec.codes[index]
         for small in code.imports:

@@ -21,6 +21,7 @@ from harden.extract.deadnames import CleanFunctions, scan
 from harden.extract.drops import CellDrops, CellRewriter, is_display_only, root_names
 from harden.extract.functions import PassGlobals, add_keyword_parameters
 from harden.extract.model import LogEntry
+from harden.extract.nodes import Statement
 
 PLOT_METHODS = frozenset({"plot", "hist", "boxplot", "scatter", "imshow", "pie", "heatmap",
                           "barh", "bar", "kde", "savefig", "subplots", "figure"})
@@ -32,10 +33,10 @@ class CellCode:
 
     index: int
     analysis: CellAnalysis
-    body: list[cst.BaseStatement] = field(default_factory=list)
+    body: list[Statement] = field(default_factory=list)
     imports: list[cst.BaseSmallStatement] = field(default_factory=list)
     guarded: list[cst.BaseCompoundStatement] = field(default_factory=list)
-    definitions: dict[str, cst.BaseStatement] = field(default_factory=dict)
+    definitions: dict[str, Statement] = field(default_factory=dict)
     displayed: tuple[str, ...] = ()
     names: frozenset[str] = frozenset()  # every Name in the kept code
     loads: frozenset[str] = frozenset()  # the names it reads
@@ -63,10 +64,10 @@ def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
     out = CellCode(cell.index, cell)
     constant_lines = {id(line) for line in layout.constants.values()}
     definitions = {id(node) for node in layout.definitions.values()}
-    hoisted: list[cst.BaseStatement] = []
-    body: list[cst.BaseStatement] = []
+    hoisted: list[Statement] = []
+    body: list[Statement] = []
     last_original = module.body[-1] if module.body else None
-    last_kept: cst.BaseStatement | None = None
+    last_kept: Statement | None = None
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             if id(statement) in constant_lines:
@@ -116,7 +117,7 @@ def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
         out.passed, out.partial = tuple(passer.used), passer.partial
         found = scan(body)
     for definition in hoisted:
-        name = definition.name.value  # type: ignore[attr-defined]
+        name = definition.name.value  # type: ignore[union-attr]  # hoisted: defs and classes
         if layout.changes:
             passer = PassGlobals(layout.changes)
             definition = definition.visit(passer)  # type: ignore[assignment]
@@ -136,8 +137,8 @@ def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
     return out
 
 
-def _drop_display(out: CellCode, body: list[cst.BaseStatement],
-                  last: cst.BaseStatement | None) -> list[cst.BaseStatement]:
+def _drop_display(out: CellCode, body: list[Statement],
+                  last: Statement | None) -> list[Statement]:
     if last is None or not body or body[-1] is not last:
         return body
     assert isinstance(last, cst.SimpleStatementLine)

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from harden.analysis import Analysis, CellAnalysis, Definition
+from harden.analysis import Analysis, Binding, CellAnalysis, Definition
 from harden.analysis.cell import names_in
+from harden.extract.nodes import Statement
 
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 
@@ -35,7 +36,7 @@ class Layout:
     hoisted_imports: set[int] = field(default_factory=set)  # id() of Import/ImportFrom nodes
     guarded: set[int] = field(default_factory=set)  # id() of compound statements
     constants: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
-    definitions: dict[str, cst.CSTNode] = field(default_factory=dict)
+    definitions: dict[str, Statement] = field(default_factory=dict)
     definition_cells: dict[str, int] = field(default_factory=dict)
     constant_cells: dict[str, int] = field(default_factory=dict)
     module_level: set[str] = field(default_factory=set)
@@ -134,7 +135,7 @@ def classify(analysis: Analysis, parameters: Iterable[str],
     params = set(parameters)
     cells = [c for c in analysis.cells if c.module is not None]
     smalls = {c.index: top_level_smalls(c.module) for c in cells}
-    bindings: dict[str, list[tuple[CellAnalysis, object]]] = {}
+    bindings: dict[str, list[tuple[CellAnalysis, Binding]]] = {}
     for cell in cells:
         for binding in cell.bindings:
             if id(binding.statement) in removed:
@@ -162,7 +163,7 @@ def classify(analysis: Analysis, parameters: Iterable[str],
             continue
         cell, binding = found[0]
         line = smalls[cell.index].get(id(binding.statement))
-        if (binding.kind == "assign" and binding.is_literal and line is not None  # type: ignore[attr-defined]
+        if (binding.kind == "assign" and binding.is_literal and line is not None
                 and len(line.body) == 1 and _single_target(line.body[0])):
             literal[name] = line
     hoisted = {n for n in defs if n not in layout.kept_in_step}
@@ -195,9 +196,9 @@ def classify(analysis: Analysis, parameters: Iterable[str],
     return layout
 
 
-def _order(bindings: Mapping[str, list[tuple[CellAnalysis, object]]], name: str) -> tuple[int, int]:
+def _order(bindings: Mapping[str, list[tuple[CellAnalysis, Binding]]], name: str) -> tuple[int, int]:
     cell, binding = bindings[name][0]
-    return (cell.index, binding.location.line)  # type: ignore[attr-defined]
+    return (cell.index, binding.location.line)
 
 
 def _single_target(small: cst.BaseSmallStatement) -> bool:

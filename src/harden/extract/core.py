@@ -15,8 +15,8 @@ from harden.errors import ExtractionError, HardenError, UsageError
 from harden.extract import parameters as params_mod
 from harden.extract.build import BuildInput, build
 from harden.extract.cells import CellCode, cell_code
-from harden.extract.classify import classify
-from harden.extract.model import SPLITS, Extraction, LogEntry
+from harden.extract.classify import Layout, classify
+from harden.extract.model import SPLITS, Extraction, LogEntry, Plan
 from harden.extract.plan import make_plan, reserved_names
 from harden.extract.refuse import refusal_message, state_problems
 from harden.extract.sections import split, title_and_summary
@@ -157,7 +157,7 @@ def _refuse_global_writers(kept: dict[str, str]) -> None:
             "from the function instead, then extract again")
 
 
-def _layout_notes(layout, codes: dict[int, CellCode], plan) -> list[LogEntry]:  # type: ignore[no-untyped-def]
+def _layout_notes(layout: Layout, codes: dict[int, CellCode], plan: Plan) -> list[LogEntry]:
     notes = []
     for name in layout.constants:
         notes.append(LogEntry("moved", "literal became a module constant",

@@ -18,6 +18,7 @@ import libcst as cst
 from harden.analysis import CallSite
 from harden.extract.drops import is_display_only
 from harden.extract.model import LogEntry
+from harden.extract.nodes import Statement
 
 _EMPTY = cst.Module(body=[])
 
@@ -33,7 +34,7 @@ class Scan:
     awaits: bool = False
 
 
-def scan(statements: Iterable[cst.BaseStatement]) -> Scan:
+def scan(statements: Iterable[Statement]) -> Scan:
     """Generate the statements' code once and walk CPython's ``ast`` of it:
     several times faster than a libcst visitor over the same nodes."""
     result = Scan()
@@ -112,8 +113,9 @@ class DropDeadNames(cst.CSTTransformer):
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
 
-    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
-                                  updated_node: cst.SimpleStatementLine) -> object:
+    def leave_SimpleStatementLine(  # type: ignore[override]  # returns what libcst accepts
+            self, original_node: cst.SimpleStatementLine,
+            updated_node: cst.SimpleStatementLine) -> object:
         body: list[cst.BaseSmallStatement] = []
         changed = False
         for small in updated_node.body:
@@ -122,7 +124,7 @@ class DropDeadNames(cst.CSTTransformer):
                 body.append(small)
                 continue
             changed = True
-            value = small.value  # type: ignore[union-attr]
+            value = small.value  # type: ignore[attr-defined]  # an assignment's
             code = _EMPTY.code_for_node(small).strip()
             # Inside ``try`` an exception may be the point: keep the value there.
             if not self._tries and is_display_only(value, self.calls, self.qualified):
@@ -181,9 +183,9 @@ def _dead_target(small: cst.BaseSmallStatement, dead: set[str]) -> str | None:
     return None
 
 
-def drop_dead_names(statements: list[cst.BaseStatement], dead: set[str],
+def drop_dead_names(statements: list[Statement], dead: set[str],
                     calls: Mapping[cst.CSTNode, CallSite],
-                    log: list[LogEntry]) -> list[cst.BaseStatement]:
+                    log: list[LogEntry]) -> list[Statement]:
     """``statements`` (a step's body) without the bindings of ``dead`` names.
 
     Simple lines are rewritten directly; only compound statements (loops,
@@ -192,7 +194,7 @@ def drop_dead_names(statements: list[cst.BaseStatement], dead: set[str],
     if not dead:
         return statements
     transformer = DropDeadNames(dead, calls, log)
-    out: list[cst.BaseStatement] = []
+    out: list[Statement] = []
     for statement in statements:
         if isinstance(statement, cst.SimpleStatementLine) and not _has_walrus(statement):
             result = transformer.leave_SimpleStatementLine(statement, statement)
@@ -200,7 +202,7 @@ def drop_dead_names(statements: list[cst.BaseStatement], dead: set[str],
             result = statement
         else:
             result = statement.visit(transformer)
-        if isinstance(result, cst.BaseStatement):
+        if isinstance(result, Statement):
             out.append(result)
         elif isinstance(result, cst.FlattenSentinel):
             out.extend(result.nodes)
@@ -211,8 +213,8 @@ def _has_walrus(statement: cst.SimpleStatementLine) -> bool:
     return ":=" in _EMPTY.code_for_node(statement)
 
 
-def drop_shadowed_definitions(statements: list[cst.BaseStatement],
-                              log: list[LogEntry]) -> list[cst.BaseStatement]:
+def drop_shadowed_definitions(statements: list[Statement],
+                              log: list[LogEntry]) -> list[Statement]:
     """A ``def``/``class`` defined again before anything uses it is dead code
     (ruff F811): the earlier one goes, logged.  Decorated ones stay."""
     names = [s.name.value for s in statements if isinstance(s, (cst.FunctionDef, cst.ClassDef))]
@@ -251,10 +253,12 @@ class CleanFunctions(cst.CSTTransformer):
         body = updated_node.body
         if not isinstance(body, cst.IndentedBlock):
             return updated_node
-        found = scan(body.body)
+        statements = [s for s in body.body
+                      if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))]
+        found = scan(statements)
         dead = found.stores - found.loads
         if not dead:
             return updated_node
-        kept = drop_dead_names(list(body.body), dead, {}, self.log)
+        kept = drop_dead_names(statements, dead, {}, self.log)
         return updated_node.with_changes(
             body=body.with_changes(body=kept or [cst.SimpleStatementLine([cst.Pass()])]))

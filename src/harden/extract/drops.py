@@ -21,6 +21,7 @@ import libcst as cst
 
 from harden.analysis import CallSite, CellAnalysis
 from harden.extract.model import LogEntry
+from harden.extract.nodes import Statement
 from harden.notebook.ipython import PYTHON_BODY_CELL_MAGICS
 
 #: Line magics that only configure the notebook front end: dropped.
@@ -241,7 +242,7 @@ class CellRewriter(cst.CSTTransformer):
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> Any:
         kept: list[cst.BaseSmallStatement] = []
-        extra: list[cst.BaseStatement] = []
+        extra: list[Statement] = []
         for original, small in zip(original_node.body, updated_node.body):
             replaced = self._small(original, small)
             if replaced is None:
@@ -252,7 +253,7 @@ class CellRewriter(cst.CSTTransformer):
                 kept.append(replaced)
         if not extra and len(kept) == len(updated_node.body):
             return updated_node
-        statements: list[cst.BaseStatement] = []
+        statements: list[Statement] = []
         if kept:
             last = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
             statements.append(updated_node.with_changes(body=[*kept[:-1], last]))

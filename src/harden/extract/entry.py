@@ -15,6 +15,7 @@ import libcst as cst
 
 from harden.extract import nodes
 from harden.extract.model import ParameterSpec, Step
+from harden.extract.nodes import Statement
 
 _FIGURE_HELPER = '''
 def save_figures(prefix: str) -> None:
@@ -47,8 +48,8 @@ def local_path_bootstrap(modules: Sequence[str]) -> cst.If:
     return statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(comment=comment)])
 
 
-def step_function(step: Step, body: Sequence[cst.BaseStatement]) -> cst.FunctionDef:
-    statements: list[cst.BaseStatement] = []
+def step_function(step: Step, body: Sequence[Statement]) -> cst.FunctionDef:
+    statements: list[Statement] = []
     if step.doc:
         statements.append(nodes.docstring(step.doc))
     statements.extend(body)
@@ -77,7 +78,7 @@ def result_class(step: Step) -> cst.ClassDef:
 def run_function(name: str, steps: Sequence[Step], parameters: Sequence[ParameterSpec],
                  hidden: Sequence[str], outputs: Sequence[str], doc: str) -> cst.FunctionDef:
     kwonly = []
-    body: list[cst.BaseStatement] = [nodes.docstring(doc)]
+    body: list[Statement] = [nodes.docstring(doc)]
     for spec in parameters:
         if spec.mutable:
             note = nodes.union_none(spec.type_name or "object")
@@ -106,12 +107,12 @@ def _copy_default(spec: ParameterSpec) -> cst.If:
 
 
 def main_function(name: str, run: str, parameters: Sequence[ParameterSpec],
-                  hidden: Sequence[str]) -> list[cst.BaseStatement]:
+                  hidden: Sequence[str]) -> list[Statement]:
     parser = nodes.call("argparse.ArgumentParser", keywords=[
         ("description", cst.Name("__doc__")),
         ("formatter_class", nodes.dotted("argparse.RawDescriptionHelpFormatter")),
     ])
-    body: list[cst.BaseStatement] = [
+    body: list[Statement] = [
         nodes.docstring("Command line: each parameter of run() is an option."),
         nodes.line(nodes.assign(["parser"], parser)),
     ]

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 LogKind = Literal["dropped", "moved", "changed", "risky", "requirement", "info"]
 Split = Literal["headings", "tags", "cells"]
+ParameterSource = Literal["parameters", "injected-parameters", "leading-literals"]
 SPLITS: tuple[str, ...] = ("headings", "tags", "cells")
 
 
@@ -29,7 +30,7 @@ class LogEntry:
 
     def render(self) -> str:
         """``dropped [cell 5, line 2] `df.head()`: display-only …`` (cells 1-based)."""
-        parts = [self.kind]
+        parts: list[str] = [self.kind]
         if self.cell_index is not None:
             where = f"cell {self.cell_index + 1}"
             if self.line is not None:
@@ -50,7 +51,7 @@ class ParameterSpec:
     type_name: str | None
     value: Any
     cell_index: int
-    source: Literal["parameters", "injected-parameters", "leading-literals"]
+    source: ParameterSource
 
     @property
     def mutable(self) -> bool:

@@ -15,6 +15,9 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+#: What a module or block body holds (``cst.Module.body``'s element type).
+Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
+
 
 def dotted(path: str) -> cst.Name | cst.Attribute:
     """``a.b.c`` as an attribute chain."""
@@ -84,7 +87,7 @@ def union_none(type_: str | cst.BaseExpression) -> cst.BinaryOperation:
     return cst.BinaryOperation(left, cst.BitOr(), cst.Name("None"))
 
 
-def function(name: str, params: cst.Parameters, body: Sequence[cst.BaseStatement],
+def function(name: str, params: cst.Parameters, body: Sequence[Statement],
              returns: cst.BaseExpression | None = None) -> cst.FunctionDef:
     return cst.FunctionDef(
         cst.Name(name), params, cst.IndentedBlock(list(body)),

@@ -12,8 +12,8 @@ import builtins
 import re
 from collections.abc import Iterable
 
-from harden.analysis import Analysis, CellAnalysis, leading_literals
-from harden.extract.model import LogEntry, ParameterSpec
+from harden.analysis import Analysis, Binding, CellAnalysis, leading_literals
+from harden.extract.model import LogEntry, ParameterSource, ParameterSpec
 
 INJECTED_TAG = "injected-parameters"
 CONFIG_TYPES = (str, int, float, bool)
@@ -24,7 +24,7 @@ _TYPE_NAMES = {bool: "bool", int: "int", float: "float", str: "str", list: "list
 
 def resolve(analysis: Analysis) -> tuple[tuple[ParameterSpec, ...], set[int], list[LogEntry]]:
     """Parameters, id() of the assignments that leave the steps, and log entries."""
-    found: dict[str, tuple[object, CellAnalysis, object, str]] = {}
+    found: dict[str, tuple[object, CellAnalysis, Binding, ParameterSource]] = {}
     log: list[LogEntry] = []
     if analysis.parameters_cell is not None:
         cell = analysis.cell(analysis.parameters_cell)
@@ -51,10 +51,10 @@ def resolve(analysis: Analysis) -> tuple[tuple[ParameterSpec, ...], set[int], li
                                     parameter.location.line, parameter.name))
                 continue
             cell = analysis.cell(parameter.location.cell_index)
-            binding = next((b for b in cell.bindings if b.name == parameter.name
-                            and b.location == parameter.location), None) if cell else None
-            if cell is not None and binding is not None:
-                found[parameter.name] = (parameter.value, cell, binding, "leading-literals")
+            assigned = next((b for b in cell.bindings if b.name == parameter.name
+                             and b.location == parameter.location), None) if cell else None
+            if cell is not None and assigned is not None:
+                found[parameter.name] = (parameter.value, cell, assigned, "leading-literals")
         if found:
             first = min(cell.index for _, cell, _, _ in found.values())
             log.append(LogEntry("info", "no parameters cell: the leading configuration "
@@ -66,9 +66,8 @@ def resolve(analysis: Analysis) -> tuple[tuple[ParameterSpec, ...], set[int], li
     for name, (value, cell, binding, source) in found.items():
         constant = _constant(name, bound, taken)
         taken.add(constant)
-        specs.append(ParameterSpec(name, constant, type_name(value), value, cell.index,
-                                   source))  # type: ignore[arg-type]
-        removed.add(id(binding.statement))  # type: ignore[attr-defined]
+        specs.append(ParameterSpec(name, constant, type_name(value), value, cell.index, source))
+        removed.add(id(binding.statement))
     if analysis.parameters_cell is not None:
         # Every literal assignment of a parameter in the parameter cells leaves the steps.
         cells = {spec.cell_index for spec in specs} | {analysis.parameters_cell}
@@ -80,7 +79,7 @@ def resolve(analysis: Analysis) -> tuple[tuple[ParameterSpec, ...], set[int], li
     return tuple(specs), removed, log
 
 
-def _literals(cell: CellAnalysis) -> Iterable[tuple[str, object]]:
+def _literals(cell: CellAnalysis) -> Iterable[tuple[str, Binding]]:
     for binding in cell.bindings:
         if binding.kind == "assign" and binding.is_literal and binding.statement is not None:
             yield binding.name, binding

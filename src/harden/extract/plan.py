@@ -28,7 +28,7 @@ from harden.extract.model import (
     Plan,
     Step,
 )
-from harden.extract.nodes import free_name, wrap
+from harden.extract.nodes import Statement, free_name, wrap
 from harden.extract.sections import Section, identifier
 
 OUTPUT_KINDS = frozenset({"assign", "augmented", "walrus"})
@@ -228,7 +228,8 @@ def _name_from_code(analysis: Analysis, fact: _Facts, codes: Mapping[int, CellCo
         and not n.startswith("_")]
     displayed = [n for i in fact.cells for n in codes[i].displayed]
     main = next((n for n in reversed(displayed) if n in values), values[-1] if values else None)
-    calls = [c for i in fact.cells for c in (analysis.cell(i).calls if analysis.cell(i) else ())]
+    calls = [c for i in fact.cells for cell in [analysis.cell(i)] if cell is not None
+             for c in cell.calls]
     if main is not None:
         producing = [c for c in calls if main in c.assigned_to]
         verb = "compute"
@@ -251,5 +252,5 @@ def _name_from_code(analysis: Analysis, fact: _Facts, codes: Mapping[int, CellCo
     return ""
 
 
-def statements_of(codes: Mapping[int, CellCode], step: Step) -> list[cst.BaseStatement]:
+def statements_of(codes: Mapping[int, CellCode], step: Step) -> list[Statement]:
     return [s for i in step.cells for s in codes[i].body]

@@ -19,10 +19,10 @@ class Severity(enum.Enum):
     def rank(self) -> int:
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
-    def __lt__(self, other: Severity) -> bool:  # type: ignore[override]
+    def __lt__(self, other: Severity) -> bool:
         return self.rank < other.rank
 
-    def __le__(self, other: Severity) -> bool:  # type: ignore[override]
+    def __le__(self, other: Severity) -> bool:
         return self.rank <= other.rank
 
     @classmethod

@@ -101,7 +101,7 @@ def kernel_manager(name: str, cwd: str, log_file: IO[bytes] | None) -> Any:
     instead of harden's terminal."""
     from jupyter_client.manager import AsyncKernelManager
 
-    class _Manager(AsyncKernelManager):  # type: ignore[misc,valid-type]
+    class _Manager(AsyncKernelManager):
         async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
             kw.setdefault("cwd", cwd)
             if log_file is not None:

@@ -234,5 +234,5 @@ def _information_uri() -> str | None:
             and url.strip()
         ):
             return url.strip()
-    home = metadata.get("Home-page")
+    home = metadata["Home-page"]  # ``None`` when the metadata has no such field
     return home.strip() if home and home.strip() else None

@@ -226,7 +226,7 @@ def split_outputs(cell: CellAnalysis, call: CallSite) -> list[tuple[str, ...]]:
     for binding in cell.bindings:
         statement = binding.statement
         if isinstance(statement, cst.For) and _yields(statement.iter, call.node):
-            target = statement.target
+            target: cst.BaseExpression = statement.target
             if isinstance(statement.iter, cst.Call) and statement.iter is not call.node:
                 target = _element(target, 1)  # enumerate(kf.split(X))
             return _parts(target)

@@ -52,7 +52,7 @@ SKLEARN_PREFIXES = ("RandomForest", "ExtraTree", "GradientBoosting", "HistGradie
                     "DecisionTree", "AdaBoost")
 #: Used only when a keyword has one of these literal values (LogisticRegression's
 #: default lbfgs solver, PCA's full solver and SVC without probabilities are deterministic).
-SKLEARN_WHEN = {
+SKLEARN_WHEN: dict[str, tuple[str, set[object]]] = {
     "KFold": ("shuffle", {True}), "StratifiedKFold": ("shuffle", {True}),
     "GroupKFold": ("shuffle", {True}), "StratifiedGroupKFold": ("shuffle", {True}),
     "LogisticRegression": ("solver", {"sag", "saga", "liblinear"}),
