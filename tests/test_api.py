@@ -48,3 +48,14 @@ def test_api_functions_survive_importing_their_subpackages() -> None:
 
     assert callable(harden.lint) and callable(harden.extract)
     assert harden.lint.__module__ == "harden"
+
+
+def test_lint_package_exports_what_it_lists() -> None:
+    import sys
+
+    import harden.lint.engine  # noqa: F401 - loads the package module
+
+    package = sys.modules["harden.lint"]
+    assert sorted(package.__all__) == sorted(package._EXPORTS)
+    for name in package.__all__:
+        assert getattr(package, name) is not None

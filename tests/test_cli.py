@@ -164,7 +164,7 @@ def test_bad_configuration_is_exit_2_with_message(tmp_path: Path, body: str, mes
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "pyproject.toml").write_text(body)
     path = _nb(tmp_path / "a.ipynb", "x = 1\nprint(x)")
-    code, out, err = _run(capsys, "lint", str(path))
+    code, _, err = _run(capsys, "lint", str(path))
     assert code == 2
     assert message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1

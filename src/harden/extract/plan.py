@@ -14,8 +14,6 @@ import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import libcst as cst
-
 from harden.analysis import Analysis
 from harden.errors import UsageError
 from harden.extract.cells import PLOT_METHODS, CellCode

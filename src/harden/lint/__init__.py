@@ -24,7 +24,10 @@ _EXPORTS = {
     "Violation": "harden.lint.rule",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Example", "Finding", "LintReport", "LintResult", "Rule", "RuleContext", "RuleInfo",
+    "Severity", "Violation", "lint_notebook", "lint_path", "lint_paths",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -119,7 +119,7 @@ def lint_path(path: Path, config: Config, rules: Sequence[type[Rule]]) -> LintRe
 
 def lint_paths(
     paths: Iterable[str | Path],
-    overrides: Overrides = Overrides(),
+    overrides: Overrides | None = None,
     jobs: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> LintReport:
@@ -128,6 +128,7 @@ def lint_paths(
     ``jobs`` 0 picks a worker count from the machine and the batch size; 1
     lints in this process.  Configuration is resolved per folder.
     """
+    overrides = overrides if overrides is not None else Overrides()
     rules = all_rules()
     defaults = {rule.id: dict(rule.options) for rule in rules}
     targets = discover(paths)

@@ -45,7 +45,7 @@ def plugin_rules() -> list[type[Rule]]:
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:
             loaded = entry.load()
-        except Exception as exc:  # a broken plugin must not take lint down
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not take lint down
             raise ConfigError(f"cannot load rule plugin {entry.name!r}: {exc}") from None
         if inspect.ismodule(loaded):
             found.extend(_rules_in(loaded))
