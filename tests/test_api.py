@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import write_notebook
 
 import harden
 
@@ -59,3 +60,45 @@ def test_lint_package_exports_what_it_lists() -> None:
     assert sorted(package.__all__) == sorted(package._EXPORTS)
     for name in package.__all__:
         assert getattr(package, name) is not None
+
+
+def test_a_rule_that_raises_fails_its_notebook_only(tmp_path, monkeypatch, capsys) -> None:
+    from collections.abc import Iterator
+
+    from harden.cli import main
+    from harden.errors import RuleError
+    from harden.lint import engine
+    from harden.lint.finding import Severity
+    from harden.lint.registry import all_rules
+    from harden.lint.rule import Rule, RuleContext, Violation
+
+    class Broken(Rule):
+        id = "X900"
+        name = "broken-rule"
+        severity = Severity.ERROR
+        summary = rationale = fix = "A rule with a bug."
+
+        def check(self, ctx: RuleContext) -> Iterator[Violation]:
+            if "boom" in ctx.notebook.cells[0].source:
+                raise KeyError("boom")
+            yield from ()
+
+    rules = [*all_rules(include_plugins=False), Broken]
+    monkeypatch.setattr(engine, "all_rules", lambda: rules)
+    (tmp_path / "pyproject.toml").write_text('[tool.harden]\nextend-select = ["X900"]\n')
+    bad = write_notebook(tmp_path, "x = 'boom'\n", name="bad.ipynb")
+    good = write_notebook(tmp_path, "import os\n", name="good.ipynb")
+    report = engine.lint_paths([bad, good], jobs=1)
+    by_name = {Path(r.path).name: r for r in report.results}
+    assert isinstance(by_name["bad.ipynb"].error, RuleError)
+    assert "rule X900 broken-rule failed on this notebook (KeyError: 'boom')" in str(
+        by_name["bad.ipynb"].error)
+    assert by_name["good.ipynb"].error is None
+    assert {f.rule_id for f in by_name["good.ipynb"].findings} == {"H203", "H502"}
+    assert report.exit_code == 2
+    capsys.readouterr()
+    code = main(["lint", str(bad), str(good)])
+    shown = capsys.readouterr()
+    text = shown.out + shown.err
+    assert code == 2 and "X900 broken-rule failed" in text and "Traceback" not in text
+    assert "good.ipynb" in text  # the other notebook's findings are still shown

@@ -57,3 +57,8 @@ class ExtractionError(HardenError):
     """The notebook cannot be extracted as it is: execution-state problems
     (hidden state, syntax errors) or code with no Python equivalent (``!ls``,
     ``%run``, ``%%bash``).  The message says what to do."""
+
+
+class RuleError(HardenError):
+    """A lint rule failed on a notebook: a bug in harden (or in a plugin rule),
+    reported for that notebook while the others are still linted."""

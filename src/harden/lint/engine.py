@@ -18,7 +18,7 @@ from pathlib import Path
 from harden.analysis import Analysis, analyze
 from harden.config import Config, Overrides, resolve, validate_rules
 from harden.discover import Target, discover
-from harden.errors import HardenError, NotebookError
+from harden.errors import HardenError, NotebookError, RuleError
 from harden.lint import suppress
 from harden.lint.finding import Finding, LintResult, RuleInfo, Severity
 from harden.lint.registry import all_rules
@@ -68,7 +68,7 @@ def lint_notebook(notebook: Notebook, config: Config, rules: Sequence[type[Rule]
         ctx = RuleContext(notebook, analysis, config.rule_options(rule.id, rule.options))
         severity = config.severity(rule.id, rule.severity)
         configured = rule.id in config.severities
-        for violation in rule().check(ctx):
+        for violation in _violations(rule, ctx):
             if suppressions.silences(rule.id, violation.cell_index, violation.line):
                 continue
             # A per-finding severity refines the rule's default only; a
@@ -82,6 +82,20 @@ def lint_notebook(notebook: Notebook, config: Config, rules: Sequence[type[Rule]
         r.id for r in rules if config.enabled(r.id) and not r.language_agnostic
     )
     return LintResult(str(notebook.path), tuple(findings), None, skipped)
+
+
+def _violations(rule: type[Rule], ctx: RuleContext) -> list[Violation]:
+    """The rule's violations; a rule that raises is this notebook's error."""
+    try:
+        return list(rule().check(ctx))
+    except (HardenError, RecursionError):
+        raise
+    except Exception as exc:
+        log.debug("rule %s failed on %s", rule.id, ctx.notebook.path, exc_info=True)
+        raise RuleError(
+            f"rule {rule.id} {rule.name} failed on this notebook ({type(exc).__name__}: {exc}); "
+            "this is a bug in harden or in the plugin that provides the rule: please report it",
+            ctx.notebook.path) from None
 
 
 def _finding(rule: type[Rule], severity: Severity, notebook: Notebook,
