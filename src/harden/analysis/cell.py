@@ -205,12 +205,13 @@ def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
         parsed.append(ParsedCell(cell, python, problem, module, Positions(module)))
     scopes = resolve_scopes([p.module for p in parsed if p.module is not None])
     if scopes.too_deep:
+        too_deep = {id(module) for module in scopes.too_deep}
         # CPython and libcst accept it, but it is too deep for a recursive walk.
         parsed = [
             dataclasses.replace(p, problem=SyntaxProblem(
                 "code nested too deeply to analyse", Location(p.cell.index, 1)),
                 module=None, positions=Positions(None))
-            if p.module is not None and any(p.module is deep for deep in scopes.too_deep)
+            if p.module is not None and id(p.module) in too_deep
             else p for p in parsed]
     result = tuple(parsed)
     return ParsedNotebook(result, scopes, _parse_inline(result))
@@ -391,6 +392,11 @@ def root_name(node: cst.BaseExpression) -> cst.Name | None:
             return None
 
 
+#: Node kinds a Python literal can be (``Name`` only for True/False/None).
+_LITERAL_NODES = (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Name,
+                  cst.UnaryOperation, cst.List, cst.Tuple, cst.Dict, cst.Set)
+
+
 def literal_value(node: cst.BaseExpression, module: cst.Module,
                   code: str | None = None) -> tuple[bool, Any]:
     """``(True, value)`` when ``node`` is a Python literal, else ``(False, None)``.
@@ -399,8 +405,7 @@ def literal_value(node: cst.BaseExpression, module: cst.Module,
     """
     if isinstance(node, cst.Name) and node.value not in {"True", "False", "None"}:
         return False, None
-    if not isinstance(node, (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Name,
-                             cst.UnaryOperation, cst.List, cst.Tuple, cst.Dict, cst.Set)):
+    if not isinstance(node, _LITERAL_NODES):
         return False, None
     if isinstance(node, cst.FormattedString) or _has_fstring(node):
         return False, None
@@ -467,8 +472,7 @@ class _Collector(MatchCaptures):
     def _literal(self, node: cst.BaseExpression) -> tuple[bool, Any]:
         if self.module is None:
             return False, None
-        if not isinstance(node, (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Name,
-                                 cst.UnaryOperation, cst.List, cst.Tuple, cst.Dict, cst.Set)):
+        if not isinstance(node, _LITERAL_NODES):
             return False, None  # the common case, before any code is generated
         return literal_value(node, self.module, self._source(node))
 
@@ -705,7 +709,7 @@ class _Collector(MatchCaptures):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         for decorator in node.decorators:
             self.walk(decorator)
-        _visit_param_defaults(node.params, self)
+        self.walk_defaults(node.params)
         if node.returns is not None:
             self.walk(node.returns)
         self._body(node, "function")
@@ -740,7 +744,7 @@ class _Collector(MatchCaptures):
         self.types_env.pop(name, None)
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        _visit_param_defaults(node.params, self)
+        self.walk_defaults(node.params)
         self._nested += 1
         self.walk(node.body)
         self._nested -= 1
@@ -906,16 +910,6 @@ class _Collector(MatchCaptures):
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> bool:
         self.strings.append(StringLiteral(node.value, self.loc(node)))
         return False
-
-
-def _visit_param_defaults(params: cst.Parameters, visitor: Walker) -> None:
-    star = params.star_arg if isinstance(params.star_arg, cst.Param) else None
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params,
-                  *(p for p in (star, params.star_kwarg) if p is not None)):
-        if param.default is not None:
-            visitor.walk(param.default)
-        if param.annotation is not None:
-            visitor.walk(param.annotation)
 
 
 def _target_names(target: cst.BaseExpression) -> list[str]:

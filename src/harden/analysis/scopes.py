@@ -295,26 +295,12 @@ class _ScopeWalker(MatchCaptures):
         self._bind(name.value)
 
     # -- new scopes ----------------------------------------------------------
-    def _parameters(self, params: cst.Parameters) -> list[str]:
-        """Walk defaults and annotations here; return the parameter names."""
-        names: list[str] = []
-        star = params.star_arg if isinstance(params.star_arg, cst.Param) else None
-        everything = (*params.posonly_params, *params.params, *params.kwonly_params,
-                      *(p for p in (star, params.star_kwarg) if p is not None))
-        for param in everything:
-            if param.default is not None:
-                self.walk(param.default)
-            if param.annotation is not None:
-                self.walk(param.annotation)
-            names.append(param.name.value)
-        return names
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         for decorator in node.decorators:
             self.walk(decorator)
         if node.type_parameters is not None:
             self.walk(node.type_parameters)
-        names = self._parameters(node.params)
+        names = [param.name.value for param in self.walk_defaults(node.params)]
         if node.returns is not None:
             self.walk(node.returns)
         self._bind(node.name.value)
@@ -325,7 +311,7 @@ class _ScopeWalker(MatchCaptures):
         return False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        names = self._parameters(node.params)
+        names = [param.name.value for param in self.walk_defaults(node.params)]
         outer = self._enter("function")
         self.scope.bound.update(names)
         self.walk(node.body)

@@ -137,6 +137,19 @@ class Walker:
         if leave is not None:
             leave(node)
 
+    def walk_defaults(self, params: cst.Parameters) -> tuple[cst.Param, ...]:
+        """Walk every parameter's default and annotation (code that runs where
+        the function is defined, not in its body); return the parameters."""
+        star = params.star_arg if isinstance(params.star_arg, cst.Param) else None
+        every = (*params.posonly_params, *params.params, *params.kwonly_params,
+                 *(p for p in (star, params.star_kwarg) if p is not None))
+        for param in every:
+            if param.default is not None:
+                self.walk(param.default)
+            if param.annotation is not None:
+                self.walk(param.annotation)
+        return every
+
 
 @dataclass
 class _SpanState(CodegenState):
