@@ -31,6 +31,7 @@ def test_strict_extends_default() -> None:
 
 def test_every_pack_names_only_known_rules_and_options(tmp_path: Path) -> None:
     defaults = {rule.id: dict(rule.options) for rule in all_rules()}
+    assert {"default", "strict"} <= set(pack_names())
     for name in pack_names():
         validate_rules(resolve(tmp_path, Overrides(pack=name)), defaults)
 

@@ -17,6 +17,7 @@ an error of the same class) count as reproduced and the run continues past them.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -26,7 +27,7 @@ from typing import Any, Literal
 
 from harden.errors import HardenError
 from harden.run.causes import CAUSE_RULES, Cause, difference_causes, failure_causes
-from harden.run.facts import notebook_facts
+from harden.run.facts import NotebookFacts, facts_from_analysis
 from harden.run.inputs import changed_inputs, stored_hashes
 from harden.run.redact import redact_result
 from harden.run.runner import CellError, RunOptions, RunResult, run_notebook, warm_up
@@ -115,8 +116,11 @@ def _repro(path: Path, options: ReproOptions) -> ReproResult:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="harden-analysis") as pool:
         analysed = pool.submit(_analyze, notebook)
 
-        def facts() -> Any:
-            return notebook_facts(notebook, analysed.result())
+        @functools.cache
+        def facts() -> NotebookFacts:
+            # Once, from the one analysis; a failed analysis is not run again.
+            analysis = analysed.result()
+            return facts_from_analysis(analysis) if analysis is not None else NotebookFacts()
 
         for number in range(1, max(1, options.runs) + 1):
             stem = Path(options.run.output_name or path.name).stem
