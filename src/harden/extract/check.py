@@ -86,9 +86,11 @@ def check(extraction: Extraction, *, parameters: dict[str, Any] | None = None,
     go to the notebook through papermill and to ``run(**parameters)``."""
     from harden.notebook import Notebook
     from harden.run.capture import Capture
+    from harden.run.facts import facts_from_analysis
     from harden.run.runner import RunOptions, run_notebook
 
-    notebook = extraction.analysis.notebook if extraction.analysis is not None else None
+    analysis = extraction.analysis
+    notebook = analysis.notebook if analysis is not None else None
     if not isinstance(notebook, Notebook):
         raise HardenError("internal error: the extraction carries no notebook")
     workdir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="harden-check-"))
@@ -106,7 +108,8 @@ def check(extraction: Extraction, *, parameters: dict[str, Any] | None = None,
         options = RunOptions(kernel=kernel, timeout=timeout, captures=captures,
                              parameters=parameters,
                              output_dir=workdir / "notebook", capture_dir=workdir / "captured")
-        run = run_notebook(notebook, options)
+        # The facts come from the extraction's analysis: the notebook is not analysed again.
+        run = run_notebook(notebook, options, lambda: facts_from_analysis(analysis))
         if run.status != "completed":
             raise HardenError(f"cannot check: the notebook itself does not run ({run.message})",
                               notebook.path)
