@@ -97,7 +97,7 @@ def phases(path: Path) -> dict[str, float]:
     import black
 
     from harden import analysis as analysis_module
-    from harden.extract import core
+    from harden.extractor import core
 
     spent = {"analysis": 0.0, "black": 0.0}
     real_analyze, real_format = core.analyze, black.format_str
@@ -123,7 +123,7 @@ def phases(path: Path) -> dict[str, float]:
 
 def options_for(path: Path) -> dict[str, bool]:
     from harden.errors import ExtractionError
-    from harden.extract import extract
+    from harden.extractor import extract
 
     try:
         extract(path)
@@ -133,7 +133,7 @@ def options_for(path: Path) -> dict[str, bool]:
 
 
 def bench_examples() -> dict[str, object]:
-    from harden.extract import extract
+    from harden.extractor import extract
 
     paths = sorted(p for p in EXAMPLES.glob("*.ipynb") if "_r." not in p.name)
     options = {p: options_for(p) for p in paths}
@@ -143,7 +143,7 @@ def bench_examples() -> dict[str, object]:
 
 def bench_corpus(count: int) -> dict[str, object]:
     from harden.errors import HardenError
-    from harden.extract import extract
+    from harden.extractor import extract
 
     sys.path.insert(0, str(HERE))
     import corpus
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat = args.repeat or (1 if args.quick else 3)
     count = args.corpus if args.corpus is not None else (10 if args.quick else 40)
 
-    from harden.extract import extract
+    from harden.extractor import extract
 
     with tempfile.TemporaryDirectory() as folder:  # warm-up: imports, black, libcst
         warm = Path(folder) / "warm.ipynb"

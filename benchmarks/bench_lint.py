@@ -22,7 +22,7 @@ into their own virtual environments, ``benchmarks/.venv-nbqa/`` and
 never touched.  If an install fails that comparison is skipped with a message.
 
 Until ``harden lint`` exists as a command, harden is driven through its Python
-API (``harden.lint.lint_paths``) in a fresh ``python -c`` process that also
+API (``harden.linter.lint_paths``) in a fresh ``python -c`` process that also
 renders the JSON report, so the figure still includes interpreter start-up.
 
 A table goes to stdout and everything measured to ``benchmarks/results/lint.json``.
@@ -74,11 +74,11 @@ API_SNIPPET = r"""
 import sys
 corpus, jobs, out, lenient = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
 if lenient:
-    from harden.lint import engine as _engine
+    from harden.linter import engine as _engine
     _engine.validate_rules = lambda *args, **kwargs: None
 from harden.errors import HardenError
-from harden.lint import lint_paths
-from harden.lint.formats import get_formatter
+from harden.linter import lint_paths
+from harden.linter.formats import get_formatter
 try:
     report = lint_paths([corpus], jobs=jobs)
 except HardenError as exc:
@@ -199,7 +199,7 @@ class Harden:
             return "CLI: harden lint CORPUS --jobs N --format json --output FILE"
         extra = " (configuration rule-id check skipped: packs name rules not written yet)" \
             if self.lenient else ""
-        return f"API fallback: python -c 'harden.lint.lint_paths(...)' + JSON render{extra}"
+        return f"API fallback: python -c 'harden.linter.lint_paths(...)' + JSON render{extra}"
 
 
 def harden_exe() -> str | None:

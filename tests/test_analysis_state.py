@@ -6,7 +6,7 @@ variables "used"."""
 from __future__ import annotations
 
 from harden.analysis import Analysis, CellAnalysis, analyze
-from harden.lint.rule import Example, md
+from harden.linter.rule import Example, md
 
 
 def _analyze(*cells: str) -> Analysis:

@@ -44,19 +44,23 @@ def test_repro_api_runs_in_a_fresh_kernel() -> None:
 
 
 def test_api_functions_survive_importing_their_subpackages() -> None:
-    from harden.extract import core  # noqa: F401
-    from harden.lint import engine  # noqa: F401
+    from harden.extractor import core  # noqa: F401
+    from harden.linter import engine  # noqa: F401
+
+    import harden.linter.engine
 
     assert callable(harden.lint) and callable(harden.extract)
     assert harden.lint.__module__ == "harden"
+    # The subpackages are plain attributes (no module-class trick):
+    assert harden.linter.engine.lint_paths is engine.lint_paths
 
 
 def test_lint_package_exports_what_it_lists() -> None:
     import sys
 
-    import harden.lint.engine  # noqa: F401 - loads the package module
+    import harden.linter.engine  # noqa: F401 - loads the package module
 
-    package = sys.modules["harden.lint"]
+    package = sys.modules["harden.linter"]
     assert sorted(package.__all__) == sorted(package._EXPORTS)
     for name in package.__all__:
         assert getattr(package, name) is not None
@@ -67,10 +71,10 @@ def test_a_rule_that_raises_fails_its_notebook_only(tmp_path, monkeypatch, capsy
 
     from harden.cli import main
     from harden.errors import RuleError
-    from harden.lint import engine
-    from harden.lint.finding import Severity
-    from harden.lint.registry import all_rules
-    from harden.lint.rule import Rule, RuleContext, Violation
+    from harden.linter import engine
+    from harden.linter.finding import Severity
+    from harden.linter.registry import all_rules
+    from harden.linter.rule import Rule, RuleContext, Violation
 
     class Broken(Rule):
         id = "X900"

@@ -14,7 +14,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from harden.errors import ConfigError
-from harden.run.compare import (
+from harden.reproducer.compare import (
     CellComparison,
     CompareOptions,
     OutputDiff,
@@ -25,8 +25,8 @@ from harden.run.compare import (
     has_stored_outputs,
     reproduced,
 )
-from harden.run.compare_media import html_text, image_size
-from harden.run.compare_text import split_warnings, texts_equivalent, unified_diff
+from harden.reproducer.compare_media import html_text, image_size
+from harden.reproducer.compare_text import split_warnings, texts_equivalent, unified_diff
 
 # --- builders -------------------------------------------------------------------------
 

@@ -9,10 +9,10 @@ import pytest
 
 from harden.config import Overrides, load_pack, pack_names, resolve, validate_rules
 from harden.errors import ConfigError
-from harden.lint.engine import lint_notebook
-from harden.lint.finding import Severity
-from harden.lint.registry import all_rules
-from harden.lint.rule import Example, Rule, RuleContext, Violation, code
+from harden.linter.engine import lint_notebook
+from harden.linter.finding import Severity
+from harden.linter.registry import all_rules
+from harden.linter.rule import Example, Rule, RuleContext, Violation, code
 
 
 def test_shipped_packs_are_in_the_package() -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from harden.config import Overrides, resolve
-from harden.lint.engine import lint_path
-from harden.lint.registry import all_rules
+from harden.linter.engine import lint_path
+from harden.linter.registry import all_rules
 
 EXAMPLES = Path(__file__).parents[1] / "notebooks" / "examples"
 EXPECTED = json.loads((EXAMPLES / "expected_findings.json").read_text())
@@ -52,7 +52,7 @@ def test_a_tidy_example_lints_clean() -> None:
 
 def test_parallel_lint_gives_the_same_results_in_input_order() -> None:
     from harden.config import Overrides
-    from harden.lint.engine import lint_paths
+    from harden.linter.engine import lint_paths
 
     serial = lint_paths([EXAMPLES], Overrides(pack="default"), jobs=1)
     parallel = lint_paths([EXAMPLES], Overrides(pack="default"), jobs=2)

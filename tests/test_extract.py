@@ -18,8 +18,8 @@ import pytest
 from helpers import write_notebook
 
 from harden.errors import ExtractionError, OutputExistsError, UsageError
-from harden.extract import extract, write_extraction
-from harden.extract.sections import headings, identifier
+from harden.extractor import extract, write_extraction
+from harden.extractor.sections import headings, identifier
 
 
 def nb(path: Path, *cells: object, name: str = "nb.ipynb") -> Path:
@@ -306,7 +306,7 @@ def test_same_bytes_twice_and_across_processes(tmp_path: Path) -> None:
               ("md", "## S"), "b = {'k': A}\nc = [b, sys.argv[:0]]\nd = set()")
     first = extract(path).source
     assert extract(path).source == first
-    code = ("import sys; from harden.extract import extract; "
+    code = ("import sys; from harden.extractor import extract; "
             "sys.stdout.write(extract(sys.argv[1]).source)")
     outs = {subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                            text=True, check=True, env=dict(os.environ, PYTHONHASHSEED=seed)).stdout

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from helpers import write_notebook
 
-from harden.extract import Extraction, extract
+from harden.extractor import Extraction, extract
 
 ORACLE = r"""
 import copy, importlib, json, sys

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from harden.errors import ExtractionError
-from harden.extract import Extraction, check_extraction, extract
+from harden.extractor import Extraction, check_extraction, extract
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "notebooks" / "examples"

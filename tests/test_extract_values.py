@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from harden.extract.check import CheckResult, ValueCheck, _result
-from harden.extract.values import NotComparable, compare
+from harden.extractor.check import CheckResult, ValueCheck, _result
+from harden.extractor.values import NotComparable, compare
 
 
 def test_frames_series_and_arrays() -> None:

@@ -19,8 +19,8 @@ import pytest
 
 import harden
 from harden.errors import NotebookError, UsageError
-from harden.lint.finding import Finding, LintResult, RuleInfo, Severity
-from harden.lint.formats import FORMATS, get_formatter, json_format, junit, sarif, text
+from harden.linter.finding import Finding, LintResult, RuleInfo, Severity
+from harden.linter.formats import FORMATS, get_formatter, json_format, junit, sarif, text
 
 TESTS = Path(__file__).parent
 SNAPSHOTS = TESTS / "snapshots" / "formats"

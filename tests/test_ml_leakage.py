@@ -1,13 +1,13 @@
 """Facts the ML-correctness rules (H401, H402) and H403 rely on: the analysis
-pieces they read and the shared helpers in ``harden.lint.rules._ml_leakage``."""
+pieces they read and the shared helpers in ``harden.linter.rules._ml_leakage``."""
 
 from __future__ import annotations
 
 import pytest
 
 from harden.analysis import Analysis, analyze, leading_literals
-from harden.lint.rule import Example, md
-from harden.lint.rules import _ml_leakage as ml
+from harden.linter.rule import Example, md
+from harden.linter.rules import _ml_leakage as ml
 
 
 def _analysis(*cells: object) -> Analysis:

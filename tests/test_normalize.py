@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harden.errors import ConfigError
-from harden.run.normalize import (
+from harden.reproducer.normalize import (
     BUILTIN_NORMALIZERS,
     DEFAULT_NORMALIZERS,
     FunctionNormalizer,

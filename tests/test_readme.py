@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harden.lint.docs import rule_table
+from harden.linter.docs import rule_table
 
 README = Path(__file__).parents[1] / "README.md"
 

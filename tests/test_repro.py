@@ -20,12 +20,12 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from harden.cli import main
 from harden.notebook import from_node
-from harden.run.causes import failure_causes, written_with
+from harden.reproducer.causes import failure_causes, written_with
 from harden.run.facts import NotebookFacts, notebook_facts
-from harden.run.parallel import run_batch
-from harden.run.redact import redact_result
-from harden.run.report import JSON_SCHEMA, render
-from harden.run.repro import ReproOptions, ReproResult, repro_notebook, repro_paths
+from harden.reproducer.parallel import run_batch
+from harden.reproducer.redact import redact_result
+from harden.reproducer.report import JSON_SCHEMA, render
+from harden.reproducer.repro import ReproOptions, ReproResult, repro_notebook, repro_paths
 from harden.run.runner import CellError, RunOptions
 
 DATA = Path(__file__).parent / "data" / "repro"
@@ -267,8 +267,8 @@ def test_an_error_from_the_notebooks_own_code_is_not_drift():
 
 
 def test_secrets_in_diffs_and_errors_are_redacted():
-    from harden.run.compare import OutputDiff
-    from harden.run.repro import CellResult
+    from harden.reproducer.compare import OutputDiff
+    from harden.reproducer.repro import CellResult
 
     token = "ghp_" + "A1b2C3d4" * 4 + "Zz9Y"
     stored, fresh = f"{{'token': '{token}'}}", "{'token': ''}"

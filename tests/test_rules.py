@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from harden.config import Config
-from harden.lint.engine import lint_notebook
-from harden.lint.finding import Severity
-from harden.lint.registry import all_rules
-from harden.lint.rule import Example, Rule
+from harden.linter.engine import lint_notebook
+from harden.linter.finding import Severity
+from harden.linter.registry import all_rules
+from harden.linter.rule import Example, Rule
 
 RULES = all_rules(include_plugins=False)
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from harden.analysis import analyze
 from harden.config import Config
-from harden.lint.engine import lint_notebook
-from harden.lint.finding import Finding, Severity
-from harden.lint.registry import all_rules
-from harden.lint.rule import Example, code
+from harden.linter.engine import lint_notebook
+from harden.linter.finding import Finding, Severity
+from harden.linter.registry import all_rules
+from harden.linter.rule import Example, code
 
 RULES = {rule.id: rule for rule in all_rules(include_plugins=False)}
 
@@ -121,7 +121,7 @@ def _leaks(text: str) -> list[str]:
 
 
 def test_secrets_are_reported_redacted_and_never_leave_harden() -> None:
-    from harden.lint.formats import FORMATS, get_formatter
+    from harden.linter.formats import FORMATS, get_formatter
 
     config = Config(pack="test", select=tuple(RULES), ignore=(), severities={}, options={},
                     fail_on=Severity.ERROR)
@@ -160,7 +160,7 @@ def test_secret_detectors_ignore_placeholders_and_vocabulary() -> None:
 
 
 def test_path_kinds() -> None:
-    from harden.lint.rules.h102_absolute_path import path_kind
+    from harden.linter.rules.h102_absolute_path import path_kind
 
     cases = {
         "/home/ana/x.csv": "user-specific", "~/data": "user-specific",
@@ -173,7 +173,7 @@ def test_path_kinds() -> None:
 
 
 def test_shell_commands_are_split_into_simple_commands() -> None:
-    from harden.lint.rules._magics import downloads, installs, simple_commands
+    from harden.linter.rules._magics import downloads, installs, simple_commands
 
     assert simple_commands("sudo DEBIAN_FRONTEND=x apt-get install -y a && ls | wc") == [
         ["apt-get", "install", "-y", "a"], ["ls"], ["wc"]]

@@ -9,12 +9,16 @@ The Python API mirrors the command line::
             print(finding.rule_id, finding.cell_index, finding.message)
 
 Everything is imported lazily so ``import harden`` stays cheap.
+
+The functions are the commands (verbs); the subpackages are the pieces of the
+design (nouns) — ``harden.linter``, ``harden.extractor``, ``harden.run``,
+``harden.reproducer`` — so a function and a subpackage never share a name and
+``import harden.linter.engine`` leaves ``harden.lint`` alone.  See
+``docs/architecture.md``.
 """
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,9 +27,9 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from harden.analysis import Analysis
-    from harden.extract.model import Extraction
-    from harden.lint.engine import LintReport
-    from harden.run.repro import ReproResult
+    from harden.extractor.model import Extraction
+    from harden.linter.engine import LintReport
+    from harden.reproducer.repro import ReproResult
 
 
 def lint(
@@ -38,8 +42,8 @@ def lint(
 ) -> LintReport:
     """Lint notebooks (files or folders); never executes notebook code."""
     from harden.config import Overrides
-    from harden.lint.engine import lint_paths
-    from harden.lint.finding import Severity
+    from harden.linter.engine import lint_paths
+    from harden.linter.finding import Severity
 
     overrides = Overrides(pack=pack, select=select, ignore=tuple(ignore),
                           fail_on=Severity.parse(fail_on) if fail_on else None)
@@ -67,7 +71,7 @@ def repro(
     Each result has a ``status``: reproduced, differs, nondeterministic,
     failed, timeout or kernel_died.  The input notebooks are never written.
     """
-    from harden.run.repro import ReproOptions, repro_paths
+    from harden.reproducer.repro import ReproOptions, repro_paths
     from harden.run.runner import RunOptions
 
     run = RunOptions(kernel=kernel, parameters=dict(parameters or {}), timeout=timeout)
@@ -77,30 +81,12 @@ def repro(
 def extract(path: str | Path, **options: Any) -> Extraction:
     """Turn a notebook into module source, a log and a step plan; writes nothing.
 
-    Options are those of :func:`harden.extract.core.extract` (``module_name``,
+    Options are those of :func:`harden.extractor.core.extract` (``module_name``,
     ``split``, ``outputs``, ``drop_magics``, ``allow_hidden_state``, ...).
     """
-    from harden.extract.core import extract as _extract
+    from harden.extractor.core import extract as _extract
 
     return _extract(path, **options)
-
-
-_API = frozenset({"lint", "extract", "analyze", "repro"})
-
-
-class _HardenPackage(types.ModuleType):
-    """``harden.lint`` and ``harden.extract`` name both an API function and a
-    subpackage.  Importing the subpackage would normally rebind the package
-    attribute to the module; this keeps the functions (the subpackages stay
-    importable with ``from harden.lint import ...``)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _API and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _HardenPackage
 
 
 __all__ = ["__version__", "analyze", "extract", "lint", "repro"]

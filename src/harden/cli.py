@@ -23,9 +23,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 #: Subcommands implemented in their step's package: name → (module, help).
 #: Each module offers ``add_arguments(parser)`` and ``run_command(args) -> int``.
 STEP_COMMANDS: dict[str, tuple[str, str]] = {
-    "extract": ("harden.extract.cli_extract",
+    "extract": ("harden.extractor.cli_extract",
                 "turn a notebook into an importable module that computes the same thing"),
-    "repro": ("harden.run.cli_repro",
+    "repro": ("harden.reproducer.cli_repro",
               "re-run notebooks in a fresh kernel and check they reproduce"),
 }
 
@@ -84,9 +84,9 @@ def _add_lint(parser: argparse.ArgumentParser) -> None:
 
 def cmd_lint(args: argparse.Namespace) -> int:
     from harden.config import Overrides
-    from harden.lint.engine import lint_paths
-    from harden.lint.finding import Severity
-    from harden.lint.formats import get_formatter
+    from harden.linter.engine import lint_paths
+    from harden.linter.finding import Severity
+    from harden.linter.formats import get_formatter
 
     formatter = get_formatter(args.format)
     overrides = Overrides(
@@ -115,7 +115,7 @@ def _add_rules(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from harden.lint import docs
+    from harden.linter import docs
 
     if args.rule:
         print(docs.explain(args.rule), end="")

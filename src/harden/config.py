@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from harden.errors import ConfigError
-from harden.lint.finding import Severity
+from harden.linter.finding import Severity
 
 PACK_KEYS = frozenset({"name", "description", "extends", "fail-on", "select", "ignore",
                        "severity", "options"})

@@ -21,7 +21,7 @@ import libcst as cst
 
 from harden.analysis.model import Analysis, CellAnalysis, Location
 from harden.analysis.walk import iter_nodes
-from harden.lint.finding import Finding
+from harden.linter.finding import Finding
 
 KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("private key block", re.compile(

@@ -1,4 +1,4 @@
-"""Executing notebooks: the papermill runner, the comparer, ``repro`` and its pytest plugin.
+"""Executing notebooks: the papermill runner, its kernels, parameters, capture cells and input hashes.
 
 Nothing here imports papermill, nbclient or pandas at import time; the
 modules that need them import them inside the functions that run notebooks.

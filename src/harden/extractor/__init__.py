@@ -1,0 +1,56 @@
+"""``harden extract``: a notebook becomes a module that computes what the notebook computed.
+
+:func:`extract` analyses the notebook (never running it) and returns an
+:class:`Extraction`: the module source (libcst-built, black-formatted,
+compiling), the log of what was dropped, moved or changed, and the step
+plan.  :func:`write_extraction` writes it; :func:`check_extraction` runs
+both the notebook and the module and compares their key results.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harden.extractor.core import extract
+from harden.extractor.model import (
+    Extraction,
+    FunctionChange,
+    LogEntry,
+    ParameterSpec,
+    Plan,
+    Step,
+)
+from harden.extractor.write import WriteResult, write_files
+
+if TYPE_CHECKING:
+    from harden.extractor.check import CheckResult
+
+
+def write_extraction(extraction: Extraction, directory: str | Path | None = None, *,
+                     force: bool = False) -> WriteResult:
+    """Write the module, its log and requirements into ``directory`` (default:
+    the notebook's folder).  Hand-edited files are kept unless ``force``."""
+    from harden.errors import UsageError
+
+    folder = Path(directory) if directory is not None else Path(extraction.notebook_path).parent
+    source = Path(extraction.notebook_path).resolve()
+    for name in extraction.files():
+        if (folder / name).resolve() == source:
+            raise UsageError(f"writing {name} would overwrite the notebook itself; choose "
+                             "another --module-name or --output-dir")
+    return write_files(folder, extraction.files(), force=force)
+
+
+def check_extraction(extraction: Extraction, **options: Any) -> CheckResult:
+    """Run the notebook (papermill, fresh kernel) and the module (fresh process)
+    and compare their key results, step by step."""
+    from harden.extractor.check import check
+
+    return check(extraction, **options)
+
+
+__all__ = [
+    "Extraction", "FunctionChange", "LogEntry", "ParameterSpec", "Plan", "Step",
+    "WriteResult", "check_extraction", "extract", "write_extraction",
+]

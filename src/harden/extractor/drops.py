@@ -1,0 +1,389 @@
+"""Notebook-only code: what extraction drops, keeps or refuses in a cell.
+
+:class:`CellRewriter` is a libcst transformer over a cell's statements (the
+tree the analysis built, IPython syntax already turned into
+``get_ipython()...`` calls).  It drops notebook-only magics and display
+calls, keeps the statement of ``%time``/``%timeit``, turns ``!pip install``
+into requirements, drops prints with ``--no-prints``, and collects the
+magics that have no Python equivalent (``!ls``, ``%run``, ``%%bash``) as
+problems, or drops them as risky with ``--drop-magics``.  Every drop is a
+:class:`~harden.extractor.model.LogEntry`.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from harden.analysis import CallSite, CellAnalysis
+from harden.extractor.model import LogEntry
+from harden.extractor.nodes import Statement
+from harden.notebook.ipython import PYTHON_BODY_CELL_MAGICS
+
+#: Line magics that only configure the notebook front end: dropped.
+NOTEBOOK_ONLY_MAGICS = frozenset(
+    {"matplotlib", "config", "load_ext", "unload_ext", "reload_ext", "autoreload", "aimport",
+     "precision", "pprint", "who", "whos", "who_ls", "lsmagic", "xmode", "pdb", "colors",
+     "magic", "quickref", "pinfo", "pinfo2", "psearch", "page", "pwd", "history", "notebook",
+     "automagic", "autocall", "autosave", "tb", "doctest_mode", "alias_magic", "killbgscripts"}
+)
+#: Magics whose argument is a Python statement: the statement stays, the timing goes.
+STATEMENT_MAGICS = frozenset({"time", "timeit", "prun"})
+#: Cell magics that only display their body.
+DISPLAY_CELL_MAGICS = frozenset({"html", "HTML", "markdown", "latex", "svg", "javascript", "js"})
+INSTALLERS = frozenset({"pip", "conda", "mamba", "micromamba"})
+#: Methods whose call only computes a value to show (a display-only last line).
+PURE_METHODS = frozenset(
+    {"head", "tail", "describe", "value_counts", "nunique", "unique", "sum", "mean", "median",
+     "std", "var", "min", "max", "count", "isna", "isnull", "notna", "notnull", "corr", "cov",
+     "round", "to_frame", "reset_index", "sort_values", "sort_index", "groupby", "agg",
+     "aggregate", "size", "memory_usage", "select_dtypes", "nlargest", "nsmallest", "quantile",
+     "cumsum", "pivot", "pivot_table", "transpose", "unstack", "stack", "keys", "copy",
+     "astype", "rename", "set_index", "query", "filter", "dropna", "fillna", "drop", "abs",
+     "all", "any", "idxmax", "idxmin", "mode", "tolist", "to_dict", "to_numpy", "to_string",
+     "get_params", "items", "values", "get", "format", "join", "split", "strip", "upper",
+     "lower", "replace", "crosstab", "merge", "concat", "to_markdown"}
+)
+PURE_FUNCTIONS = frozenset(
+    {"len", "type", "repr", "str", "sorted", "list", "tuple", "set", "dict", "round", "abs",
+     "isinstance", "min", "max", "sum", "id", "dir", "vars", "float", "int", "bool", "range",
+     "zip", "enumerate", "reversed", "any", "all", "format", "hash"}
+)
+PURE_MODULES = ("pandas.", "numpy.")
+IMPURE_PREFIXES = ("numpy.random", "pandas.read_", "pandas.io", "numpy.save", "numpy.load",
+                   "pandas.set_option", "pandas.reset_option", "pandas.options", "numpy.seterr",
+                   "numpy.set_printoptions")
+
+
+@dataclass
+class CellDrops:
+    """What rewriting one cell produced, beyond the rewritten statements."""
+
+    log: list[LogEntry] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
+    problems: list[LogEntry] = field(default_factory=list)
+    displayed: tuple[str, ...] = ()
+
+
+def magic_call(node: cst.CSTNode) -> tuple[str, list[str]] | None:
+    """``(method, string args)`` for ``get_ipython().<method>('...', ...)``."""
+    if not isinstance(node, cst.Call):
+        return None
+    func = node.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
+            and isinstance(func.value.func, cst.Name) and func.value.func.value == "get_ipython"):
+        return None
+    texts: list[str] = []
+    for arg in node.args:
+        value = arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else None
+        texts.append(value if isinstance(value, str) else "")
+    return func.attr.value, texts
+
+
+def install_specs(command: str) -> list[str] | None:
+    """Package specs of a ``pip install`` / ``conda install`` command line, else ``None``."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
+    for position in range(len(words) - 1):
+        base = words[position].rsplit("/", 1)[-1].lstrip("%!")
+        if base in INSTALLERS and words[position + 1] == "install":
+            return _specs(words[position + 2:])
+    return None
+
+
+def _specs(words: list[str]) -> list[str]:
+    with_value = {"-i", "--index-url", "--extra-index-url", "-c", "--constraint", "-t",
+                  "--target", "-f", "--find-links", "--prefix", "-n", "--name", "--channel"}
+    specs: list[str] = []
+    skip = False
+    for position, word in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if word in {"-r", "--requirement"} and position + 1 < len(words):
+            specs.append(f"-r {words[position + 1]}")
+            skip = True
+        elif word in with_value:
+            skip = True
+        elif not word.startswith("-") and "{" not in word and "$" not in word:
+            specs.append(word)
+    return specs
+
+
+class _PureCheck(cst.CSTVisitor):
+    def __init__(self, calls: Mapping[cst.CSTNode, CallSite],
+                 qualified: Mapping[str, str] | None) -> None:
+        super().__init__()
+        self.calls = calls
+        self.qualified = qualified
+        self.pure = True
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        site = self.calls.get(node)
+        name = None if site is not None else _dotted(node.func)
+        resolved = self.qualified.get(name) if self.qualified and name else None
+        if not _pure_call(node, site, resolved):
+            self.pure = False
+        return self.pure
+
+    def _impure(self, node: cst.CSTNode) -> bool:
+        self.pure = False
+        return False
+
+    visit_Await = _impure
+    visit_Yield = _impure
+    visit_NamedExpr = _impure
+
+
+def is_display_only(expr: cst.BaseExpression, calls: Mapping[cst.CSTNode, CallSite],
+                    qualified: Mapping[str, str] | None = None) -> bool:
+    """True when evaluating ``expr`` only computes a value to show.  Calls are
+    looked up in ``calls`` (original nodes), else their dotted name in
+    ``qualified`` (``pd.Timedelta`` → ``pandas.Timedelta``)."""
+    if isinstance(expr, (cst.Name, cst.BaseString, cst.Integer, cst.Float)):
+        return True
+    check = _PureCheck(calls, qualified)
+    expr.visit(check)
+    return check.pure
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    from harden.analysis import dotted_name
+
+    return dotted_name(node)
+
+
+def _pure_call(node: cst.Call, site: CallSite | None, resolved: str | None = None) -> bool:
+    if any(arg.keyword is not None and arg.keyword.value == "inplace" for arg in node.args):
+        return False
+    qualified = site.qualified_name if site is not None else resolved
+    if qualified:
+        if qualified.startswith(IMPURE_PREFIXES):
+            return False
+        if qualified.startswith(PURE_MODULES):
+            return True
+    if isinstance(node.func, cst.Name):
+        return node.func.value in PURE_FUNCTIONS
+    if isinstance(node.func, cst.Attribute):
+        return node.func.attr.value in PURE_METHODS
+    return False
+
+
+class _RootNames(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        if node.value not in self.names:
+            self.names.append(node.value)
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+def root_names(expr: cst.CSTNode) -> tuple[str, ...]:
+    """Names an expression reads (in order, once each)."""
+    visitor = _RootNames()
+    expr.visit(visitor)
+    return tuple(visitor.names)
+
+
+class CellRewriter(cst.CSTTransformer):
+    """Drop or rewrite notebook-only statements of one cell (see module docstring)."""
+
+    def __init__(self, cell: CellAnalysis, *,
+                 drop_magics: bool, no_prints: bool, result: CellDrops) -> None:
+        super().__init__()
+        self.cell = cell
+        self.drop_magics = drop_magics
+        self.no_prints = no_prints
+        self.result = result
+        self.calls = {call.node: call for call in cell.calls if call.node is not None}
+        cell_magic = cell.python.cell_magic
+        self._magic_lines = [m.location.line for m in cell.magics
+                             if not (cell_magic is not None and m.kind == "cell"
+                                     and m.name == cell_magic.name and cell_magic.name
+                                     in PYTHON_BODY_CELL_MAGICS)]
+
+    # -- locations ----------------------------------------------------------
+    def line_of(self, node: cst.CSTNode) -> int | None:
+        """The cell line of a statement: from the analysis when it knows the
+        call (magics in document order, other calls by node), else the analysis' positions."""
+        value = getattr(node, "value", None)
+        if isinstance(value, cst.Call):
+            if magic_call(value) is not None and self._magic_lines:
+                return self._magic_lines.pop(0)
+            site = self.calls.get(value)
+            if site is not None:
+                return site.location.line
+        location = self.cell.location(node)
+        return location.line if location is not None else None
+
+    def note(self, kind: Any, message: str, node: cst.CSTNode, code: str | None = None) -> None:
+        line = self.line_of(node)
+        if code is None:
+            code = (self.cell.cell.line(line) or "").strip() if line else ""
+        self.result.log.append(LogEntry(kind, message, self.cell.index, line, code))
+
+    # -- statements ---------------------------------------------------------
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> Any:
+        kept: list[cst.BaseSmallStatement] = []
+        extra: list[Statement] = []
+        for original, small in zip(original_node.body, updated_node.body):
+            replaced = self._small(original, small)
+            if replaced is None:
+                continue
+            if isinstance(replaced, list):
+                extra.extend(replaced)
+            else:
+                kept.append(replaced)
+        if not extra and len(kept) == len(updated_node.body):
+            return updated_node
+        statements: list[Statement] = []
+        if kept:
+            last = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+            statements.append(updated_node.with_changes(body=[*kept[:-1], last]))
+        statements.extend(extra)
+        if not statements:
+            return cst.RemovalSentinel.REMOVE
+        if statements[0] is not updated_node:
+            statements[0] = statements[0].with_changes(leading_lines=updated_node.leading_lines)
+        return cst.FlattenSentinel(statements) if len(statements) > 1 else statements[0]
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if updated_node.body:
+            return updated_node
+        return updated_node.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite,
+                                   updated_node: cst.SimpleStatementSuite) -> Any:
+        if updated_node.body:
+            return updated_node
+        return updated_node.with_changes(body=[cst.Pass()])
+
+    def _small(self, original: cst.BaseSmallStatement, small: cst.BaseSmallStatement) -> Any:
+        """The replacement of one small statement: itself, ``None`` (dropped),
+        another small statement, or a list of statements."""
+        if isinstance(original, cst.Expr):
+            magic = magic_call(original.value)
+            if magic is not None:
+                return self._magic_statement(original, magic)
+            if isinstance(original.value, cst.Call):
+                return self._call_statement(original, small)
+        if isinstance(original, (cst.Assign, cst.AnnAssign)) and original.value is not None:
+            magic = magic_call(original.value)
+            if magic is not None:
+                return self._magic_value(original, small, magic)
+        return small
+
+    def _call_statement(self, original: cst.Expr, small: cst.BaseSmallStatement) -> Any:
+        call = original.value
+        assert isinstance(call, cst.Call)
+        site = self.calls.get(call)
+        dotted = site.dotted if site is not None else None
+        qualified = site.qualified_name if site is not None else None
+        if dotted == "display" or qualified == "IPython.display.display":
+            self.note("dropped", "display() only shows a value in the notebook", original)
+            return None
+        if qualified == "matplotlib.pyplot.show" or (
+            isinstance(call.func, cst.Attribute) and call.func.attr.value == "show"
+            and site is not None and (site.receiver_type or "").startswith("matplotlib")
+        ):
+            self.note("dropped", "showing a figure has no effect outside the notebook", original)
+            return None
+        if self.no_prints and dotted == "print":
+            self.note("dropped", "print dropped (--no-prints)", original)
+            return None
+        return small
+
+    # -- magics -------------------------------------------------------------
+    def _magic_statement(self, original: cst.Expr, magic: tuple[str, list[str]]) -> Any:
+        method, texts = magic
+        name = texts[0] if texts else ""
+        if method in {"system", "getoutput"}:
+            command = name.strip()
+            specs = install_specs(command)
+            if specs is not None:
+                self.result.requirements.extend(specs)
+                self.note("requirement", "package install moved to requirements-notebook.txt",
+                          original)
+                return None
+            return self._unsupported(original, f"shell command `!{command.split(' ')[0]}`")
+        if method == "run_line_magic":
+            args = texts[1] if len(texts) > 1 else ""
+            if name in INSTALLERS:
+                specs = install_specs(f"{name} {args}")
+                if specs is not None:
+                    self.result.requirements.extend(specs)
+                    self.note("requirement",
+                              "package install moved to requirements-notebook.txt", original)
+                    return None
+            if name in NOTEBOOK_ONLY_MAGICS:
+                self.note("dropped", f"%{name} only configures the notebook", original)
+                return None
+            if name in STATEMENT_MAGICS:
+                return self._timed(original, name, args)
+            return self._unsupported(original, f"magic `%{name}`")
+        if method == "run_cell_magic":
+            if name in DISPLAY_CELL_MAGICS:
+                self.note("dropped", f"%%{name} only displays its body", original,
+                          code=f"%%{name}")
+                return None
+            return self._unsupported(original, f"cell magic `%%{name}`", code=f"%%{name}")
+        return self._unsupported(original, "IPython call")
+
+    def _timed(self, original: cst.CSTNode, name: str, args: str) -> Any:
+        from harden.analysis.cell import _strip_magic_options
+
+        code = _strip_magic_options(args)
+        try:
+            body = cst.parse_module(code + "\n").body
+        except cst.ParserSyntaxError:
+            return self._unsupported(original, f"`%{name}` with code harden cannot parse")
+        self.note("changed", f"%{name} dropped, the statement kept", original)
+        return list(body)
+
+    def _magic_value(self, original: cst.BaseSmallStatement, small: Any,
+                     magic: tuple[str, list[str]]) -> Any:
+        method, texts = magic
+        name = texts[0] if texts else ""
+        if method == "run_line_magic" and name in STATEMENT_MAGICS:
+            code = texts[1] if len(texts) > 1 else ""
+            from harden.analysis.cell import _strip_magic_options
+
+            try:
+                value = cst.parse_expression(_strip_magic_options(code))
+            except cst.ParserSyntaxError:
+                return self._unsupported(original, f"`%{name}` with code harden cannot parse")
+            self.note("changed", f"%{name} dropped, the expression kept", original)
+            return small.with_changes(value=value)
+        what = "shell command output" if method in {"system", "getoutput"} else f"magic `%{name}`"
+        return self._unsupported(original, what)
+
+    def _unsupported(self, original: cst.CSTNode, what: str, code: str | None = None) -> Any:
+        if self.drop_magics:
+            self.note("risky", f"{what} has no Python equivalent; dropped (--drop-magics)",
+                      original, code)
+            return None
+        line = self.line_of(original)
+        if code is None:
+            code = (self.cell.cell.line(line) or "").strip() if line else ""
+        self.result.problems.append(
+            LogEntry("risky", f"{what} has no Python equivalent", self.cell.index, line, code)
+        )
+        return None

@@ -1,0 +1,169 @@
+"""The generated module's entry points: step functions, ``run(**params)`` and ``main()``.
+
+``run`` takes the notebook's parameters as typed keyword-only arguments
+whose defaults are the module-level constants, calls the steps in notebook
+order (each step's returns unpacked into names of the same spelling) and
+returns the key results as a ``dict``.  ``main`` exposes the same
+parameters as command-line options with argparse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from harden.extractor import nodes
+from harden.extractor.model import ParameterSpec, Step
+from harden.extractor.nodes import Statement
+
+_FIGURE_HELPER = '''
+def save_figures(prefix: str) -> None:
+    """Save every open matplotlib figure as FIGURES_DIR/<prefix>-<n>.png, then close them."""
+    import matplotlib.pyplot as plt
+
+    os.makedirs(FIGURES_DIR, exist_ok=True)
+    for number in plt.get_fignums():
+        plt.figure(number).savefig(os.path.join(FIGURES_DIR, f"{prefix}-{number}.png"))
+    plt.close("all")
+'''
+
+_LOCAL_PATH = '''
+if os.getcwd() not in sys.path:
+    sys.path.insert(0, os.getcwd())
+'''
+
+
+def figure_helper(name: str) -> cst.FunctionDef:
+    helper = cst.parse_statement(_FIGURE_HELPER.strip() + "\n")
+    assert isinstance(helper, cst.FunctionDef)
+    return helper.with_changes(name=cst.Name(name))
+
+
+def local_path_bootstrap(modules: Sequence[str]) -> cst.If:
+    statement = cst.parse_statement(_LOCAL_PATH.strip() + "\n")
+    assert isinstance(statement, cst.If)
+    comment = cst.Comment("# Modules beside the notebook (" + ", ".join(modules)
+                          + ") import from the working directory.")
+    return statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(comment=comment)])
+
+
+def step_function(step: Step, body: Sequence[Statement]) -> cst.FunctionDef:
+    statements: list[Statement] = []
+    if step.doc:
+        statements.append(nodes.docstring(step.doc))
+    statements.extend(body)
+    if step.returns:
+        if step.result_type:
+            value: cst.BaseExpression = nodes.call(
+                step.result_type, keywords=[(n, cst.Name(n)) for n in step.returns])
+        else:
+            value = nodes.names_tuple(step.returns)
+        statements.append(nodes.line(cst.Return(value), blank_before=len(body) > 2))
+    params = cst.Parameters([nodes.param(name) for name in step.inputs])
+    returns = cst.Name(step.result_type) if step.result_type else None
+    return nodes.function(step.name, params, statements, returns)
+
+
+def result_class(step: Step) -> cst.ClassDef:
+    assert step.result_type is not None
+    fields = [cst.SimpleStatementLine([cst.AnnAssign(cst.Name(n), cst.Annotation(cst.Name("Any")),
+                                                     value=None)]) for n in step.returns]
+    doc = nodes.docstring(f"What {step.name}() returns.")
+    return cst.ClassDef(cst.Name(step.result_type), cst.IndentedBlock([doc, *fields]),
+                        bases=[cst.Arg(cst.Name("NamedTuple"))],
+                        leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+
+
+def run_function(name: str, steps: Sequence[Step], parameters: Sequence[ParameterSpec],
+                 hidden: Sequence[str], outputs: Sequence[str], doc: str) -> cst.FunctionDef:
+    kwonly = []
+    body: list[Statement] = [nodes.docstring(doc)]
+    for spec in parameters:
+        if spec.mutable:
+            note = nodes.union_none(spec.type_name or "object")
+            kwonly.append(nodes.param(spec.name, note, cst.Name("None")))
+            body.append(_copy_default(spec))
+        else:
+            kwonly.append(nodes.param(spec.name, spec.type_name, cst.Name(spec.constant)))
+    kwonly += [nodes.param(name) for name in hidden]
+    for step in steps:
+        value = nodes.call(step.name, [cst.Name(n) for n in step.inputs])
+        if step.returns:
+            body.append(nodes.line(nodes.assign(step.returns, value)))
+        else:
+            body.append(nodes.line(cst.Expr(value)))
+    body.append(nodes.line(cst.Return(nodes.dict_of_names(outputs))))
+    params = cst.Parameters(star_arg=cst.ParamStar(), kwonly_params=kwonly) if kwonly else (
+        cst.Parameters())
+    returns = nodes.subscript("dict", cst.Name("str"), cst.Name("Any"))
+    return nodes.function(name, params, body, returns)
+
+
+def _copy_default(spec: ParameterSpec) -> cst.If:
+    copy = nodes.call("copy.deepcopy", [cst.Name(spec.constant)])
+    test = cst.Comparison(cst.Name(spec.name), [cst.ComparisonTarget(cst.Is(), cst.Name("None"))])
+    return cst.If(test, cst.IndentedBlock([nodes.line(nodes.assign([spec.name], copy))]))
+
+
+def main_function(name: str, run: str, parameters: Sequence[ParameterSpec],
+                  hidden: Sequence[str]) -> list[Statement]:
+    parser = nodes.call("argparse.ArgumentParser", keywords=[
+        ("description", cst.Name("__doc__")),
+        ("formatter_class", nodes.dotted("argparse.RawDescriptionHelpFormatter")),
+    ])
+    body: list[Statement] = [
+        nodes.docstring("Command line: each parameter of run() is an option."),
+        nodes.line(nodes.assign(["parser"], parser)),
+    ]
+    for spec in parameters:
+        body.append(nodes.line(cst.Expr(_option(spec.name, spec))))
+    for hidden_name in hidden:
+        body.append(nodes.line(cst.Expr(_option(hidden_name, None))))
+    parsed = nodes.call("parser.parse_args", [cst.Name("argv")])
+    call = cst.Call(cst.Name(run), [cst.Arg(nodes.call("vars", [parsed]), star="**")])
+    body.append(nodes.line(cst.Return(call)))
+    argv = nodes.param("argv", nodes.union_none(nodes.subscript("list", cst.Name("str"))), cst.Name("None"))
+    returns = nodes.subscript("dict", cst.Name("str"), cst.Name("Any"))
+    main = nodes.function(name, cst.Parameters([argv]), body, returns)
+    guard = cst.If(
+        cst.Comparison(cst.Name("__name__"),
+                       [cst.ComparisonTarget(cst.Equal(), nodes.string("__main__"))]),
+        cst.IndentedBlock([nodes.line(cst.Expr(nodes.call(name)))]),
+        leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
+    )
+    return [main, guard]
+
+
+def _option(name: str, spec: ParameterSpec | None) -> cst.Call:
+    flag = "--" + name.lower().replace("_", "-")
+    keywords: list[tuple[str, cst.BaseExpression]] = []
+    if flag[2:].replace("-", "_") != name:
+        keywords.append(("dest", nodes.string(name)))
+    if spec is None:
+        keywords += [("required", cst.Name("True")),
+                     ("help", nodes.string("no notebook cell defines it (hidden state)"))]
+        return nodes.call("parser.add_argument", [nodes.string(flag)], keywords)
+    if spec.type_name == "bool":
+        keywords.append(("action", nodes.dotted("argparse.BooleanOptionalAction")))
+    elif spec.type_name in {"int", "float", "str"}:
+        keywords.append(("type", cst.Name(spec.type_name)))
+    elif spec.type_name is not None:
+        keywords.append(("type", nodes.dotted("json.loads")))
+    default = cst.Name("None") if spec.mutable else cst.Name(spec.constant)
+    keywords.append(("default", default))
+    text = f"JSON, default: {_short(spec.value)}" if spec.mutable or spec.type_name in {
+        "tuple"} else "default: %(default)s"
+    keywords.append(("help", nodes.string(text)))
+    return nodes.call("parser.add_argument", [nodes.string(flag)], keywords)
+
+
+def _short(value: object) -> str:
+    import json
+
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    text = text.replace("%", "%%")
+    return text if len(text) <= 60 else text[:57] + "..."

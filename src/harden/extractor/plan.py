@@ -1,0 +1,254 @@
+"""The step plan: sections become steps; what each step receives and returns.
+
+A step's *inputs* are the step-level names it reads before binding them
+(in order of first use); its *returns* are the names it binds or mutates
+that a later step reads (or that ``run`` returns) before another step binds
+them again.  A name a step binds only conditionally (inside ``if``/``for``/
+``try``) and returns is also an input when an earlier step has it, so the
+earlier value survives when the branch does not run — as in the notebook.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from harden.analysis import Analysis
+from harden.errors import UsageError
+from harden.extractor.cells import PLOT_METHODS, CellCode
+from harden.extractor.classify import Layout, top_level_smalls
+from harden.extractor.model import (
+    NAMED_RESULT_THRESHOLD,
+    FunctionChange,
+    LogEntry,
+    ParameterSpec,
+    Plan,
+    Step,
+)
+from harden.extractor.nodes import Statement, free_name, wrap
+from harden.extractor.sections import Section, identifier
+
+OUTPUT_KINDS = frozenset({"assign", "augmented", "walrus"})
+RESERVED = frozenset({"functools", "argparse", "copy", "json", "os", "sys", "typing", "Any",
+                      "NamedTuple", "FIGURES_DIR"})
+
+
+@dataclass(frozen=True)
+class _Facts:
+    cells: tuple[int, ...]
+    bound: tuple[str, ...]
+    named: tuple[str, ...]  # bound by assignments (not loops, imports, defs)
+    conditional: frozenset[str]
+    mutated: tuple[str, ...]
+    inputs: tuple[str, ...]
+
+
+def make_plan(analysis: Analysis, sections: Sequence[Section], codes: Mapping[int, CellCode],
+              layout: Layout, parameters: Sequence[ParameterSpec], *,
+              outputs: Sequence[str] | None, hidden: Sequence[str]) -> tuple[Plan, list[LogEntry]]:
+    log: list[LogEntry] = []
+    params = [p.name for p in parameters]
+    flowing = layout.step_level | set(hidden)
+    facts: list[tuple[Section, _Facts]] = []
+    for section in sections:
+        cells = tuple(i for i in section.cells if i in codes and codes[i].body)
+        if not cells:
+            if section.title:
+                log.append(LogEntry("info", f"section {section.title!r} has no code left "
+                                    "once display lines are dropped; no step",
+                                    section.cells[0] if section.cells else None))
+            continue
+        facts.append((section, _step_facts(cells, codes, layout, flowing)))
+    final = _outputs(analysis, facts, codes, layout, params, hidden, outputs)
+    returns = _returns(facts, final, set(params) | set(hidden))
+    taken = reserved_names(analysis, layout, parameters)
+    run_name = free_name("run", taken, ("run_notebook", "run_steps"))
+    main_name = free_name("main", taken, ("cli", "main_cli"))
+    names = _step_names(facts, codes, analysis, taken, [r for _, r in returns])
+    steps = []
+    for (section, fact), name, (inputs, returned) in zip(facts, names, returns):
+        result_type = None
+        if len(returned) > NAMED_RESULT_THRESHOLD and not any(n.startswith("_") for n in returned):
+            result_type = "".join(part.capitalize() for part in name.split("_") if part) + "Result"
+        doc = section.title or ""
+        if doc and not doc.endswith((".", "?", "!", ":")):
+            doc += "."
+        if doc and section.doc:
+            doc = f"{doc}\n\n{section.doc}"
+        doc = wrap(doc, 75)
+        steps.append(Step(name, section.title or "", fact.cells, inputs, returned, doc,
+                          result_type))
+    changes = tuple(FunctionChange(n, v) for n, v in sorted(layout.changes.items()))
+    plan = Plan(tuple(steps), tuple(parameters), final, tuple(layout.constants),
+                tuple(layout.definitions), changes, tuple(hidden), run_name, main_name)
+    return plan, log
+
+
+def _step_facts(cells: tuple[int, ...], codes: Mapping[int, CellCode], layout: Layout,
+                flowing: set[str]) -> _Facts:
+    bound: list[str] = []
+    named: list[str] = []
+    conditional: set[str] = set()
+    mutated: list[str] = []
+    inputs: list[str] = []
+    available: set[str] = set()
+    for index in cells:
+        code = codes[index]
+        cell = code.analysis
+        top = top_level_smalls(cell.module)
+        removed = {b.name for b in cell.bindings if b.name in flowing
+                   and b.statement is not None and id(b.statement) in layout.removed}
+        here = [b for b in cell.bindings if b.name in flowing and b.name in code.names
+                and not (b.statement is not None and id(b.statement) in layout.removed)]
+        bound_here = {b.name for b in here}
+        # A parameter assignment left the cell: what the cell read after it is an input.
+        for name in sorted(removed - bound_here):
+            if name in cell.local_reads and name in code.names and name not in available \
+                    and name not in inputs:
+                inputs.append(name)
+        for read in sorted(cell.reads, key=lambda r: (r.location.line, r.location.column or 0)):
+            name = read.name
+            if name not in flowing or name not in code.names or name in available:
+                continue
+            if read.deferred and (read.in_function in layout.definitions or name in bound_here):
+                continue
+            if name not in inputs:
+                inputs.append(name)
+        for name in code.passed:
+            if name in flowing and name not in available and name not in inputs:
+                inputs.append(name)
+        for binding in here:
+            if binding.name not in bound:
+                bound.append(binding.name)
+            if binding.kind in OUTPUT_KINDS and binding.name not in named:
+                named.append(binding.name)
+            statement = binding.statement
+            if statement is not None and id(statement) not in top and not any(
+                    s is statement for s in cell.module.body):
+                conditional.add(binding.name)
+        for mutation in cell.mutations:
+            if mutation.name in flowing and mutation.name in code.names \
+                    and mutation.name not in mutated:
+                mutated.append(mutation.name)
+        available |= bound_here
+    unconditional = {n for n in bound if n not in conditional}
+    return _Facts(cells, tuple(bound), tuple(named), frozenset(conditional - unconditional),
+                  tuple(mutated), tuple(inputs))
+
+
+def _returns(facts: Sequence[tuple[Section, _Facts]], outputs: Sequence[str],
+             start: set[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(inputs, returns) per step, from a backward pass over what is still needed."""
+    before: list[set[str]] = []
+    available = set(start)
+    for _, fact in facts:
+        before.append(set(available))
+        available |= set(fact.bound)
+    needed = set(outputs)
+    out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for (_, fact), known in zip(reversed(facts), reversed(before)):
+        candidates = [*fact.bound, *(n for n in fact.mutated if n not in fact.bound)]
+        returned = tuple(n for n in candidates if n in needed)
+        inputs = list(fact.inputs)
+        for name in returned:
+            if name in fact.conditional and name in known and name not in inputs:
+                inputs.append(name)
+        out.append((tuple(inputs), returned))
+        overwritten = {n for n in fact.bound if n not in fact.conditional}
+        needed = (needed - overwritten) | set(inputs)
+    return list(reversed(out))
+
+
+def _outputs(analysis: Analysis, facts: Sequence[tuple[Section, _Facts]],
+             codes: Mapping[int, CellCode], layout: Layout, params: Sequence[str],
+             hidden: Sequence[str], requested: Sequence[str] | None) -> tuple[str, ...]:
+    known = layout.step_level | layout.module_level | set(params) | set(hidden)
+    if requested is not None:
+        for name in requested:
+            if name not in known:
+                raise UsageError(f"--outputs: `{name}` is not a name the notebook defines")
+        return tuple(dict.fromkeys(requested))
+    chosen: list[str] = []
+    if facts:
+        _, last = facts[-1]
+        plots = _plot_names(analysis, last.cells)
+        for index in last.cells:
+            for binding in codes[index].analysis.bindings:
+                name = binding.name
+                if (binding.kind in OUTPUT_KINDS and name in last.bound and not
+                        name.startswith("_") and name not in plots and name not in chosen):
+                    chosen.append(name)
+    shown = [c for c in sorted(codes) if codes[c].body or codes[c].displayed]
+    if shown:
+        for name in codes[shown[-1]].displayed:
+            if (name in layout.step_level or name in params) and name not in chosen:
+                chosen.append(name)
+    return tuple(chosen)
+
+
+def _plot_names(analysis: Analysis, cells: Sequence[int]) -> set[str]:
+    names: set[str] = set()
+    for index in cells:
+        cell = analysis.cell(index)
+        for call in cell.calls if cell else ():
+            qualified = call.qualified_name or ""
+            if qualified.startswith(("matplotlib", "seaborn")) or call.method in PLOT_METHODS:
+                names.update(call.assigned_to)
+    return names
+
+
+def reserved_names(analysis: Analysis, layout: Layout,
+                   parameters: Sequence[ParameterSpec]) -> set[str]:
+    bound = {b.name for c in analysis.cells for b in c.bindings}
+    return (bound | layout.module_level | {p.name for p in parameters}
+            | {p.constant for p in parameters} | set(dir(builtins)) | RESERVED)
+
+
+def _step_names(facts: Sequence[tuple[Section, _Facts]], codes: Mapping[int, CellCode],
+                analysis: Analysis, taken: set[str],
+                returns: Sequence[tuple[str, ...]]) -> list[str]:
+    names = []
+    for number, ((section, fact), returned) in enumerate(zip(facts, returns), start=1):
+        base = identifier(section.title) if section.title else ""
+        if not base:
+            base = _name_from_code(analysis, fact, codes, returned) or f"step_{number}"
+        names.append(free_name(base, taken, (f"{base}_step",)))
+    return names
+
+
+def _name_from_code(analysis: Analysis, fact: _Facts, codes: Mapping[int, CellCode],
+                    returned: Sequence[str]) -> str:
+    """``load_orders``, ``compute_zscores``, ``update_readings``, ``plot_readings``…"""
+    plots = _plot_names(analysis, fact.cells)
+    values = [n for n in fact.named if n in returned and n not in plots] or [
+        n for n in fact.named if n not in plots and n not in fact.conditional
+        and not n.startswith("_")]
+    displayed = [n for i in fact.cells for n in codes[i].displayed]
+    main = next((n for n in reversed(displayed) if n in values), values[-1] if values else None)
+    calls = [c for i in fact.cells for cell in [analysis.cell(i)] if cell is not None
+             for c in cell.calls]
+    if main is not None:
+        producing = [c for c in calls if main in c.assigned_to]
+        verb = "compute"
+        for call in producing:
+            last = (call.dotted or "").rsplit(".", 1)[-1]
+            if last.startswith(("read_", "load")) or (call.qualified_name or "").endswith(
+                    ("read_csv", "read_parquet", "read_excel", "read_json", "load")):
+                verb = "load"
+            elif last in {"fit", "fit_transform"}:
+                verb = "fit"
+        return identifier(f"{verb} {main}")
+    if plots or any(codes[i].plots for i in fact.cells):
+        subject = fact.inputs[0] if fact.inputs else "figures"
+        return identifier(f"plot {subject}")
+    mutated = [n for n in fact.mutated if n in returned] or list(fact.mutated)
+    if mutated:
+        return identifier(f"update {mutated[0]}")
+    if fact.inputs:
+        return identifier(f"report {fact.inputs[0]}")
+    return ""
+
+
+def statements_of(codes: Mapping[int, CellCode], step: Step) -> list[Statement]:
+    return [s for i in step.cells for s in codes[i].body]

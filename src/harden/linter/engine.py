@@ -1,0 +1,216 @@
+"""The lint engine: one analysis per notebook, every enabled rule over it.
+
+Per-notebook failures (unreadable file, bad JSON, a rule that crashes) come
+back as values in :class:`~harden.linter.finding.LintResult`; a batch never
+stops for one bad notebook.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from harden.analysis import Analysis, analyze
+from harden.config import Config, Overrides, resolve, validate_rules
+from harden.discover import Target, discover
+from harden.errors import HardenError, NotebookError, RuleError
+from harden.linter import suppress
+from harden.linter.finding import Finding, LintResult, RuleInfo, Severity
+from harden.linter.registry import all_rules
+from harden.linter.rule import Rule, RuleContext, Violation
+from harden.notebook import Notebook, load
+from harden.secrets import redact_findings
+
+log = logging.getLogger(__name__)
+
+#: Below this many notebooks, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 8
+
+
+@dataclass(frozen=True)
+class LintReport:
+    """Results in input order, and the rules that produced them."""
+
+    results: tuple[LintResult, ...]
+    rules: tuple[RuleInfo, ...]
+    fail_on: Severity
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity >= self.fail_on for r in self.results for f in r.findings)
+
+    @property
+    def had_errors(self) -> bool:
+        return any(r.error is not None for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        if self.had_errors:
+            return 2
+        return 1 if self.failed else 0
+
+
+def lint_notebook(notebook: Notebook, config: Config, rules: Sequence[type[Rule]],
+                  analysis: Analysis | None = None) -> LintResult:
+    """Run the enabled ``rules`` over one loaded notebook."""
+    enabled = [rule for rule in rules if config.enabled(rule.id)]
+    if not notebook.is_python:
+        enabled = [rule for rule in enabled if rule.language_agnostic]
+    analysis = analysis if analysis is not None else analyze(notebook)
+    suppressions = suppress.collect(notebook.cells, {c.index: c for c in analysis.cells})
+    findings: list[Finding] = []
+    for rule in enabled:
+        ctx = RuleContext(notebook, analysis, config.rule_options(rule.id, rule.options))
+        severity = config.severity(rule.id, rule.severity)
+        configured = rule.id in config.severities
+        for violation in _violations(rule, ctx):
+            if suppressions.silences(rule.id, violation.cell_index, violation.line):
+                continue
+            # A per-finding severity refines the rule's default only; a
+            # severity the user configured for the rule applies to every finding.
+            own = severity if configured or violation.severity is None else violation.severity
+            findings.append(_finding(rule, own, notebook, violation))
+    # Whatever a rule quotes, secrets never reach an output (DESIGN: Safety).
+    findings = redact_findings(findings, analysis)
+    findings.sort(key=lambda f: f.sort_key)
+    skipped = () if notebook.is_python else tuple(
+        r.id for r in rules if config.enabled(r.id) and not r.language_agnostic
+    )
+    return LintResult(str(notebook.path), tuple(findings), None, skipped)
+
+
+def _violations(rule: type[Rule], ctx: RuleContext) -> list[Violation]:
+    """The rule's violations; a rule that raises is this notebook's error."""
+    try:
+        return list(rule().check(ctx))
+    except (HardenError, RecursionError):
+        raise
+    except Exception as exc:
+        log.debug("rule %s failed on %s", rule.id, ctx.notebook.path, exc_info=True)
+        raise RuleError(
+            f"rule {rule.id} {rule.name} failed on this notebook ({type(exc).__name__}: {exc}); "
+            "this is a bug in harden or in the plugin that provides the rule: please report it",
+            ctx.notebook.path) from None
+
+
+def _finding(rule: type[Rule], severity: Severity, notebook: Notebook,
+             violation: Violation) -> Finding:
+    cell = notebook.cells[violation.cell_index] if violation.cell_index is not None else None
+    snippet = violation.snippet
+    if snippet is None and rule.shows_source and cell is not None and violation.line:
+        snippet = cell.line(violation.line)
+    return Finding(
+        rule_id=rule.id,
+        name=rule.name,
+        severity=severity,
+        path=str(notebook.path),
+        message=violation.message,
+        fix=rule.fix,
+        cell_index=violation.cell_index,
+        cell_id=cell.id if cell is not None else None,
+        line=violation.line,
+        column=violation.column,
+        snippet=snippet,
+    )
+
+
+def lint_path(path: Path, config: Config, rules: Sequence[type[Rule]]) -> LintResult:
+    """Load, analyse and lint one file; errors become the result's ``error``."""
+    try:
+        notebook = load(path)
+        return lint_notebook(notebook, config, rules)
+    except HardenError as exc:
+        return LintResult(str(path), error=exc)
+    except RecursionError:
+        return LintResult(str(path), error=NotebookError("code nested too deeply to analyse",
+                                                         path))
+
+
+def lint_paths(
+    paths: Iterable[str | Path],
+    overrides: Overrides | None = None,
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> LintReport:
+    """Lint every notebook under ``paths`` (files or folders).
+
+    ``jobs`` 0 picks a worker count from the machine and the batch size; 1
+    lints in this process.  Configuration is resolved per folder.
+    """
+    overrides = overrides if overrides is not None else Overrides()
+    rules = all_rules()
+    defaults = {rule.id: dict(rule.options) for rule in rules}
+    targets = discover(paths)
+    configs: dict[Path, Config] = {}
+    work: list[tuple[Path, Config]] = []
+    results: dict[int, LintResult] = {}
+    fail_on: Severity | None = overrides.fail_on
+    for position, target in enumerate(targets):
+        if target.error is not None:
+            results[position] = LintResult(str(target.path), error=target.error)
+            continue
+        folder = target.path.parent
+        if folder not in configs:
+            configs[folder] = resolve(folder, overrides)
+            validate_rules(configs[folder], defaults)
+        config = configs[folder]
+        fail_on = fail_on or config.fail_on
+        work.append((target.path, config))
+    positions = [i for i, t in enumerate(targets) if t.error is None]
+    for position, result in zip(positions, _run(work, rules, jobs, progress)):
+        results[position] = result
+    ordered = tuple(results[i] for i in range(len(targets)))
+    if fail_on is None:
+        fail_on = resolve(Path.cwd(), overrides).fail_on
+    return LintReport(ordered, tuple(rule.info() for rule in rules), fail_on)
+
+
+def _run(work: list[tuple[Path, Config]], rules: Sequence[type[Rule]], jobs: int,
+         progress: Callable[[int, int], None] | None) -> list[LintResult]:
+    workers = _workers(jobs, len(work))
+    out: list[LintResult] = []
+    if workers <= 1:
+        for done, (path, config) in enumerate(work, start=1):
+            out.append(lint_path(path, config, rules))
+            if progress:
+                progress(done, len(work))
+        return out
+    # Notebooks vary a lot in size: hand them out one at a time so no worker
+    # is left with a long tail (the IPC cost is tiny next to an analysis).
+    chunk = 1
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            mapped = pool.map(_lint_in_worker, [(p, c, tuple(rules)) for p, c in work],
+                              chunksize=chunk)
+            for done, result in enumerate(mapped, start=1):
+                out.append(result)
+                if progress:
+                    progress(done, len(work))
+    except BrokenProcessPool:
+        # A worker died (e.g. a parser crash on pathological input): finish
+        # the rest one by one in this process so each notebook gets a result.
+        log.warning("a lint worker died; finishing in process")
+        for path, config in work[len(out):]:
+            out.append(lint_path(path, config, rules))
+    return out
+
+
+def _lint_in_worker(item: tuple[Path, Config, tuple[type[Rule], ...]]) -> LintResult:
+    path, config, rules = item
+    return lint_path(path, config, rules)
+
+
+def _workers(jobs: int, count: int) -> int:
+    if jobs > 0:
+        return min(jobs, max(count, 1))
+    if count < PARALLEL_THRESHOLD:
+        return 1
+    return min(os.cpu_count() or 1, count)
+
+
+__all__ = ["LintReport", "Target", "lint_notebook", "lint_path", "lint_paths"]

@@ -1,0 +1,163 @@
+"""The rule base class, what a rule reports, and the examples that test it.
+
+A rule is one small class in one file: identity and docs as class
+attributes, ``valid`` / ``invalid`` examples (notebooks given as lists of
+cells) that the test-suite runs for every rule, and a ``check`` method that
+reads the shared :class:`~harden.analysis.Analysis` and yields
+:class:`Violation` values.  Rules never parse, print or keep state between
+notebooks; a fresh instance is made for every notebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from harden.analysis.model import Analysis, Location
+from harden.linter.finding import RuleInfo, Severity
+from harden.notebook.model import Notebook
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule reports: where, and a message specific to this occurrence.
+
+    ``cell_index`` ``None`` means the whole notebook.  ``snippet`` overrides
+    the source line shown to the user (rules that handle secrets pass a
+    redacted line; the source is never shown for them otherwise).
+    ``severity`` refines the rule's default for this one finding (H105 reports
+    display-only magics as ``info``); a severity the pack or ``[tool.harden]``
+    sets for the rule still applies to all of its findings.
+    """
+
+    message: str
+    cell_index: int | None = None
+    line: int | None = None
+    column: int | None = None
+    snippet: str | None = None
+    severity: Severity | None = None
+
+    @classmethod
+    def at(cls, location: Location, message: str, snippet: str | None = None,
+           severity: Severity | None = None) -> Violation:
+        return cls(message, location.cell_index, location.line, location.column, snippet,
+                   severity)
+
+
+@dataclass(frozen=True)
+class ExampleCell:
+    """A cell of an example notebook."""
+
+    source: str
+    cell_type: str = "code"
+    execution_count: int | None = None
+    outputs: tuple[Mapping[str, Any], ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+def code(source: str, count: int | None = None, outputs: Sequence[Mapping[str, Any]] = (),
+         tags: Sequence[str] = ()) -> ExampleCell:
+    return ExampleCell(source, "code", count, tuple(outputs), tuple(tags))
+
+
+def md(source: str) -> ExampleCell:
+    return ExampleCell(source, "markdown")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A notebook a rule must flag (``invalid``) or must not flag (``valid``).
+
+    Cells are plain strings (code cells) or :class:`ExampleCell`.  For
+    ``invalid`` examples ``expect`` lists the ``(cell_index, line)`` pairs
+    the rule must report (``cell_index`` ``None`` for notebook-level); when
+    empty, at least one finding is required.  ``options`` override the
+    rule's thresholds.  ``language`` / ``kernel`` set the kernelspec.
+    """
+
+    cells: tuple[str | ExampleCell, ...]
+    expect: tuple[tuple[int | None, int | None], ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+    language: str = "python"
+    kernel: str = "python3"
+    size_bytes: int | None = None
+
+    def __init__(self, *cells: str | ExampleCell,
+                 expect: Sequence[tuple[int | None, int | None]] = (),
+                 options: Mapping[str, Any] | None = None, language: str = "python",
+                 kernel: str = "python3", size_bytes: int | None = None) -> None:
+        object.__setattr__(self, "cells", tuple(cells))
+        object.__setattr__(self, "expect", tuple(expect))
+        object.__setattr__(self, "options", dict(options or {}))
+        object.__setattr__(self, "language", language)
+        object.__setattr__(self, "kernel", kernel)
+        object.__setattr__(self, "size_bytes", size_bytes)
+
+    def notebook(self, path: str = "example.ipynb") -> Notebook:
+        """Build the example as an in-memory notebook (nbformat v4.5)."""
+        import nbformat
+
+        from harden.notebook.load import from_node
+
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": self.kernel, "language": self.language,
+                                     "display_name": self.kernel}
+        nb.metadata["language_info"] = {"name": self.language}
+        for raw in self.cells:
+            cell = raw if isinstance(raw, ExampleCell) else ExampleCell(raw)
+            if cell.cell_type == "markdown":
+                node = nbformat.v4.new_markdown_cell(cell.source)
+            else:
+                node = nbformat.v4.new_code_cell(cell.source)
+                node.execution_count = cell.execution_count
+                node.outputs = [nbformat.from_dict(dict(o)) for o in cell.outputs]
+            if cell.tags:
+                node.metadata["tags"] = list(cell.tags)
+            nb.cells.append(node)
+        size = self.size_bytes if self.size_bytes is not None else len(nbformat.writes(nb))
+        return from_node(nb, path, size_bytes=size)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule sees: the notebook, its analysis, the rule's options."""
+
+    notebook: Notebook
+    analysis: Analysis
+    options: Mapping[str, Any]
+
+    def option(self, name: str) -> Any:
+        return self.options[name]
+
+
+class Rule:
+    """Base class of all rules.  Subclasses set the class attributes and ``check``.
+
+    ``summary`` is one line (what the rule flags); ``rationale`` is the
+    paragraph "why this breaks in production"; ``fix`` says what to do.
+    ``options`` holds the rule's thresholds with their defaults (kebab-case
+    keys, overridable in rule packs and ``[tool.harden.options.HXXX]``).
+    """
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    rationale: ClassVar[str]
+    fix: ClassVar[str]
+    options: ClassVar[Mapping[str, Any]] = {}
+    valid: ClassVar[Sequence[Example]] = ()
+    invalid: ClassVar[Sequence[Example]] = ()
+    #: False for rules whose findings would otherwise show a secret.
+    shows_source: ClassVar[bool] = True
+    #: Rules that still run on non-Python notebooks (only H503).
+    language_agnostic: ClassVar[bool] = False
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        raise NotImplementedError
+
+    @classmethod
+    def info(cls) -> RuleInfo:
+        return RuleInfo(cls.id, cls.name, cls.severity, cls.summary,
+                        " ".join(cls.rationale.split()), cls.fix)

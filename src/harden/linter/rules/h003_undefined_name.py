@@ -1,0 +1,62 @@
+"""H003 undefined-name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from harden.linter.finding import Severity
+from harden.linter.rule import Example, Rule, RuleContext, Violation
+from harden.linter.rules._state_helpers import unresolved_once
+
+
+class UndefinedName(Rule):
+    """Flags a read of a name that no cell, import, builtin or IPython provides.
+
+    A name a wildcard import might provide is left to H201; a name only a later
+    cell defines is H002.
+    """
+
+    id = "H003"
+    name = "undefined-name"
+    severity = Severity.ERROR
+    summary = "A name is read that no cell defines, no import binds, and no builtin provides."
+    rationale = """
+        The value came from hidden kernel state: a cell that was deleted or edited
+        after it ran, or something typed in a console. The notebook cannot be re-run
+        by anyone else, and code extracted from it fails with NameError.
+    """
+    fix = "Restore the cell that defined the name, or define it before it is read."
+
+    valid = (
+        Example("print(len([1]), __name__)", "display(In[-1], Out, _, _i1, _2)"),
+        Example("from math import *", "print(sqrt(2))"),
+        Example("f = lambda q: q + 1\nys = [v * 2 for v in range(3)]",
+                "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    print(e)",
+                "with open('data.csv') as fh:\n    print(fh.read())"),
+        Example("def setup():\n    global CONFIG\n    CONFIG = {}", "setup()", "print(CONFIG)"),
+        Example("import os.path", "os.path.join('a', 'b')"),
+        Example("if (n := 10) > 5:\n    print(n)", "%time r = sorted([2, 1])", "r"),
+        Example("class Model:\n    def score(self):\n        return self.w", "Model().score()"),
+        Example("print(x)", "x = 1"),
+    )
+    invalid = (
+        Example("import pandas as pd", "df2 = df.dropna()", expect=[(1, 1)]),
+        Example("def f(a):\n    return a + missing", expect=[(0, 2)]),
+        Example("x = 1\ndel x\nprint(x)", expect=[(0, 3)]),
+        Example("[v for v in range(3)]\nprint(v)", expect=[(0, 2)]),
+        Example("%timeit helper(3)", expect=[(0, 1)]),
+        Example("seen = set()\nseen.add(ghost)\nprint(ghost)", expect=[(0, 2)]),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        for read in unresolved_once(ctx.analysis, frozenset({"undefined"})):
+            cell = ctx.analysis.cell(read.reader)
+            if cell is not None and read.name in cell.deletes and read.via is None:
+                message = f"`{read.name}` is read after `del {read.name}` removed it"
+            elif read.via is not None:
+                message = (f"`{read.via}` reads `{read.name}` when it runs, and no cell, "
+                           "import or builtin defines it")
+            else:
+                message = (f"`{read.name}` is not defined by any cell, import or builtin "
+                           "(a deleted cell or hidden kernel state?)")
+            yield Violation.at(read.location, message)

@@ -1,0 +1,108 @@
+"""H004 non-idempotent-cell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from harden.analysis.model import Analysis, CellAnalysis, Location
+from harden.linter.finding import Severity
+from harden.linter.rule import Example, Rule, RuleContext, Violation
+from harden.linter.rules._idempotence import is_idempotent
+
+
+class NonIdempotentCell(Rule):
+    """Flags a cell that rebinds or mutates a name from its own earlier value, where
+    that value came from another cell (``x = x + 1``, ``df = df.drop(...)``,
+    ``df["a"] *= 2``, ``rows.append(r)``). Rebinding through idempotent transforms
+    (``df = df.dropna()``, ``df = df[df.a > 0]``, ``s = s.str.lower()``) and changes to
+    imported modules (``sys.path.append``) are not flagged.
+    """
+
+    id = "H004"
+    name = "non-idempotent-cell"
+    severity = Severity.INFO
+    summary = "A cell rebinds or mutates a name from its own value that another cell made."
+    rationale = """
+        Running the cell a second time — which happens all the time while exploring —
+        applies the change again: the column is doubled twice, the list grows, the
+        dropped column is missing. What the notebook shows depends on how many times
+        each cell was run, which no pipeline can reproduce.
+    """
+    fix = "Give the result a new name (`df_clean = df.drop(...)`), or build the value in one cell."
+
+    valid = (
+        Example("x = 0\nx = x + 1"),
+        Example("df = load()", "df = df.dropna()\ndf = df[df['price'] > 0]",
+                "df['d'] = pd.to_datetime(df['d'])\ndf['n'] = df['n'].str.strip().str.lower()"),
+        Example("rows = []", "rows = []\nrows.append(1)"),
+        Example("import sys", "sys.path.append('..')"),
+        Example("df = load()", "df['total'] = df['a'] + df['b']\nclean = df.drop(columns='a')"),
+        Example("df = load()", "df['a'] = df['a'].fillna(df['a'].median())"),
+        Example("m = make()", "m.fit(X, y)\nm = m.fit(X, y)"),
+        Example("df = load()", "df = df.loc[df.a > 0].copy()\ndf = df[['a', 'b']]",
+                "df.columns = [c.strip().lower().replace(' ', '_') for c in df.columns]"),
+    )
+    invalid = (
+        Example("x = 1", "x = x + 1", expect=[(1, 1)]),
+        Example("df = load()", "print(df.shape)\ndf = df.drop(columns=['a'])", expect=[(1, 2)]),
+        Example("df = load()", "df['a'] *= 2\ndf['a'] = df['a'] * 2", expect=[(1, 1)]),
+        Example("rows = []", "for r in range(3):\n    rows.append(r)", expect=[(1, 2)]),
+        Example("total = 0", "%time total += 5", expect=[(1, 1)]),
+        Example("df = load()", "df.drop(columns=['a'], inplace=True)", expect=[(1, 1)]),
+        Example("df = load()", "df = df.head(len(df) // 2)", expect=[(1, 1)]),
+        Example("X = load()", "X = X.values", "X = X.to_numpy()", expect=[(1, 1), (2, 1)]),
+        Example("df = load()", "df.columns = [c + '_x' for c in df.columns]", expect=[(1, 1)]),
+        Example("d = {}", "k = 'a'\nd[f'{k}'] = d[f'{k}'] + 1", expect=[(1, 2)]),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        analysis = ctx.analysis
+        for cell in analysis.cells:
+            providers = analysis.providers(cell.index)
+            for name, location, what in _first_changes(cell):
+                provider = providers.get(name)
+                if provider is not None and _is_import(analysis, provider, name):
+                    continue
+                origin = f"cell {provider + 1}" if provider is not None else "another cell"
+                yield Violation.at(location, what.replace(_ORIGIN, origin) + ": running this "
+                                   "cell twice applies the change twice")
+
+
+def _first_changes(cell: CellAnalysis) -> Iterator[tuple[str, Location, str]]:
+    """Per outside name, the first non-idempotent self-referential rebinding or
+    mutation, unless the cell bound the name afresh before it."""
+    events: list[tuple[int, Location, str, str]] = []  # what: FRESH, SAME or a description
+    for binding in cell.bindings:
+        if not binding.from_self:
+            events.append((binding.order, binding.location, binding.name, _FRESH))
+        elif binding.kind in {"assign", "augmented", "walrus"}:
+            same = is_idempotent(binding.statement)
+            what = f"`{binding.name}` is rebound from its own value, which {_ORIGIN} defines"
+            events.append((binding.order, binding.location, binding.name,
+                           _SAME if same else what))
+    for mutation in cell.mutations:
+        if mutation.self_referential and not is_idempotent(mutation.statement):
+            if mutation.statement is not None or mutation.kind == "delete":
+                what = f"`{mutation.detail}` is changed from its own value"
+            else:
+                inplace = ", inplace=True" if mutation.kind == "inplace" else ""
+                what = f"`{mutation.name}.{mutation.detail}(...{inplace})` changes `{mutation.name}`"
+            what += f"; `{mutation.name}` comes from {_ORIGIN}"
+            events.append((mutation.order, mutation.location, mutation.name, what))
+    events.sort(key=lambda e: e[0])  # evaluation order: no positions needed
+    outside = cell.immediate_reads
+    done: set[str] = set()
+    for _, location, name, what in events:
+        if name in done or name not in outside or what == _SAME:
+            continue
+        done.add(name)
+        if what != _FRESH:
+            yield name, location, what
+
+
+_FRESH, _SAME, _ORIGIN = "\0fresh", "\0same", "\0origin"
+
+
+def _is_import(analysis: Analysis, provider: int, name: str) -> bool:
+    cell = analysis.cell(provider)
+    return cell is not None and any(imp.name == name for imp in cell.imports)

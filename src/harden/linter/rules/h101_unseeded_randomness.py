@@ -1,0 +1,236 @@
+"""H101 unseeded-randomness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from harden.analysis.model import Analysis, CallSite, Location
+from harden.linter.finding import Severity
+from harden.linter.rule import Example, Rule, RuleContext, Violation
+
+RANDOM_FUNCS = frozenset({
+    "random", "randint", "randrange", "choice", "choices", "shuffle", "sample", "uniform",
+    "triangular", "gauss", "normalvariate", "lognormvariate", "expovariate", "vonmisesvariate",
+    "gammavariate", "betavariate", "paretovariate", "weibullvariate", "getrandbits",
+    "randbytes", "binomialvariate",
+})
+NUMPY_LEGACY = frozenset({
+    "rand", "randn", "randint", "random_integers", "random_sample", "random", "ranf", "sample",
+    "choice", "bytes", "shuffle", "permutation", "beta", "binomial", "chisquare", "dirichlet",
+    "exponential", "f", "gamma", "geometric", "gumbel", "hypergeometric", "laplace", "logistic",
+    "lognormal", "logseries", "multinomial", "multivariate_normal", "negative_binomial",
+    "noncentral_chisquare", "noncentral_f", "normal", "pareto", "poisson", "power", "rayleigh",
+    "standard_cauchy", "standard_exponential", "standard_gamma", "standard_normal",
+    "standard_t", "triangular", "uniform", "vonmises", "wald", "weibull", "zipf",
+})
+#: Constructors of independent generators: unseeded when given no seed.
+GENERATORS = frozenset({
+    "numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator",
+    "numpy.random.PCG64", "numpy.random.PCG64DXSM", "numpy.random.MT19937",
+    "numpy.random.Philox", "numpy.random.SFC64", "numpy.random.SeedSequence", "random.Random",
+})
+TORCH_FUNCS = frozenset({
+    "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
+    "bernoulli", "multinomial", "normal", "poisson",
+})
+#: ``tf.random`` members that draw nothing.
+TF_NOT_DRAWS = frozenset({"set_seed", "Generator", "get_global_generator",
+                          "set_global_generator", "create_rng_state"})
+#: scikit-learn callables that take ``random_state``, and when they actually use it.
+SKLEARN_ALWAYS = frozenset({
+    "ShuffleSplit", "StratifiedShuffleSplit", "GroupShuffleSplit", "RepeatedKFold",
+    "RepeatedStratifiedKFold", "IsolationForest", "RandomizedSearchCV", "HalvingRandomSearchCV",
+    "KMeans", "MiniBatchKMeans", "BisectingKMeans", "TSNE", "TruncatedSVD", "GaussianMixture",
+    "BayesianGaussianMixture", "resample", "shuffle", "permutation_importance", "MLPClassifier",
+    "MLPRegressor", "LatentDirichletAllocation", "FastICA", "SpectralClustering",
+    "SpectralEmbedding", "MDS", "GaussianRandomProjection", "SparseRandomProjection",
+    "BaggingClassifier", "BaggingRegressor", "RandomTreesEmbedding", "Perceptron",
+    "SGDClassifier", "SGDRegressor", "SGDOneClassSVM", "PassiveAggressiveClassifier",
+    "PassiveAggressiveRegressor",
+})
+SKLEARN_PREFIXES = ("RandomForest", "ExtraTree", "GradientBoosting", "HistGradientBoosting",
+                    "DecisionTree", "AdaBoost")
+#: Used only when a keyword has one of these literal values (LogisticRegression's
+#: default lbfgs solver, PCA's full solver and SVC without probabilities are deterministic).
+SKLEARN_WHEN: dict[str, tuple[str, set[object]]] = {
+    "KFold": ("shuffle", {True}), "StratifiedKFold": ("shuffle", {True}),
+    "GroupKFold": ("shuffle", {True}), "StratifiedGroupKFold": ("shuffle", {True}),
+    "LogisticRegression": ("solver", {"sag", "saga", "liblinear"}),
+    "LogisticRegressionCV": ("solver", {"sag", "saga", "liblinear"}),
+    "PCA": ("svd_solver", {"randomized", "arpack"}),
+    "SVC": ("probability", {True}), "NuSVC": ("probability", {True}),
+}
+#: Seeding calls per domain; the "seed everything" helpers seed every domain.
+SEEDS = {
+    "random": {"random.seed"}, "numpy": {"numpy.random.seed"},
+    "torch": {"torch.manual_seed", "torch.random.manual_seed"},
+    "tensorflow": {"tensorflow.random.set_seed", "tensorflow.set_random_seed",
+                   "tensorflow.compat.v1.set_random_seed"},
+}
+SEED_EVERYTHING = frozenset({
+    "pytorch_lightning.seed_everything", "lightning.seed_everything",
+    "lightning.pytorch.seed_everything", "transformers.set_seed", "accelerate.utils.set_seed",
+    "tensorflow.keras.utils.set_random_seed", "keras.utils.set_random_seed",
+})
+FIX = {"random": "random.seed(42)", "numpy": "numpy.random.seed(42)",
+       "torch": "torch.manual_seed(42)", "tensorflow": "tf.random.set_seed(42)"}
+
+
+_SEED_KEYWORDS = ("seed", "a", "x", "entropy", "bit_generator")
+
+
+def _has_seed(call: CallSite) -> bool:
+    """A first argument (or seed keyword) that is not ``None``."""
+    args = [call.positional(0), *(call.keyword(k) for k in _SEED_KEYWORDS)]
+    return any(a is not None and not (a.is_literal and a.literal is None) for a in args)
+
+
+def _sklearn_random(call: CallSite, name: str) -> bool:
+    if name == "train_test_split":
+        shuffle = call.keyword("shuffle")
+        return not (shuffle is not None and shuffle.literal is False)
+    if name in SKLEARN_WHEN:
+        keyword, values = SKLEARN_WHEN[name]
+        arg = call.keyword(keyword)
+        return arg is not None and arg.is_literal and arg.literal in values
+    return name in SKLEARN_ALWAYS or name.startswith(SKLEARN_PREFIXES)
+
+
+def unseeded(call: CallSite) -> tuple[str | None, str] | None:
+    """``(domain, message)`` for a random call: ``domain`` ``None`` means the call
+    itself lacks its seed; otherwise it is unseeded unless the domain was seeded."""
+    name = call.qualified_name
+    if not name:
+        return None
+    module, _, func = name.rpartition(".")
+    if name in GENERATORS and not _has_seed(call):
+        return None, f"`{name}()` is created without a seed; pass one, e.g. `{func}(42)`"
+    if "**" in call.keywords or "*" in call.keywords:
+        return None
+    if module == "random" and func in RANDOM_FUNCS:
+        return "random", f"`{name}` is called with no `random.seed(...)` before it"
+    if module == "numpy.random" and func in NUMPY_LEGACY:
+        return "numpy", f"`{name}` is called with no `numpy.random.seed(...)` before it"
+    if (module == "torch" and func in TORCH_FUNCS) or module == "torch.nn.init":
+        return "torch", f"`{name}` is called with no `torch.manual_seed(...)` before it"
+    if name.startswith("torch.") and func in {"DataLoader", "random_split", "RandomSampler"}:
+        shuffle = call.keyword("shuffle")
+        generator = call.keyword("generator") or (
+            call.positional(2) if func == "random_split" else None)
+        if generator is None and (func != "DataLoader" or (
+                shuffle is not None and shuffle.literal is True)):
+            return "torch", (f"`{name}` shuffles with no `torch.manual_seed(...)` before it "
+                             "and no `generator=`")
+    if (module == "tensorflow.random" and not func.startswith("stateless")
+            and func not in TF_NOT_DRAWS and not call.keyword("seed")):
+        return "tensorflow", f"`{name}` is called with no `tf.random.set_seed(...)` before it"
+    sklearn = name.startswith("sklearn.") and (
+        _sklearn_random(call, func) or module == "sklearn.datasets" and func.startswith("make_"))
+    if sklearn or name in {"umap.UMAP", "umap.umap_.UMAP"}:
+        state = call.keyword("random_state")
+        if state is None or (state.is_literal and state.literal is None):
+            given = "random_state=None" if state is not None else "no random_state"
+            return None, f"`{name}` is called with {given}; pass random_state=42"
+    return None
+
+
+def _seeds(analysis: Analysis) -> dict[str, list[Location]]:
+    found: dict[str, list[Location]] = {domain: [] for domain in SEEDS}
+    for call in analysis.calls:
+        name = call.qualified_name or ""
+        if not _has_seed(call):
+            continue
+        for domain, names in SEEDS.items():
+            if name in names or name in SEED_EVERYTHING:
+                found[domain].append(call.location)
+    return found
+
+
+def _before(a: Location, b: Location) -> bool:
+    return (a.cell_index, a.line, a.column or 0) < (b.cell_index, b.line, b.column or 0)
+
+
+class UnseededRandomness(Rule):
+    """## What it does
+    Flags random draws with no seed: ``random.*`` functions with no
+    ``random.seed(...)`` earlier in the notebook, legacy ``numpy.random.*`` with
+    no ``numpy.random.seed(...)``, generators built without a seed
+    (``default_rng()``, ``RandomState()``, ``random.Random()``), ``torch`` draws,
+    ``nn.init`` and shuffling ``DataLoader``/``random_split`` with no
+    ``torch.manual_seed``, ``tf.random.*`` with no ``tf.random.set_seed``, and the
+    scikit-learn splitters and estimators that use ``random_state`` when it is
+    missing or ``None`` (a variable counts as a seed).  Seeding helpers that seed
+    everything (``seed_everything``, ``transformers.set_seed``,
+    ``keras.utils.set_random_seed``) count for every library.  A call inside a
+    function body counts as seeded when the notebook seeds anywhere, since the
+    function runs later.  scikit-learn calls are flagged even after
+    ``numpy.random.seed``: their result then depends on every draw before them.
+    ``LogisticRegression`` is flagged only with the sag/saga/liblinear solvers,
+    ``PCA`` only with ``svd_solver`` randomized/arpack, ``SVC`` only with
+    ``probability=True``; torch layer constructors are not flagged.
+    """
+
+    id = "H101"
+    name = "unseeded-randomness"
+    severity = Severity.WARNING
+    summary = "A random API is used without a seed (`random`, `numpy.random`, scikit-learn, torch)."
+    rationale = """
+        Unseeded random draws — data splits, shuffles, weight initialisation,
+        sampling — give different numbers on every run: metrics move, stored
+        outputs cannot be reproduced, and a regression cannot be told apart from
+        noise.
+    """
+    fix = ("Seed once at the top (`random.seed(42)`, `np.random.seed(42)`, "
+           "`torch.manual_seed(42)`), use `np.random.default_rng(42)`, and pass "
+           "`random_state=42` to scikit-learn.")
+
+    valid = (
+        Example("import random\nrandom.seed(0)", "x = random.choice([1, 2, 3])"),
+        Example("import numpy as np\nrng = np.random.default_rng(42)\nrng.normal(size=3)",
+                "np.random.seed(SEED)\nnp.random.rand(2)"),
+        Example("from sklearn.model_selection import train_test_split, KFold\n"
+                "a, b = train_test_split(X, random_state=SEED)\nKFold(5)\n"
+                "train_test_split(X, shuffle=False)"),
+        Example("from sklearn.linear_model import LogisticRegression\nfrom sklearn.decomposition "
+                "import PCA\nLogisticRegression(max_iter=500)\nPCA(n_components=2)\n"
+                "from sklearn.ensemble import RandomForestClassifier as RF\nRF(**params)"),
+        Example("import torch\ntorch.manual_seed(0)\nw = torch.randn(3, 3)",
+                "from torch.utils.data import DataLoader\nDataLoader(ds, shuffle=True)"),
+        Example("import numpy as np\ndef noise(n):\n    return np.random.rand(n)",
+                "np.random.seed(1)\nnoise(3)", "import lightning as L\nL.seed_everything(7)\n"
+                "import torch\ntorch.rand(2)"),
+    )
+    invalid = (
+        Example("import random\nrandom.shuffle(items)\nrandom.seed(0)", expect=[(0, 2)]),
+        Example("import numpy as np\nx = np.random.rand(10)\nrng = np.random.default_rng()",
+                "np.random.seed(None)\ny = np.random.normal(0, 1, 5)",
+                expect=[(0, 2), (0, 3), (1, 2)]),
+        Example("from sklearn.model_selection import train_test_split as tts, KFold\n"
+                "X_tr, X_te = tts(X, test_size=0.2)\ncv = KFold(5, shuffle=True)",
+                "from sklearn.ensemble import RandomForestClassifier\n"
+                "m = RandomForestClassifier(n_estimators=100, random_state=None)",
+                expect=[(0, 2), (0, 3), (1, 2)]),
+        Example("from sklearn.svm import SVC\nfrom sklearn.cluster import KMeans\n"
+                "SVC(probability=True)\nKMeans(3)\nfrom sklearn.datasets import make_blobs\n"
+                "X, y = make_blobs(100)", expect=[(0, 3), (0, 4), (0, 6)]),
+        Example("import torch\nfrom torch import nn\nw = torch.randn(2)\n"
+                "nn.init.xavier_uniform_(w)", "from torch.utils.data import DataLoader\n"
+                "DataLoader(ds, batch_size=8, shuffle=True)",
+                expect=[(0, 3), (0, 4), (1, 2)]),
+        Example("import tensorflow as tf\nz = tf.random.normal([3])", "import random as r\n"
+                "g = r.Random()", expect=[(0, 2), (1, 2)]),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        seeds = _seeds(ctx.analysis)
+        for call in ctx.analysis.calls:
+            found = unseeded(call)
+            if found is None:
+                continue
+            domain, message = found
+            if domain is not None:
+                earlier = [s for s in seeds[domain] if _before(s, call.location)]
+                if earlier or (call.in_function is not None and seeds[domain]):
+                    continue
+                message += f"; call {FIX[domain]} once at the top"
+            yield Violation.at(call.location, message)

@@ -1,0 +1,110 @@
+"""H105 ipython-only-syntax."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from harden.analysis.model import MagicUse
+from harden.linter.finding import Severity
+from harden.linter.rule import Example, Rule, RuleContext, Violation, code
+from harden.linter.rules._magics import is_shell_cell, shown, specific_rule
+
+#: Line magics that only change display, timing or the editor: reported as ``info``.
+DISPLAY_LINE_MAGICS = frozenset({
+    "matplotlib", "config", "autoreload", "aimport", "time", "timeit", "precision", "pprint",
+    "xmode", "colors", "prun", "lprun", "memit", "mprun", "watermark", "pdb", "tensorboard",
+})
+#: Cell magics whose body only renders, or is Python that is timed or captured.
+DISPLAY_CELL_MAGICS = frozenset({
+    "time", "timeit", "capture", "prun", "memit", "html", "HTML", "markdown", "latex",
+    "javascript", "js", "svg",
+})
+#: Extensions whose ``%load_ext`` only serves the interactive session.
+DISPLAY_EXTENSIONS = frozenset({"autoreload", "watermark", "line_profiler", "memory_profiler",
+                                "tensorboard"})
+
+_HINTS = {
+    "run": "import the code as a module and call it",
+    "store": "write the value to a file and read it back",
+    "env": "use os.environ",
+    "load": "keep the code in the cell or import it",
+    "writefile": "keep the file in the repository",
+    "bash": "use subprocess.run",
+    "sh": "use subprocess.run",
+    "script": "use subprocess.run",
+}
+
+
+def is_display_only(magic: MagicUse) -> bool:
+    if magic.kind == "line" and magic.name in {"load_ext", "reload_ext"}:
+        return magic.args.split()[:1] != [] and magic.args.split()[0] in DISPLAY_EXTENSIONS
+    if magic.kind == "line":
+        return magic.name in DISPLAY_LINE_MAGICS
+    return magic.kind == "cell" and magic.name in DISPLAY_CELL_MAGICS
+
+
+class IpythonOnlySyntax(Rule):
+    """## What it does
+    Flags magics, shell escapes (``!ls``, ``x = !cmd``) and help lookups
+    (``x?``) — syntax plain Python cannot run.  Display-only magics
+    (``%matplotlib``, ``%config``, ``%load_ext autoreload``, ``%autoreload``,
+    ``%time``, ``%%capture``…) are reported at ``info``, since dropping them
+    changes nothing but presentation.  A severity set for H105 in a pack or in
+    ``[tool.harden]`` applies to all its findings, display-only ones included.
+    What H104 (installs), H103 (downloads) and H106 (``%cd``) report is not
+    reported again here.
+    """
+
+    id = "H105"
+    name = "ipython-only-syntax"
+    severity = Severity.WARNING
+    summary = "IPython-only syntax: magics (`%run`, `%%bash`), shell escapes (`!ls`), `x?`."
+    rationale = """
+        Magics and shell escapes only exist inside IPython: the code cannot be
+        extracted to a module, imported, tested or run by `python`. Shell escapes
+        also depend on the tools installed on the machine and fail silently —
+        a failing `!command` does not stop the notebook.
+    """
+    fix = ("Replace the magic with Python (`subprocess.run`, `os.environ`, an import) "
+           "or delete it; display-only magics can simply go.")
+
+    valid = (
+        Example("import subprocess\nsubprocess.run(['ls'], check=True)", "x = 'a ! b'"),
+        Example("!pip install pandas", "%pip install numpy", "!wget https://x.org/d.csv",
+                "%cd data"),
+        Example("%%bash\npip install -r requirements.txt\ncurl -O https://x.org/a.zip"),
+        Example("# %run helpers.py\nprint('100%')"),
+    )
+    invalid = (
+        Example("%run helpers.py", "%store model", "%env SEED=1",
+                expect=[(0, 1), (1, 1), (2, 1)]),
+        Example("files = !ls data", "import pandas as pd\npd.read_csv?", "!ls -la",
+                expect=[(0, 1), (1, 2), (2, 1)]),
+        Example("%%bash\nls\npip install x", code("%%writefile util.py\ndef f():\n    pass"),
+                expect=[(0, 1), (1, 1)]),
+        Example("%matplotlib inline\n%load_ext autoreload\n%autoreload 2",
+                "%time y = 1\n%who", expect=[(0, 1), (0, 2), (0, 3), (1, 1), (1, 2)]),
+        Example("%%time\nx = sum(range(10))", "%load_ext sql", expect=[(0, 1), (1, 1)]),
+        Example("!pip list && ls", "%%script bash\necho hi", expect=[(0, 1), (1, 1)]),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        for cell in ctx.analysis.cells:
+            for magic in cell.magics:
+                if specific_rule(magic, cell) is not None:
+                    continue
+                if is_display_only(magic):
+                    yield Violation.at(magic.location, f"`{shown(magic)}` only affects the "
+                                       "interactive session; drop it outside Jupyter",
+                                       severity=Severity.INFO)
+                    continue
+                what = "shell escape" if magic.kind.startswith("shell") else (
+                    "help lookup" if magic.kind == "help" else "magic")
+                if magic.kind == "cell" and is_shell_cell(magic):
+                    what = "shell cell"
+                hint = _HINTS.get(magic.name) if magic.kind in {"line", "cell"} else None
+                hint = hint or ("use subprocess.run" if what.startswith("shell") else
+                                "remove it" if what == "help lookup" else
+                                "rewrite it in Python or delete it")
+                yield Violation.at(magic.location, f"`{shown(magic)}` is an IPython-only "
+                                   f"{what} that plain Python cannot run; {hint}")

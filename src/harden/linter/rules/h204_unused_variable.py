@@ -1,0 +1,105 @@
+"""H204 unused-variable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from harden.analysis.model import Analysis, Binding
+from harden.linter.finding import Severity
+from harden.linter.rule import Example, Rule, RuleContext, Violation
+from harden.linter.rules._state_helpers import any_syntax_error, exported_names
+
+#: Binding kinds this rule looks at; loop targets, `with`/`except` names,
+#: imports (H203), functions and classes are left alone.
+KINDS = frozenset({"assign", "augmented", "walrus"})
+#: Calls that can read any variable by name: the rule stays quiet when present.
+DYNAMIC = frozenset({"locals", "globals", "vars", "eval", "exec"})
+
+
+class UnusedVariable(Rule):
+    """Flags a notebook-level name assigned in a cell and never read afterwards: not
+    later in the same cell, not in any later cell, not in a function body, not
+    displayed as a cell's last expression, not interpolated into a shell command.
+
+    Names starting with `_`, names in `__all__`, names bound by tuple unpacking
+    (`X_train, X_test, y_train, y_test = ...`), `for` targets and `with`/`except`
+    names are not flagged; nor is a name a later `del` removes, or anything in a
+    notebook that calls `locals()`/`globals()`/`eval`/`exec` or has a cell that
+    does not parse (H209). A name an earlier cell reads is H002's business.
+    """
+
+    id = "H204"
+    name = "unused-variable"
+    severity = Severity.INFO
+    summary = "A notebook-level name is assigned and never read or displayed afterwards."
+    rationale = """
+        Dead assignments are left-overs of exploration: they cost time and memory when
+        the notebook runs, and they make readers (and the extractor) believe a value
+        matters. Sometimes they point at a bug — a result computed and never used.
+    """
+    fix = "Delete the assignment, or use the value (display it, return it, assert on it)."
+
+    valid = (
+        Example("x = 1", "print(x)"),
+        Example("x = 1\nx", "_tmp = 3\n__all__ = ['y']\ny = 2"),
+        Example("a, b = 1, 2\nprint(a)", "for i in range(3):\n    pass",
+                "with open('f') as fh:\n    pass"),
+        Example("THRESHOLD = 3", "def f():\n    return THRESHOLD"),
+        Example("folder = 'data'", "!ls {folder}", "big = [0] * 10", "del big"),
+        Example("x = 1", "print(eval('x'))"),
+        Example("print(y)", "y = 2"),
+        Example("n = 0\nwhile (n := n + 1) < 3:\n    pass\nprint(n)"),
+    )
+    invalid = (
+        Example("x = 1", "y = 2\nprint(y)", expect=[(0, 1)]),
+        Example("df = load()\nresult = df.mean()", expect=[(0, 2)]),
+        Example("count = 0", "count += 1", expect=[(1, 1)]),
+        Example("x = 1\nx = 2", expect=[(0, 2)]),
+        Example("%time r = sorted([2, 1])", expect=[(0, 1)]),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        analysis = ctx.analysis
+        if any_syntax_error(analysis) or any(call.dotted in DYNAMIC for call in analysis.calls):
+            return
+        used = _used_anytime(analysis)
+        too_early = _read_too_early(analysis)
+        last_use: dict[str, int] = {}
+        for cell in analysis.cells:
+            for name in cell.uses | cell.deletes:
+                last_use[name] = cell.index
+        for cell in analysis.cells:
+            last: dict[str, Binding] = {}
+            for binding in cell.bindings:
+                if binding.kind in KINDS:
+                    last[binding.name] = binding
+            for name, binding in last.items():
+                if (name.startswith("_") or name in used or _unpacked(binding)
+                        or name in cell.local_reads | cell.expanded_reads | cell.deletes
+                        or last_use.get(name, -1) > cell.index
+                        or (name, cell.index) in too_early):
+                    continue
+                yield Violation.at(binding.location,
+                                   f"`{name}` is assigned here and never read or displayed "
+                                   "afterwards")
+
+
+def _used_anytime(analysis: Analysis) -> frozenset[str]:
+    """Names read in function bodies (any cell) and names in ``__all__``."""
+    deferred = {r.name for c in analysis.cells for r in c.reads if r.deferred}
+    return frozenset(deferred) | exported_names(analysis)
+
+
+def _read_too_early(analysis: Analysis) -> frozenset[tuple[str, int]]:
+    return frozenset((u.name, d) for u in analysis.unresolved if u.kind == "later"
+                     for d in u.definers)
+
+
+def _unpacked(binding: Binding) -> bool:
+    statement = binding.statement
+    if not isinstance(statement, cst.Assign):
+        return False
+    return not any(isinstance(t.target, cst.Name) and t.target.value == binding.name
+                   for t in statement.targets)

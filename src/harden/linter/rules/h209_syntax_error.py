@@ -1,0 +1,47 @@
+"""H209 syntax-error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from harden.linter.finding import Severity
+from harden.linter.rule import Example, Rule, RuleContext, Violation, md
+
+
+class SyntaxErrorCell(Rule):
+    """Flags a cell that does not parse after IPython syntax (magics, shell escapes,
+    `x?`) has been turned into Python. CPython's own parser decides; code nested
+    too deeply for it is an error too, reported rather than crashing the lint.
+    """
+
+    id = "H209"
+    name = "syntax-error"
+    severity = Severity.ERROR
+    summary = "A cell does not parse (after IPython magics are transformed)."
+    rationale = """
+        The cell cannot run, so the notebook cannot run top to bottom; nothing the
+        cell (and the cells after it) claims to compute can be reproduced, and no
+        other check can see inside it.
+    """
+    fix = "Fix the syntax at the reported line (or delete the cell)."
+
+    valid = (
+        Example("%matplotlib inline\n!pip install pandas\nfiles = !ls\nlen?\nx = 1"),
+        Example("%%time\ny = sum(range(10))", "%%bash\nif [ 1 ]; then echo (; fi"),
+        Example("(" * 50 + "1" + ")" * 50, md("def broken(:")),
+        Example("async def f():\n    return 1", "await f()"),
+    )
+    invalid = (
+        Example("x = 1", md("m"), "def f(:\n    pass", expect=[(2, 1)]),
+        Example("a = 1\nprint(a\nb = 2", expect=[(0, 2)]),
+        Example("(" * 300 + ")" * 300, expect=[(0, 1)]),
+        Example("%matplotlib inline\nx = 1\nif x\n    y = 2", expect=[(0, 3)]),
+        Example("print 'hello'", expect=[(0, 1)]),
+        Example("x = 1", "y = " + "not " * 1500 + "x", expect=[(1, 1)]),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        for cell in ctx.analysis.cells:
+            problem = cell.syntax_error
+            if problem is not None:
+                yield Violation.at(problem.location, f"cell does not parse: {problem.message}")

@@ -1,0 +1,132 @@
+"""H402 fit-on-test-data.
+
+Test-derived names are the test parts of a split — the odd positions of
+``a_train, a_test, b_train, b_test = train_test_split(a, b)``, the second target
+of ``for train, test in kf.split(X)`` (also under ``enumerate`` / ``next``) —
+whatever they are called, and names computed from them that are named like
+held-out data (``X_test_scaled``, ``test_df``, ``X_te``, ``X_val``).  A name
+computed from test *and* training parts (``pd.concat([X_train, X_test])``: a
+final refit on all data) is not test data.  Only the data arguments of a fit
+count (positional, ``X=``, ``y=``): ``eval_set`` / ``validation_data`` monitor
+training, they do not train.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from harden.analysis import CallSite
+from harden.linter.finding import Severity
+from harden.linter.rule import Example, Rule, RuleContext, Violation
+from harden.linter.rules._ml_leakage import (
+    FIT_METHODS,
+    as_split,
+    looks_like_test,
+    method_of,
+    split_outputs,
+    timeline,
+)
+
+_SETUP = ("import pandas as pd\nfrom sklearn.model_selection import train_test_split, KFold\n"
+          "from sklearn.preprocessing import StandardScaler\n"
+          "from sklearn.ensemble import RandomForestClassifier\n"
+          "df = pd.read_csv('data.csv')\nX, y = df.drop(columns='y'), df['y']")
+_SPLIT = "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)"
+
+
+class FitOnTestData(Rule):
+    id = "H402"
+    name = "fit-on-test-data"
+    severity = Severity.ERROR
+    summary = "A model or transformer is fit on data from the test part of a split."
+    rationale = """
+        The test split exists to measure the model on rows it has never seen. A model
+        or transformer fit on test rows has seen them, so every score computed on the
+        test split afterwards is optimistic, and nobody learns how the model does on new
+        data until it is in production.
+    """
+    fix = ("Fit on the training part (`X_train`, `y_train`) and only `transform`, `predict` "
+           "or `score` the test part.")
+
+    valid = (
+        Example(_SETUP, _SPLIT, "scaler = StandardScaler().fit(X_train)\n"
+                "X_test_s = scaler.transform(X_test)\nmodel = RandomForestClassifier()\n"
+                "model.fit(scaler.transform(X_train), y_train)\n"
+                "model.predict(X_test_s)\nmodel.score(X_test_s, y_test)"),
+        Example(_SETUP, _SPLIT, "final = RandomForestClassifier()\n"
+                "final.fit(pd.concat([X_train, X_test]), pd.concat([y_train, y_test]))"),
+        Example(_SETUP, _SPLIT, "test = pd.read_csv('test.csv')\n"
+                "X_test = test.drop(columns='y')\nStandardScaler().fit(X_test)"),
+        Example(_SETUP, "for train_idx, test_idx in KFold(5).split(X):\n"
+                "    model = RandomForestClassifier()\n"
+                "    model.fit(X.iloc[train_idx], y.iloc[train_idx])\n"
+                "    model.score(X.iloc[test_idx], y.iloc[test_idx])"),
+        Example(_SETUP, _SPLIT, "import xgboost as xgb\nm = xgb.XGBClassifier()\n"
+                "m.fit(X_train, y_train, eval_set=[(X_test, y_test)])"),
+    )
+    invalid = (
+        Example(_SETUP, _SPLIT, "model = RandomForestClassifier()\nmodel.fit(X_test, y_test)",
+                expect=[(2, 2)]),
+        Example(_SETUP, _SPLIT,
+                "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)",
+                "X_test_scaled = scaler.fit_transform(X_test)", expect=[(3, 1)]),
+        Example(_SETUP, "train, test = train_test_split(df)\n"
+                "test_X = test.drop(columns='y')\nRandomForestClassifier().fit(test_X, test['y'])",
+                expect=[(1, 3)]),
+        Example(_SETUP, "X_train, y_train, X_test, y_test = train_test_split(X, y)",
+                "RandomForestClassifier().fit(X_train, y_train)", expect=[(2, 1)]),
+        Example(_SETUP, "for fold, (tr, te) in enumerate(KFold(5).split(X)):\n"
+                "    X_te = X.iloc[te]\n    StandardScaler().fit(X_te)", expect=[(1, 3)]),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        test: dict[str, tuple[str, str]] = {}  # name -> (test part it comes from, what that is)
+        train: set[str] = set()                # training parts and names computed from them
+        pending: dict[str, tuple[str, str] | None] = {}
+        for event in timeline(ctx.analysis):
+            binding, call = event.binding, event.call
+            if binding is not None:
+                name = binding.name
+                origin = next((test[s] for s in sorted(binding.sources) if s in test), None)
+                test.pop(name, None)
+                train.discard(name)
+                if name in pending:
+                    part = pending.pop(name)
+                    if part is None:
+                        train.add(name)
+                    else:
+                        test[name] = part
+                elif origin is not None and looks_like_test(name):
+                    test[name] = origin
+                elif binding.sources & train:
+                    train.add(name)
+                continue
+            assert call is not None
+            if as_split(call) is not None:
+                pending.update(_parts(event.cell.index, split_outputs(event.cell, call)))
+            elif method_of(call) in FIT_METHODS:
+                for arg in call.args:
+                    if arg.keyword not in (None, "X", "y", "x", "Y") or arg.names & train:
+                        continue
+                    hit = sorted(arg.names & test.keys())
+                    if hit:
+                        yield Violation.at(call.location, _message(call, hit[0], *test[hit[0]]))
+                        break
+
+
+def _parts(cell: int, parts: list[tuple[str, ...]]) -> dict[str, tuple[str, str] | None]:
+    """Output name -> (name, what it is) for test parts, ``None`` for training parts."""
+    out: dict[str, tuple[str, str] | None] = {}
+    for position, names in enumerate(parts):
+        for name in names:
+            what = f"the test part of the split in cell {cell + 1}"
+            if not looks_like_test(name):
+                what += f" (output {position + 1} of {len(parts)})"
+            out[name] = None if position % 2 == 0 else (name, what)
+    return out
+
+
+def _message(call: CallSite, name: str, part: str, what: str) -> str:
+    callee = f"`{call.dotted}`" if call.dotted else f"`.{method_of(call)}()`"
+    source = f"`{name}`" if name == part else f"`{name}`, computed from `{part}`"
+    return f"{callee} is called on {source}, which is {what}: the test rows become training rows"

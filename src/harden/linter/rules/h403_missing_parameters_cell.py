@@ -1,0 +1,86 @@
+"""H403 missing-parameters-cell.
+
+Candidates come from :func:`harden.analysis.leading_literals` (literal
+assignments before the notebook does anything else), kept only when they look
+like configuration: an ``UPPER_CASE`` name (not bound to ``None``), a
+path-like string value, or a name made of configuration words (``seed``,
+``test_size``, ``data_dir``, ``n_estimators``, …).  ``x = 1`` at the top of a
+scratch notebook is not configuration, so it alone does not trigger the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from harden.analysis import Parameter, leading_literals
+from harden.linter.finding import Severity
+from harden.linter.rule import Example, Rule, RuleContext, Violation, code, md
+
+PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
+_CONFIG_WORDS = frozenset({
+    "seed", "state", "size", "epochs", "epoch", "batch", "lr", "rate", "estimators", "depth",
+    "threshold", "splits", "folds", "path", "dir", "file", "filename", "url", "root",
+    "target", "iterations", "iters", "steps", "features", "columns", "alpha",
+})
+_PATH = re.compile(
+    r"[/\\]|\.(csv|tsv|parquet|json|jsonl|xlsx?|txt|pkl|pickle|feather|h5|npz?|zip)$",
+    re.IGNORECASE)
+_LIMIT = 5
+
+
+def looks_like_config(parameter: Parameter) -> bool:
+    name, value = parameter.name, parameter.value
+    if value is None:
+        return False
+    if name.isupper():
+        return True
+    if isinstance(value, str) and _PATH.search(value):
+        return True
+    return any(word in _CONFIG_WORDS for word in name.lower().split("_"))
+
+
+class MissingParametersCell(Rule):
+    id = "H403"
+    name = "missing-parameters-cell"
+    severity = Severity.INFO
+    summary = "No cell is tagged `parameters`, though the notebook has literal configuration."
+    rationale = """
+        Paths, seeds and thresholds written as literals at the top of a notebook are its
+        configuration. Without a cell tagged `parameters`, papermill cannot run the
+        notebook on other data or settings, and the extracted module cannot expose them
+        as arguments; people edit the notebook instead, and runs stop being comparable.
+    """
+    fix = ("Move the configuration literals into one cell at the top and give it the tag "
+           "`parameters` (View → Cell Toolbar → Tags in Jupyter).")
+
+    valid = (
+        Example(code("DATA_PATH = 'data/train.csv'\nSEED = 42", tags=["parameters"]),
+                "import pandas as pd\ndf = pd.read_csv(DATA_PATH)"),
+        Example("import pandas as pd\ndf = pd.read_csv('data/train.csv')\nSEED = 42"),
+        Example("x = 1\ny = [1, 2]", "print(x + sum(y))"),
+        Example(code("SEED = 1", tags=["injected-parameters"]), "print(SEED)"),
+        Example(md("# Title"), "MODEL = None\nimport math"),
+    )
+    invalid = (
+        Example(md("# Churn"), "import pandas as pd\nDATA_PATH = 'data/train.csv'\nSEED = 42",
+                "df = pd.read_csv(DATA_PATH)", expect=[(None, None)]),
+        Example("%matplotlib inline\ntest_size = 0.2\ndata_dir = 'data'\nx = 3",
+                "print(test_size, data_dir, x)", expect=[(None, None)]),
+        Example(code("A = 1\nB = 2\nC = 3\nD = 4\nE = 5\nF = 6", tags=["settings"]),
+                expect=[(None, None)]),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        if any(cell.tags & PARAMETER_TAGS for cell in ctx.notebook.cells):
+            return
+        candidates = [p for p in leading_literals(ctx.analysis) if looks_like_config(p)]
+        if not candidates:
+            return
+        shown = ", ".join(f"`{p.name}`" for p in candidates[:_LIMIT])
+        more = len(candidates) - _LIMIT
+        tail = f" and {more} more" if more > 0 else ""
+        cell = candidates[0].location.cell_index + 1
+        yield Violation(
+            f"no cell is tagged `parameters`, while the notebook starts (cell {cell}) with "
+            f"configuration literals that could be parameters: {shown}{tail}")

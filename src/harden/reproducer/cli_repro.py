@@ -1,0 +1,181 @@
+"""``harden repro``: the subcommand's flags and its one function.
+
+Exit codes: 0 every notebook reproduced, 1 some notebook differs, is
+nondeterministic, failed, timed out or lost its kernel, 2 a usage or input
+error (bad flag, unreadable notebook, unknown parameter).  Defaults for
+``timeout``, ``notebook-timeout``, ``rel-tol``, ``abs-tol``, the normalisers
+and image comparison come from ``[tool.harden.repro]``; flags override them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from harden.errors import ConfigError, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+CONFIG_KEYS = frozenset({"timeout", "notebook-timeout", "rel-tol", "abs-tol", "normalizers",
+                         "disable-normalizers", "image-mode", "image-severity", "compare-stderr"})
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="notebooks or folders (searched recursively, checkpoints skipped)")
+    parser.add_argument("--kernel", help="run every notebook with this kernel "
+                        "(default: the notebook's own when installed, else python3)")
+    parser.add_argument("--cwd", type=Path, help="working directory of the kernel "
+                        "(default: each notebook's folder)")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                        metavar=("NAME", "VALUE"), help="set a parameter (value read as YAML, "
+                        "converted to the type of its default); repeatable")
+    parser.add_argument("-f", "--parameters-file", type=Path, metavar="YAML",
+                        help="parameters from a YAML mapping (-p wins over it)")
+    parser.add_argument("--timeout", type=float, help="seconds per cell (default 600)")
+    parser.add_argument("--notebook-timeout", type=float,
+                        help="seconds for a whole notebook (default: no limit)")
+    parser.add_argument("--output-dir", type=Path, help="keep the executed copies here "
+                        "(default: a temporary folder, removed afterwards)")
+    parser.add_argument("--runs", type=int, default=1, metavar="N",
+                        help="run each notebook N times; N >= 2 reports cells that differ "
+                        "between runs as nondeterministic")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="notebooks run in parallel (default: number of cores)")
+    parser.add_argument("--format", default="text", choices=["text", "json", "junit"],
+                        help="report format (default: text)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--rel-tol", type=float, help="relative tolerance for numbers (default 1e-6)")
+    parser.add_argument("--abs-tol", type=float, help="absolute tolerance for numbers (default 1e-12)")
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                        help="colour the text report (default: only on a terminal)")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from harden.reproducer.report import render
+    from harden.reproducer.repro import ReproOptions, repro_paths
+
+    if args.runs < 1:
+        raise UsageError(f"--runs must be at least 1, got {args.runs}")
+    if args.jobs < 0:
+        raise UsageError(f"--jobs must be 0 (one per core) or more, got {args.jobs}")
+    for name in ("timeout", "notebook_timeout"):
+        if getattr(args, name) is not None and getattr(args, name) <= 0:
+            raise UsageError(f"--{name.replace('_', '-')} must be positive")
+    _quiet_libraries()
+    section = _config_section(args.paths)
+    compare = compare_options(section, args.rel_tol, args.abs_tol)
+    run = run_options(args, section)
+    with tempfile.TemporaryDirectory(prefix="harden-repro-") as scratch:
+        if args.output_dir is None:
+            run = replace(run, output_dir=Path(scratch))
+        options = ReproOptions(run=run, compare=compare, runs=args.runs)
+        progress = _progress if sys.stderr.isatty() and not os.environ.get("CI") else None
+        results = repro_paths(args.paths, options, jobs=args.jobs, progress=progress)
+        if args.output_dir is None:
+            results = tuple(_forget_copies(result) for result in results)
+    color = args.format == "text" and not args.output and _use_color(args.color)
+    text = render(results, args.format, color=color)
+    if args.output:
+        from harden.io import atomic_write
+
+        atomic_write(args.output, text)
+    else:
+        sys.stdout.write(text)
+    if any(result.input_error for result in results):
+        return EXIT_ERROR
+    return EXIT_OK if all(result.ok for result in results) else EXIT_FAILED
+
+
+def run_options(args: argparse.Namespace, section: Mapping[str, Any]) -> Any:
+    """The runner's options from the flags, with ``[tool.harden.repro]`` defaults."""
+    from harden.run.params import load_parameter_file, parse_cli_parameter
+    from harden.run.runner import DEFAULT_TIMEOUT, RunOptions
+
+    parameters = list(load_parameter_file(args.parameters_file)) if args.parameters_file else []
+    parameters += [parse_cli_parameter(name, value) for name, value in args.parameter]
+    timeout = args.timeout if args.timeout is not None else _number(section, "timeout", DEFAULT_TIMEOUT)
+    limit = args.notebook_timeout if args.notebook_timeout is not None else _number(
+        section, "notebook-timeout", None)
+    if args.cwd is not None and not args.cwd.is_dir():
+        raise UsageError(f"--cwd {args.cwd}: not a folder")
+    return RunOptions(kernel=args.kernel, cwd=args.cwd, parameters=tuple(parameters),
+                      timeout=timeout, notebook_timeout=limit, output_dir=args.output_dir)
+
+
+def compare_options(section: Mapping[str, Any], rel_tol: float | None, abs_tol: float | None) -> Any:
+    """The comparer's options: defaults, then ``[tool.harden.repro]``, then flags."""
+    from harden.reproducer.compare import CompareOptions
+    from harden.reproducer.normalize import build_normalizers
+
+    values: dict[str, Any] = {}
+    for key in ("rel-tol", "abs-tol"):
+        if key in section:
+            values[key.replace("-", "_")] = _number(section, key, None)
+    if rel_tol is not None:
+        values["rel_tol"] = rel_tol
+    if abs_tol is not None:
+        values["abs_tol"] = abs_tol
+    if "normalizers" in section or "disable-normalizers" in section:
+        custom = section.get("normalizers", [])
+        disable = section.get("disable-normalizers", [])
+        if not isinstance(custom, list) or not isinstance(disable, list):
+            raise ConfigError("[tool.harden.repro] normalizers and disable-normalizers must be arrays")
+        values["normalizers"] = build_normalizers(disable=disable, custom=custom)
+    for key in ("image-mode", "image-severity", "compare-stderr"):
+        if key in section:
+            values[key.replace("-", "_")] = section[key]
+    return CompareOptions(**values)
+
+
+def _config_section(paths: list[str]) -> Mapping[str, Any]:
+    from harden.config import resolve
+
+    first = Path(paths[0]) if paths else Path.cwd()
+    start = first if first.is_dir() else first.parent if first.parent.exists() else Path.cwd()
+    section = resolve(start).sections.get("repro", {})
+    unknown = sorted(set(section) - CONFIG_KEYS)
+    if unknown:
+        raise ConfigError(f"[tool.harden.repro]: unknown key(s) {', '.join(unknown)} "
+                          f"(known: {', '.join(sorted(CONFIG_KEYS))})")
+    return section
+
+
+def _number(section: Mapping[str, Any], key: str, default: float | None) -> float | None:
+    value = section.get(key, default)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+        raise ConfigError(f"[tool.harden.repro] {key} must be a non-negative number, got {value!r}")
+    return value
+
+
+def _forget_copies(result: Any) -> Any:
+    """Executed copies in the removed temporary folder: drop their paths from the report."""
+    runs = tuple(replace(run, output_path=None) for run in result.runs)
+    return replace(result, runs=runs)
+
+
+def _quiet_libraries() -> None:
+    """papermill and jupyter_client log kernel deaths and timeouts as errors; the
+    report says it better, so they stay quiet unless harden is asked for debug logs."""
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        for name in ("papermill", "traitlets", "jupyter_client", "nbclient"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _progress(done: int, total: int, result: Any) -> None:
+    line = f"[{done}/{total}] {result.status:<16} {result.path}"
+    width = 100
+    sys.stderr.write("\r\x1b[K" + line[:width] + ("\n" if done == total else ""))
+    sys.stderr.flush()
