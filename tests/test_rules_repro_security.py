@@ -173,7 +173,7 @@ def test_path_kinds() -> None:
 
 
 def test_shell_commands_are_split_into_simple_commands() -> None:
-    from harden.linter.rules._magics import downloads, installs, simple_commands
+    from harden.notebook.magics import downloads, installs, simple_commands
 
     assert simple_commands("sudo DEBIAN_FRONTEND=x apt-get install -y a && ls | wc") == [
         ["apt-get", "install", "-y", "a"], ["ls"], ["wc"]]

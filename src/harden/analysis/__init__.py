@@ -36,8 +36,7 @@ from harden.analysis.model import (
 )
 from harden.analysis.names import is_provided
 from harden.notebook.model import Notebook
-
-PARAMETERS_TAG = "parameters"
+from harden.notebook.tags import PARAMETERS as PARAMETERS_TAG
 
 
 def analyze(notebook: Notebook) -> Analysis:

@@ -31,7 +31,6 @@ from harden.analysis.model import (
     Definition,
     ImportBinding,
     Location,
-    MagicKind,
     MagicUse,
     Mutation,
     MutationKind,
@@ -41,7 +40,13 @@ from harden.analysis.model import (
 )
 from harden.analysis.scopes import MatchCaptures, Scopes, resolve_scopes
 from harden.analysis.walk import Walker, any_node, children, code_and_spans
-from harden.notebook.ipython import PYTHON_BODY_CELL_MAGICS, PythonSource, to_python
+from harden.notebook.ipython import PythonSource, to_python
+from harden.notebook.magics import (
+    HELP_MAGICS,
+    PYTHON_LINE_MAGICS,
+    decode_magic,
+    python_code,
+)
 from harden.notebook.model import Cell
 
 #: Methods that change their receiver in place.
@@ -57,10 +62,6 @@ ACCUMULATING_METHODS = frozenset(
 )
 #: ``inplace=True`` methods that give the same result when run twice.
 IDEMPOTENT_INPLACE = frozenset({"fillna", "sort_values", "sort_index", "clip", "replace"})
-#: Line magics whose argument is Python run in the user namespace.
-PYTHON_LINE_MAGICS = frozenset({"time", "timeit", "prun"})
-_MAGIC_METHODS: dict[str, MagicKind] = {"run_line_magic": "line", "run_cell_magic": "cell", "system": "shell",
-                  "getoutput": "shell-assign"}
 
 
 @dataclass(frozen=True)
@@ -259,30 +260,10 @@ class _InlineFinder(Walker):
         return True
 
 
-def _magic_call(node: cst.Call) -> tuple[MagicKind, list[str]] | None:
-    """``(kind, string arguments)`` of a ``get_ipython().<method>(...)`` call."""
-    func = node.func
-    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
-            and isinstance(func.value.func, cst.Name)
-            and func.value.func.value == "get_ipython"
-            and func.attr.value in _MAGIC_METHODS and node.args):
-        return None
-    texts = [arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else ""
-             for arg in node.args]
-    return _MAGIC_METHODS[func.attr.value], [t if isinstance(t, str) else "" for t in texts]
-
-
 def _inline_code(node: cst.Call) -> str | None:
     """The Python a ``%time``-like magic call runs in the user namespace."""
-    magic = _magic_call(node)
-    if magic is None:
-        return None
-    kind, texts = magic
-    if kind == "line" and texts[0] in PYTHON_LINE_MAGICS and len(texts) > 1:
-        return _strip_magic_options(texts[1])
-    if kind == "cell" and texts[0] in PYTHON_BODY_CELL_MAGICS and len(texts) > 2:
-        return texts[2]
-    return None
+    magic = decode_magic(node)
+    return python_code(*magic) if magic is not None else None
 
 
 def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
@@ -816,7 +797,7 @@ class _Collector(MatchCaptures):
                                            method in ACCUMULATING_METHODS, order=self._tick()))
 
     def _magic(self, node: cst.Call) -> bool:
-        magic = _magic_call(node)
+        magic = decode_magic(node)
         if magic is None:
             return False
         kind, texts = magic
@@ -828,7 +809,7 @@ class _Collector(MatchCaptures):
             self.expanded_reads |= _expanded_names(command)
             return True
         name, args = texts[0], texts[1] if len(texts) > 1 else ""
-        if name in {"pinfo", "pinfo2", "psearch"}:
+        if name in HELP_MAGICS:
             kind = "help"
         elif kind == "line" and name not in PYTHON_LINE_MAGICS:
             self.expanded_reads |= _expanded_names(args)
@@ -985,13 +966,3 @@ class _NameGatherer(Walker):
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         self.walk(node.value)
         return False
-
-
-def _strip_magic_options(args: str) -> str:
-    """``-n 10 -r 3 expr`` → ``expr`` for ``%timeit`` / ``%time`` / ``%prun``."""
-    words = args.split(" ")
-    while words and words[0].startswith("-"):
-        option = words.pop(0)
-        if option in {"-n", "-r", "-p", "-l", "-s", "-T", "-D"} and words:
-            words.pop(0)
-    return " ".join(words).strip()

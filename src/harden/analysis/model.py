@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from harden.notebook.ipython import LineMap, PythonSource
+from harden.notebook.magics import MagicKind
 from harden.notebook.model import Cell, Notebook
 
 
@@ -43,7 +44,6 @@ class SyntaxProblem:
     location: Location
 
 
-MagicKind = Literal["line", "cell", "shell", "shell-assign", "help"]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from harden.extractor.model import SPLITS, Extraction, LogEntry, Plan
 from harden.extractor.plan import make_plan, reserved_names
 from harden.extractor.refuse import refusal_message, state_problems
 from harden.extractor.sections import split, title_and_summary
-from harden.notebook import Notebook, load
+from harden.notebook import Notebook, load, tags
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def _extract(notebook: Notebook, module_name: str | None, mode: str,
             "Replace them with Python (subprocess, shutil, importing the module %run runs), "
             "or pass --drop-magics to drop them (logged as risky)")
     sections = split(notebook.cells, [c for c in sorted(codes)], mode)
-    if mode == "tags" and not any(t.startswith("step:") for c in notebook.cells for t in c.tags):
+    if mode == "tags" and not any(t.startswith(tags.STEP_PREFIX) for c in notebook.cells for t in c.tags):
         entries.append(LogEntry("info", "no cell is tagged step:<name>; split at headings"))
     plan, plan_notes = make_plan(analysis, sections, codes, layout, parameters,
                                  outputs=outputs, hidden=hidden)

@@ -12,7 +12,6 @@ problems, or drops them as risky with ``--drop-magics``.  Every drop is a
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,20 +21,9 @@ import libcst as cst
 from harden.analysis import CallSite, CellAnalysis
 from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
-from harden.notebook.ipython import PYTHON_BODY_CELL_MAGICS
+from harden.notebook import magics
+from harden.notebook.magics import Role, install_specs, strip_options
 
-#: Line magics that only configure the notebook front end: dropped.
-NOTEBOOK_ONLY_MAGICS = frozenset(
-    {"matplotlib", "config", "load_ext", "unload_ext", "reload_ext", "autoreload", "aimport",
-     "precision", "pprint", "who", "whos", "who_ls", "lsmagic", "xmode", "pdb", "colors",
-     "magic", "quickref", "pinfo", "pinfo2", "psearch", "page", "pwd", "history", "notebook",
-     "automagic", "autocall", "autosave", "tb", "doctest_mode", "alias_magic", "killbgscripts"}
-)
-#: Magics whose argument is a Python statement: the statement stays, the timing goes.
-STATEMENT_MAGICS = frozenset({"time", "timeit", "prun"})
-#: Cell magics that only display their body.
-DISPLAY_CELL_MAGICS = frozenset({"html", "HTML", "markdown", "latex", "svg", "javascript", "js"})
-INSTALLERS = frozenset({"pip", "conda", "mamba", "micromamba"})
 #: Methods whose call only computes a value to show (a display-only last line).
 PURE_METHODS = frozenset(
     {"head", "tail", "describe", "value_counts", "nunique", "unique", "sum", "mean", "median",
@@ -67,53 +55,6 @@ class CellDrops:
     requirements: list[str] = field(default_factory=list)
     problems: list[LogEntry] = field(default_factory=list)
     displayed: tuple[str, ...] = ()
-
-
-def magic_call(node: cst.CSTNode) -> tuple[str, list[str]] | None:
-    """``(method, string args)`` for ``get_ipython().<method>('...', ...)``."""
-    if not isinstance(node, cst.Call):
-        return None
-    func = node.func
-    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
-            and isinstance(func.value.func, cst.Name) and func.value.func.value == "get_ipython"):
-        return None
-    texts: list[str] = []
-    for arg in node.args:
-        value = arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else None
-        texts.append(value if isinstance(value, str) else "")
-    return func.attr.value, texts
-
-
-def install_specs(command: str) -> list[str] | None:
-    """Package specs of a ``pip install`` / ``conda install`` command line, else ``None``."""
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        words = command.split()
-    for position in range(len(words) - 1):
-        base = words[position].rsplit("/", 1)[-1].lstrip("%!")
-        if base in INSTALLERS and words[position + 1] == "install":
-            return _specs(words[position + 2:])
-    return None
-
-
-def _specs(words: list[str]) -> list[str]:
-    with_value = {"-i", "--index-url", "--extra-index-url", "-c", "--constraint", "-t",
-                  "--target", "-f", "--find-links", "--prefix", "-n", "--name", "--channel"}
-    specs: list[str] = []
-    skip = False
-    for position, word in enumerate(words):
-        if skip:
-            skip = False
-            continue
-        if word in {"-r", "--requirement"} and position + 1 < len(words):
-            specs.append(f"-r {words[position + 1]}")
-            skip = True
-        elif word in with_value:
-            skip = True
-        elif not word.startswith("-") and "{" not in word and "$" not in word:
-            specs.append(word)
-    return specs
 
 
 class _PureCheck(cst.CSTVisitor):
@@ -215,7 +156,7 @@ class CellRewriter(cst.CSTTransformer):
         self._magic_lines = [m.location.line for m in cell.magics
                              if not (cell_magic is not None and m.kind == "cell"
                                      and m.name == cell_magic.name and cell_magic.name
-                                     in PYTHON_BODY_CELL_MAGICS)]
+                                     in magics.PYTHON_BODY_CELL_MAGICS)]
 
     # -- locations ----------------------------------------------------------
     def line_of(self, node: cst.CSTNode) -> int | None:
@@ -223,7 +164,7 @@ class CellRewriter(cst.CSTTransformer):
         call (magics in document order, other calls by node), else the analysis' positions."""
         value = getattr(node, "value", None)
         if isinstance(value, cst.Call):
-            if magic_call(value) is not None and self._magic_lines:
+            if magics.decode(value) is not None and self._magic_lines:
                 return self._magic_lines.pop(0)
             site = self.calls.get(value)
             if site is not None:
@@ -280,13 +221,13 @@ class CellRewriter(cst.CSTTransformer):
         """The replacement of one small statement: itself, ``None`` (dropped),
         another small statement, or a list of statements."""
         if isinstance(original, cst.Expr):
-            magic = magic_call(original.value)
+            magic = magics.decode(original.value)
             if magic is not None:
                 return self._magic_statement(original, magic)
             if isinstance(original.value, cst.Call):
                 return self._call_statement(original, small)
         if isinstance(original, (cst.Assign, cst.AnnAssign)) and original.value is not None:
-            magic = magic_call(original.value)
+            magic = magics.decode(original.value)
             if magic is not None:
                 return self._magic_value(original, small, magic)
         return small
@@ -317,40 +258,40 @@ class CellRewriter(cst.CSTTransformer):
         name = texts[0] if texts else ""
         if method in {"system", "getoutput"}:
             command = name.strip()
-            specs = install_specs(command)
-            if specs is not None:
-                self.result.requirements.extend(specs)
-                self.note("requirement", "package install moved to requirements-notebook.txt",
-                          original)
+            if self._requirement(original, command):
                 return None
             return self._unsupported(original, f"shell command `!{command.split(' ')[0]}`")
         if method == "run_line_magic":
             args = texts[1] if len(texts) > 1 else ""
-            if name in INSTALLERS:
-                specs = install_specs(f"{name} {args}")
-                if specs is not None:
-                    self.result.requirements.extend(specs)
-                    self.note("requirement",
-                              "package install moved to requirements-notebook.txt", original)
-                    return None
-            if name in NOTEBOOK_ONLY_MAGICS:
+            what = magics.role("line", name, args)
+            if what in (Role.PACKAGES, Role.SHELL) and self._requirement(
+                    original, args if what is Role.SHELL else f"{name} {args}"):
+                return None
+            if what in (Role.DISPLAY, Role.SESSION):
                 self.note("dropped", f"%{name} only configures the notebook", original)
                 return None
-            if name in STATEMENT_MAGICS:
+            if what is Role.TIMED:
                 return self._timed(original, name, args)
             return self._unsupported(original, f"magic `%{name}`")
         if method == "run_cell_magic":
-            if name in DISPLAY_CELL_MAGICS:
+            if magics.role("cell", name, texts[1] if len(texts) > 1 else "") is Role.DISPLAY:
                 self.note("dropped", f"%%{name} only displays its body", original,
                           code=f"%%{name}")
                 return None
             return self._unsupported(original, f"cell magic `%%{name}`", code=f"%%{name}")
         return self._unsupported(original, "IPython call")
 
-    def _timed(self, original: cst.CSTNode, name: str, args: str) -> Any:
-        from harden.analysis.cell import _strip_magic_options
+    def _requirement(self, original: cst.CSTNode, command: str) -> bool:
+        """An install of Python packages becomes requirements; True when it was one."""
+        specs = install_specs(command)
+        if specs is None:
+            return False
+        self.result.requirements.extend(specs)
+        self.note("requirement", "package install moved to requirements-notebook.txt", original)
+        return True
 
-        code = _strip_magic_options(args)
+    def _timed(self, original: cst.CSTNode, name: str, args: str) -> Any:
+        code = strip_options(args)
         try:
             body = cst.parse_module(code + "\n").body
         except cst.ParserSyntaxError:
@@ -362,12 +303,10 @@ class CellRewriter(cst.CSTTransformer):
                      magic: tuple[str, list[str]]) -> Any:
         method, texts = magic
         name = texts[0] if texts else ""
-        if method == "run_line_magic" and name in STATEMENT_MAGICS:
+        if method == "run_line_magic" and magics.role("line", name) is Role.TIMED:
             code = texts[1] if len(texts) > 1 else ""
-            from harden.analysis.cell import _strip_magic_options
-
             try:
-                value = cst.parse_expression(_strip_magic_options(code))
+                value = cst.parse_expression(strip_options(code))
             except cst.ParserSyntaxError:
                 return self._unsupported(original, f"`%{name}` with code harden cannot parse")
             self.note("changed", f"%{name} dropped, the expression kept", original)

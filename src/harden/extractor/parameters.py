@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 from harden.analysis import Analysis, Binding, CellAnalysis, leading_literals
 from harden.extractor.model import LogEntry, ParameterSource, ParameterSpec
+from harden.notebook.tags import INJECTED_PARAMETERS as INJECTED_TAG
 
-INJECTED_TAG = "injected-parameters"
 CONFIG_TYPES = (str, int, float, bool)
 SECRET_NAME = re.compile(r"(?i)(secret|passw|token|api_?key|access_?key|private_?key|credential)")
 _TYPE_NAMES = {bool: "bool", int: "int", float: "float", str: "str", list: "list",

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harden.notebook.model import Cell
+from harden.notebook.tags import STEP_PREFIX as STEP_TAG
+from harden.notebook.tags import step_name
 
-STEP_TAG = "step:"
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
@@ -195,7 +196,7 @@ def _by_tags(cells: Sequence[Cell], code_cells: Sequence[int]) -> list[Section]:
     for cell in cells:
         if cell.index not in code:
             continue
-        tag = next((t[len(STEP_TAG):] for t in sorted(cell.tags) if t.startswith(STEP_TAG)), None)
+        tag = step_name(cell.tags)
         if tag is not None:
             if current:
                 sections.append(Section(tuple(current), title))

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from harden.analysis.model import CellAnalysis
 from harden.notebook.model import Cell
+from harden.notebook.tags import IGNORE as TAG
 
-TAG = "harden-ignore"
 MARKER = "harden:"
 ALL = frozenset({"*"})
 

@@ -17,8 +17,7 @@ import ast
 import difflib
 from dataclasses import dataclass, field
 
-#: Cell magics whose body is ordinary Python run in the user namespace.
-PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+from harden.notebook.magics import PYTHON_BODY_CELL_MAGICS
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,9 @@ __all__ = [
     "reproduced",
 ]
 
-NONDETERMINISTIC_TAG = "harden-nondeterministic"
-INJECTED_TAG = "injected-parameters"
-PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
+from harden.notebook.tags import INJECTED_PARAMETERS as INJECTED_TAG
+from harden.notebook.tags import NONDETERMINISTIC as NONDETERMINISTIC_TAG
+from harden.notebook.tags import PAPERMILL_ERROR as PAPERMILL_ERROR_TAG
 
 
 def first_difference(comparisons: Iterable[CellComparison]) -> CellComparison | None:

@@ -38,7 +38,8 @@ from harden.reproducer.normalize import apply_normalizers
 
 __all__ = ["RAISES_TAG", "OutputComparer", "first_error"]
 
-RAISES_TAG = "raises-exception"
+from harden.notebook.tags import RAISES_EXCEPTION as RAISES_TAG
+
 _IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
 _RICH = ("execute_result", "display_data")
 _IGNORED_MIMES = frozenset({"application/vnd.jupyter.widget-view+json"})

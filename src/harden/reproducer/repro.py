@@ -26,17 +26,23 @@ from pathlib import Path
 from typing import Any, Literal
 
 from harden.errors import HardenError
-from harden.reproducer.causes import CAUSE_RULES, Cause, difference_causes, failure_causes
+from harden.reproducer.causes import (
+    CAUSE_RULES,
+    Cause,
+    difference_causes,
+    failure_causes,
+)
+from harden.reproducer.redact import redact_result
 from harden.run.facts import NotebookFacts, facts_from_analysis
 from harden.run.inputs import changed_inputs, stored_hashes
-from harden.reproducer.redact import redact_result
 from harden.run.runner import CellError, RunOptions, RunResult, run_notebook, warm_up
 
 log = logging.getLogger(__name__)
 
 ReproStatus = Literal["reproduced", "differs", "nondeterministic", "failed", "timeout", "kernel_died"]
 STATUSES: tuple[str, ...] = ("reproduced", "differs", "nondeterministic", "failed", "timeout", "kernel_died")
-RAISES_TAG = "raises-exception"
+from harden.notebook.tags import RAISES_EXCEPTION as RAISES_TAG
+
 Progress = Callable[[int, int, "ReproResult"], None]
 
 

@@ -32,7 +32,6 @@ from harden.errors import UsageError
 log = logging.getLogger(__name__)
 
 FORMATS = ("auto", "parquet", "json", "pickle", "csv")
-INJECTED_TAG = "harden-injected"
 MANIFEST = "manifest.jsonl"
 
 

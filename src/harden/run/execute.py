@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harden.run.capture import INJECTED_TAG, cells_at
+from harden.run.capture import cells_at
 from harden.run.kernels import KernelChoice, kernel_manager
 from harden.run.runner import CellError, CellRun, RunOptions, RunStatus
 
 log = logging.getLogger(__name__)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-EXPECTED_TAG = "raises-exception"
+from harden.notebook.tags import INJECTED as INJECTED_TAG
+from harden.notebook.tags import RAISES_EXCEPTION as EXPECTED_TAG
 
 
 @dataclass(frozen=True)

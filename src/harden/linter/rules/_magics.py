@@ -1,49 +1,27 @@
 """What IPython-only syntax does, for H103, H104, H105 and H106.
 
-The overlap rule of the catalogue ("report the more specific one") lives
+What a magic *is* (display-only, installer, shell…) is decided in
+:mod:`harden.notebook.magics`, shared with the extractor.  The overlap rule of the catalogue ("report the more specific one") lives
 here: :func:`specific_rule` says which of H104 (install), H103 (download) or
 H106 (directory change) claims a magic, and H105 reports only what none of
-them claims.  Shell command lines are split into simple commands (``a && b``,
-``a; b``, ``a | b``), with ``sudo`` and ``VAR=value`` prefixes dropped.
+them claims.  Shell command lines are split into simple commands by :func:`harden.notebook.magics.simple_commands`.
 """
 
 from __future__ import annotations
 
-import re
-import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from harden.analysis.model import CellAnalysis, Location, MagicUse
+from harden.notebook import magics
+from harden.notebook.magics import (
+    DIRECTORY_MAGICS,
+    PACKAGE_MAGICS,
+    SHELL_LINE_MAGICS,
+    downloads,
+    installs,
+)
 from harden.secrets import quote
-
-#: Cell magics whose body is a shell script (``%%script`` when its interpreter is a shell).
-SHELL_CELL_MAGICS = frozenset({"bash", "sh", "zsh", "system"})
-_SHELLS = frozenset({"bash", "sh", "zsh"})
-#: Line magics whose argument is a shell command.
-SHELL_LINE_MAGICS = frozenset({"system", "sx"})
-#: Line magics that manage packages whatever their subcommand.
-PACKAGE_MAGICS = frozenset({"pip", "conda", "mamba", "micromamba", "uv"})
-#: Line magics that change the working directory.
-DIRECTORY_MAGICS = frozenset({"cd", "pushd", "popd"})
-
-_INSTALLERS: dict[str, frozenset[str]] = {
-    "pip": frozenset({"install", "uninstall"}),
-    "conda": frozenset({"install", "uninstall", "remove", "update", "upgrade", "create", "env"}),
-    "mamba": frozenset({"install", "uninstall", "remove", "update", "create"}),
-    "apt-get": frozenset({"install", "remove", "purge", "update", "upgrade"}),
-    "apt": frozenset({"install", "remove", "purge", "update", "upgrade"}),
-    "yum": frozenset({"install", "remove", "update"}),
-    "brew": frozenset({"install", "uninstall", "upgrade"}),
-    "npm": frozenset({"install", "i"}),
-    "uv": frozenset({"add", "remove", "sync"}),
-}
-_DOWNLOADERS: dict[str, frozenset[str] | None] = {
-    "wget": None, "curl": None, "gdown": None, "aria2c": None,
-    "gsutil": frozenset({"cp", "rsync", "cat"}),
-    "kaggle": frozenset({"download"}),
-    "huggingface-cli": frozenset({"download"}),
-}
 
 
 @dataclass(frozen=True)
@@ -71,55 +49,7 @@ def shell_commands(cell: CellAnalysis) -> Iterator[ShellCommand]:
 
 
 def is_shell_cell(magic: MagicUse) -> bool:
-    if magic.name in SHELL_CELL_MAGICS:
-        return True
-    return magic.name == "script" and magic.args.split()[:1] in (["bash"], ["sh"], ["zsh"])
-
-
-def simple_commands(text: str) -> list[list[str]]:
-    """``sudo apt-get install -y x && pip install y`` → ``[["apt-get", ...], ["pip", ...]]``."""
-    commands = []
-    for part in re.split(r"&&|\|\||[;|&]", text):
-        try:
-            words = shlex.split(part, comments=True)
-        except ValueError:
-            words = part.split()
-        while words and (words[0] in {"sudo", "env", "time", "nohup"} or "=" in words[0]):
-            words.pop(0)
-        if words:
-            commands.append(words)
-    return commands
-
-
-def is_install(words: list[str]) -> bool:
-    """``pip install``, ``python -m pip install``, ``conda install``, ``apt-get install``…"""
-    if words[1:3] == ["-m", "pip"] or words[:2] == ["uv", "pip"]:
-        words = words[1:] if words[0] == "uv" else words[2:]  # also {sys.executable} -m pip
-    tool = words[0].rsplit("/", 1)[-1]
-    if re.fullmatch(r"pip[0-9.]*", tool):
-        tool = "pip"
-    actions = _INSTALLERS.get(tool)
-    verbs = [w for w in words[1:] if not w.startswith("-")]
-    return actions is not None and bool(verbs) and verbs[0] in actions
-
-
-def is_download(words: list[str]) -> bool:
-    """True for ``wget``, ``curl``, ``gsutil cp``, ``aws s3 cp``, ``kaggle … download``…"""
-    tool = words[0].rsplit("/", 1)[-1]
-    if tool == "aws":
-        return words[1:2] == ["s3"] and bool(set(words[2:3]) & {"cp", "sync"})
-    if tool not in _DOWNLOADERS:
-        return False
-    verbs = _DOWNLOADERS[tool]
-    return verbs is None or bool(verbs & set(words[1:]))
-
-
-def installs(command: str) -> bool:
-    return any(is_install(words) for words in simple_commands(command))
-
-
-def downloads(command: str) -> bool:
-    return any(is_download(words) for words in simple_commands(command))
+    return magic.kind == "cell" and magics.is_shell_cell(magic.name, magic.args)
 
 
 def specific_rule(magic: MagicUse, cell: CellAnalysis) -> str | None:

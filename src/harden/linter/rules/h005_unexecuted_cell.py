@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation, code, md
-
-SKIP_TAG = "skip-execution"
+from harden.notebook.tags import SKIP_EXECUTION as SKIP_TAG
 
 
 class UnexecutedCell(Rule):

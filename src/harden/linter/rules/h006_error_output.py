@@ -16,7 +16,7 @@ _LONG = {"output_type": "error", "ename": "ValueError",
 _STDERR = {"output_type": "stream", "name": "stderr", "text": "UserWarning: careful\n"}
 
 
-EXPECTED_TAG = "raises-exception"
+from harden.notebook.tags import RAISES_EXCEPTION as EXPECTED_TAG
 
 
 class ErrorOutput(Rule):

@@ -8,20 +8,7 @@ from harden.analysis.model import MagicUse
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation, code
 from harden.linter.rules._magics import is_shell_cell, shown, specific_rule
-
-#: Line magics that only change display, timing or the editor: reported as ``info``.
-DISPLAY_LINE_MAGICS = frozenset({
-    "matplotlib", "config", "autoreload", "aimport", "time", "timeit", "precision", "pprint",
-    "xmode", "colors", "prun", "lprun", "memit", "mprun", "watermark", "pdb", "tensorboard",
-})
-#: Cell magics whose body only renders, or is Python that is timed or captured.
-DISPLAY_CELL_MAGICS = frozenset({
-    "time", "timeit", "capture", "prun", "memit", "html", "HTML", "markdown", "latex",
-    "javascript", "js", "svg",
-})
-#: Extensions whose ``%load_ext`` only serves the interactive session.
-DISPLAY_EXTENSIONS = frozenset({"autoreload", "watermark", "line_profiler", "memory_profiler",
-                                "tensorboard"})
+from harden.notebook import magics
 
 _HINTS = {
     "run": "import the code as a module and call it",
@@ -36,11 +23,7 @@ _HINTS = {
 
 
 def is_display_only(magic: MagicUse) -> bool:
-    if magic.kind == "line" and magic.name in {"load_ext", "reload_ext"}:
-        return magic.args.split()[:1] != [] and magic.args.split()[0] in DISPLAY_EXTENSIONS
-    if magic.kind == "line":
-        return magic.name in DISPLAY_LINE_MAGICS
-    return magic.kind == "cell" and magic.name in DISPLAY_CELL_MAGICS
+    return magics.is_display_only(magic.kind, magic.name, magic.args)
 
 
 class IpythonOnlySyntax(Rule):

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from harden.analysis import Parameter, leading_literals
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation, code, md
+from harden.notebook.tags import PARAMETER_TAGS
 
-PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
 _CONFIG_WORDS = frozenset({
     "seed", "state", "size", "epochs", "epoch", "batch", "lr", "rate", "estimators", "depth",
     "threshold", "splits", "folds", "path", "dir", "file", "filename", "url", "root",
