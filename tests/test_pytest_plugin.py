@@ -61,7 +61,7 @@ def test_timeout_option(pytester):
 
 
 def test_importing_the_plugin_is_cheap():
-    code = ("import sys, harden.reproducer.pytest_plugin\n"
+    code = ("import sys, harden.pytest_plugin\n"
             "heavy = {'papermill', 'nbclient', 'nbformat', 'pandas', 'libcst', 'IPython'} & set(sys.modules)\n"
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)

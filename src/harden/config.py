@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from harden.errors import ConfigError
-from harden.linter.finding import Severity
+from harden.severity import Severity
 
 PACK_KEYS = frozenset({"name", "description", "extends", "fail-on", "select", "ignore",
                        "severity", "options"})

@@ -14,14 +14,8 @@ import html
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
-
-import libcst as cst
-
-from harden.analysis.model import Analysis, CellAnalysis, Location
-from harden.analysis.walk import iter_nodes
-from harden.linter.finding import Finding
 
 KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("private key block", re.compile(
@@ -193,68 +187,6 @@ def quote(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-# -- source ---------------------------------------------------------------------
-
-
-def cell_secrets(cell: CellAnalysis) -> list[tuple[Secret, Location]]:
-    """Secrets in a cell's source, each where its string literal starts."""
-    found: dict[str, tuple[Secret, Location]] = {}
-    if cell.syntax_error is not None:  # no strings were collected: scan the raw lines
-        for number, line in enumerate(cell.cell.lines, start=1):
-            for secret in known_secrets(line):
-                found.setdefault(secret.value, (secret, Location(cell.index, number)))
-        return list(found.values())
-    texts = [(string.value, string.location) for string in cell.strings]
-    texts += [(magic.args, magic.location) for magic in cell.magics]
-    if cell.python.cell_magic is not None and cell.magics:
-        start = cell.magics[0].location.line
-        texts += [(line, Location(cell.index, start + offset))
-                  for offset, line in enumerate(cell.python.cell_magic.body.splitlines(), 1)]
-    for text, location in texts:
-        for secret in known_secrets(text):
-            found.setdefault(secret.value, (secret, location))
-    pairs = [(b.name, b.literal) for b in cell.bindings if b.is_literal]
-    pairs += [(a.keyword, a.literal) for c in cell.calls for a in c.args
-              if a.keyword and a.is_literal]
-    pairs += [(k.literal, v.literal) for c in cell.calls if c.method in {"setdefault", "putenv"}
-              for k, v in [(c.positional(0), c.positional(1))]
-              if k is not None and v is not None and isinstance(k.literal, str)]
-    # Walking the tree is the slow part: only when a secret-like key or attribute is there.
-    keys = [string.value for string in cell.strings if len(string.value) < 64]
-    keys += [m.detail.rsplit(".", 1)[-1] for m in cell.mutations if m.kind == "attribute"]
-    if cell.module is not None and any(is_secret_name(key) for key in keys):
-        pairs += _tree_pairs(cell.module)
-    for name, value in pairs:
-        named = named_secret(name, value)
-        if named is not None and named.value not in found:
-            where = next((s.location for s in cell.strings if s.value == value), None)
-            found[named.value] = (named, where or Location(cell.index, 1))
-    return sorted(found.values(), key=lambda f: (f[1].line, f[1].column or 0))
-
-
-def _tree_pairs(module: cst.Module) -> list[tuple[str, Any]]:
-    """``{"api_key": "…"}``, ``cfg["token"] = "…"`` and ``client.api_key = "…"``."""
-    pairs: list[tuple[str, Any]] = []
-
-    def text(node: cst.CSTNode) -> Any:
-        return node.evaluated_value if isinstance(node, cst.SimpleString) else None
-
-    for node in iter_nodes(module):
-        if isinstance(node, cst.DictElement):
-            if isinstance(text(node.key), str):
-                pairs.append((text(node.key), text(node.value)))
-        elif isinstance(node, cst.Assign):
-            for target in node.targets:
-                key = target.target
-                if isinstance(key, cst.Attribute):
-                    pairs.append((key.attr.value, text(node.value)))
-                elif isinstance(key, cst.Subscript) and len(key.slice) == 1:
-                    index = key.slice[0].slice
-                    if isinstance(index, cst.Index) and isinstance(text(index.value), str):
-                        pairs.append((text(index.value), text(node.value)))
-    return pairs
-
-
 # -- outputs --------------------------------------------------------------------
 
 
@@ -276,29 +208,3 @@ def output_texts(outputs: Iterable[Mapping[str, Any]]) -> Iterator[tuple[str, st
 
 def _joined(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
-
-
-# -- engine-wide safety net -------------------------------------------------------
-
-
-def redact_findings(findings: Iterable[Finding], analysis: Analysis) -> list[Finding]:
-    """Every finding's message and snippet with secrets redacted, whatever the rule.
-
-    Any rule may show a source line or quote a value; known-format secrets and
-    the secrets the source gives to secret-like names never reach an output.
-    """
-    cache: dict[int, list[Secret]] = {}
-    out = []
-    for finding in findings:
-        secrets: list[Secret] = []
-        if finding.cell_index is not None and finding.snippet is not None:
-            if finding.cell_index not in cache:
-                cell = analysis.cell(finding.cell_index)
-                cache[finding.cell_index] = [s for s, _ in cell_secrets(cell)] if cell else []
-            secrets = cache[finding.cell_index]
-        message = redact_text(finding.message, secrets)
-        snippet = redact_text(finding.snippet, secrets) if finding.snippet else finding.snippet
-        if (message, snippet) != (finding.message, finding.snippet):
-            finding = replace(finding, message=message, snippet=snippet)
-        out.append(finding)
-    return out

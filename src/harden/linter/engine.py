@@ -8,23 +8,21 @@ stops for one bad notebook.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from harden.analysis import Analysis, analyze
+from harden.batch import Batch, workers_for
 from harden.config import Config, Overrides, resolve, validate_rules
 from harden.discover import Target, discover
 from harden.errors import HardenError, NotebookError, RuleError
 from harden.linter import suppress
 from harden.linter.finding import Finding, LintResult, RuleInfo, Severity
+from harden.linter.redact import redact_findings
 from harden.linter.registry import all_rules
 from harden.linter.rule import Rule, RuleContext, Violation
 from harden.notebook import Notebook, load
-from harden.secrets import redact_findings
 
 log = logging.getLogger(__name__)
 
@@ -172,45 +170,32 @@ def lint_paths(
 
 def _run(work: list[tuple[Path, Config]], rules: Sequence[type[Rule]], jobs: int,
          progress: Callable[[int, int], None] | None) -> list[LintResult]:
-    workers = _workers(jobs, len(work))
-    out: list[LintResult] = []
-    if workers <= 1:
-        for done, (path, config) in enumerate(work, start=1):
-            out.append(lint_path(path, config, rules))
-            if progress:
-                progress(done, len(work))
-        return out
-    # Notebooks vary a lot in size: hand them out one at a time so no worker
-    # is left with a long tail (the IPC cost is tiny next to an analysis).
-    chunk = 1
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            mapped = pool.map(_lint_in_worker, [(p, c, tuple(rules)) for p, c in work],
-                              chunksize=chunk)
-            for done, result in enumerate(mapped, start=1):
-                out.append(result)
-                if progress:
-                    progress(done, len(work))
-    except BrokenProcessPool:
-        # A worker died (e.g. a parser crash on pathological input): finish
-        # the rest one by one in this process so each notebook gets a result.
-        log.warning("a lint worker died; finishing in process")
-        for path, config in work[len(out):]:
-            out.append(lint_path(path, config, rules))
-    return out
+    """Lint ``work`` on the shared pool (:mod:`harden.batch`): a notebook that kills
+    its worker (a native parser crash) is that notebook's error, never harden's crash."""
+    count = [0]
+
+    def finished(_: int, __: LintResult) -> None:
+        count[0] += 1
+        if progress:
+            progress(count[0], len(work))
+
+    batch: Batch[_Item, LintResult] = Batch(_lint_in_worker, _crashed)
+    items = [(path, config, tuple(rules)) for path, config in work]
+    return batch.run(items, workers_for(jobs, len(work), PARALLEL_THRESHOLD), finished)
 
 
-def _lint_in_worker(item: tuple[Path, Config, tuple[type[Rule], ...]]) -> LintResult:
+_Item = tuple[Path, Config, tuple[type[Rule], ...]]
+
+
+def _lint_in_worker(item: _Item) -> LintResult:
     path, config, rules = item
     return lint_path(path, config, rules)
 
 
-def _workers(jobs: int, count: int) -> int:
-    if jobs > 0:
-        return min(jobs, max(count, 1))
-    if count < PARALLEL_THRESHOLD:
-        return 1
-    return min(os.cpu_count() or 1, count)
+def _crashed(item: _Item, detail: str) -> LintResult:
+    problem = "the harden worker process linting this notebook died" + (
+        f" ({detail})" if detail else " (a crash in a parser?); please report it")
+    return LintResult(str(item[0]), error=NotebookError(problem, item[0]))
 
 
 __all__ = ["LintReport", "Target", "lint_notebook", "lint_path", "lint_paths"]

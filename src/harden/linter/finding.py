@@ -2,37 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 
 from harden.errors import HardenError
-
-
-class Severity(enum.Enum):
-    """How serious a finding is; ordered ``info < warning < error``."""
-
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        return {"info": 0, "warning": 1, "error": 2}[self.value]
-
-    def __lt__(self, other: Severity) -> bool:
-        return self.rank < other.rank
-
-    def __le__(self, other: Severity) -> bool:
-        return self.rank <= other.rank
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            raise ValueError(
-                f"unknown severity {text!r} (expected error, warning or info)"
-            ) from None
+from harden.severity import Severity
 
 
 @dataclass(frozen=True)

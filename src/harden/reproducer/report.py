@@ -219,7 +219,7 @@ def _run(run: RunResult) -> dict[str, Any]:
 
 def render_junit(results: Sequence[ReproResult]) -> str:
     """One ``<testcase>`` per notebook; a failure carries the text report with its diffs."""
-    from harden.linter.formats.junit import xml_safe
+    from harden.junit import xml_safe
 
     root = ET.Element("testsuites", name="harden")
     suite = ET.SubElement(root, "testsuite", name="harden repro")

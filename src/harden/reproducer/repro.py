@@ -1,7 +1,7 @@
 """``harden repro``: re-run notebooks in a fresh kernel and say whether they reproduce.
 
 :func:`repro_notebook` runs one notebook (``runs`` times) and judges it;
-:func:`repro_paths` does it for files and folders, in parallel worker
+:func:`harden.reproducer.batch.repro_paths` does it for files and folders, in parallel worker
 processes, results in input order.  Every notebook ends with one status:
 
 ``reproduced``  every cell gives its stored output (within the normalisers);
@@ -297,17 +297,4 @@ def _input_changes(notebook: Any, runs: list[RunResult]) -> tuple[Any, ...]:
     return changes
 
 
-def repro_paths(
-    paths: Iterable[str | Path], options: ReproOptions = ReproOptions(), jobs: int = 0,
-    progress: Progress | None = None,
-) -> tuple[ReproResult, ...]:
-    """Repro every notebook under ``paths`` (files or folders, ``.ipynb_checkpoints``
-    skipped), ``jobs`` worker processes at a time (0: one per core; 1: in this
-    process).  Results come back in input order; ``progress(done, total, result)``
-    is called in this process as each notebook finishes."""
-    from harden.reproducer.parallel import run_batch
-
-    return run_batch(paths, options, jobs, progress)
-
-
-__all__ = ["STATUSES", "CellResult", "ReproOptions", "ReproResult", "repro_notebook", "repro_paths"]
+__all__ = ["STATUSES", "CellResult", "ReproOptions", "ReproResult", "repro_notebook"]

@@ -29,19 +29,16 @@ Text is escaped by ElementTree; characters XML 1.0 cannot carry at all
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from harden.junit import xml_safe
 from harden.linter.finding import Finding, LintResult, RuleInfo, Severity
 from harden.linter.formats.text import location_label, one_line, sorted_findings
 
 #: Name of the case for a clean notebook or one that could not be linted.
 LINT_CASE = "harden lint"
 
-_NOT_XML = re.compile(
-    "[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
 
 
 def render(
@@ -66,13 +63,6 @@ def render(
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
-
-
-def xml_safe(text: str) -> str:
-    """Text with characters XML 1.0 forbids replaced by visible escapes."""
-    return _NOT_XML.sub(
-        lambda m: m.group().encode("unicode_escape").decode("ascii"), text
-    )
 
 
 def _suite(

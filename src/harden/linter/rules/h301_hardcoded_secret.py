@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from harden.analysis.secrets import cell_secrets
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
-from harden.secrets import cell_secrets, redact_text
+from harden.secrets import redact_text
 
 # Test tokens are assembled from pieces so that no scanner mistakes this file
 # for a leak; they are well-formed but fake.

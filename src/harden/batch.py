@@ -1,0 +1,126 @@
+"""Many notebooks at once: the one process pool that ``lint`` and ``repro`` share.
+
+Each item runs in a worker of a ``ProcessPoolExecutor`` (forked while the
+parent is single-threaded, else spawned).  A worker that dies — a native
+crash in a parser, a kernel manager gone wrong, ``os._exit`` — is a result
+for its item, never a crashed batch and never a crash of harden: when the
+pool breaks, the items it had not finished are retried one at a time in
+fresh single-worker pools, so only the item that kills its worker gets the
+``crashed`` result.  A worker that raises (a harden bug, an unpicklable
+result) is also the ``crashed`` result of that item.  Results come back in
+input order.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+#: Loggers whose level the workers copy from the parent (papermill logs
+#: "Kernel died" at ERROR; the CLI decides whether that is shown).
+MIRRORED_LOGGERS = ("papermill", "harden", "traitlets")
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Batch(Generic[Item, Result]):
+    """How to run one kind of item: ``worker`` (a module-level function, so worker
+    processes can import it), the result for an item whose worker died or raised
+    (``crashed(item, detail)``), and an optional ``preload`` run once in the parent
+    before forking so workers share what it imports."""
+
+    def __init__(self, worker: Callable[[Item], Result],
+                 crashed: Callable[[Item, str], Result],
+                 preload: Callable[[], None] | None = None) -> None:
+        self.worker = worker
+        self.crashed = crashed
+        self.preload = preload
+
+    def run(self, items: Sequence[Item], workers: int,
+            finished: Callable[[int, Result], None] | None = None) -> list[Result]:
+        """Every item's result, in input order; ``finished(position, result)`` is
+        called in this process as each one completes (a failing callback is logged)."""
+        results: dict[int, Result] = {}
+
+        def done(position: int, result: Result) -> None:
+            results[position] = result
+            if finished is not None:
+                try:
+                    finished(position, result)
+                except Exception:  # a broken progress display must not stop the batch
+                    log.debug("progress callback failed", exc_info=True)
+
+        work = list(enumerate(items))
+        if workers <= 1 or len(work) <= 1:
+            for position, item in work:
+                done(position, self.worker(item))
+        else:
+            broken = self._pool(work, workers, done)
+            for entry in broken:  # isolate: only the item that kills its worker fails
+                if self._pool([entry], 1, done):
+                    done(entry[0], self.crashed(entry[1], ""))
+        return [results[i] for i in range(len(work))]
+
+    def _pool(self, work: list[tuple[int, Item]], workers: int,
+              done: Callable[[int, Result], None]) -> list[tuple[int, Item]]:
+        """Run ``work``; return the entries whose pool broke before they finished."""
+        broken: list[tuple[int, Item]] = []
+        method = start_method()
+        if method == "fork" and self.preload is not None:
+            try:
+                self.preload()
+            except ImportError:  # a worker will report it
+                log.debug("cannot preload", exc_info=True)
+        context = multiprocessing.get_context(method)
+        levels = {name: logging.getLogger(name).getEffectiveLevel() for name in MIRRORED_LOGGERS}
+        with ProcessPoolExecutor(max_workers=min(workers, len(work)), mp_context=context,
+                                 initializer=_init_worker, initargs=(levels,)) as pool:
+            futures: dict[Future[Result], tuple[int, Item]] = {
+                pool.submit(self.worker, item): (position, item) for position, item in work
+            }
+            for future in as_completed(futures):
+                entry = futures[future]
+                try:
+                    done(entry[0], future.result())
+                except BrokenProcessPool:
+                    broken.append(entry)
+                except Exception as exc:  # an unpicklable result or a harden bug: still a result
+                    log.debug("worker failed on %r", entry[1], exc_info=True)
+                    done(entry[0], self.crashed(entry[1], f"{type(exc).__name__}: {exc}"))
+        return sorted(broken, key=lambda entry: entry[0])
+
+
+def workers_for(jobs: int, count: int, auto_threshold: int = 1) -> int:
+    """Worker processes for ``count`` items: ``jobs`` when positive (at most one per
+    item), else one per core once there are at least ``auto_threshold`` items."""
+    if jobs > 0:
+        return max(1, min(jobs, count))
+    if count < auto_threshold:
+        return 1
+    return max(1, min(os.cpu_count() or 1, count))
+
+
+def start_method() -> str:
+    """``fork`` (fast, no re-import of ``__main__``) while this process has a single
+    thread, which is when forking is safe; ``spawn`` otherwise."""
+    methods = multiprocessing.get_all_start_methods()
+    return "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
+
+
+def _init_worker(levels: dict[str, int]) -> None:
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    if not logging.getLogger().handlers:
+        logging.getLogger().addHandler(logging.NullHandler())
+
+
+__all__ = ["MIRRORED_LOGGERS", "Batch", "start_method", "workers_for"]
