@@ -140,3 +140,15 @@ def test_suppression_by_tag_and_comment() -> None:
     )
     result = lint_notebook(example.notebook(), config, rules)
     assert [(f.cell_index, f.line) for f in result.findings] == [(2, 1), (3, 2), (5, 1), (7, 1)]
+
+
+@pytest.mark.parametrize("section", ["extract", "scaffold", "report", "lint"])
+def test_a_section_no_command_reads_is_an_error(tmp_path: Path, section: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.harden.{section}]\nanything = 1\n")
+    with pytest.raises(ConfigError, match=section):
+        resolve(tmp_path, Overrides())
+
+
+def test_the_repro_section_is_read(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.harden.repro]\nrel-tol = 0.01\n")
+    assert resolve(tmp_path, Overrides()).sections["repro"] == {"rel-tol": 0.01}

@@ -35,8 +35,11 @@ PACK_KEYS = frozenset({"name", "description", "extends", "fail-on", "select", "i
                        "severity", "options"})
 TOOL_KEYS = frozenset({"pack", "select", "extend-select", "ignore", "fail-on", "severity",
                        "options"})
-#: Sub-tables of ``[tool.harden]`` owned by other commands; validated there.
-SECTION_KEYS = frozenset({"repro", "extract", "expect", "scaffold", "report"})
+#: Sub-tables of ``[tool.harden]`` owned by the command that reads them, which
+#: validates their keys.  A section is listed here only once a command reads it:
+#: ``[tool.harden.extract]`` is an error until extract has settings, so a table
+#: that would silently do nothing never passes.
+SECTION_KEYS = frozenset({"repro"})
 DEFAULT_PACK = "default"
 
 
@@ -82,7 +85,7 @@ class Config:
 
 def pack_names() -> list[str]:
     """Names of the packs shipped with harden."""
-    folder = resources.files("harden").joinpath("packs")
+    folder = resources.files("harden.packs")
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
@@ -151,7 +154,7 @@ def load_pack(name_or_path: str, base: Path, _seen: tuple[str, ...] = ()) -> dic
         data = _read_toml(path)
         where: Path | str = path
     else:
-        shipped = resources.files("harden").joinpath("packs", f"{name_or_path}.toml")
+        shipped = resources.files("harden.packs").joinpath(f"{name_or_path}.toml")
         if not shipped.is_file():
             known = ", ".join(pack_names())
             raise ConfigError(f"unknown rule pack {name_or_path!r} (shipped packs: {known})")

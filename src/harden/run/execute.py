@@ -21,7 +21,7 @@ from typing import Any
 
 from harden.run.capture import cells_at
 from harden.run.kernels import KernelChoice, kernel_manager
-from harden.run.runner import CellError, CellRun, RunOptions, RunStatus
+from harden.run.model import CellError, CellRun, RunOptions, RunStatus
 
 log = logging.getLogger(__name__)
 

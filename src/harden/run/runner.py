@@ -17,116 +17,25 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from harden.errors import UsageError
-from harden.run.capture import (
-    Capture,
-    CapturedValue,
-    Injection,
-    check_against,
-    read_captures,
-)
+from harden.run.capture import check_against, read_captures
 from harden.run.facts import NotebookFacts, notebook_facts
 from harden.run.inputs import InputFile, hash_inputs, rehash
-from harden.run.params import ParameterArg, as_parameter_args, resolve_parameters
+from harden.run.model import (
+    DEFAULT_TIMEOUT,
+    CellError,
+    CellRun,
+    RunOptions,
+    RunResult,
+    RunStatus,
+)
+from harden.run.params import as_parameter_args, resolve_parameters
 
 log = logging.getLogger(__name__)
-
-RunStatus = Literal["completed", "error", "exited", "timeout", "kernel_died", "not_started"]
-DEFAULT_TIMEOUT = 600.0
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How to run.  ``timeout`` is per cell, ``notebook_timeout`` for the whole
-    run (``None``: no limit).  ``cwd`` defaults to the notebook's folder,
-    ``output_dir`` to a new temporary folder (kept: the caller owns it).
-    ``expected_error_cells`` are original cell indices whose error must not
-    stop the run (they get nbclient's ``raises-exception`` tag in the copy).
-    """
-
-    kernel: str | None = None
-    cwd: str | Path | None = None
-    parameters: Mapping[str, Any] | Sequence[ParameterArg] = ()
-    timeout: float | None = DEFAULT_TIMEOUT
-    notebook_timeout: float | None = None
-    startup_timeout: float = 60.0
-    output_dir: str | Path | None = None
-    output_name: str | None = None
-    injections: tuple[Injection, ...] = ()
-    captures: tuple[Capture, ...] = ()
-    capture_dir: str | Path | None = None
-    expected_error_cells: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True)
-class CellError:
-    """An error output: exception class, message and traceback (ANSI colours removed)."""
-
-    ename: str
-    evalue: str
-    traceback: tuple[str, ...] = ()
-
-    @property
-    def summary(self) -> str:
-        return f"{self.ename}: {self.evalue}" if self.evalue else self.ename
-
-
-@dataclass(frozen=True)
-class CellRun:
-    """One cell of the original notebook after the run (``executed`` is false
-    for markdown cells and for cells after the point where the run stopped)."""
-
-    index: int
-    cell_type: str
-    executed: bool
-    execution_count: int | None = None
-    outputs: tuple[Mapping[str, Any], ...] = ()
-    duration: float | None = None
-    error: CellError | None = None
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """What happened when the notebook ran.
-
-    ``status``: ``completed`` (every cell ran; errors only in expected-error
-    cells), ``error`` (a cell raised and the run stopped there), ``exited``
-    (a cell called ``sys.exit``), ``timeout``, ``kernel_died``,
-    ``not_started`` (no kernel could be started).  ``stopped_at`` is the
-    original cell index where the run stopped; ``message`` says it in one line
-    (cells 1-based).  ``notebook`` is the original notebook with the fresh
-    outputs in place (an nbformat node), ready for comparison.
-    """
-
-    path: str
-    status: RunStatus
-    message: str
-    kernel: str | None = None
-    cells: tuple[CellRun, ...] = ()
-    stopped_at: int | None = None
-    error: CellError | None = None
-    duration: float = 0.0
-    output_path: str | None = None
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    inputs: tuple[InputFile, ...] = ()
-    inputs_after: tuple[InputFile, ...] = ()
-    captures: tuple[CapturedValue, ...] = ()
-    warnings: tuple[str, ...] = ()
-    kernel_log: str = ""
-    notebook: Any = field(default=None, compare=False, repr=False)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "completed"
-
-    def cell(self, index: int) -> CellRun | None:
-        return next((cell for cell in self.cells if cell.index == index), None)
-
 
 def warm_up() -> None:
     """Import the execution stack (papermill, nbclient, and ipykernel's kernelspec,
@@ -225,3 +134,11 @@ def _provider(nb: Any, facts: NotebookFacts | Callable[[], NotebookFacts] | None
         return cache[0]
 
     return get
+
+
+#: The run's value types live in :mod:`harden.run.model`; they are re-exported here
+#: so ``from harden.run.runner import RunOptions, run_notebook`` keeps working.
+__all__ = [
+    "DEFAULT_TIMEOUT", "CellError", "CellRun", "RunOptions", "RunResult", "RunStatus",
+    "run_notebook", "warm_up",
+]

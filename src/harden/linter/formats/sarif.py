@@ -32,9 +32,9 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-import harden
 from harden.linter.finding import Finding, LintResult, RuleInfo, Severity
 from harden.linter.formats.text import one_line, sorted_findings
+from harden.version import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -65,8 +65,8 @@ def to_data(results: Sequence[LintResult], rules: Sequence[RuleInfo]) -> dict[st
     index = {descriptor["id"]: i for i, descriptor in enumerate(descriptors)}
     driver: dict[str, Any] = {
         "name": "harden",
-        "version": harden.__version__,
-        "semanticVersion": harden.__version__,
+        "version": __version__,
+        "semanticVersion": __version__,
         "rules": descriptors,
     }
     uri = _information_uri()

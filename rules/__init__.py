@@ -1,0 +1,1 @@
+"""The rule packs shipped with harden (``rules/*.toml`` in the repository)."""

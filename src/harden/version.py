@@ -1,0 +1,3 @@
+"""The installed version of harden (pyproject reads it from here)."""
+
+__version__ = "0.1.0"
