@@ -34,7 +34,7 @@ def resolve(analysis: Analysis) -> tuple[tuple[ParameterSpec, ...], set[int], li
         injected = next((c for c in analysis.cells if INJECTED_TAG in c.cell.tags), None)
         if injected is not None:
             for name, binding in _literals(injected):
-                found[name] = (binding.literal, injected, binding, "injected-parameters")
+                found[name] = (binding.literal, injected, binding, INJECTED_TAG)
             log.append(LogEntry("info", "defaults taken from papermill's injected-parameters "
                                 "cell, which overrides the parameters cell", injected.index))
         if found:

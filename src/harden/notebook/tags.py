@@ -7,29 +7,31 @@ greps the package for these literals: use the constants, never the strings.
 
 from __future__ import annotations
 
+from typing import Final
+
 # -- papermill ----------------------------------------------------------------
 #: The cell that holds a notebook's parameters (papermill's convention).
-PARAMETERS = "parameters"
+PARAMETERS: Final = "parameters"
 #: The cell papermill inserts after ``parameters`` with the values it was given.
-INJECTED_PARAMETERS = "injected-parameters"
+INJECTED_PARAMETERS: Final = "injected-parameters"
 #: The banner cells papermill inserts above a failing cell.
-PAPERMILL_ERROR = "papermill-error-cell-tag"
+PAPERMILL_ERROR: Final = "papermill-error-cell-tag"
 
 # -- Jupyter ecosystem (nbval, nbmake, Jupyter Book) ------------------------------
 #: A cell that raises on purpose: its error is expected, not a failure.
-RAISES_EXCEPTION = "raises-exception"
+RAISES_EXCEPTION: Final = "raises-exception"
 #: A cell deliberately not run (nbmake, Jupyter Book).
-SKIP_EXECUTION = "skip-execution"
+SKIP_EXECUTION: Final = "skip-execution"
 
 # -- harden's own ---------------------------------------------------------------
 #: ``harden-ignore`` silences every rule for a cell; ``harden-ignore:H101,H203`` some.
-IGNORE = "harden-ignore"
+IGNORE: Final = "harden-ignore"
 #: Cells harden adds to an executed copy (capture and injection cells).
-INJECTED = "harden-injected"
+INJECTED: Final = "harden-injected"
 #: A cell whose outputs legitimately differ from run to run (repro compares its shape only).
-NONDETERMINISTIC = "harden-nondeterministic"
+NONDETERMINISTIC: Final = "harden-nondeterministic"
 #: Prefix of ``step:<name>``: the extractor's ``--split tags`` names steps with it.
-STEP_PREFIX = "step:"
+STEP_PREFIX: Final = "step:"
 
 #: Tags that mark a cell holding parameters (the original or papermill's injected copy).
 PARAMETER_TAGS = frozenset({PARAMETERS, INJECTED_PARAMETERS})

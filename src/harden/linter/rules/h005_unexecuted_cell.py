@@ -34,7 +34,7 @@ class UnexecutedCell(Rule):
         Example(code("a = 1", 1), code("b = 2", 2), code("c = 3")),
         Example(code("a = 1", 1), code("# just a note"), code(""), code("b = 2", 2)),
         Example(code("a = 1", 1), md("# Notes"), code("b = a", 2)),
-        Example(code("a = 1", 1), code("!rm -rf cache", tags=["skip-execution"]), code("b", 2)),
+        Example(code("a = 1", 1), code("!rm -rf cache", tags=[SKIP_TAG]), code("b", 2)),
     )
     invalid = (
         Example(code("a = 1", 1), code("b = 2"), code("c = 3", 2), expect=[(1, None)]),

@@ -40,7 +40,7 @@ class ErrorOutput(Rule):
         Example(code("import warnings\nwarnings.warn('careful')", 1, outputs=[_STDERR])),
         Example(code("print(1)", 1, outputs=[{"output_type": "stream", "name": "stdout",
                                               "text": "Traceback is just a word\n"}])),
-        Example(code("df['price']", 1, outputs=[_KEY_ERROR], tags=["raises-exception"])),
+        Example(code("df['price']", 1, outputs=[_KEY_ERROR], tags=[EXPECTED_TAG])),
     )
     invalid = (
         Example(code("df = load()", 1), code("df['price']", 2, outputs=[_KEY_ERROR]),

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from harden.analysis import Parameter, leading_literals
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation, code, md
+from harden.notebook import tags
 from harden.notebook.tags import PARAMETER_TAGS
 
 _CONFIG_WORDS = frozenset({
@@ -55,11 +56,11 @@ class MissingParametersCell(Rule):
            "`parameters` (View → Cell Toolbar → Tags in Jupyter).")
 
     valid = (
-        Example(code("DATA_PATH = 'data/train.csv'\nSEED = 42", tags=["parameters"]),
+        Example(code("DATA_PATH = 'data/train.csv'\nSEED = 42", tags=[tags.PARAMETERS]),
                 "import pandas as pd\ndf = pd.read_csv(DATA_PATH)"),
         Example("import pandas as pd\ndf = pd.read_csv('data/train.csv')\nSEED = 42"),
         Example("x = 1\ny = [1, 2]", "print(x + sum(y))"),
-        Example(code("SEED = 1", tags=["injected-parameters"]), "print(SEED)"),
+        Example(code("SEED = 1", tags=[tags.INJECTED_PARAMETERS]), "print(SEED)"),
         Example(md("# Title"), "MODEL = None\nimport math"),
     )
     invalid = (
