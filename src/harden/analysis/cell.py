@@ -23,6 +23,11 @@ from typing import Any
 
 import libcst as cst
 
+from harden.analysis.library import (
+    ACCUMULATING_METHODS,
+    IDEMPOTENT_INPLACE,
+    MUTATING_METHODS,
+)
 from harden.analysis.model import (
     Argument,
     Binding,
@@ -48,20 +53,6 @@ from harden.notebook.magics import (
     python_code,
 )
 from harden.notebook.model import Cell
-
-#: Methods that change their receiver in place.
-MUTATING_METHODS = frozenset(
-    {"append", "extend", "insert", "remove", "pop", "popitem", "clear", "update", "add",
-     "discard", "sort", "reverse", "setdefault", "appendleft", "extendleft", "fit",
-     "partial_fit", "set_params", "write", "writerow", "writerows"}
-)
-#: In-place methods whose second run gives a different result from the first.
-ACCUMULATING_METHODS = frozenset(
-    {"append", "extend", "insert", "remove", "pop", "popitem", "appendleft", "extendleft",
-     "partial_fit", "add", "writerow", "writerows", "write"}
-)
-#: ``inplace=True`` methods that give the same result when run twice.
-IDEMPOTENT_INPLACE = frozenset({"fillna", "sort_values", "sort_index", "clip", "replace"})
 
 
 @dataclass(frozen=True)

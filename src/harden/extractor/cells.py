@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from harden.analysis import CellAnalysis
+from harden.analysis.library import PLOT_METHODS
+from harden.analysis.purity import is_display_only
 from harden.errors import ExtractionError
 from harden.extractor.classify import Layout
 from harden.extractor.deadnames import CleanFunctions, scan
-from harden.extractor.drops import CellDrops, CellRewriter, is_display_only, root_names
+from harden.extractor.drops import CellDrops, CellRewriter, root_names
 from harden.extractor.functions import PassGlobals, add_keyword_parameters
 from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
-
-PLOT_METHODS = frozenset({"plot", "hist", "boxplot", "scatter", "imshow", "pie", "heatmap",
-                          "barh", "bar", "kde", "savefig", "subplots", "figure"})
 
 
 @dataclass

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from harden.analysis import CallSite
-from harden.extractor.drops import is_display_only
+from harden.analysis.purity import is_display_only
 from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
 

@@ -12,39 +12,16 @@ problems, or drops them as risky with ``--drop-magics``.  Every drop is a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
 
-from harden.analysis import CallSite, CellAnalysis
+from harden.analysis import CellAnalysis
 from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
 from harden.notebook import magics
 from harden.notebook.magics import Role, install_specs, strip_options
-
-#: Methods whose call only computes a value to show (a display-only last line).
-PURE_METHODS = frozenset(
-    {"head", "tail", "describe", "value_counts", "nunique", "unique", "sum", "mean", "median",
-     "std", "var", "min", "max", "count", "isna", "isnull", "notna", "notnull", "corr", "cov",
-     "round", "to_frame", "reset_index", "sort_values", "sort_index", "groupby", "agg",
-     "aggregate", "size", "memory_usage", "select_dtypes", "nlargest", "nsmallest", "quantile",
-     "cumsum", "pivot", "pivot_table", "transpose", "unstack", "stack", "keys", "copy",
-     "astype", "rename", "set_index", "query", "filter", "dropna", "fillna", "drop", "abs",
-     "all", "any", "idxmax", "idxmin", "mode", "tolist", "to_dict", "to_numpy", "to_string",
-     "get_params", "items", "values", "get", "format", "join", "split", "strip", "upper",
-     "lower", "replace", "crosstab", "merge", "concat", "to_markdown"}
-)
-PURE_FUNCTIONS = frozenset(
-    {"len", "type", "repr", "str", "sorted", "list", "tuple", "set", "dict", "round", "abs",
-     "isinstance", "min", "max", "sum", "id", "dir", "vars", "float", "int", "bool", "range",
-     "zip", "enumerate", "reversed", "any", "all", "format", "hash"}
-)
-PURE_MODULES = ("pandas.", "numpy.")
-IMPURE_PREFIXES = ("numpy.random", "pandas.read_", "pandas.io", "numpy.save", "numpy.load",
-                   "pandas.set_option", "pandas.reset_option", "pandas.options", "numpy.seterr",
-                   "numpy.set_printoptions")
 
 
 @dataclass
@@ -55,65 +32,6 @@ class CellDrops:
     requirements: list[str] = field(default_factory=list)
     problems: list[LogEntry] = field(default_factory=list)
     displayed: tuple[str, ...] = ()
-
-
-class _PureCheck(cst.CSTVisitor):
-    def __init__(self, calls: Mapping[cst.CSTNode, CallSite],
-                 qualified: Mapping[str, str] | None) -> None:
-        super().__init__()
-        self.calls = calls
-        self.qualified = qualified
-        self.pure = True
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        site = self.calls.get(node)
-        name = None if site is not None else _dotted(node.func)
-        resolved = self.qualified.get(name) if self.qualified and name else None
-        if not _pure_call(node, site, resolved):
-            self.pure = False
-        return self.pure
-
-    def _impure(self, node: cst.CSTNode) -> bool:
-        self.pure = False
-        return False
-
-    visit_Await = _impure
-    visit_Yield = _impure
-    visit_NamedExpr = _impure
-
-
-def is_display_only(expr: cst.BaseExpression, calls: Mapping[cst.CSTNode, CallSite],
-                    qualified: Mapping[str, str] | None = None) -> bool:
-    """True when evaluating ``expr`` only computes a value to show.  Calls are
-    looked up in ``calls`` (original nodes), else their dotted name in
-    ``qualified`` (``pd.Timedelta`` → ``pandas.Timedelta``)."""
-    if isinstance(expr, (cst.Name, cst.BaseString, cst.Integer, cst.Float)):
-        return True
-    check = _PureCheck(calls, qualified)
-    expr.visit(check)
-    return check.pure
-
-
-def _dotted(node: cst.BaseExpression) -> str | None:
-    from harden.analysis import dotted_name
-
-    return dotted_name(node)
-
-
-def _pure_call(node: cst.Call, site: CallSite | None, resolved: str | None = None) -> bool:
-    if any(arg.keyword is not None and arg.keyword.value == "inplace" for arg in node.args):
-        return False
-    qualified = site.qualified_name if site is not None else resolved
-    if qualified:
-        if qualified.startswith(IMPURE_PREFIXES):
-            return False
-        if qualified.startswith(PURE_MODULES):
-            return True
-    if isinstance(node.func, cst.Name):
-        return node.func.value in PURE_FUNCTIONS
-    if isinstance(node.func, cst.Attribute):
-        return node.func.attr.value in PURE_METHODS
-    return False
 
 
 class _RootNames(cst.CSTVisitor):

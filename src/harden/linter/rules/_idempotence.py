@@ -13,27 +13,13 @@ from typing import Any
 
 import libcst as cst
 
+from harden.analysis.library import (
+    ACCESSORS,
+    IDEMPOTENT_FUNCTIONS,
+    IDEMPOTENT_METHODS,
+    PREDICATES,
+)
 from harden.analysis.walk import any_node
-
-#: Methods whose result, applied again, is the same (``x.m().m() == x.m()``).
-IDEMPOTENT_METHODS = frozenset({
-    "copy", "dropna", "drop_duplicates", "fillna", "ffill", "bfill", "astype", "sort_values",
-    "sort_index", "rename", "lower", "upper", "strip", "lstrip", "rstrip", "title",
-    "casefold", "round", "abs", "clip", "infer_objects", "convert_dtypes", "query", "head",
-    "filter", "select_dtypes", "interpolate", "replace", "normalize", "fit",
-})
-#: Functions idempotent in their first argument (matched on the last dotted part).
-IDEMPOTENT_FUNCTIONS = frozenset({
-    "int", "float", "str", "bool", "list", "tuple", "set", "frozenset", "sorted",
-    "to_datetime", "to_numeric", "to_timedelta", "asarray", "array", "unique", "sort",
-    "nan_to_num", "abs", "DataFrame", "Series",
-})
-#: Accessors that only select a view (``df["a"].str.lower()``); only in the middle
-#: of a chain: ``X = X.values`` fails on a second run.
-ACCESSORS = frozenset({"str", "dt", "cat", "values", "loc"})
-#: Predicate methods: a boolean mask built from them filters idempotently.
-PREDICATES = frozenset({"isin", "notna", "notnull", "isna", "isnull", "between",
-                        "contains", "startswith", "endswith", "duplicated", "any", "all"})
 
 
 def assigned_value(statement: Any) -> cst.BaseExpression | None:

@@ -17,47 +17,17 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from harden.analysis import Analysis, Binding, CallSite, CellAnalysis
+from harden.analysis.library import CV_FUNCTIONS as _CV_FUNCTIONS
+from harden.analysis.library import (
+    FIT_TRANSFORM_FUNCTIONS,
+    STATELESS,
+    TRANSFORMER_MODULES,
+    TRANSFORMERS,
+)
+from harden.analysis.library import SEARCH_CV as _SEARCH_CV
+from harden.analysis.library import SPLIT_FUNCTIONS as _SPLIT_FUNCTIONS
 from harden.analysis.walk import children
 
-#: Modules whose classes are all data-dependent transformers (bar STATELESS).
-TRANSFORMER_MODULES = (
-    "sklearn.preprocessing.", "sklearn.feature_extraction.", "sklearn.feature_selection.",
-    "sklearn.decomposition.", "sklearn.impute.", "category_encoders.",
-)
-#: Transformers outside those modules.
-TRANSFORMERS = frozenset({
-    "sklearn.compose.ColumnTransformer", "sklearn.compose.make_column_transformer",
-    "sklearn.pipeline.Pipeline", "sklearn.pipeline.make_pipeline",
-    "sklearn.pipeline.FeatureUnion", "sklearn.pipeline.make_union",
-    "sklearn.kernel_approximation.Nystroem", "sklearn.cluster.FeatureAgglomeration",
-})
-#: Classes that learn nothing from the rows they are fit on (or only encode the target).
-STATELESS = frozenset(
-    f"sklearn.{name}" for name in (
-        "preprocessing.FunctionTransformer", "preprocessing.Normalizer",
-        "preprocessing.Binarizer", "preprocessing.PolynomialFeatures",
-        "preprocessing.LabelEncoder", "preprocessing.LabelBinarizer",
-        "preprocessing.MultiLabelBinarizer", "feature_extraction.FeatureHasher",
-        "feature_extraction.text.HashingVectorizer",
-    )
-)
-#: Functions that fit and transform in one call (``preprocessing.scale(X)``).
-FIT_TRANSFORM_FUNCTIONS = frozenset(
-    f"sklearn.preprocessing.{name}" for name in (
-        "scale", "minmax_scale", "maxabs_scale", "robust_scale", "quantile_transform",
-        "power_transform",
-    )
-)
-FIT_METHODS = frozenset({"fit", "fit_transform", "partial_fit", "fit_predict", "fit_resample"})
-_SPLIT_FUNCTIONS = frozenset({"sklearn.model_selection.train_test_split",
-                              "sklearn.cross_validation.train_test_split"})
-_CV_FUNCTIONS = frozenset(
-    f"sklearn.model_selection.{name}" for name in (
-        "cross_val_score", "cross_validate", "cross_val_predict", "learning_curve",
-        "validation_curve", "permutation_test_score",
-    )
-)
-_SEARCH_CV = ("SearchCV",)
 _TEST_WORDS = frozenset({"test", "tst", "te", "val", "valid", "validation", "holdout"})
 
 

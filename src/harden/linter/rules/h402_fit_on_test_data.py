@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from harden.analysis import CallSite
+from harden.analysis.library import FIT_METHODS
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 from harden.linter.rules._ml_leakage import (
-    FIT_METHODS,
     as_split,
     looks_like_test,
     method_of,
