@@ -66,7 +66,7 @@ def test_a_cell_libcst_refuses_is_a_problem_and_the_others_keep_their_facts(monk
     accepted it) becomes a syntax problem, the others are analysed as usual."""
     import libcst as cst
 
-    from harden.analysis import cell as cell_module
+    from harden.analysis import parse as cell_module
 
     notebook = _notebook("a = 1\nb = a + 2", "def f(x):\n    return x + a", "c = f(b)\nd = [c, a]\n")
     normal = analyze(notebook)

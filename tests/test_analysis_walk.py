@@ -24,7 +24,7 @@ from libcst.metadata import (
 )
 
 from harden.analysis import Analysis, Location, analyze
-from harden.analysis.cell import parse_cells
+from harden.analysis.parse import parse_cells
 from harden.analysis.scopes import resolve_scopes
 from harden.analysis.walk import Walker, children, code_and_spans, iter_nodes
 from harden.notebook import load
@@ -246,7 +246,7 @@ def test_locations_are_worked_out_only_when_read_and_equal_plain_ones() -> None:
 
 
 def test_a_cell_whose_code_cannot_be_generated_gets_line_one(monkeypatch) -> None:
-    from harden.analysis import cell as cell_module
+    from harden.analysis import positions as cell_module
 
     def too_deep(module: cst.Module) -> None:
         raise RecursionError

@@ -7,14 +7,9 @@ extractor, the runner and the test scaffolder all read the resulting
 
 from __future__ import annotations
 
-from harden.analysis.cell import (
-    Environment,
-    analyze_cell,
-    collect,
-    dotted_name,
-    literal_value,
-    parse_cells,
-)
+from harden.analysis.collect import Environment, analyze_cell, collect
+from harden.analysis.nodes import dotted_name, literal_value
+from harden.analysis.parse import parse_cells
 from harden.analysis.graph import build_graph
 from harden.analysis.model import (
     Analysis,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import libcst as cst
 
-from harden.analysis.cell import dotted_name
+from harden.analysis.nodes import dotted_name
 from harden.analysis.library import (
     IMPURE_PREFIXES,
     PURE_FUNCTIONS,

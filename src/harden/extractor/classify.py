@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from harden.analysis import Analysis, Binding, CellAnalysis, Definition
-from harden.analysis.cell import names_in
+from harden.analysis.nodes import names_in
 from harden.extractor.nodes import Statement
 
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")

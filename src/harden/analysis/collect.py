@@ -11,13 +11,8 @@ Positions come from libcst's code generator (:mod:`harden.analysis.walk`).
 
 from __future__ import annotations
 
-import ast
-import bisect
-import dataclasses
 import itertools
-import re
-import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,14 +38,32 @@ from harden.analysis.model import (
     StringLiteral,
     SyntaxProblem,
 )
-from harden.analysis.scopes import MatchCaptures, Scopes, resolve_scopes
-from harden.analysis.walk import Walker, any_node, children, code_and_spans
-from harden.notebook.ipython import PythonSource, to_python
+from harden.analysis.nodes import (
+    _LITERAL_NODES,
+    _code,
+    _contains_equal,
+    _del_targets,
+    _expanded_names,
+    _target_names,
+    dotted_name,
+    literal_value,
+    root_name,
+)
+from harden.analysis.parse import (
+    ParsedCell,
+    ParsedNotebook,
+    _code_lines,
+    _inline_code,
+    parse_cells,
+)
+from harden.analysis.positions import _LEAVES, _PendingLocation
+from harden.analysis.scopes import MatchCaptures
+from harden.analysis.walk import children
+from harden.notebook.ipython import PythonSource
 from harden.notebook.magics import (
     HELP_MAGICS,
     PYTHON_LINE_MAGICS,
     decode_magic,
-    python_code,
 )
 from harden.notebook.model import Cell
 
@@ -62,206 +75,10 @@ class Environment:
     imports: Mapping[str, str] = field(default_factory=dict)
     types: Mapping[str, str] = field(default_factory=dict)
 
-
-#: Nodes whose code is their ``value`` (when not in parentheses).
-_LEAVES = (cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)
-
-
-class Positions:
-    """Where the nodes of one parsed cell start, worked out on first use.
-
-    libcst's code generator gives positions (:func:`code_and_spans`); most
-    cells never need one (only those a finding points into), so each cell's
-    code is generated at most once, when the first position is asked for.
-    """
-
-    def __init__(self, module: cst.Module | None) -> None:
-        self._module = module
-        self._text = ""
-        self._spans: dict[cst.CSTNode, tuple[int, int]] | None = None
-        self._line_starts: list[int] = [0]
-
-    def _resolve(self) -> dict[cst.CSTNode, tuple[int, int]]:
-        if self._spans is None:
-            self._spans = {}
-            if self._module is not None:
-                try:
-                    self._text, self._spans = code_and_spans(self._module)
-                except RecursionError:  # too deep to generate: no positions (line 1)
-                    return self._spans
-            find = self._text.find
-            index = find("\n")
-            while index >= 0:
-                self._line_starts.append(index + 1)
-                index = find("\n", index + 1)
-        return self._spans
-
-    def position(self, node: cst.CSTNode) -> tuple[int, int] | None:
-        """1-based line and 0-based column (in characters) where ``node`` starts."""
-        span = self._resolve().get(node)
-        if span is None:
-            return None
-        line = bisect.bisect_right(self._line_starts, span[0])
-        return line, span[0] - self._line_starts[line - 1]
-
-
-@dataclass(frozen=True)
-class ParsedCell:
-    """A code cell ready for collection: its Python, and either a syntax
-    problem or its parsed module."""
-
-    cell: Cell
-    python: PythonSource
-    problem: SyntaxProblem | None = None
-    module: cst.Module | None = None
-    positions: Positions = field(default_factory=lambda: Positions(None), compare=False)
-
-    @property
-    def statements(self) -> Sequence[cst.SimpleStatementLine | cst.BaseCompoundStatement]:
-        return self.module.body if self.module is not None else ()
-
-    def location(self, node: cst.CSTNode) -> Location | None:
-        """Where ``node`` starts in the cell as the user sees it."""
-        position = self.positions.position(node)
-        if position is None:
-            return None
-        line, column = position
-        line_map = self.python.line_map
-        return Location(self.cell.index, line_map.line(line), line_map.column(line, column + 1))
-
-
-class _PendingLocation(Location):
-    """A :class:`Location` whose line and column are worked out when first read.
-
-    The analysis records a location for every fact, but only the few that a
-    finding or the extractor reports are ever read; working them out costs a
-    code generation of the cell, so it waits until then.  It compares,
-    hashes, prints and pickles as the plain :class:`Location` it stands for.
-    """
-
-    def __init__(self, cell_index: int, line: int | None = None, column: int | None = None,
-                 *, where: tuple[ParsedCell, cst.CSTNode] | None = None) -> None:
-        object.__setattr__(self, "cell_index", cell_index)
-        if where is None:  # built with its values (``dataclasses.replace``)
-            object.__setattr__(self, "line", line)
-            object.__setattr__(self, "column", column)
-        else:
-            object.__setattr__(self, "_where", where)
-
-    def __getattr__(self, name: str) -> Any:
-        if name not in {"line", "column"}:
-            raise AttributeError(name)
-        parsed, node = self.__dict__["_where"]
-        resolved = parsed.location(node) or Location(parsed.cell.index, 1)
-        object.__setattr__(self, "line", resolved.line)
-        object.__setattr__(self, "column", resolved.column)
-        return getattr(self, name)
-
-    def __repr__(self) -> str:
-        return f"Location(cell_index={self.cell_index!r}, line={self.line!r}, column={self.column!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return Location, (self.cell_index, self.line, self.column)
-
-
-@dataclass(frozen=True)
-class ParsedNotebook:
-    """Every code cell parsed on its own, scopes resolved once for all.
-
-    ``scopes`` says, for every ``Name`` that is read, whether it is a
-    notebook-level (global) read: the cells are one program, so one scope
-    pass runs over all of them in order.
-    """
-
-    cells: tuple[ParsedCell, ...]
-    scopes: Scopes
-    #: ``%time stmt``-style magic calls → their Python, parsed in one batch.
-    inline: Mapping[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]] = dataclasses.field(
-        default_factory=dict)
-
-
-def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
-    """Check each cell with CPython, then parse the valid ones with libcst."""
-    parsed: list[ParsedCell] = []
-    for cell in cells:
-        python = to_python(cell.source)
-        problem = _check_syntax(cell, python)
-        module = None
-        if problem is None:
-            try:
-                module = _comments_with_statements(cst.parse_module(python.code))
-            except (cst.ParserSyntaxError, RecursionError):
-                # CPython accepts it, but it is beyond what libcst can parse.
-                problem = SyntaxProblem("code nested too deeply to analyse",
-                                        Location(cell.index, 1))
-        parsed.append(ParsedCell(cell, python, problem, module, Positions(module)))
-    scopes = resolve_scopes([p.module for p in parsed if p.module is not None])
-    if scopes.too_deep:
-        too_deep = {id(module) for module in scopes.too_deep}
-        # CPython and libcst accept it, but it is too deep for a recursive walk.
-        parsed = [
-            dataclasses.replace(p, problem=SyntaxProblem(
-                "code nested too deeply to analyse", Location(p.cell.index, 1)),
-                module=None, positions=Positions(None))
-            if p.module is not None and id(p.module) in too_deep
-            else p for p in parsed]
-    result = tuple(parsed)
-    return ParsedNotebook(result, scopes, _parse_inline(result))
-
-
-def _comments_with_statements(module: cst.Module) -> cst.Module:
-    """Move the comments and blank lines that open a cell from the module's
-    header to its first statement, so that they travel with it (into the
-    extracted module); the code and every position stay the same."""
-    if not module.header or not module.body:
-        return module
-    first = module.body[0]
-    moved = first.with_changes(leading_lines=[*module.header, *first.leading_lines])
-    return module.with_changes(header=[], body=[moved, *module.body[1:]])
-
-
-def _parse_inline(cells: Sequence[ParsedCell]) -> dict[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]]:
-    """Parse the Python inside every ``%time``/``%timeit``/``%prun`` of the
-    notebook together, so they share one scope pass."""
-    calls: list[tuple[cst.Call, str]] = []
-    for cell in cells:
-        if "_magic(" not in cell.python.code:  # only cells IPython rewrote can hold one
-            continue
-        finder = _InlineFinder()
-        for statement in cell.statements:
-            finder.walk(statement)
-        calls.extend(finder.found)
-    if not calls:
-        return {}
-    snippets = [Cell(index=number, cell_type="code", source=code)
-                for number, (_, code) in enumerate(calls)]
-    batch = parse_cells(snippets)
-    return {call: (batch.cells[number], batch) for number, (call, _) in enumerate(calls)}
-
-
-class _InlineFinder(Walker):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[tuple[cst.Call, str]] = []
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        code = _inline_code(node)
-        if code is not None:
-            self.found.append((node, code))
-        return True
-
-
-def _inline_code(node: cst.Call) -> str | None:
-    """The Python a ``%time``-like magic call runs in the user namespace."""
-    magic = decode_magic(node)
-    return python_code(*magic) if magic is not None else None
-
-
 def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
     """Analyse one code cell on its own (the notebook path is :func:`collect`)."""
     parsed = parse_cells([cell])
     return collect(parsed.cells[0], parsed, env)
-
 
 def collect(parsed: ParsedCell, notebook: ParsedNotebook,
             env: Environment = Environment()) -> CellAnalysis:
@@ -304,93 +121,6 @@ def collect(parsed: ParsedCell, notebook: ParsedNotebook,
         local_reads=frozenset(collector.local_reads),
         expanded_reads=frozenset(collector.expanded_reads),
     )
-
-
-def _check_syntax(cell: Cell, python: PythonSource) -> SyntaxProblem | None:
-    """CPython's verdict first: libcst must never see what CPython refuses."""
-    if python.transform_error:
-        return SyntaxProblem(python.transform_error, Location(cell.index, 1, None))
-    if python.compiles:
-        return None
-    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT | ast.PyCF_ONLY_AST
-    try:
-        compile(python.code, f"<cell {cell.index + 1}>", "exec", flags=flags, dont_inherit=True)
-    except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
-        line = getattr(exc, "lineno", None) or 1
-        offset = getattr(exc, "offset", None)
-        message = getattr(exc, "msg", None) or str(exc) or "code nested too deeply to parse"
-        location = Location(
-            cell.index,
-            python.line_map.line(line),
-            python.line_map.column(line, offset) if offset else None,
-        )
-        return SyntaxProblem(message, location)
-    return None
-
-
-def _code_lines(python: PythonSource, string_lines: int) -> int:
-    """Lines of the cell that hold code: not blank and not only a comment,
-    plus the ``string_lines`` inside multi-line strings that look like that."""
-    lines = set()
-    for number, line in enumerate(python.code.splitlines(), 1):
-        text = line.strip()
-        if text and not text.startswith("#"):
-            lines.add(number)
-    return len({python.line_map.line(line) for line in lines}) + string_lines
-
-
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for a chain of attributes on a name, else ``None``."""
-    parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
-        return ".".join(reversed(parts))
-    return None
-
-
-def root_name(node: cst.BaseExpression) -> cst.Name | None:
-    """The name at the root of ``a.b[1].c(...)``-style chains."""
-    while True:
-        if isinstance(node, cst.Name):
-            return node
-        if isinstance(node, (cst.Attribute, cst.Subscript)):
-            node = node.value
-        elif isinstance(node, cst.Call):
-            node = node.func
-        else:
-            return None
-
-
-#: Node kinds a Python literal can be (``Name`` only for True/False/None).
-_LITERAL_NODES = (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Name,
-                  cst.UnaryOperation, cst.List, cst.Tuple, cst.Dict, cst.Set)
-
-
-def literal_value(node: cst.BaseExpression, module: cst.Module,
-                  code: str | None = None) -> tuple[bool, Any]:
-    """``(True, value)`` when ``node`` is a Python literal, else ``(False, None)``.
-
-    ``code`` is the node's source when the caller already has it.
-    """
-    if isinstance(node, cst.Name) and node.value not in {"True", "False", "None"}:
-        return False, None
-    if not isinstance(node, _LITERAL_NODES):
-        return False, None
-    if isinstance(node, cst.FormattedString) or _has_fstring(node):
-        return False, None
-    try:
-        text = code if code is not None else module.code_for_node(node)
-        return True, ast.literal_eval(text.strip())
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return False, None
-
-
-def _has_fstring(node: cst.CSTNode) -> bool:
-    return any_node(node, lambda inner: isinstance(inner, cst.FormattedString))
-
 
 class _Collector(MatchCaptures):
     def __init__(self, parsed: ParsedCell, python: PythonSource, env: Environment,
@@ -881,79 +611,4 @@ class _Collector(MatchCaptures):
 
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> bool:
         self.strings.append(StringLiteral(node.value, self.loc(node)))
-        return False
-
-
-def _target_names(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for element in target.elements for n in _target_names(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return []
-
-
-def _del_targets(target: cst.BaseExpression) -> Sequence[cst.BaseExpression]:
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [element.value for element in target.elements]
-    return [target]
-
-
-def _contains_equal(haystack: cst.CSTNode, needle: cst.CSTNode) -> bool:
-    return any_node(haystack, lambda node: type(node) is type(needle)
-                    and node.deep_equals(needle))
-
-
-def _code(module: cst.Module | None, node: cst.CSTNode) -> str:
-    return (module or cst.Module(body=[])).code_for_node(node)
-
-
-#: ``$name`` in a command line (``$$`` escapes a dollar).
-_DOLLAR_NAME = re.compile(r"(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _expanded_names(command: str) -> set[str]:
-    """Names IPython's ``var_expand`` may substitute: ``{expr}`` and ``$name``."""
-    names = {match.group(1) for match in _DOLLAR_NAME.finditer(command)}
-    try:
-        fields = [text for _, text, _, _ in string.Formatter().parse(command) if text]
-    except ValueError:
-        return names
-    for text in fields:
-        try:
-            # CPython's verdict first: libcst must never see what it refuses.
-            compile(text.strip(), "<magic>", "eval", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-            expression = cst.parse_expression(text.strip())
-        except (SyntaxError, ValueError, cst.ParserSyntaxError, RecursionError, MemoryError):
-            continue
-        names.update(names_in(expression))
-    return names
-
-
-def names_in(node: cst.CSTNode) -> set[str]:
-    """Every name an expression or statement mentions (attribute names excluded),
-    without scope resolution: for small pieces of code taken out of context."""
-    return _NameGatherer.gather(node)
-
-
-class _NameGatherer(Walker):
-    """Every ``Name`` in a small expression (not attribute names)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    @classmethod
-    def gather(cls, node: cst.CSTNode) -> set[str]:
-        visitor = cls()
-        visitor.walk(node)
-        return visitor.names
-
-    def visit_Name(self, node: cst.Name) -> bool:
-        self.names.add(node.value)
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        self.walk(node.value)
         return False
