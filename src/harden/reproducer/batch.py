@@ -17,6 +17,7 @@ from harden.batch import Batch, workers_for
 from harden.discover import discover
 from harden.reproducer.causes import Cause
 from harden.reproducer.repro import Progress, ReproOptions, ReproResult, repro_notebook
+from harden.run.runner import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,6 @@ def _crashed(item: _Item, detail: str) -> ReproResult:
 def _preload() -> None:
     """Import what every worker needs once, here, so forked workers share it."""
     import importlib
-
-    from harden.run.runner import warm_up
 
     warm_up()
     for name in ("harden.analysis", "harden.reproducer.compare"):

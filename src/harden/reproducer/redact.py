@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from harden.secrets import redact_text, text_secrets
+
 
 def redact_result(result: Any) -> Any:
     """``result`` with every secret in its texts redacted (unchanged when there is none)."""
-    from harden.secrets import redact_text, text_secrets
-
     texts = [result.message, *(c.message for c in result.causes)]
     for cell in result.cells:
         texts += [cell.reason] + [t for d in cell.diffs for t in (d.expected, d.actual, d.unified_diff)]

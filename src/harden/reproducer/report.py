@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any
 
+from harden.junit import xml_safe
 from harden.reproducer.repro import STATUSES, CellResult, ReproResult
 from harden.run.runner import RunResult
 
@@ -219,8 +220,6 @@ def _run(run: RunResult) -> dict[str, Any]:
 
 def render_junit(results: Sequence[ReproResult]) -> str:
     """One ``<testcase>`` per notebook; a failure carries the text report with its diffs."""
-    from harden.junit import xml_safe
-
     root = ET.Element("testsuites", name="harden")
     suite = ET.SubElement(root, "testsuite", name="harden repro")
     failures = errors = 0

@@ -25,12 +25,22 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from harden.analysis import Analysis, analyze
+from harden.config import resolve
 from harden.errors import HardenError
+from harden.linter.engine import lint_notebook
+from harden.linter.registry import all_rules
+from harden.notebook import Notebook, load
 from harden.reproducer.causes import (
     CAUSE_RULES,
     Cause,
     difference_causes,
     failure_causes,
+)
+from harden.reproducer.compare import (
+    CompareOptions,
+    compare_notebooks,
+    has_stored_outputs,
 )
 from harden.reproducer.redact import redact_result
 from harden.run.facts import NotebookFacts, facts_from_analysis
@@ -111,7 +121,6 @@ def repro_notebook(path: str | Path, options: ReproOptions = ReproOptions()) -> 
 def _repro(path: Path, options: ReproOptions) -> ReproResult:
     from concurrent.futures import ThreadPoolExecutor
 
-    from harden.notebook import load
 
     notebook = load(path)
     stored_errors = _stored_errors(notebook.node)
@@ -139,10 +148,8 @@ def _repro(path: Path, options: ReproOptions) -> ReproResult:
     return _judge(notebook, analysis, facts(), stored_errors, runs, options)
 
 
-def _analyze(notebook: Any) -> Any:
+def _analyze(notebook: Notebook) -> Analysis | None:
     try:
-        from harden.analysis import analyze
-
         return analyze(notebook)
     except Exception:  # the analysis must never stop a run
         log.warning("%s: analysis failed; causes will be less precise", notebook.path, exc_info=True)
@@ -166,8 +173,6 @@ def _tagged(notebook: Any) -> frozenset[int]:
 
 def _judge(notebook: Any, analysis: Any, facts: Any, stored_errors: dict[int, str],
            runs: list[RunResult], options: ReproOptions) -> ReproResult:
-    from harden.reproducer.compare import compare_notebooks, has_stored_outputs
-
     first, last = runs[0], runs[-1]
     compare_options = options.compare or _default_compare_options()
     stripped = tuple(replace(run, notebook=None) for run in runs)
@@ -223,9 +228,7 @@ def _judge(notebook: Any, analysis: Any, facts: Any, stored_errors: dict[int, st
     return ReproResult(status="reproduced", message=message, cells=cells, **base)
 
 
-def _default_compare_options() -> Any:
-    from harden.reproducer.compare import CompareOptions
-
+def _default_compare_options() -> CompareOptions:
     return CompareOptions()
 
 
@@ -272,14 +275,10 @@ def _fallback(runs: list[RunResult]) -> tuple[Cause, ...]:
     return tuple(Cause("missing-kernel", w) for w in _warnings(runs) if "not installed" in w)
 
 
-def _findings(notebook: Any, analysis: Any) -> tuple[Any, ...]:
+def _findings(notebook: Notebook, analysis: Analysis | None) -> tuple[Any, ...]:
     if analysis is None:
         return ()
     try:
-        from harden.config import resolve
-        from harden.linter.engine import lint_notebook
-        from harden.linter.registry import all_rules
-
         config = resolve(Path(notebook.path).parent)
         rules = [rule for rule in all_rules() if rule.id in CAUSE_RULES]
         return lint_notebook(notebook, config, rules, analysis).findings
