@@ -38,3 +38,23 @@ def test_rebuilding_from_the_sources_changes_no_file() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "tools" / "build_examples.py"), "--check"],
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_deleted_holidays_cell_lists_the_holidays_in_the_sales_data() -> None:
+    """sales_forecast_messy's deleted cell and tools/example_data.py share one list."""
+    pytest.importorskip("jupytext")
+    pytest.importorskip("pandas")
+    import ast
+    import importlib.util
+
+    import jupytext
+
+    spec = importlib.util.spec_from_file_location("example_data",
+                                                  ROOT / "tools" / "example_data.py")
+    assert spec is not None and spec.loader is not None
+    data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(data)
+    nb = jupytext.read(SOURCES / "sales_forecast_messy.py")
+    cell = next(c for c in nb.cells if c.metadata.get("key") == "holidays")
+    call = ast.parse(cell.source).body[0].value  # type: ignore[attr-defined]
+    assert ast.literal_eval(call.args[0]) == data.SALES_HOLIDAYS
