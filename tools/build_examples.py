@@ -48,8 +48,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-
 from example_data import write_data
+
 from harden.notebook.build import CellSpec, build_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
