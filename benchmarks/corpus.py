@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbformat import v4
+
+from harden.notebook.build import CellSpec, build_notebook, kernelspec
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -976,12 +977,9 @@ def _generate(rng: random.Random, index: int, pngs: list[str]) -> tuple[str, nbf
     gen = Generator(rng, ds, pngs)
     cells = gen.cells()
     maker = OutputMaker(rng, ds, pngs)
-    nb = v4.new_notebook()
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python", "version": rng.choice(["3.10.12", "3.11.7", "3.12.3"]),
-                          "mimetype": "text/x-python", "file_extension": ".py"},
-    }
+    kernel = kernelspec("python3", "python", "Python 3 (ipykernel)")
+    language_info = {"name": "python", "version": rng.choice(["3.10.12", "3.11.7", "3.12.3"]),
+                     "mimetype": "text/x-python", "file_extension": ".py"}
     code_cells = [c for c in cells if c.kind == "code"]
     # execution counts: in order, with gaps from re-runs, sometimes shuffled, sometimes a tail not run
     counts: list[int | None] = []
@@ -1000,27 +998,23 @@ def _generate(rng: random.Random, index: int, pngs: list[str]) -> tuple[str, nbf
             for i in range(len(counts) - rng.randint(1, 5), len(counts)):
                 counts[i] = None
     error_at = rng.randrange(len(code_cells)) if gen.p.error_output else -1
-    out_cells = []
+    out_cells: list[CellSpec] = []
     k = 0
     for cell in cells:
         if cell.kind == "markdown":
-            nc = {"cell_type": "markdown", "metadata": {}, "source": cell.source}
-        else:
-            count = counts[k]
-            nc = {"cell_type": "code", "execution_count": count, "metadata": {}, "source": cell.source,
-                  "outputs": maker.outputs(cell, count)}
-            if k == error_at and count is not None:
-                nc["outputs"] = [_out("error", ename="KeyError", evalue=f"'{ds.target}_old'", traceback=[
-                    "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m",
-                    "\x1b[0;31mKeyError\x1b[0m                                  Traceback (most recent call last)",
-                    f"\x1b[0;31mKeyError\x1b[0m: '{ds.target}_old'"])]
-            if cell.tags:
-                nc["metadata"]["tags"] = list(cell.tags)
-            k += 1
-        nc["id"] = f"{rng.getrandbits(48):012x}"
-        out_cells.append(nc)
-    nb.cells = out_cells
-    nb = nbformat.from_dict(nb)
+            out_cells.append(CellSpec(cell.source, "markdown", id=f"{rng.getrandbits(48):012x}"))
+            continue
+        count = counts[k]
+        outputs = maker.outputs(cell, count)
+        if k == error_at and count is not None:
+            outputs = [_out("error", ename="KeyError", evalue=f"'{ds.target}_old'", traceback=[
+                "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m",
+                "\x1b[0;31mKeyError\x1b[0m                                  Traceback (most recent call last)",
+                f"\x1b[0;31mKeyError\x1b[0m: '{ds.target}_old'"])]
+        k += 1
+        out_cells.append(CellSpec(cell.source, "code", cell.tags, count, tuple(outputs),
+                                  id=f"{rng.getrandbits(48):012x}"))
+    nb = build_notebook(out_cells, kernel=kernel, metadata={"language_info": language_info})
     return f"gen_{index:03d}_{ds.name}.ipynb", nb
 
 

@@ -6,23 +6,21 @@ import hashlib
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from harden.notebook.build import CellSpec, build_notebook, kernelspec
 
 
 def write_notebook(path: Path, *cells: object, name: str = "nb.ipynb") -> Path:
     """A notebook from cells: ``"code"``, ``("md", text)`` or ``(code, ["tag"])``."""
-    notebook = new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                       "display_name": "Python 3"}
+    specs: list[CellSpec] = []
     for cell in cells:
         if isinstance(cell, tuple) and cell[0] == "md":
-            notebook.cells.append(new_markdown_cell(cell[1]))
+            specs.append(CellSpec(cell[1], "markdown"))
         elif isinstance(cell, tuple):
-            code = new_code_cell(cell[0])
-            code.metadata["tags"] = list(cell[1])
-            notebook.cells.append(code)
+            specs.append(CellSpec(cell[0], tags=tuple(cell[1])))
         else:
-            notebook.cells.append(new_code_cell(cell))
+            specs.append(CellSpec(str(cell)))
+    notebook = build_notebook(specs, kernel=kernelspec("python3", "python", "Python 3"))
     target = path / name
     nbformat.write(notebook, target)
     return target

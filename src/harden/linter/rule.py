@@ -98,23 +98,15 @@ class Example:
         """Build the example as an in-memory notebook (nbformat v4.5)."""
         import nbformat
 
+        from harden.notebook.build import CellSpec, build_notebook, kernelspec
         from harden.notebook.load import from_node
 
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": self.kernel, "language": self.language,
-                                     "display_name": self.kernel}
-        nb.metadata["language_info"] = {"name": self.language}
-        for raw in self.cells:
-            cell = raw if isinstance(raw, ExampleCell) else ExampleCell(raw)
-            if cell.cell_type == "markdown":
-                node = nbformat.v4.new_markdown_cell(cell.source)
-            else:
-                node = nbformat.v4.new_code_cell(cell.source)
-                node.execution_count = cell.execution_count
-                node.outputs = [nbformat.from_dict(dict(o)) for o in cell.outputs]
-            if cell.tags:
-                node.metadata["tags"] = list(cell.tags)
-            nb.cells.append(node)
+        cells = [raw if isinstance(raw, ExampleCell) else ExampleCell(raw) for raw in self.cells]
+        nb = build_notebook(
+            [CellSpec(c.source, "markdown" if c.cell_type == "markdown" else "code", c.tags,
+                      c.execution_count, c.outputs) for c in cells],
+            kernel=kernelspec(self.kernel, self.language),
+            metadata={"language_info": {"name": self.language}})
         size = self.size_bytes if self.size_bytes is not None else len(nbformat.writes(nb))
         return from_node(nb, path, size_bytes=size)
 
