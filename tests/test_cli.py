@@ -178,7 +178,7 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_rules_command_explains_a_rule(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "rules", "H001")
-    assert code == 0 and "out-of-order-execution" in out and "Fix:" in out
+    assert code == 0 and "out-of-order-execution" in out and "How to fix it" in out
     code, _, err = _run(capsys, "rules", "H999")
     assert code == 2 and "no rule" in err
 

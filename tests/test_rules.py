@@ -1,5 +1,7 @@
 """Every rule's own examples are its tests: valid ones yield nothing, invalid ones
-yield exactly the expected (cell, line) pairs.  Adding a rule adds its tests."""
+yield exactly the expected (cell, line) pairs, with the pinned message substring
+and severity.  Adding a rule adds its tests; every rule documents itself in the
+one docstring template."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from harden.config import Config
 from harden.linter.engine import lint_notebook
 from harden.linter.finding import Severity
 from harden.linter.registry import all_rules
-from harden.linter.rule import Example, Rule
+from harden.linter.rule import Example, Rule, md
+from harden.linter.ruledoc import parse_rule_doc
 
 RULES = all_rules(include_plugins=False)
 
@@ -46,6 +49,11 @@ def test_invalid_example_is_flagged(rule: type[Rule], example: Example) -> None:
                      key=lambda p: (p[0] if p[0] is not None else -1, p[1] or 0))
         want = sorted(example.expect, key=lambda p: (p[0] if p[0] is not None else -1, p[1] or 0))
         assert got == want
+    for finding in result.findings:
+        if example.message is not None:
+            assert example.message in finding.message, finding.message
+        if example.severity is not None:
+            assert finding.severity is example.severity, (finding.severity, finding.message)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
@@ -55,6 +63,47 @@ def test_rule_is_documented_and_has_examples(rule: type[Rule]) -> None:
     assert rule.summary.strip() and rule.rationale.strip() and rule.fix.strip()
     assert len(rule.valid) >= 1 and len(rule.invalid) >= 1
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", key) for key in rule.options)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_docstring_follows_the_template(rule: type[Rule]) -> None:
+    doc = parse_rule_doc(rule.__doc__)
+    assert doc is not None, (
+        f"{rule.__name__}'s docstring must be: a one-line summary, then the sections "
+        "'## What it does', '## Why is this bad?', '## How to fix it' (see harden.linter.ruledoc)")
+    assert (rule.summary, rule.what, rule.rationale, rule.fix) == (
+        doc.summary, doc.what, doc.rationale, doc.fix)
+    assert doc.summary.endswith(".") and len(doc.summary) <= 100
+    assert doc.what.startswith("Flags "), "'What it does' starts with what the rule flags"
+    for key in rule.options:
+        assert f"`{key}`" in doc.what, f"'What it does' explains the option `{key}`"
+
+
+def test_examples_pin_the_messages_of_the_rules_whose_message_explains_the_finding() -> None:
+    pinned = {rule.id for rule in RULES if any(e.message for e in rule.invalid)}
+    assert {"H002", "H003", "H004", "H101", "H204", "H401", "H402"} <= pinned
+
+
+def test_a_wrong_pin_fails_the_example() -> None:
+    from harden.linter.rules.h002_use_before_define import UseBeforeDefine as rule
+
+    good = rule.invalid[0]
+    for wrong in (Example(*good.cells, message="is never read"),
+                  Example(*good.cells, severity="info")):
+        with pytest.raises(AssertionError):
+            test_invalid_example_is_flagged(rule, wrong)
+    test_invalid_example_is_flagged(rule, good)
+
+
+def test_triple_quoted_cells_are_dedented() -> None:
+    example = Example("""
+        for i in range(2):
+            print(i)
+        """, "\n\nx = 1", md("""
+            # Title
+            """))
+    assert example.cells[:2] == ("for i in range(2):\n    print(i)", "\n\nx = 1")
+    assert example.notebook().cells[2].source == "# Title"
 
 
 def test_rule_ids_and_names_are_unique() -> None:

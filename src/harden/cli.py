@@ -109,16 +109,22 @@ def cmd_lint(args: argparse.Namespace) -> int:
 # -- rules --------------------------------------------------------------------
 def _add_rules(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rule", nargs="?", help="a rule id or name to explain")
-    parser.add_argument("--format", default="text", choices=["text", "markdown"],
-                        help="markdown prints the README's rule table")
+    parser.add_argument("--format", default="text",
+                        choices=["text", "markdown", "markdown-docs"],
+                        help="markdown: the README's rule table (or the rule's section of "
+                        "docs/rules.md); markdown-docs: all of docs/rules.md")
     parser.set_defaults(handler=cmd_rules)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
     from harden.linter import docs
 
-    if args.rule:
+    if args.rule and args.format == "text":
         print(docs.explain(args.rule), end="")
+    elif args.rule:
+        print(docs.rule_markdown(docs.find(args.rule)), end="")
+    elif args.format == "markdown-docs":
+        print(docs.rules_page(), end="")
     elif args.format == "markdown":
         print(docs.rule_table(), end="")
     else:

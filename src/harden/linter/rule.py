@@ -1,7 +1,8 @@
 """The rule base class, what a rule reports, and the examples that test it.
 
-A rule is one small class in one file: identity and docs as class
-attributes, ``valid`` / ``invalid`` examples (notebooks given as lists of
+A rule is one small class in one file: identity as class attributes, its
+documentation as the class docstring (ruff's template, see
+:mod:`harden.linter.ruledoc`), ``valid`` / ``invalid`` examples (notebooks given as lists of
 cells) that the test-suite runs for every rule, and a ``check`` method that
 reads the shared :class:`~harden.analysis.Analysis` and yields
 :class:`Violation` values.  Rules never parse, print or keep state between
@@ -10,12 +11,14 @@ notebooks; a fresh instance is made for every notebook.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from harden.analysis.model import Analysis, Location
 from harden.linter.finding import RuleInfo, Severity
+from harden.linter.ruledoc import parse_rule_doc
 from harden.notebook.model import Notebook
 
 
@@ -72,8 +75,14 @@ class Example:
     Cells are plain strings (code cells) or :class:`ExampleCell`.  For
     ``invalid`` examples ``expect`` lists the ``(cell_index, line)`` pairs
     the rule must report (``cell_index`` ``None`` for notebook-level); when
-    empty, at least one finding is required.  ``options`` override the
-    rule's thresholds.  ``language`` / ``kernel`` set the kernelspec.
+    empty, at least one finding is required.  ``message`` pins a substring
+    and ``severity`` the severity every finding of an ``invalid`` example must
+    have.  ``options`` override the rule's thresholds.  ``language`` /
+    ``kernel`` set the kernelspec.
+
+    A cell written as an indented triple-quoted string (a newline right after
+    the opening quotes, the closing quotes on their own line) is dedented: the
+    leading newline, the common indentation and the closing line's newline go.
     """
 
     cells: tuple[str | ExampleCell, ...]
@@ -82,17 +91,24 @@ class Example:
     language: str = "python"
     kernel: str = "python3"
     size_bytes: int | None = None
+    message: str | None = None
+    severity: Severity | None = None
 
     def __init__(self, *cells: str | ExampleCell,
                  expect: Sequence[tuple[int | None, int | None]] = (),
                  options: Mapping[str, Any] | None = None, language: str = "python",
-                 kernel: str = "python3", size_bytes: int | None = None) -> None:
-        object.__setattr__(self, "cells", tuple(cells))
+                 kernel: str = "python3", size_bytes: int | None = None,
+                 message: str | None = None, severity: Severity | str | None = None) -> None:
+        object.__setattr__(self, "cells", tuple(_dedent_cell(cell) for cell in cells))
         object.__setattr__(self, "expect", tuple(expect))
         object.__setattr__(self, "options", dict(options or {}))
         object.__setattr__(self, "language", language)
         object.__setattr__(self, "kernel", kernel)
         object.__setattr__(self, "size_bytes", size_bytes)
+        object.__setattr__(self, "message", message)
+        if isinstance(severity, str):
+            severity = Severity.parse(severity)
+        object.__setattr__(self, "severity", severity)
 
     def notebook(self, path: str = "example.ipynb") -> Notebook:
         """Build the example as an in-memory notebook (nbformat v4.5)."""
@@ -111,6 +127,20 @@ class Example:
         return from_node(nb, path, size_bytes=size)
 
 
+def dedent(source: str) -> str:
+    """``source`` without the indentation of a triple-quoted block (see :class:`Example`)."""
+    lines = source.split("\n")
+    if len(lines) < 3 or lines[0] or lines[-1].strip():
+        return source
+    return textwrap.dedent("\n".join(lines[1:-1]))
+
+
+def _dedent_cell(cell: str | ExampleCell) -> str | ExampleCell:
+    if isinstance(cell, str):
+        return dedent(cell)
+    return replace(cell, source=dedent(cell.source))
+
+
 @dataclass(frozen=True)
 class RuleContext:
     """What a rule sees: the notebook, its analysis, the rule's options."""
@@ -126,8 +156,12 @@ class RuleContext:
 class Rule:
     """Base class of all rules.  Subclasses set the class attributes and ``check``.
 
-    ``summary`` is one line (what the rule flags); ``rationale`` is the
-    paragraph "why this breaks in production"; ``fix`` says what to do.
+    The docstring documents the rule in the template of
+    :mod:`harden.linter.ruledoc`; ``summary`` (one line: what the rule
+    flags), ``what`` (what it flags and what it does not), ``rationale`` (why
+    this breaks in production) and ``fix`` (what to do) are read from it when
+    the class is defined.  A rule whose docstring does not follow the template
+    (a third-party rule) may set those four attributes itself.
     ``options`` holds the rule's thresholds with their defaults (kebab-case
     keys, overridable in rule packs and ``[tool.harden.options.HXXX]``).
     """
@@ -136,6 +170,7 @@ class Rule:
     name: ClassVar[str]
     severity: ClassVar[Severity]
     summary: ClassVar[str]
+    what: ClassVar[str] = ""
     rationale: ClassVar[str]
     fix: ClassVar[str]
     options: ClassVar[Mapping[str, Any]] = {}
@@ -145,6 +180,18 @@ class Rule:
     shows_source: ClassVar[bool] = True
     #: Rules that still run on non-Python notebooks (only H503).
     language_agnostic: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        doc = parse_rule_doc(cls.__dict__.get("__doc__"))
+        if doc is None:
+            return
+        twice = sorted({"summary", "what", "rationale", "fix"} & cls.__dict__.keys())
+        if twice:
+            raise TypeError(f"{cls.__name__} sets {', '.join(twice)} both in its docstring "
+                            "and as attributes")
+        cls.summary, cls.what, cls.rationale, cls.fix = (doc.summary, doc.what, doc.rationale,
+                                                         doc.fix)
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         raise NotImplementedError

@@ -10,22 +10,25 @@ from harden.linter.rules._state_helpers import unresolved_once
 
 
 class UndefinedName(Rule):
-    """Flags a read of a name that no cell, import, builtin or IPython provides.
+    """A name is read that no cell defines, no import binds, and no builtin provides.
+    ## What it does
+    Flags a read of a name that no cell, import, builtin or IPython provides.
 
-    A name a wildcard import might provide is left to H201; a name only a later
-    cell defines is H002.
+    A name a wildcard import might provide is left to H201; a name only a later cell
+    defines is H002.
+
+    ## Why is this bad?
+    The value came from hidden kernel state: a cell that was deleted or edited after it
+    ran, or something typed in a console. The notebook cannot be re-run by anyone else,
+    and code extracted from it fails with NameError.
+
+    ## How to fix it
+    Restore the cell that defined the name, or define it before it is read.
     """
 
     id = "H003"
     name = "undefined-name"
     severity = Severity.ERROR
-    summary = "A name is read that no cell defines, no import binds, and no builtin provides."
-    rationale = """
-        The value came from hidden kernel state: a cell that was deleted or edited
-        after it ran, or something typed in a console. The notebook cannot be re-run
-        by anyone else, and code extracted from it fails with NameError.
-    """
-    fix = "Restore the cell that defined the name, or define it before it is read."
 
     valid = (
         Example("print(len([1]), __name__)", "display(In[-1], Out, _, _i1, _2)"),
@@ -40,9 +43,13 @@ class UndefinedName(Rule):
         Example("print(x)", "x = 1"),
     )
     invalid = (
-        Example("import pandas as pd", "df2 = df.dropna()", expect=[(1, 1)]),
-        Example("def f(a):\n    return a + missing", expect=[(0, 2)]),
-        Example("x = 1\ndel x\nprint(x)", expect=[(0, 3)]),
+        Example("import pandas as pd", "df2 = df.dropna()",
+                message="`df` is not defined by any cell, import or builtin", severity="error",
+                expect=[(1, 1)]),
+        Example("def f(a):\n    return a + missing", message="`f` reads `missing` when it runs",
+                expect=[(0, 2)]),
+        Example("x = 1\ndel x\nprint(x)", message="`x` is read after `del x` removed it",
+                expect=[(0, 3)]),
         Example("[v for v in range(3)]\nprint(v)", expect=[(0, 2)]),
         Example("%timeit helper(3)", expect=[(0, 1)]),
         Example("seen = set()\nseen.add(ghost)\nprint(ghost)", expect=[(0, 2)]),

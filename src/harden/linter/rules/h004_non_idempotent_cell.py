@@ -11,24 +11,28 @@ from harden.linter.rules._idempotence import is_idempotent
 
 
 class NonIdempotentCell(Rule):
-    """Flags a cell that rebinds or mutates a name from its own earlier value, where
-    that value came from another cell (``x = x + 1``, ``df = df.drop(...)``,
-    ``df["a"] *= 2``, ``rows.append(r)``). Rebinding through idempotent transforms
-    (``df = df.dropna()``, ``df = df[df.a > 0]``, ``s = s.str.lower()``) and changes to
-    imported modules (``sys.path.append``) are not flagged.
+    """A cell rebinds or mutates a name from its own value that another cell made.
+    ## What it does
+    Flags a cell that rebinds or mutates a name from its own earlier value, where that
+    value came from another cell (`x = x + 1`, `df = df.drop(...)`, `df["a"] *= 2`,
+    `rows.append(r)`). Rebinding through idempotent transforms (`df = df.dropna()`, `df
+    = df[df.a > 0]`, `s = s.str.lower()`) and changes to imported modules
+    (`sys.path.append`) are not flagged.
+
+    ## Why is this bad?
+    Running the cell a second time — which happens all the time while exploring —
+    applies the change again: the column is doubled twice, the list grows, the dropped
+    column is missing. What the notebook shows depends on how many times each cell was
+    run, which no pipeline can reproduce.
+
+    ## How to fix it
+    Give the result a new name (`df_clean = df.drop(...)`), or build the value in one
+    cell.
     """
 
     id = "H004"
     name = "non-idempotent-cell"
     severity = Severity.INFO
-    summary = "A cell rebinds or mutates a name from its own value that another cell made."
-    rationale = """
-        Running the cell a second time — which happens all the time while exploring —
-        applies the change again: the column is doubled twice, the list grows, the
-        dropped column is missing. What the notebook shows depends on how many times
-        each cell was run, which no pipeline can reproduce.
-    """
-    fix = "Give the result a new name (`df_clean = df.drop(...)`), or build the value in one cell."
 
     valid = (
         Example("x = 0\nx = x + 1"),
@@ -43,10 +47,14 @@ class NonIdempotentCell(Rule):
                 "df.columns = [c.strip().lower().replace(' ', '_') for c in df.columns]"),
     )
     invalid = (
-        Example("x = 1", "x = x + 1", expect=[(1, 1)]),
+        Example("x = 1", "x = x + 1",
+                message="`x` is rebound from its own value, which cell 1 defines", severity="info",
+                expect=[(1, 1)]),
         Example("df = load()", "print(df.shape)\ndf = df.drop(columns=['a'])", expect=[(1, 2)]),
         Example("df = load()", "df['a'] *= 2\ndf['a'] = df['a'] * 2", expect=[(1, 1)]),
-        Example("rows = []", "for r in range(3):\n    rows.append(r)", expect=[(1, 2)]),
+        Example("rows = []", "for r in range(3):\n    rows.append(r)",
+                message="`rows.append(...)` changes `rows`; `rows` comes from cell 1",
+                expect=[(1, 2)]),
         Example("total = 0", "%time total += 5", expect=[(1, 1)]),
         Example("df = load()", "df.drop(columns=['a'], inplace=True)", expect=[(1, 1)]),
         Example("df = load()", "df = df.head(len(df) // 2)", expect=[(1, 1)]),

@@ -10,23 +10,26 @@ from harden.notebook.tags import SKIP_EXECUTION as SKIP_TAG
 
 
 class UnexecutedCell(Rule):
-    """Flags a code cell with no execution count above a cell that was executed.
+    """A code cell was never run, although cells below it were.
+    ## What it does
+    Flags a code cell with no execution count above a cell that was executed.
 
-    Cells with nothing but blanks or comments (H206) are skipped: Jupyter does not
-    count them; so are cells tagged `skip-execution` (nbclient's tag for cells not
-    meant to run). Trailing cells after the last executed one are not flagged.
+    Cells with nothing but blanks or comments (H206) are skipped: Jupyter does not count
+    them; so are cells tagged `skip-execution` (nbclient's tag for cells not meant to
+    run). Trailing cells after the last executed one are not flagged.
+
+    ## Why is this bad?
+    The stored results were produced without this cell. Running the notebook top to
+    bottom runs it, so the results may change, or the cell may fail — nobody has seen it
+    work. Often it is an edit made after the last run.
+
+    ## How to fix it
+    Restart the kernel and run all cells, or delete the cell if it is not needed.
     """
 
     id = "H005"
     name = "unexecuted-cell"
     severity = Severity.WARNING
-    summary = "A code cell was never run, although cells below it were."
-    rationale = """
-        The stored results were produced without this cell. Running the notebook top
-        to bottom runs it, so the results may change, or the cell may fail — nobody
-        has seen it work. Often it is an edit made after the last run.
-    """
-    fix = "Restart the kernel and run all cells, or delete the cell if it is not needed."
 
     valid = (
         Example(code("a = 1", 1), code("b = 2", 2)),
@@ -37,7 +40,9 @@ class UnexecutedCell(Rule):
         Example(code("a = 1", 1), code("!rm -rf cache", tags=[SKIP_TAG]), code("b", 2)),
     )
     invalid = (
-        Example(code("a = 1", 1), code("b = 2"), code("c = 3", 2), expect=[(1, None)]),
+        Example(code("a = 1", 1), code("b = 2"), code("c = 3", 2),
+                message="cell was never run, but cell 3 below it was", severity="warning",
+                expect=[(1, None)]),
         Example(code("x = 1"), md("text"), code("y = (", None), code("z = 3", 1),
                 expect=[(0, None), (2, None)]),
     )

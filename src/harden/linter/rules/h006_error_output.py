@@ -20,20 +20,24 @@ from harden.notebook.tags import RAISES_EXCEPTION as EXPECTED_TAG
 
 
 class ErrorOutput(Rule):
-    """Flags a cell whose stored outputs include an error (an exception with its
+    """A stored output is an error with a traceback.
+    ## What it does
+    Flags a cell whose stored outputs include an error (an exception with its
     traceback). Warnings printed to stderr are not errors; a cell tagged
-    `raises-exception` (the nbclient/nbval convention) is expected to fail."""
+    `raises-exception` (the nbclient/nbval convention) is expected to fail.
+
+    ## Why is this bad?
+    The last run of the notebook failed in this cell, so everything below it ran on a
+    broken state, or was run by hand around the failure. Nobody can tell from the
+    notebook whether it works; a pipeline built from it stops here.
+
+    ## How to fix it
+    Fix the error and re-run the notebook top to bottom, or remove the failing cell.
+    """
 
     id = "H006"
     name = "error-output"
     severity = Severity.WARNING
-    summary = "A stored output is an error with a traceback."
-    rationale = """
-        The last run of the notebook failed in this cell, so everything below it ran
-        on a broken state, or was run by hand around the failure. Nobody can tell
-        from the notebook whether it works; a pipeline built from it stops here.
-    """
-    fix = "Fix the error and re-run the notebook top to bottom, or remove the failing cell."
 
     valid = (
         Example(code("a = 1", 1)),
@@ -44,6 +48,7 @@ class ErrorOutput(Rule):
     )
     invalid = (
         Example(code("df = load()", 1), code("df['price']", 2, outputs=[_KEY_ERROR]),
+                message="stored output is an error: KeyError: 'price'", severity="warning",
                 expect=[(1, None)]),
         Example(code("float(s)", 1, outputs=[_STDERR, _LONG]), expect=[(0, None)]),
     )

@@ -151,38 +151,37 @@ def _before(a: Location, b: Location) -> bool:
 
 
 class UnseededRandomness(Rule):
-    """## What it does
-    Flags random draws with no seed: ``random.*`` functions with no
-    ``random.seed(...)`` earlier in the notebook, legacy ``numpy.random.*`` with
-    no ``numpy.random.seed(...)``, generators built without a seed
-    (``default_rng()``, ``RandomState()``, ``random.Random()``), ``torch`` draws,
-    ``nn.init`` and shuffling ``DataLoader``/``random_split`` with no
-    ``torch.manual_seed``, ``tf.random.*`` with no ``tf.random.set_seed``, and the
-    scikit-learn splitters and estimators that use ``random_state`` when it is
-    missing or ``None`` (a variable counts as a seed).  Seeding helpers that seed
-    everything (``seed_everything``, ``transformers.set_seed``,
-    ``keras.utils.set_random_seed``) count for every library.  A call inside a
-    function body counts as seeded when the notebook seeds anywhere, since the
-    function runs later.  scikit-learn calls are flagged even after
-    ``numpy.random.seed``: their result then depends on every draw before them.
-    ``LogisticRegression`` is flagged only with the sag/saga/liblinear solvers,
-    ``PCA`` only with ``svd_solver`` randomized/arpack, ``SVC`` only with
-    ``probability=True``; torch layer constructors are not flagged.
+    """A random API is used without a seed (`random`, `numpy.random`, scikit-learn, torch).
+    ## What it does
+    Flags random draws with no seed: `random.*` functions with no `random.seed(...)`
+    earlier in the notebook, legacy `numpy.random.*` with no `numpy.random.seed(...)`,
+    generators built without a seed (`default_rng()`, `RandomState()`,
+    `random.Random()`), `torch` draws, `nn.init` and shuffling
+    `DataLoader`/`random_split` with no `torch.manual_seed`, `tf.random.*` with no
+    `tf.random.set_seed`, and the scikit-learn splitters and estimators that use
+    `random_state` when it is missing or `None` (a variable counts as a seed). Seeding
+    helpers that seed everything (`seed_everything`, `transformers.set_seed`,
+    `keras.utils.set_random_seed`) count for every library. A call inside a function
+    body counts as seeded when the notebook seeds anywhere, since the function runs
+    later. scikit-learn calls are flagged even after `numpy.random.seed`: their result
+    then depends on every draw before them. `LogisticRegression` is flagged only with
+    the sag/saga/liblinear solvers, `PCA` only with `svd_solver` randomized/arpack,
+    `SVC` only with `probability=True`; torch layer constructors are not flagged.
+
+    ## Why is this bad?
+    Unseeded random draws — data splits, shuffles, weight initialisation, sampling —
+    give different numbers on every run: metrics move, stored outputs cannot be
+    reproduced, and a regression cannot be told apart from noise.
+
+    ## How to fix it
+    Seed once at the top (`random.seed(42)`, `np.random.seed(42)`,
+    `torch.manual_seed(42)`), use `np.random.default_rng(42)`, and pass
+    `random_state=42` to scikit-learn.
     """
 
     id = "H101"
     name = "unseeded-randomness"
     severity = Severity.WARNING
-    summary = "A random API is used without a seed (`random`, `numpy.random`, scikit-learn, torch)."
-    rationale = """
-        Unseeded random draws — data splits, shuffles, weight initialisation,
-        sampling — give different numbers on every run: metrics move, stored
-        outputs cannot be reproduced, and a regression cannot be told apart from
-        noise.
-    """
-    fix = ("Seed once at the top (`random.seed(42)`, `np.random.seed(42)`, "
-           "`torch.manual_seed(42)`), use `np.random.default_rng(42)`, and pass "
-           "`random_state=42` to scikit-learn.")
 
     valid = (
         Example("import random\nrandom.seed(0)", "x = random.choice([1, 2, 3])"),
@@ -201,7 +200,10 @@ class UnseededRandomness(Rule):
                 "import torch\ntorch.rand(2)"),
     )
     invalid = (
-        Example("import random\nrandom.shuffle(items)\nrandom.seed(0)", expect=[(0, 2)]),
+        Example("import random\nrandom.shuffle(items)\nrandom.seed(0)",
+                message="`random.shuffle` is called with no `random.seed(...)` before it",
+                severity="warning",
+                expect=[(0, 2)]),
         Example("import numpy as np\nx = np.random.rand(10)\nrng = np.random.default_rng()",
                 "np.random.seed(None)\ny = np.random.normal(0, 1, 5)",
                 expect=[(0, 2), (0, 3), (1, 2)]),
@@ -209,6 +211,7 @@ class UnseededRandomness(Rule):
                 "X_tr, X_te = tts(X, test_size=0.2)\ncv = KFold(5, shuffle=True)",
                 "from sklearn.ensemble import RandomForestClassifier\n"
                 "m = RandomForestClassifier(n_estimators=100, random_state=None)",
+                message="random_state",
                 expect=[(0, 2), (0, 3), (1, 2)]),
         Example("from sklearn.svm import SVC\nfrom sklearn.cluster import KMeans\n"
                 "SVC(probability=True)\nKMeans(3)\nfrom sklearn.datasets import make_blobs\n"

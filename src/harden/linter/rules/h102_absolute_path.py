@@ -56,27 +56,29 @@ def path_kind(value: str) -> str | None:
 
 
 class AbsolutePath(Rule):
-    """## What it does
-    Flags string literals that are absolute or user-specific paths:
-    ``/home/…``, ``/Users/…``, ``~/…``, ``C:\\…``, ``\\\\server\\share``, mounts such as
-    ``/mnt/…``, ``/data/…``, ``/content/…``, and other absolute paths to a file.
-    URLs, ``/dev/null``, system directories and ``/tmp`` (a deliberate scratch
-    location present on every POSIX machine) are not flagged, and neither are
-    strings that merely start with ``/`` such as ``"/"`` or routes like
-    ``"/api/v1"``: a path needs a known first directory or a file name.
+    r"""An absolute or user-specific path in a string literal (`/home/…`, `C:\…`).
+    ## What it does
+    Flags string literals that are absolute or user-specific paths: `/home/…`,
+    `/Users/…`, `~/…`, `C:\…`, `\\server\share`, mounts such as `/mnt/…`, `/data/…`,
+    `/content/…`, and other absolute paths to a file. URLs, `/dev/null`, system
+    directories and `/tmp` (a deliberate scratch location present on every POSIX
+    machine) are not flagged, and neither are strings that merely start with `/` such as
+    `"/"` or routes like `"/api/v1"`: a path needs a known first directory or a file
+    name.
+
+    ## Why is this bad?
+    A path like `/Users/ana/data/train.csv` exists on one machine only: on a colleague's
+    laptop, in CI or in a container the notebook fails, or worse, reads a different file
+    that happens to live there.
+
+    ## How to fix it
+    Make the location a parameter, or build it from a base directory relative to the
+    project (`Path(__file__).parent / 'data'`, an environment variable).
     """
 
     id = "H102"
     name = "absolute-path"
     severity = Severity.WARNING
-    summary = "An absolute or user-specific path in a string literal (`/home/…`, `C:\\…`)."
-    rationale = """
-        A path like `/Users/ana/data/train.csv` exists on one machine only: on a
-        colleague's laptop, in CI or in a container the notebook fails, or worse,
-        reads a different file that happens to live there.
-    """
-    fix = ("Make the location a parameter, or build it from a base directory relative to "
-           "the project (`Path(__file__).parent / 'data'`, an environment variable).")
 
     valid = (
         Example("df = read('data/train.csv')", "url = 'https://example.org/home/x.csv'"),

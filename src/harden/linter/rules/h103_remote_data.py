@@ -76,27 +76,28 @@ def _where(url: str) -> str:
 
 
 class RemoteData(Rule):
-    """## What it does
-    Flags data read straight from the network: readers (``pandas.read_*``,
-    ``numpy.loadtxt``…) given an ``http(s)``/``ftp``/``s3``/``gs`` URL (a literal,
-    an f-string starting with one, or a name bound to one), downloaders
-    (``urlretrieve``, ``requests.get``, ``httpx``, ``keras.utils.get_file``,
-    ``sklearn.datasets.fetch_*``) and ``!wget`` / ``!curl`` / ``gsutil cp`` /
-    ``aws s3 cp`` shell commands.
+    """Data is read straight from a URL (`read_csv('https://…')`, `requests.get`).
+    ## What it does
+    Flags data read straight from the network: readers (`pandas.read_*`,
+    `numpy.loadtxt`…) given an `http(s)`/`ftp`/`s3`/`gs` URL (a literal, an f-string
+    starting with one, or a name bound to one), downloaders (`urlretrieve`,
+    `requests.get`, `httpx`, `keras.utils.get_file`, `sklearn.datasets.fetch_*`) and
+    `!wget` / `!curl` / `gsutil cp` / `aws s3 cp` shell commands.
+
+    ## Why is this bad?
+    What a URL serves can change, move or disappear at any time, without the notebook
+    changing: results stop being reproducible, a run fails when the network or the
+    server is down, and nothing records which version of the data produced the stored
+    outputs.
+
+    ## How to fix it
+    Download the data once into versioned storage (a data folder, DVC, a bucket with
+    object versioning) and read it from there, recording its checksum.
     """
 
     id = "H103"
     name = "remote-data"
     severity = Severity.WARNING
-    summary = "Data is read straight from a URL (`read_csv('https://…')`, `requests.get`)."
-    rationale = """
-        What a URL serves can change, move or disappear at any time, without the
-        notebook changing: results stop being reproducible, a run fails when the
-        network or the server is down, and nothing records which version of the
-        data produced the stored outputs.
-    """
-    fix = ("Download the data once into versioned storage (a data folder, DVC, a bucket "
-           "with object versioning) and read it from there, recording its checksum.")
 
     valid = (
         Example("import pandas as pd\ndf = pd.read_csv('data/train.csv')",

@@ -16,25 +16,27 @@ from harden.linter.rules._magics import (
 
 
 class InstallInNotebook(Rule):
-    """## What it does
-    Flags package installs run from a cell: ``!pip install``, ``!python -m pip
-    install``, ``%pip …``, ``%conda …``, ``!conda install``, ``!apt-get install``
-    (also inside ``%%bash`` cells).
+    """A cell installs packages (`!pip install`, `%pip`, `%conda`, `!apt-get`).
+    ## What it does
+    Flags package installs run from a cell: `!pip install`, `!python -m pip install`,
+    `%pip …`, `%conda …`, `!conda install`, `!apt-get install` (also inside `%%bash`
+    cells).
+
+    ## Why is this bad?
+    Installing from inside the notebook changes the environment while it runs: the
+    versions you get depend on the day it ran, a production job must not modify its own
+    environment, and the dependencies are invisible to anyone reading the project's
+    requirements. Runs on two machines can import different library versions and give
+    different results.
+
+    ## How to fix it
+    Move the dependencies, with pinned versions, to requirements.txt, pyproject.toml or
+    environment.yml and delete the install line.
     """
 
     id = "H104"
     name = "install-in-notebook"
     severity = Severity.WARNING
-    summary = "A cell installs packages (`!pip install`, `%pip`, `%conda`, `!apt-get`)."
-    rationale = """
-        Installing from inside the notebook changes the environment while it runs:
-        the versions you get depend on the day it ran, a production job must not
-        modify its own environment, and the dependencies are invisible to anyone
-        reading the project's requirements. Runs on two machines can import
-        different library versions and give different results.
-    """
-    fix = ("Move the dependencies, with pinned versions, to requirements.txt, "
-           "pyproject.toml or environment.yml and delete the install line.")
 
     valid = (
         Example("!pip list", "!pip freeze > requirements.txt", "!conda list"),

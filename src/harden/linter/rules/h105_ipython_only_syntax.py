@@ -27,29 +27,30 @@ def is_display_only(magic: MagicUse) -> bool:
 
 
 class IpythonOnlySyntax(Rule):
-    """## What it does
-    Flags magics, shell escapes (``!ls``, ``x = !cmd``) and help lookups
-    (``x?``) — syntax plain Python cannot run.  Display-only magics
-    (``%matplotlib``, ``%config``, ``%load_ext autoreload``, ``%autoreload``,
-    ``%time``, ``%%capture``…) are reported at ``info``, since dropping them
-    changes nothing but presentation.  A severity set for H105 in a pack or in
-    ``[tool.harden]`` applies to all its findings, display-only ones included.
-    What H104 (installs), H103 (downloads) and H106 (``%cd``) report is not
-    reported again here.
+    """IPython-only syntax: magics (`%run`, `%%bash`), shell escapes (`!ls`), `x?`.
+    ## What it does
+    Flags magics, shell escapes (`!ls`, `x = !cmd`) and help lookups (`x?`) — syntax
+    plain Python cannot run. Display-only magics (`%matplotlib`, `%config`, `%load_ext
+    autoreload`, `%autoreload`, `%time`, `%%capture`…) are reported at `info`, since
+    dropping them changes nothing but presentation. A severity set for H105 in a pack or
+    in `[tool.harden]` applies to all its findings, display-only ones included. What
+    H104 (installs), H103 (downloads) and H106 (`%cd`) report is not reported again
+    here.
+
+    ## Why is this bad?
+    Magics and shell escapes only exist inside IPython: the code cannot be extracted to
+    a module, imported, tested or run by `python`. Shell escapes also depend on the
+    tools installed on the machine and fail silently — a failing `!command` does not
+    stop the notebook.
+
+    ## How to fix it
+    Replace the magic with Python (`subprocess.run`, `os.environ`, an import) or delete
+    it; display-only magics can simply go.
     """
 
     id = "H105"
     name = "ipython-only-syntax"
     severity = Severity.WARNING
-    summary = "IPython-only syntax: magics (`%run`, `%%bash`), shell escapes (`!ls`), `x?`."
-    rationale = """
-        Magics and shell escapes only exist inside IPython: the code cannot be
-        extracted to a module, imported, tested or run by `python`. Shell escapes
-        also depend on the tools installed on the machine and fail silently —
-        a failing `!command` does not stop the notebook.
-    """
-    fix = ("Replace the magic with Python (`subprocess.run`, `os.environ`, an import) "
-           "or delete it; display-only magics can simply go.")
 
     valid = (
         Example("import subprocess\nsubprocess.run(['ls'], check=True)", "x = 'a ! b'"),
@@ -69,6 +70,8 @@ class IpythonOnlySyntax(Rule):
                 "%time y = 1\n%who", expect=[(0, 1), (0, 2), (0, 3), (1, 1), (1, 2)]),
         Example("%%time\nx = sum(range(10))", "%load_ext sql", expect=[(0, 1), (1, 1)]),
         Example("!pip list && ls", "%%script bash\necho hi", expect=[(0, 1), (1, 1)]),
+        Example("%matplotlib inline", message="only affects the interactive session",
+                severity="info", expect=[(0, 1)]),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:

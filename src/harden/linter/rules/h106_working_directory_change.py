@@ -13,24 +13,25 @@ CHDIR_CALLS = frozenset({"os.chdir", "os.fchdir", "posix.chdir"})
 
 
 class WorkingDirectoryChange(Rule):
-    """## What it does
-    Flags ``os.chdir(...)`` (however ``os`` or ``chdir`` was imported) and the
-    ``%cd`` / ``%pushd`` / ``%popd`` magics.  ``!cd`` runs in a throw-away
-    subshell and changes nothing, so it is left to H105.
+    """A cell changes the working directory (`os.chdir`, `%cd`).
+    ## What it does
+    Flags `os.chdir(...)` (however `os` or `chdir` was imported) and the `%cd` /
+    `%pushd` / `%popd` magics. `!cd` runs in a throw-away subshell and changes nothing,
+    so it is left to H105.
+
+    ## Why is this bad?
+    Every relative path after the change depends on where the notebook was started and
+    on which cells already ran: running the cell twice moves twice, and a pipeline or
+    test runner that starts elsewhere reads and writes different files, or fails.
+
+    ## How to fix it
+    Build paths from one base directory (`BASE = Path(__file__).parent` or a parameter)
+    and pass absolute paths instead of changing directory.
     """
 
     id = "H106"
     name = "working-directory-change"
     severity = Severity.WARNING
-    summary = "A cell changes the working directory (`os.chdir`, `%cd`)."
-    rationale = """
-        Every relative path after the change depends on where the notebook was
-        started and on which cells already ran: running the cell twice moves
-        twice, and a pipeline or test runner that starts elsewhere reads and
-        writes different files, or fails.
-    """
-    fix = ("Build paths from one base directory (`BASE = Path(__file__).parent` or a "
-           "parameter) and pass absolute paths instead of changing directory.")
 
     valid = (
         Example("import os\nos.getcwd()", "from pathlib import Path\nBASE = Path('data')"),

@@ -38,25 +38,26 @@ def _decorators(cell: CellAnalysis, imports: dict[str, str]) -> Iterator[tuple[s
 
 
 class InteractiveInput(Rule):
-    """## What it does
-    Flags code that waits for a person: the ``input()`` builtin (unless the
-    notebook defines its own ``input``), ``getpass.getpass``, ipywidgets
-    ``interact`` / ``interactive`` / ``interact_manual`` (as calls or as the
-    ``@interact`` decorator), ``plt.ginput``, ``sys.stdin.read*`` and click prompts.
+    """Code waits for interactive input (`input()`, `getpass`, ipywidgets `interact`).
+    ## What it does
+    Flags code that waits for a person: the `input()` builtin (unless the notebook
+    defines its own `input`), `getpass.getpass`, ipywidgets `interact` / `interactive` /
+    `interact_manual` (as calls or as the `@interact` decorator), `plt.ginput`,
+    `sys.stdin.read*` and click prompts.
+
+    ## Why is this bad?
+    A scheduled job, a test runner or papermill has nobody at the keyboard: `input()`
+    blocks forever or fails on a closed stdin, widgets never fire, and the values a
+    person typed are recorded nowhere, so the run cannot be repeated.
+
+    ## How to fix it
+    Make the value a parameter (a `parameters` cell, a function argument, an environment
+    variable); read credentials from the environment or a secret store.
     """
 
     id = "H107"
     name = "interactive-input"
     severity = Severity.WARNING
-    summary = "Code waits for interactive input (`input()`, `getpass`, ipywidgets `interact`)."
-    rationale = """
-        A scheduled job, a test runner or papermill has nobody at the keyboard:
-        `input()` blocks forever or fails on a closed stdin, widgets never fire,
-        and the values a person typed are recorded nowhere, so the run cannot be
-        repeated.
-    """
-    fix = ("Make the value a parameter (a `parameters` cell, a function argument, an "
-           "environment variable); read credentials from the environment or a secret store.")
 
     valid = (
         Example("def input(prompt):\n    return 'x'", "name = input('who? ')"),

@@ -9,20 +9,25 @@ from harden.linter.rule import Example, Rule, RuleContext, Violation
 
 
 class WildcardImport(Rule):
-    """Flags ``from module import *``. The message names the names the notebook
-    reads that probably come from it (H003 leaves those alone)."""
+    """A wildcard import (`from module import *`).
+    ## What it does
+    Flags `from module import *`. The message names the names the notebook reads that
+    probably come from it (H003 leaves those alone).
+
+    ## Why is this bad?
+    Nobody reading the notebook — and no tool — can tell which names come from the
+    module, so undefined names cannot be caught, a later import can silently shadow one
+    (`from numpy import *` replaces the builtin `sum`), and the code changes meaning
+    when the module adds names.
+
+    ## How to fix it
+    Import the names you use (`from math import sqrt, pi`) or the module (`import
+    math`).
+    """
 
     id = "H201"
     name = "wildcard-import"
     severity = Severity.WARNING
-    summary = "A wildcard import (`from module import *`)."
-    rationale = """
-        Nobody reading the notebook — and no tool — can tell which names come from the
-        module, so undefined names cannot be caught, a later import can silently
-        shadow one (`from numpy import *` replaces the builtin `sum`), and the code
-        changes meaning when the module adds names.
-    """
-    fix = "Import the names you use (`from math import sqrt, pi`) or the module (`import math`)."
 
     valid = (
         Example("from math import sqrt, pi", "print(sqrt(pi))"),

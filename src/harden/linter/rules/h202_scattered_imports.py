@@ -19,30 +19,31 @@ SETUP_CALLS = frozenset({"sys.path.append", "sys.path.insert", "sys.path.extend"
 
 
 class ScatteredImports(Rule):
-    """Flags each cell with imports that comes after the first code cell doing
-    something other than importing.
+    """Imports appear after the first cell that does something other than import.
+    ## What it does
+    Flags each cell with imports that comes after the first code cell doing something
+    other than importing.
 
-    Setup does not count as "other code": magics and shell escapes
-    (`%matplotlib inline`, `!pip install`), docstrings, `pass`,
-    `try: import x / except ImportError: ...` fallbacks, and what must run
-    before some imports (`sys.path.append(...)`, `os.environ["X"] = ...`,
-    `matplotlib.use(...)`). A late cell's
-    conditional imports (in `try` or `if`) are flagged like plain ones: they are
-    dependencies hidden further down all the same. Imports inside function
-    bodies are not flagged.
+    Setup does not count as "other code": magics and shell escapes (`%matplotlib
+    inline`, `!pip install`), docstrings, `pass`, `try: import x / except ImportError:
+    ...` fallbacks, and what must run before some imports (`sys.path.append(...)`,
+    `os.environ["X"] = ...`, `matplotlib.use(...)`). A late cell's conditional imports
+    (in `try` or `if`) are flagged like plain ones: they are dependencies hidden further
+    down all the same. Imports inside function bodies are not flagged.
+
+    ## Why is this bad?
+    A reader — and whoever packages the notebook — cannot see its dependencies at a
+    glance, and a cell in the middle fails with ModuleNotFoundError long after the work
+    before it has run. Imports near the top also make the extracted module's imports
+    obvious.
+
+    ## How to fix it
+    Move the import to the notebook's first code cell (the import cell).
     """
 
     id = "H202"
     name = "scattered-imports"
     severity = Severity.WARNING
-    summary = "Imports appear after the first cell that does something other than import."
-    rationale = """
-        A reader — and whoever packages the notebook — cannot see its dependencies at
-        a glance, and a cell in the middle fails with ModuleNotFoundError long after
-        the work before it has run. Imports near the top also make the extracted
-        module's imports obvious.
-    """
-    fix = "Move the import to the notebook's first code cell (the import cell)."
 
     valid = (
         Example("import pandas as pd\nimport numpy as np", "df = pd.DataFrame()"),

@@ -25,26 +25,29 @@ SIDE_EFFECT_MODULES = frozenset({
 
 
 class UnusedImport(Rule):
-    """Flags an import whose name no cell reads.
+    """An import that no cell uses.
+    ## What it does
+    Flags an import whose name no cell reads.
 
-    A read anywhere counts: in any cell, in function bodies, in `%time`/`%timeit`
-    lines, interpolated into shell commands (`!ls {folder}`). `import a.b` binds
-    `a`, so reading `a` uses it. Not flagged: `from __future__` imports, explicit
-    re-exports (`from m import x as x`, names in `__all__`), modules imported for
-    their side effect (`mpl_toolkits.mplot3d`, `sklearn.experimental.*`, …), and
-    notebooks with a cell that does not parse (its reads are unknown; H209).
+    A read anywhere counts: in any cell, in function bodies, in `%time`/`%timeit` lines,
+    interpolated into shell commands (`!ls {folder}`). `import a.b` binds `a`, so
+    reading `a` uses it. Not flagged: `from __future__` imports, explicit re-exports
+    (`from m import x as x`, names in `__all__`), modules imported for their side effect
+    (`mpl_toolkits.mplot3d`, `sklearn.experimental.*`, …), and notebooks with a cell
+    that does not parse (its reads are unknown; H209).
+
+    ## Why is this bad?
+    Every import is a dependency someone must install to run or deploy the notebook; an
+    unused one adds install time, version conflicts and attack surface for nothing, and
+    misleads readers about what the code relies on.
+
+    ## How to fix it
+    Delete the import (or the name from the import statement).
     """
 
     id = "H203"
     name = "unused-import"
     severity = Severity.WARNING
-    summary = "An import that no cell uses."
-    rationale = """
-        Every import is a dependency someone must install to run or deploy the
-        notebook; an unused one adds install time, version conflicts and attack
-        surface for nothing, and misleads readers about what the code relies on.
-    """
-    fix = "Delete the import (or the name from the import statement)."
 
     valid = (
         Example("import numpy as np\nimport os.path", "x = np.zeros(3)\nos.getcwd()"),

@@ -19,27 +19,30 @@ DYNAMIC = frozenset({"locals", "globals", "vars", "eval", "exec"})
 
 
 class UnusedVariable(Rule):
-    """Flags a notebook-level name assigned in a cell and never read afterwards: not
-    later in the same cell, not in any later cell, not in a function body, not
-    displayed as a cell's last expression, not interpolated into a shell command.
+    """A notebook-level name is assigned and never read or displayed afterwards.
+    ## What it does
+    Flags a notebook-level name assigned in a cell and never read afterwards: not later
+    in the same cell, not in any later cell, not in a function body, not displayed as a
+    cell's last expression, not interpolated into a shell command.
 
     Names starting with `_`, names in `__all__`, names bound by tuple unpacking
-    (`X_train, X_test, y_train, y_test = ...`), `for` targets and `with`/`except`
-    names are not flagged; nor is a name a later `del` removes, or anything in a
-    notebook that calls `locals()`/`globals()`/`eval`/`exec` or has a cell that
-    does not parse (H209). A name an earlier cell reads is H002's business.
+    (`X_train, X_test, y_train, y_test = ...`), `for` targets and `with`/`except` names
+    are not flagged; nor is a name a later `del` removes, or anything in a notebook that
+    calls `locals()`/`globals()`/`eval`/`exec` or has a cell that does not parse (H209).
+    A name an earlier cell reads is H002's business.
+
+    ## Why is this bad?
+    Dead assignments are left-overs of exploration: they cost time and memory when the
+    notebook runs, and they make readers (and the extractor) believe a value matters.
+    Sometimes they point at a bug — a result computed and never used.
+
+    ## How to fix it
+    Delete the assignment, or use the value (display it, return it, assert on it).
     """
 
     id = "H204"
     name = "unused-variable"
     severity = Severity.INFO
-    summary = "A notebook-level name is assigned and never read or displayed afterwards."
-    rationale = """
-        Dead assignments are left-overs of exploration: they cost time and memory when
-        the notebook runs, and they make readers (and the extractor) believe a value
-        matters. Sometimes they point at a bug — a result computed and never used.
-    """
-    fix = "Delete the assignment, or use the value (display it, return it, assert on it)."
 
     valid = (
         Example("x = 1", "print(x)"),
@@ -53,9 +56,13 @@ class UnusedVariable(Rule):
         Example("n = 0\nwhile (n := n + 1) < 3:\n    pass\nprint(n)"),
     )
     invalid = (
-        Example("x = 1", "y = 2\nprint(y)", expect=[(0, 1)]),
+        Example("x = 1", "y = 2\nprint(y)",
+                message="`x` is assigned here and never read or displayed afterwards",
+                severity="info",
+                expect=[(0, 1)]),
         Example("df = load()\nresult = df.mean()", expect=[(0, 2)]),
-        Example("count = 0", "count += 1", expect=[(1, 1)]),
+        Example("count = 0", "count += 1", message="`count` is assigned here",
+                expect=[(1, 1)]),
         Example("x = 1\nx = 2", expect=[(0, 2)]),
         Example("%time r = sorted([2, 1])", expect=[(0, 1)]),
     )

@@ -13,30 +13,34 @@ _COMMENTED = "\n".join(f"# step {i}\nx{i} = {i}\n" for i in range(60))
 
 
 class LongCell(Rule):
-    """Flags a cell with more lines of code than `max-lines` (default 60). Blank
-    lines and comment-only lines do not count; a statement spread over several
-    lines counts each of them; magics count as code."""
+    """A cell has more lines of code than the threshold (default 60).
+    ## What it does
+    Flags a cell with more lines of code than `max-lines` (default 60). Blank lines and
+    comment-only lines do not count; a statement spread over several lines counts each
+    of them; magics count as code.
+
+    ## Why is this bad?
+    A long cell does many things at once: it cannot be re-run in parts, its intermediate
+    results are invisible, and it turns into one untestable blob when the notebook
+    becomes a module. Cells that do one step each map onto functions.
+
+    ## How to fix it
+    Split the cell into steps (one idea each), or move the code into functions.
+    """
 
     id = "H205"
     name = "long-cell"
     severity = Severity.WARNING
-    summary = "A cell has more lines of code than the threshold (default 60)."
-    rationale = """
-        A long cell does many things at once: it cannot be re-run in parts, its
-        intermediate results are invisible, and it turns into one untestable blob when
-        the notebook becomes a module. Cells that do one step each map onto functions.
-    """
-    fix = "Split the cell into steps (one idea each), or move the code into functions."
     options: ClassVar[Mapping[str, Any]] = {"max-lines": 60}
 
     valid = (
+        Example("a = 1\nb = 2\n\n\n# c\nc = 3", options={"max-lines": 3}),
         Example(_SIXTY),
         Example(_COMMENTED),
-        Example("a = 1\nb = 2\n\n\n# c\nc = 3", options={"max-lines": 3}),
     )
     invalid = (
-        Example("y = 0", _SIXTY + "\nz = 1", expect=[(1, None)]),
         Example("x = [\n    1,\n    2,\n]", options={"max-lines": 3}, expect=[(0, None)]),
+        Example("y = 0", _SIXTY + "\nz = 1", expect=[(1, None)]),
         Example("%matplotlib inline\na = 1", options={"max-lines": 1}, expect=[(0, None)]),
     )
 

@@ -9,19 +9,24 @@ from harden.linter.rule import Example, Rule, RuleContext, Violation, md
 
 
 class EmptyCell(Rule):
-    """Flags a code cell with nothing but blanks or comments (a completely empty
-    cell too). A cell that does not parse is H209's, not empty."""
+    """A code cell holds nothing but blanks or comments.
+    ## What it does
+    Flags a code cell with nothing but blanks or comments (a completely empty cell too).
+    A cell that does not parse is H209's, not empty.
+
+    ## Why is this bad?
+    Empty cells and commented-out code are clutter left from exploration; commented code
+    in particular goes stale and misleads whoever takes the notebook over about what
+    actually runs.
+
+    ## How to fix it
+    Delete the cell; turn notes into a markdown cell; recover old code from version
+    control.
+    """
 
     id = "H206"
     name = "empty-cell"
     severity = Severity.INFO
-    summary = "A code cell holds nothing but blanks or comments."
-    rationale = """
-        Empty cells and commented-out code are clutter left from exploration; commented
-        code in particular goes stale and misleads whoever takes the notebook over
-        about what actually runs.
-    """
-    fix = "Delete the cell; turn notes into a markdown cell; recover old code from version control."
 
     valid = (
         Example("x = 1", md(""), md("# Title")),

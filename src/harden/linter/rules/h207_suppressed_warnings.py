@@ -21,29 +21,31 @@ CHAINED = frozenset({"mode.chained_assignment", "chained_assignment"})
 
 
 class SuppressedWarnings(Rule):
-    """Flags blanket warning suppression: `warnings.filterwarnings("ignore")` and
+    """All warnings are silenced (`warnings.filterwarnings("ignore")` and the like).
+    ## What it does
+    Flags blanket warning suppression: `warnings.filterwarnings("ignore")` and
     `warnings.simplefilter("ignore")` (however imported, `action=` too) with no
     narrowing `message`, `category` (other than `Warning`) or `module`;
-    `numpy.seterr(all="ignore")`; and turning off pandas' chained-assignment
-    warning (`pd.options.mode.chained_assignment = None`, `pd.set_option(...)`).
+    `numpy.seterr(all="ignore")`; and turning off pandas' chained-assignment warning
+    (`pd.options.mode.chained_assignment = None`, `pd.set_option(...)`).
 
-    Targeted filters (`category=DeprecationWarning`) and suppression scoped with
-    `with warnings.catch_warnings():` / `np.errstate(...)` are deliberate and not
-    flagged.
+    Targeted filters (`category=DeprecationWarning`) and suppression scoped with `with
+    warnings.catch_warnings():` / `np.errstate(...)` are deliberate and not flagged.
+
+    ## Why is this bad?
+    Warnings are how libraries report that results may be wrong: a model that did not
+    converge, a division by zero, a chained assignment that did not write, an API about
+    to change. Silenced for the whole process, they stay silent in production, where
+    nobody looks at the notebook any more.
+
+    ## How to fix it
+    Remove the filter; silence a specific warning (`category=...`) inside `with
+    warnings.catch_warnings():` where it is understood.
     """
 
     id = "H207"
     name = "suppressed-warnings"
     severity = Severity.WARNING
-    summary = "All warnings are silenced (`warnings.filterwarnings(\"ignore\")` and the like)."
-    rationale = """
-        Warnings are how libraries report that results may be wrong: a model that did
-        not converge, a division by zero, a chained assignment that did not write, an
-        API about to change. Silenced for the whole process, they stay silent in
-        production, where nobody looks at the notebook any more.
-    """
-    fix = ("Remove the filter; silence a specific warning (`category=...`) inside "
-           "`with warnings.catch_warnings():` where it is understood.")
 
     valid = (
         Example("import warnings\nwarnings.filterwarnings('ignore', category=FutureWarning)\n"

@@ -10,23 +10,25 @@ from harden.linter.rule import Example, Rule, RuleContext, Violation, md
 
 
 class RedefinedFunction(Rule):
-    """Flags a function or class defined again in a later cell (also a function
-    replaced by a class of the same name), at each redefinition after the first.
-    Several definitions in one cell (`if`/`else` variants, `@overload`) are not
-    flagged.
+    """The same function or class name is defined in more than one cell.
+    ## What it does
+    Flags a function or class defined again in a later cell (also a function replaced by
+    a class of the same name), at each redefinition after the first. Several definitions
+    in one cell (`if`/`else` variants, `@overload`) are not flagged.
+
+    ## Why is this bad?
+    The cells between the two definitions ran the old version, the cells after run the
+    new one, and which one a re-run uses depends on execution order. When the notebook
+    becomes a module only one definition survives, so results computed with the other
+    cannot be reproduced.
+
+    ## How to fix it
+    Keep one definition (edit it in place) or give the new version its own name.
     """
 
     id = "H208"
     name = "redefined-function"
     severity = Severity.WARNING
-    summary = "The same function or class name is defined in more than one cell."
-    rationale = """
-        The cells between the two definitions ran the old version, the cells after
-        run the new one, and which one a re-run uses depends on execution order. When
-        the notebook becomes a module only one definition survives, so results
-        computed with the other cannot be reproduced.
-    """
-    fix = "Keep one definition (edit it in place) or give the new version its own name."
 
     valid = (
         Example("def clean(df):\n    return df", "def load():\n    return 1", "clean(load())"),

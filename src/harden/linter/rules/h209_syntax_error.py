@@ -9,21 +9,24 @@ from harden.linter.rule import Example, Rule, RuleContext, Violation, md
 
 
 class SyntaxErrorCell(Rule):
-    """Flags a cell that does not parse after IPython syntax (magics, shell escapes,
-    `x?`) has been turned into Python. CPython's own parser decides; code nested
-    too deeply for it is an error too, reported rather than crashing the lint.
+    """A cell does not parse (after IPython magics are transformed).
+    ## What it does
+    Flags a cell that does not parse after IPython syntax (magics, shell escapes, `x?`)
+    has been turned into Python. CPython's own parser decides; code nested too deeply
+    for it is an error too, reported rather than crashing the lint.
+
+    ## Why is this bad?
+    The cell cannot run, so the notebook cannot run top to bottom; nothing the cell (and
+    the cells after it) claims to compute can be reproduced, and no other check can see
+    inside it.
+
+    ## How to fix it
+    Fix the syntax at the reported line (or delete the cell).
     """
 
     id = "H209"
     name = "syntax-error"
     severity = Severity.ERROR
-    summary = "A cell does not parse (after IPython magics are transformed)."
-    rationale = """
-        The cell cannot run, so the notebook cannot run top to bottom; nothing the
-        cell (and the cells after it) claims to compute can be reproduced, and no
-        other check can see inside it.
-    """
-    fix = "Fix the syntax at the reported line (or delete the cell)."
 
     valid = (
         Example("%matplotlib inline\n!pip install pandas\nfiles = !ls\nlen?\nx = 1"),

@@ -20,31 +20,31 @@ _KEY = "-----BEGIN RSA " + "PRIVATE KEY-----\\nMIIEowIBAAKCAQEA7x\\n-----END RSA
 
 
 class HardcodedSecret(Rule):
-    """## What it does
-    Flags secrets written into the source: known key formats anywhere in a
-    string (AWS access key ids, GitHub, Slack, Stripe live, Google, OpenAI and
-    Hugging Face keys, JWTs, bearer tokens, private key blocks) and literals
-    given to secret-like names — variables, keyword arguments, dict keys,
-    ``os.environ["…"]`` items and attributes called ``password``, ``api_key``,
-    ``secret``, ``token``, ``client_secret``…  Empty strings and placeholders
-    (``"xxx"``, ``"<your-key>"``, ``"YOUR_API_KEY"``, ``"changeme"``) and values
-    read from ``os.environ`` or ``getpass`` are not secrets.  Findings show the
-    secret redacted (its first four characters, only for long values, and its
-    length); the source line is shown with every secret on it redacted.
+    """An API key, token or password is written into the source.
+    ## What it does
+    Flags secrets written into the source: known key formats anywhere in a string (AWS
+    access key ids, GitHub, Slack, Stripe live, Google, OpenAI and Hugging Face keys,
+    JWTs, bearer tokens, private key blocks) and literals given to secret-like names —
+    variables, keyword arguments, dict keys, `os.environ["…"]` items and attributes
+    called `password`, `api_key`, `secret`, `token`, `client_secret`… Empty strings and
+    placeholders (`"xxx"`, `"<your-key>"`, `"YOUR_API_KEY"`, `"changeme"`) and values
+    read from `os.environ` or `getpass` are not secrets. Findings show the secret
+    redacted (its first four characters, only for long values, and its length); the
+    source line is shown with every secret on it redacted.
+
+    ## Why is this bad?
+    A notebook is shared, committed, rendered on GitHub and copied into reports: a
+    secret in its source is a leaked secret, readable by everyone who ever sees any
+    copy, and it stays in the version history after the line is deleted.
+
+    ## How to fix it
+    Revoke the secret now, then read it at run time from the environment
+    (`os.environ['API_KEY']`) or a secret manager; never commit it.
     """
 
     id = "H301"
     name = "hardcoded-secret"
     severity = Severity.ERROR
-    summary = "An API key, token or password is written into the source."
-    rationale = """
-        A notebook is shared, committed, rendered on GitHub and copied into
-        reports: a secret in its source is a leaked secret, readable by everyone
-        who ever sees any copy, and it stays in the version history after the
-        line is deleted.
-    """
-    fix = ("Revoke the secret now, then read it at run time from the environment "
-           "(`os.environ['API_KEY']`) or a secret manager; never commit it.")
     shows_source = False
 
     valid = (
@@ -56,7 +56,10 @@ class HardcodedSecret(Rule):
                 "client(api_key=key)", "aws_key = 'AKIAXXXXXXXXXXXXXXXX'"),
     )
     invalid = (
-        Example(f"AWS_ACCESS_KEY_ID = '{_AWS}'", expect=[(0, 1)]),
+        Example(f"AWS_ACCESS_KEY_ID = '{_AWS}'",
+                message="AWS access key id `AKIA…(20 chars)` is written in the source",
+                severity="error",
+                expect=[(0, 1)]),
         Example("import os", f"os.environ['GITHUB_TOKEN'] = '{_GITHUB}'",
                 f"headers = {{'Authorization': 'Bearer {_JWT}'}}", expect=[(1, 1), (2, 1)]),
         Example("db_password = 'hunter22!'\nx = 1\nclient = Client(api_key='k3y-9f8e7d6c5b')",

@@ -29,26 +29,27 @@ def _error(value: str) -> dict[str, object]:
 
 
 class SecretInOutput(Rule):
-    """## What it does
-    Runs H301's detectors over the stored outputs of every code cell: stream
-    text, ``text/plain``, ``text/html`` and other text or JSON results, and error
-    values and tracebacks.  It points at the cell whose output holds the secret
-    (no line) and shows the secret redacted.
+    """A stored cell output contains an API key, token or password.
+    ## What it does
+    Flags a code cell whose stored outputs hold a secret: H301's detectors run over
+    stream text, `text/plain`, `text/html` and other text or JSON results, and error
+    values and tracebacks. It points at the cell whose output holds the secret (no line)
+    and shows the secret redacted.
+
+    ## Why is this bad?
+    Outputs are saved in the notebook file: a printed token, a config dict echoed as the
+    cell's result or a traceback quoting a connection string leaks the secret to
+    everyone who opens the file, its rendered page on GitHub, or the repository history
+    — even when the code itself reads the secret safely from the environment.
+
+    ## How to fix it
+    Revoke the secret, clear the outputs (`jupyter nbconvert --clear-output`) and stop
+    printing or displaying credentials.
     """
 
     id = "H302"
     name = "secret-in-output"
     severity = Severity.ERROR
-    summary = "A stored cell output contains an API key, token or password."
-    rationale = """
-        Outputs are saved in the notebook file: a printed token, a config dict
-        echoed as the cell's result or a traceback quoting a connection string
-        leaks the secret to everyone who opens the file, its rendered page on
-        GitHub, or the repository history — even when the code itself reads the
-        secret safely from the environment.
-    """
-    fix = ("Revoke the secret, clear the outputs (`jupyter nbconvert --clear-output`) and stop "
-           "printing or displaying credentials.")
     shows_source = False
 
     valid = (
@@ -59,6 +60,7 @@ class SecretInOutput(Rule):
     )
     invalid = (
         Example(code("import os\nprint(os.environ['GH'])", 1, [_stream(_GITHUB + "\n")]),
+                message="shows GitHub token `ghp_…(40 chars)`", severity="error",
                 expect=[(0, None)]),
         Example("import json", code("cfg", 3, [_result("text/plain",
                                                        "{'db_password': 'hunter22!'}")]),

@@ -1,19 +1,4 @@
-"""H401 preprocessing-before-split.
-
-A transformer is "fit before the split" when (a) what it produced (its
-``fit_transform`` output, or a later ``transform`` of the fitted object) flows
-through assignments into the data arguments of a later split, or (b) the data
-it was fit on is split afterwards and the fitted object then transforms a part
-of that split.  Splits are ``train_test_split``, ``model_selection`` splitters'
-``.split`` and the cross-validation helpers (``cross_val_score``, ``*SearchCV.fit``);
-the latter only when the transformer was not fit on an earlier split's output
-(scaling the training set, then cross-validating on it, is the common pattern
-we leave alone).  Stateless transformers (``Normalizer``, ``PolynomialFeatures``,
-``FunctionTransformer``, hashing) and target encoders (``LabelEncoder``) learn
-nothing from the rows and are not flagged.  Pandas preprocessing
-(``pd.get_dummies``, ``df.fillna(df.mean())``) is out of scope: telling a
-statistic of the data from a constant needs value tracking harden does not do.
-"""
+"""H401 preprocessing-before-split."""
 
 from __future__ import annotations
 
@@ -44,18 +29,39 @@ _IMPORTS = ("import pandas as pd\nfrom sklearn.preprocessing import StandardScal
 
 
 class PreprocessingBeforeSplit(Rule):
+    """A transformer is fit on data that is afterwards split into train and test.
+    ## What it does
+    Flags a transformer (scaler, encoder, imputer, vectorizer, feature selector, PCA)
+    fit before the data is split into train and test.
+
+    A transformer is "fit before the split" when (a) what it produced (its
+    `fit_transform` output, or a later `transform` of the fitted object) flows through
+    assignments into the data arguments of a later split, or (b) the data it was fit on
+    is split afterwards and the fitted object then transforms a part of that split.
+    Splits are `train_test_split`, `model_selection` splitters' `.split` and the
+    cross-validation helpers (`cross_val_score`, `*SearchCV.fit`); the latter only when
+    the transformer was not fit on an earlier split's output (scaling the training set,
+    then cross-validating on it, is the common pattern we leave alone). Stateless
+    transformers (`Normalizer`, `PolynomialFeatures`, `FunctionTransformer`, hashing)
+    and target encoders (`LabelEncoder`) learn nothing from the rows and are not
+    flagged. Pandas preprocessing (`pd.get_dummies`, `df.fillna(df.mean())`) is out of
+    scope: telling a statistic of the data from a constant needs value tracking harden
+    does not do.
+
+    ## Why is this bad?
+    A scaler, encoder, imputer, vectorizer, feature selector or PCA fit on all the rows
+    learns statistics of the test rows too. The test score then measures a model that
+    has already seen the test data, and is better than what the model will do in
+    production on data it has never seen.
+
+    ## How to fix it
+    Split first, then fit the transformer on the training part only — best inside a
+    sklearn Pipeline, which cross-validation refits per fold.
+    """
+
     id = "H401"
     name = "preprocessing-before-split"
     severity = Severity.WARNING
-    summary = "A transformer is fit on data that is afterwards split into train and test."
-    rationale = """
-        A scaler, encoder, imputer, vectorizer, feature selector or PCA fit on all the
-        rows learns statistics of the test rows too. The test score then measures a
-        model that has already seen the test data, and is better than what the model
-        will do in production on data it has never seen.
-    """
-    fix = ("Split first, then fit the transformer on the training part only — best inside "
-           "a sklearn Pipeline, which cross-validation refits per fold.")
 
     valid = (
         Example(_IMPORTS, "X_train, X_test, y_train, y_test = train_test_split(X, y)",
@@ -84,6 +90,8 @@ class PreprocessingBeforeSplit(Rule):
     invalid = (
         Example(_IMPORTS, "scaler = StandardScaler()\nX_scaled = scaler.fit_transform(X)",
                 "X_train, X_test, y_train, y_test = train_test_split(X_scaled, y)",
+                message="its output `X_scaled` is split by `train_test_split` in cell 3",
+                severity="warning",
                 expect=[(1, 2)]),
         Example(_IMPORTS, "cols = ['a', 'b']\ndf[cols] = StandardScaler().fit_transform(df[cols])",
                 "X = df.drop(columns='y')\nX_train, X_test = train_test_split(X)",
@@ -93,7 +101,9 @@ class PreprocessingBeforeSplit(Rule):
                 "for train, test in KFold(5).split(X):\n    pass", expect=[(2, 1)]),
         Example(_IMPORTS, "scaler = StandardScaler().fit(X)",
                 "X_train, X_test, y_train, y_test = train_test_split(X, y)",
-                "X_train = scaler.transform(X_train)", expect=[(1, 1)]),
+                "X_train = scaler.transform(X_train)",
+                message="and the call in cell 4 transforms a part of the split",
+                expect=[(1, 1)]),
         Example(_IMPORTS, "from sklearn.preprocessing import scale\nX = scale(X)",
                 "cross_val_score(LogisticRegression(), X, y)", expect=[(1, 2)]),
         Example(_IMPORTS, "from sklearn.feature_extraction.text import TfidfVectorizer\n"

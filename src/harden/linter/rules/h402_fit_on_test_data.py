@@ -1,15 +1,4 @@
-"""H402 fit-on-test-data.
-
-Test-derived names are the test parts of a split — the odd positions of
-``a_train, a_test, b_train, b_test = train_test_split(a, b)``, the second target
-of ``for train, test in kf.split(X)`` (also under ``enumerate`` / ``next``) —
-whatever they are called, and names computed from them that are named like
-held-out data (``X_test_scaled``, ``test_df``, ``X_te``, ``X_val``).  A name
-computed from test *and* training parts (``pd.concat([X_train, X_test])``: a
-final refit on all data) is not test data.  Only the data arguments of a fit
-count (positional, ``X=``, ``y=``): ``eval_set`` / ``validation_data`` monitor
-training, they do not train.
-"""
+"""H402 fit-on-test-data."""
 
 from __future__ import annotations
 
@@ -35,24 +24,44 @@ _SPLIT = "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state
 
 
 class FitOnTestData(Rule):
+    """A model or transformer is fit on data from the test part of a split.
+    ## What it does
+    Flags a fit (`fit`, `fit_transform`, `partial_fit`, `fit_predict`, `fit_resample`)
+    whose data arguments come from the test part of a split.
+
+    Test-derived names are the test parts of a split — the odd positions of `a_train,
+    a_test, b_train, b_test = train_test_split(a, b)`, the second target of `for train,
+    test in kf.split(X)` (also under `enumerate` / `next`) — whatever they are called,
+    and names computed from them that are named like held-out data (`X_test_scaled`,
+    `test_df`, `X_te`, `X_val`). A name computed from test *and* training parts
+    (`pd.concat([X_train, X_test])`: a final refit on all data) is not test data. Only
+    the data arguments of a fit count (positional, `X=`, `y=`): `eval_set` /
+    `validation_data` monitor training, they do not train.
+
+    ## Why is this bad?
+    The test split exists to measure the model on rows it has never seen. A model or
+    transformer fit on test rows has seen them, so every score computed on the test
+    split afterwards is optimistic, and nobody learns how the model does on new data
+    until it is in production.
+
+    ## How to fix it
+    Fit on the training part (`X_train`, `y_train`) and only `transform`, `predict` or
+    `score` the test part.
+    """
+
     id = "H402"
     name = "fit-on-test-data"
     severity = Severity.ERROR
-    summary = "A model or transformer is fit on data from the test part of a split."
-    rationale = """
-        The test split exists to measure the model on rows it has never seen. A model
-        or transformer fit on test rows has seen them, so every score computed on the
-        test split afterwards is optimistic, and nobody learns how the model does on new
-        data until it is in production.
-    """
-    fix = ("Fit on the training part (`X_train`, `y_train`) and only `transform`, `predict` "
-           "or `score` the test part.")
 
     valid = (
-        Example(_SETUP, _SPLIT, "scaler = StandardScaler().fit(X_train)\n"
-                "X_test_s = scaler.transform(X_test)\nmodel = RandomForestClassifier()\n"
-                "model.fit(scaler.transform(X_train), y_train)\n"
-                "model.predict(X_test_s)\nmodel.score(X_test_s, y_test)"),
+        Example(_SETUP, _SPLIT, """
+                scaler = StandardScaler().fit(X_train)
+                X_test_s = scaler.transform(X_test)
+                model = RandomForestClassifier()
+                model.fit(scaler.transform(X_train), y_train)
+                model.predict(X_test_s)
+                model.score(X_test_s, y_test)
+                """),
         Example(_SETUP, _SPLIT, "final = RandomForestClassifier()\n"
                 "final.fit(pd.concat([X_train, X_test]), pd.concat([y_train, y_test]))"),
         Example(_SETUP, _SPLIT, "test = pd.read_csv('test.csv')\n"
@@ -65,16 +74,24 @@ class FitOnTestData(Rule):
                 "m.fit(X_train, y_train, eval_set=[(X_test, y_test)])"),
     )
     invalid = (
-        Example(_SETUP, _SPLIT, "model = RandomForestClassifier()\nmodel.fit(X_test, y_test)",
-                expect=[(2, 2)]),
+        Example(_SETUP, _SPLIT, """
+                model = RandomForestClassifier()
+                model.fit(X_test, y_test)
+                """,
+                message=("`model.fit` is called on `X_test`, which is the test part of the "
+                         "split in cell 2: the test rows become training rows"),
+                severity="error", expect=[(2, 2)]),
         Example(_SETUP, _SPLIT,
                 "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)",
                 "X_test_scaled = scaler.fit_transform(X_test)", expect=[(3, 1)]),
         Example(_SETUP, "train, test = train_test_split(df)\n"
                 "test_X = test.drop(columns='y')\nRandomForestClassifier().fit(test_X, test['y'])",
+                message="`.fit()` is called on `test_X`, computed from `test`",
                 expect=[(1, 3)]),
         Example(_SETUP, "X_train, y_train, X_test, y_test = train_test_split(X, y)",
-                "RandomForestClassifier().fit(X_train, y_train)", expect=[(2, 1)]),
+                "RandomForestClassifier().fit(X_train, y_train)",
+                message="`y_train`, which is the test part of the split in cell 2 (output 2 of 4)",
+                expect=[(2, 1)]),
         Example(_SETUP, "for fold, (tr, te) in enumerate(KFold(5).split(X)):\n"
                 "    X_te = X.iloc[te]\n    StandardScaler().fit(X_te)", expect=[(1, 3)]),
     )

@@ -1,12 +1,4 @@
-"""H403 missing-parameters-cell.
-
-Candidates come from :func:`harden.analysis.leading_literals` (literal
-assignments before the notebook does anything else), kept only when they look
-like configuration: an ``UPPER_CASE`` name (not bound to ``None``), a
-path-like string value, or a name made of configuration words (``seed``,
-``test_size``, ``data_dir``, ``n_estimators``, …).  ``x = 1`` at the top of a
-scratch notebook is not configuration, so it alone does not trigger the rule.
-"""
+"""H403 missing-parameters-cell."""
 
 from __future__ import annotations
 
@@ -42,18 +34,31 @@ def looks_like_config(parameter: Parameter) -> bool:
 
 
 class MissingParametersCell(Rule):
+    """No cell is tagged `parameters`, though the notebook has literal configuration.
+    ## What it does
+    Flags a notebook that has configuration literals at the top but no cell tagged
+    `parameters`.
+
+    Candidates are the literal assignments before the notebook does anything else, kept
+    only when they look like configuration: an `UPPER_CASE` name (not bound to `None`),
+    a path-like string value, or a name made of configuration words (`seed`,
+    `test_size`, `data_dir`, `n_estimators`, …). `x = 1` at the top of a scratch
+    notebook is not configuration, so it alone does not trigger the rule.
+
+    ## Why is this bad?
+    Paths, seeds and thresholds written as literals at the top of a notebook are its
+    configuration. Without a cell tagged `parameters`, papermill cannot run the notebook
+    on other data or settings, and the extracted module cannot expose them as arguments;
+    people edit the notebook instead, and runs stop being comparable.
+
+    ## How to fix it
+    Move the configuration literals into one cell at the top and give it the tag
+    `parameters` (View → Cell Toolbar → Tags in Jupyter).
+    """
+
     id = "H403"
     name = "missing-parameters-cell"
     severity = Severity.INFO
-    summary = "No cell is tagged `parameters`, though the notebook has literal configuration."
-    rationale = """
-        Paths, seeds and thresholds written as literals at the top of a notebook are its
-        configuration. Without a cell tagged `parameters`, papermill cannot run the
-        notebook on other data or settings, and the extracted module cannot expose them
-        as arguments; people edit the notebook instead, and runs stop being comparable.
-    """
-    fix = ("Move the configuration literals into one cell at the top and give it the tag "
-           "`parameters` (View → Cell Toolbar → Tags in Jupyter).")
 
     valid = (
         Example(code("DATA_PATH = 'data/train.csv'\nSEED = 42", tags=[tags.PARAMETERS]),

@@ -1,9 +1,4 @@
-"""H501 large-output.
-
-A cell's outputs are measured as the UTF-8 size of their JSON serialisation
-(what they add to the file, give or take indentation); the notebook as the
-size of the file on disk.
-"""
+"""H501 large-output."""
 
 from __future__ import annotations
 
@@ -52,17 +47,28 @@ def _largest_kind(outputs: Any) -> str:
 
 
 class LargeOutput(Rule):
+    """A cell's stored outputs, or the notebook file, are larger than a threshold.
+    ## What it does
+    Flags a code cell whose stored outputs are larger than `max-output-bytes`, and a
+    notebook file larger than `max-notebook-bytes`.
+
+    A cell's outputs are measured as the UTF-8 size of their JSON serialisation (what
+    they add to the file, give or take indentation); the notebook as the size of the
+    file on disk.
+
+    ## Why is this bad?
+    Large stored outputs (images, whole DataFrames printed, training logs) make the
+    notebook slow to open, diff and review, bloat the repository with every commit, and
+    can carry data that should not be in version control.
+
+    ## How to fix it
+    Clear the outputs before committing (`jupyter nbconvert --clear-output`, or
+    nbstripout), print summaries instead of whole tables, save figures to files.
+    """
+
     id = "H501"
     name = "large-output"
     severity = Severity.WARNING
-    summary = "A cell's stored outputs, or the notebook file, are larger than a threshold."
-    rationale = """
-        Large stored outputs (images, whole DataFrames printed, training logs) make the
-        notebook slow to open, diff and review, bloat the repository with every commit,
-        and can carry data that should not be in version control.
-    """
-    fix = ("Clear the outputs before committing (`jupyter nbconvert --clear-output`, or "
-           "nbstripout), print summaries instead of whole tables, save figures to files.")
     options: ClassVar[Mapping[str, Any]] = {
         "max-output-bytes": 1_000_000, "max-notebook-bytes": 10_000_000}
 

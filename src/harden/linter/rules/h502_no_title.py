@@ -1,9 +1,4 @@
-"""H502 no-title.
-
-A heading is an ATX heading with text (``# Title``, up to three spaces of
-indent, outside fenced code blocks), a setext heading (a text line underlined
-with ``===`` or ``---``), or an HTML ``<h1>``–``<h6>`` element.
-"""
+"""H502 no-title."""
 
 from __future__ import annotations
 
@@ -45,17 +40,27 @@ def has_heading(markdown: str) -> bool:
 
 
 class NoTitle(Rule):
+    """No markdown heading anywhere in the notebook.
+    ## What it does
+    Flags a notebook none of whose markdown cells has a heading.
+
+    A heading is an ATX heading with text (`# Title`, up to three spaces of indent,
+    outside fenced code blocks), a setext heading (a text line underlined with `===` or
+    `---`), or an HTML `<h1>`–`<h6>` element.
+
+    ## Why is this bad?
+    A notebook without a title or section headings does not say what it is for. The
+    person who takes it over has to read the code to find out, and the extractor has no
+    name for the module and no sections to turn into functions.
+
+    ## How to fix it
+    Start the notebook with a markdown cell `# <what this notebook does>`, and give its
+    sections headings.
+    """
+
     id = "H502"
     name = "no-title"
     severity = Severity.INFO
-    summary = "No markdown heading anywhere in the notebook."
-    rationale = """
-        A notebook without a title or section headings does not say what it is for.
-        The person who takes it over has to read the code to find out, and the
-        extractor has no name for the module and no sections to turn into functions.
-    """
-    fix = ("Start the notebook with a markdown cell `# <what this notebook does>`, and give "
-           "its sections headings.")
 
     valid = (
         Example(md("# Churn model\nTrains the model."), "x = 1"),
