@@ -6,11 +6,17 @@ the last line is dropped when it only displays a value; notebook-only
 statements are rewritten by :class:`~harden.extractor.drops.CellRewriter`;
 calls of functions that now take notebook globals as keyword arguments
 pass them (:class:`~harden.extractor.functions.PassGlobals`).
+
+Each of these is a named step in :data:`CELL_STEPS`: a function taking the
+:class:`CellDraft` so far (frozen) and the cell's :class:`CellContext`, and
+returning the next draft; :func:`cell_code` runs them in order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
@@ -19,7 +25,7 @@ from harden.analysis.library import PLOT_METHODS
 from harden.analysis.purity import is_display_only
 from harden.errors import ExtractionError
 from harden.extractor.classify import Layout
-from harden.extractor.deadnames import CleanFunctions, scan
+from harden.extractor.deadnames import CleanFunctions, Scan, scan
 from harden.extractor.drops import CellDrops, CellRewriter, root_names
 from harden.extractor.functions import PassGlobals, add_keyword_parameters
 from harden.extractor.model import LogEntry
@@ -46,6 +52,40 @@ class CellCode:
     drops: CellDrops = field(default_factory=CellDrops)
 
 
+@dataclass(frozen=True)
+class CellContext:
+    """What every step of the per-cell pipeline reads and none changes."""
+
+    cell: CellAnalysis
+    layout: Layout
+    removed: AbstractSet[int]  # id() of parameter assignments that leave the step
+    drop_magics: bool
+    no_prints: bool
+
+
+@dataclass(frozen=True)
+class CellDraft:
+    """One cell's code between two steps of :data:`CELL_STEPS`."""
+
+    body: tuple[Statement, ...] = ()  # what stays in the step function
+    hoisted: tuple[Statement, ...] = ()  # defs and classes that go to module level
+    imports: tuple[cst.BaseSmallStatement, ...] = ()
+    guarded: tuple[cst.BaseCompoundStatement, ...] = ()
+    last: Statement | None = None  # the kept form of the cell's last line, if kept
+    displayed: tuple[str, ...] = ()
+    log: tuple[LogEntry, ...] = ()
+    requirements: tuple[str, ...] = ()
+    problems: tuple[LogEntry, ...] = ()
+    rewritten: bool = False  # CellRewriter ran
+    found: Scan | None = None  # the names of ``body`` once calls pass globals
+    passed: tuple[str, ...] = ()
+    partial: bool = False
+    definitions: tuple[tuple[str, Statement], ...] = ()
+
+
+CellStep = Callable[[CellDraft, CellContext], CellDraft]
+
+
 def _needs_rewrite(cell: CellAnalysis, no_prints: bool) -> bool:
     """Whether the cell has anything :class:`CellRewriter` changes (from the analysis)."""
     if cell.magics:
@@ -57,12 +97,14 @@ def _needs_rewrite(cell: CellAnalysis, no_prints: bool) -> bool:
     return False
 
 
-def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
-              drop_magics: bool, no_prints: bool) -> CellCode:
-    module = cell.module
-    out = CellCode(cell.index, cell)
+def sort_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """Hoisted imports, guarded imports and definitions leave the body;
+    constants and parameter assignments go (they are module level)."""
+    layout, module = ctx.layout, ctx.cell.module
     constant_lines = {id(line) for line in layout.constants.values()}
     definitions = {id(node) for node in layout.definitions.values()}
+    imports: list[cst.BaseSmallStatement] = []
+    guarded: list[cst.BaseCompoundStatement] = []
     hoisted: list[Statement] = []
     body: list[Statement] = []
     last_original = module.body[-1] if module.body else None
@@ -75,8 +117,8 @@ def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
             rest: list[cst.BaseSmallStatement] = []
             for small in statement.body:
                 if id(small) in layout.hoisted_imports:
-                    out.imports.append(small)
-                elif id(small) not in removed:
+                    imports.append(small)
+                elif id(small) not in ctx.removed:
                     rest.append(small)
             if not rest:
                 continue
@@ -88,74 +130,145 @@ def cell_code(cell: CellAnalysis, layout: Layout, removed: set[int], *,
             if original is last_original and keeps_last:
                 last_kept = statement
         elif id(statement) in layout.guarded:
-            out.guarded.append(statement)
+            guarded.append(statement)
         elif id(statement) in definitions:
             hoisted.append(statement)
         else:
             body.append(statement)
-    body = _drop_display(out, body, last_kept)
-    result = CellDrops(log=out.drops.log, displayed=out.displayed)
-    out.drops = result
-    if _needs_rewrite(cell, no_prints):
-        rewriter = CellRewriter(cell, drop_magics=drop_magics, no_prints=no_prints,
-                                result=result)
-        body = list(cst.Module(body=body).visit(rewriter).body)
-        hoisted = list(cst.Module(body=hoisted).visit(rewriter).body)
-        if no_prints:  # prints were the only readers of some function locals
-            cleaner = CleanFunctions(result.log)
-            body = list(cst.Module(body=body).visit(cleaner).body)
-            hoisted = list(cst.Module(body=hoisted).visit(cleaner).body)
-    magic = cell.python.cell_magic
-    if magic is not None:
-        out.drops.log.append(LogEntry("changed", f"%%{magic.name} dropped, the cell body kept",
-                                      cell.index, 1, f"%%{magic.name} {magic.line}".strip()))
-    found = scan(body)
-    if layout.changes and found.names & set(layout.changes):
-        passer = PassGlobals(layout.changes)
-        body = list(cst.Module(body=body).visit(passer).body)
-        out.passed, out.partial = tuple(passer.used), passer.partial
-        found = scan(body)
-    for definition in hoisted:
-        name = definition.name.value  # type: ignore[union-attr]  # hoisted: defs and classes
-        if layout.changes:
-            passer = PassGlobals(layout.changes)
-            definition = definition.visit(passer)  # type: ignore[assignment]
-            out.partial = out.partial or passer.partial
-        if isinstance(definition, cst.FunctionDef) and layout.changes.get(name):
-            definition = add_keyword_parameters(definition, layout.changes[name])
-        out.definitions[name] = definition
-    out.body = body
-    out.names, out.loads = frozenset(found.names), frozenset(found.loads)
-    out.stores = frozenset(found.stores)
-    out.plots = any(_plots(call.qualified_name, call.method) for call in cell.calls)
-    if found.awaits:
-        raise ExtractionError(
-            f"cell {cell.index + 1} uses top-level `await`, which only a notebook allows; "
-            "move it into an `async def` function run with asyncio.run(), then extract again"
-        )
-    return out
+    return replace(draft, body=tuple(body), hoisted=tuple(hoisted), imports=tuple(imports),
+                   guarded=tuple(guarded), last=last_kept)
 
 
-def _drop_display(out: CellCode, body: list[Statement],
-                  last: Statement | None) -> list[Statement]:
+def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """The last line goes when it only displays a value (``df.head()``)."""
+    body, last, cell = draft.body, draft.last, ctx.cell
     if last is None or not body or body[-1] is not last:
-        return body
+        return draft
     assert isinstance(last, cst.SimpleStatementLine)
     small = last.body[-1]
-    calls = {call.node: call for call in out.analysis.calls if call.node is not None}
+    calls = {call.node: call for call in cell.calls if call.node is not None}
     if not isinstance(small, cst.Expr) or not is_display_only(small.value, calls):
-        return body
-    location = out.analysis.location(last)
+        return draft
+    location = cell.location(last)
     line = location.line if location is not None else None
-    code = (out.analysis.cell.line(line) or "").strip() if line else ""
-    out.displayed = root_names(small.value)
-    out.drops.log.append(LogEntry("dropped", "display-only expression at the end of a cell",
-                                  out.index, line, code))
+    code = (cell.cell.line(line) or "").strip() if line else ""
+    entry = LogEntry("dropped", "display-only expression at the end of a cell",
+                     cell.index, line, code)
     if len(last.body) == 1:
-        return body[:-1]
-    rest = [*last.body[:-1]]
-    rest[-1] = rest[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-    return [*body[:-1], last.with_changes(body=rest)]
+        kept = body[:-1]
+    else:
+        rest = [*last.body[:-1]]
+        rest[-1] = rest[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        kept = (*body[:-1], last.with_changes(body=rest))
+    return replace(draft, body=kept, displayed=root_names(small.value),
+                   log=(*draft.log, entry))
+
+
+def rewrite_notebook_only(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """Magics, shell escapes, display calls (and prints with ``--no-prints``):
+    dropped, kept or refused by :class:`CellRewriter`."""
+    if not _needs_rewrite(ctx.cell, ctx.no_prints):
+        return draft
+    result = CellDrops(log=list(draft.log), displayed=draft.displayed)
+    rewriter = CellRewriter(ctx.cell, drop_magics=ctx.drop_magics, no_prints=ctx.no_prints,
+                            result=result)
+    body = cst.Module(body=draft.body).visit(rewriter).body
+    hoisted = cst.Module(body=draft.hoisted).visit(rewriter).body
+    return replace(draft, body=tuple(body), hoisted=tuple(hoisted), log=tuple(result.log),
+                   requirements=tuple(result.requirements), problems=tuple(result.problems),
+                   rewritten=True)
+
+
+def drop_print_only_locals(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """With ``--no-prints``, prints were the only readers of some function locals."""
+    if not (ctx.no_prints and draft.rewritten):
+        return draft
+    log = list(draft.log)
+    cleaner = CleanFunctions(log)
+    body = cst.Module(body=draft.body).visit(cleaner).body
+    hoisted = cst.Module(body=draft.hoisted).visit(cleaner).body
+    return replace(draft, body=tuple(body), hoisted=tuple(hoisted), log=tuple(log))
+
+
+def note_cell_magic(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """A ``%%magic`` whose body is Python: the magic line goes, logged."""
+    magic = ctx.cell.python.cell_magic
+    if magic is None:
+        return draft
+    entry = LogEntry("changed", f"%%{magic.name} dropped, the cell body kept",
+                     ctx.cell.index, 1, f"%%{magic.name} {magic.line}".strip())
+    return replace(draft, log=(*draft.log, entry))
+
+
+def pass_globals(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """Calls of functions that now take notebook globals pass them by keyword."""
+    changes = ctx.layout.changes
+    body, found = list(draft.body), scan(list(draft.body))
+    if not (changes and found.names & set(changes)):
+        return replace(draft, found=found)
+    passer = PassGlobals(changes)
+    body = list(cst.Module(body=body).visit(passer).body)
+    return replace(draft, body=tuple(body), found=scan(body), passed=tuple(passer.used),
+                   partial=passer.partial)
+
+
+def prepare_definitions(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """Hoisted functions pass globals too, and take the ones they read as keywords."""
+    changes, partial = ctx.layout.changes, draft.partial
+    definitions: list[tuple[str, Statement]] = []
+    for definition in draft.hoisted:
+        name = definition.name.value  # type: ignore[union-attr]  # hoisted: defs and classes
+        if changes:
+            passer = PassGlobals(changes)
+            definition = definition.visit(passer)  # type: ignore[assignment]
+            partial = partial or passer.partial
+        if isinstance(definition, cst.FunctionDef) and changes.get(name):
+            definition = add_keyword_parameters(definition, changes[name])
+        definitions.append((name, definition))
+    return replace(draft, definitions=tuple(definitions), partial=partial)
+
+
+def refuse_top_level_await(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """Top-level ``await`` runs only in a notebook: refused."""
+    if draft.found is not None and draft.found.awaits:
+        raise ExtractionError(
+            f"cell {ctx.cell.index + 1} uses top-level `await`, which only a notebook allows; "
+            "move it into an `async def` function run with asyncio.run(), then extract again"
+        )
+    return draft
+
+
+#: What happens to each code cell's statements, in order.
+CELL_STEPS: tuple[CellStep, ...] = (
+    sort_statements,
+    drop_display_line,
+    rewrite_notebook_only,
+    drop_print_only_locals,
+    note_cell_magic,
+    pass_globals,
+    prepare_definitions,
+    refuse_top_level_await,
+)
+
+
+def cell_code(cell: CellAnalysis, layout: Layout, removed: AbstractSet[int], *,
+              drop_magics: bool, no_prints: bool) -> CellCode:
+    """Run :data:`CELL_STEPS` over one code cell."""
+    ctx = CellContext(cell, layout, removed, drop_magics, no_prints)
+    draft = CellDraft()
+    for step in CELL_STEPS:
+        draft = step(draft, ctx)
+    found = draft.found if draft.found is not None else scan(list(draft.body))
+    drops = CellDrops(log=list(draft.log), requirements=list(draft.requirements),
+                      problems=list(draft.problems), displayed=draft.displayed)
+    return CellCode(
+        cell.index, cell, body=list(draft.body), imports=list(draft.imports),
+        guarded=list(draft.guarded), definitions=dict(draft.definitions),
+        displayed=draft.displayed, names=frozenset(found.names),
+        loads=frozenset(found.loads), stores=frozenset(found.stores), passed=draft.passed,
+        partial=draft.partial,
+        plots=any(_plots(call.qualified_name, call.method) for call in cell.calls),
+        drops=drops)
 
 
 def _plots(qualified: str | None, method: str | None) -> bool:

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from harden.extractor.model import SPLITS
+from harden.extractor.splits import split_modes
 
 EXIT_OK, EXIT_DIFFER, EXIT_ERROR = 0, 1, 2
 
@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: the notebook's folder)")
     parser.add_argument("--module-name", metavar="NAME",
                         help="module name (default: from the notebook's file name)")
-    parser.add_argument("--split", choices=SPLITS, default="headings",
+    parser.add_argument("--split", choices=split_modes(), default="headings",
                         help="steps from markdown headings (default), 'step:<name>' cell tags, "
                         "or one per cell")
     parser.add_argument("--outputs", metavar="A,B",

@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 LogKind = Literal["dropped", "moved", "changed", "risky", "requirement", "info"]
-Split = Literal["headings", "tags", "cells"]
 ParameterSource = Literal["parameters", "injected-parameters", "leading-literals"]
-SPLITS: tuple[str, ...] = ("headings", "tags", "cells")
 
 
 @dataclass(frozen=True)

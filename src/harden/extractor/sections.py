@@ -1,14 +1,14 @@
-"""Where the notebook splits into steps: markdown headings, ``step:<name>`` tags, or cells.
+"""Sections and the markdown they are named from: headings, titles, identifiers.
 
 A :class:`Section` is a run of code cells that becomes one step function;
 its name comes from the heading or tag, or (no headings at all, ``--split
 cells``) later from the code it holds.  Nothing here looks at code: the plan
-names code-named sections once it knows what they define.
+names code-named sections once it knows what they define.  The split modes
+that group cells into sections are in :mod:`harden.extractor.splits`.
 """
 
 from __future__ import annotations
 
-import itertools
 import keyword
 import re
 import unicodedata
@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harden.notebook.model import Cell
-from harden.notebook.tags import STEP_PREFIX as STEP_TAG
-from harden.notebook.tags import step_name
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -116,103 +114,3 @@ def identifier(text: str, *, max_length: int = MAX_NAME) -> str:
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         name = f"{name}_step"
     return name
-
-
-def split(cells: Sequence[Cell], code_cells: Sequence[int], mode: str) -> list[Section]:
-    """Sections for ``mode`` (``headings``, ``tags`` or ``cells``) over ``code_cells``."""
-    if mode == "tags":
-        if any(t.startswith(STEP_TAG) for c in cells if c.index in set(code_cells) for t in c.tags):
-            return _by_tags(cells, code_cells)
-        return _by_headings(cells, code_cells)
-    if mode == "cells":
-        preceding = _heading_before(cells)
-        return [Section((index,), preceding.get(index, (None, ""))[0],
-                        preceding.get(index, (None, ""))[1]) for index in code_cells]
-    return _by_headings(cells, code_cells)
-
-
-def _by_headings(cells: Sequence[Cell], code_cells: Sequence[int]) -> list[Section]:
-    first_code = min(code_cells, default=len(cells))
-    marks: list[tuple[int, Heading]] = []
-    for cell in cells:
-        if cell.cell_type == "markdown":
-            found = headings(cell.source)
-            if found:
-                marks.append((cell.index, min(found, key=lambda h: h.level)))
-    # A single top heading above all code is the notebook's title, not a step.
-    if marks and marks[0][0] < first_code:
-        top = marks[0][1].level
-        if sum(1 for _, h in marks if h.level <= top) == 1:
-            marks = marks[1:]
-    if not marks:
-        return _by_runs(cells, code_cells)
-    levels = [h.level for _, h in marks]
-    repeated = [level for level in sorted(set(levels)) if levels.count(level) >= 2]
-    split_level = repeated[0] if repeated else min(levels)
-    starts = {index: heading for index, heading in marks if heading.level <= split_level}
-    sections: list[Section] = []
-    current: list[int] = []
-    title: str | None = None
-    doc = ""
-    code = set(code_cells)
-    for cell in cells:
-        if cell.index in starts:
-            if current:
-                sections.append(Section(tuple(current), title, doc))
-            current = []
-            title, doc = starts[cell.index].text, starts[cell.index].paragraph
-        elif cell.index in code:
-            current.append(cell.index)
-    if current:
-        sections.append(Section(tuple(current), title, doc))
-    return sections
-
-
-def _by_runs(cells: Sequence[Cell], code_cells: Sequence[int]) -> list[Section]:
-    """No headings: one section per run of code cells between markdown cells, or
-    one per code cell when no markdown separates them (no markdown at all, or
-    only an introduction above the code)."""
-    code = set(code_cells)
-    sections: list[Section] = []
-    current: list[int] = []
-    for cell in cells:
-        if cell.index in code:
-            current.append(cell.index)
-        elif cell.cell_type == "markdown" and cell.source.strip() and current:
-            sections.append(Section(tuple(current)))
-            current = []
-    if current:
-        sections.append(Section(tuple(current)))
-    if len(sections) <= 1:
-        return [Section((index,)) for index in code_cells]
-    return sections
-
-
-def _by_tags(cells: Sequence[Cell], code_cells: Sequence[int]) -> list[Section]:
-    code = set(code_cells)
-    sections: list[Section] = []
-    current: list[int] = []
-    title: str | None = None
-    for cell in cells:
-        if cell.index not in code:
-            continue
-        tag = step_name(cell.tags)
-        if tag is not None:
-            if current:
-                sections.append(Section(tuple(current), title))
-            current, title = [], tag.strip() or None
-        current.append(cell.index)
-    if current:
-        sections.append(Section(tuple(current), title))
-    return sections
-
-
-def _heading_before(cells: Sequence[Cell]) -> dict[int, tuple[str, str]]:
-    """Code cell → (heading, paragraph) of a markdown heading cell right above it."""
-    out: dict[int, tuple[str, str]] = {}
-    for previous, cell in itertools.pairwise(cells):
-        if cell.cell_type == "code" and previous.cell_type == "markdown":
-            found = headings(previous.source)
-            if found:
-                out[cell.index] = (found[-1].text, found[-1].paragraph)
-    return out
