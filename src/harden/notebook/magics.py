@@ -19,10 +19,9 @@ from __future__ import annotations
 import enum
 import re
 import shlex
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    import libcst as cst
+import libcst as cst
 
 #: How a magic reached the code: ``%line``, ``%%cell``, ``!shell``, ``x = !shell``, ``x?``.
 MagicKind = Literal["line", "cell", "shell", "shell-assign", "help"]
@@ -136,8 +135,6 @@ def decode(node: cst.CSTNode) -> tuple[str, list[str]] | None:
 
     Arguments that are not plain string literals decode as ``""``.
     """
-    import libcst as cst  # already loaded by whoever holds a node; kept out of import time
-
     if not isinstance(node, cst.Call):
         return None
     func = node.func
