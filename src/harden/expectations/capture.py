@@ -97,7 +97,8 @@ def _read_expression(cell: CellAnalysis, call: CallSite, variable: str) -> str:
     otherwise (``pd.read_csv(...).dropna()``, rebound later in the cell) the
     read call itself, evaluated again after the cell: the frame as read."""
     direct = variable in call.assigned_to
-    rebound = sum(1 for b in cell.bindings if b.name == variable) > 1
+    rebound = (sum(1 for b in cell.bindings if b.name == variable) > 1
+               or any(m.name == variable for m in cell.mutations))
     if (direct and not rebound) or call.node is None:
         return variable
     import libcst as cst

@@ -115,30 +115,16 @@ def _suite_text(notebook: str, target: Target, frame_path: Path, options: Expect
                 hashes: dict[str, str | None]) -> tuple[str, Any]:
     import pandas as pd
 
-    from harden import __version__
     from harden.expectations.profile import profile_frame
-    from harden.expectations.suite import build_suite, suite_json
+    from harden.expectations.suite import suite_document
 
-    frame = pd.read_parquet(frame_path)
-    profile = profile_frame(frame, options)
+    profile = profile_frame(pd.read_parquet(frame_path), options)
     source = None
     if target.source is not None:
         source = {"path": target.source, "sha256": hashes.get(Path(target.source).as_posix())}
-    meta: dict[str, Any] = {
-        "notebook": Path(notebook).as_posix(),
-        "cell_index": target.after_cell,
-        "variable": target.variable,
-        "role": target.role,
-        "source": source,
-        "rows": profile.rows,
-        "sampled_rows": profile.sampled_rows,
-        "harden_version": __version__,
-        "thresholds": options.thresholds(),
-        "columns": {c.name: {"kind": c.kind, "dtype": c.dtype, **({"tz": c.tz} if c.tz else {})}
-                    for c in profile.columns},
-    }
-    suite = build_suite(target.name, profile, options, meta)
-    return suite_json(suite), profile
+    provenance = {"notebook": Path(notebook).as_posix(), "cell_index": target.after_cell,
+                  "variable": target.variable, "role": target.role, "source": source}
+    return suite_document(target.name, profile, options, provenance), profile
 
 
 def _write(documents: list[tuple[Target, Path, str, Any]], force: bool) -> tuple[SuiteFile, ...]:

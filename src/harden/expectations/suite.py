@@ -128,3 +128,22 @@ def suite_json(suite: Any) -> str:
     for expectation in data.get("expectations", []):
         expectation.pop("id", None)
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def suite_document(name: str, profile: FrameProfile, options: ExpectOptions,
+                   provenance: Mapping[str, Any]) -> str:
+    """The suite's JSON, ``meta.harden`` holding ``provenance`` (notebook, cell,
+    variable, source file...) plus the row count, sampling, thresholds, column
+    kinds and harden's version."""
+    from harden import __version__
+
+    meta: dict[str, Any] = {
+        **provenance,
+        "rows": profile.rows,
+        "sampled_rows": profile.sampled_rows,
+        "harden_version": __version__,
+        "thresholds": options.thresholds(),
+        "columns": {c.name: {"kind": c.kind, "dtype": c.dtype, **({"tz": c.tz} if c.tz else {})}
+                    for c in profile.columns},
+    }
+    return suite_json(build_suite(name, profile, options, meta))
