@@ -38,7 +38,7 @@ def _postgres_bin() -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_url() -> Iterator[str]:
     """``postgresql://postgres@127.0.0.1:PORT/postgres`` of a server started for
     this session (temporary data folder, trust auth, stopped at the end).  As
     root the server runs as the ``postgres`` system user: it refuses root."""
@@ -50,14 +50,14 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     bin_dir = _postgres_bin()
     if bin_dir is None:
         pytest.skip("no PostgreSQL binaries (/usr/lib/postgresql/*/bin): apt-get install postgresql")
-    folder = tmp_path_factory.mktemp("postgres")
+    # Not under pytest's basetemp: its parents are private to root, and the
+    # server runs as the postgres user.
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="harden-pg-"))
     prefix: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
-        os.chmod(folder, 0o700)
-        for parent in folder.parents:  # the postgres user must reach the folder
-            if str(parent).startswith(str(tmp_path_factory.getbasetemp().parent)):
-                os.chmod(parent, os.stat(parent).st_mode | 0o011)
         prefix = ["runuser", "-u", "postgres", "--"]
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -73,3 +73,4 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run([*ctl, "-m", "fast", "-w", "stop"], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
