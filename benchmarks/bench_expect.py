@@ -84,6 +84,7 @@ def main() -> None:
         results = {"rows": args.rows, "frame_mb": round(frame_mb, 1)}
         for name in ("baseline", "profile", "validate"):
             results[name] = step(name, parquet, suite)
+            print(name, results[name], file=sys.stderr, flush=True)
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "harden.cli", "validate", str(suite), str(parquet)],
                        check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
@@ -93,8 +94,8 @@ def main() -> None:
     summary = {
         "profile+suite / baseline": round(results["profile"]["seconds"] / base, 2),  # type: ignore[index]
         "validation / baseline": round(results["validate"]["seconds"] / base, 2),  # type: ignore[index]
-        "profile peak / frame": round(results["profile"]["peak_mb"] / frame_mb, 2),  # type: ignore[index]
-        "validate peak / frame": round(results["validate"]["peak_mb"] / frame_mb, 2),  # type: ignore[index]
+        "profile peak / frame": float(round(results["profile"]["peak_mb"] / frame_mb, 2)),  # type: ignore[index]
+        "validate peak / frame": float(round(results["validate"]["peak_mb"] / frame_mb, 2)),  # type: ignore[index]
     }
     results["summary"] = summary
     print(json.dumps(results, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in results.items()))
@@ -130,8 +131,13 @@ def _postgres(frame, suite: Path, folder: Path) -> dict[str, object]:  # type: i
 
         url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         engine = sa.create_engine(url)
-        frame.assign(**{c: frame[c].astype(str) for c in frame.select_dtypes("category")}).to_sql(
-            "bench", engine, index=False, chunksize=3000, method="multi")
+        table = frame.assign(**{c: frame[c].astype(str) for c in frame.select_dtypes("category")})
+        table.head(0).to_sql("bench", engine, index=False)
+        connection = engine.raw_connection()
+        with connection.cursor() as cursor, cursor.copy("COPY bench FROM STDIN (FORMAT csv)") as copy:
+            copy.write(table.to_csv(index=False, header=False))
+        connection.commit()
+        connection.close()
         engine.dispose()
         return {"postgres": step("postgres", url, suite)}
     finally:
