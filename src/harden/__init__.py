@@ -27,6 +27,8 @@ from harden.version import __version__
 
 if TYPE_CHECKING:
     from harden.analysis import Analysis
+    from harden.expectations.expect import ExpectResult
+    from harden.expectations.validate import ValidationReport
     from harden.extractor.model import Extraction
     from harden.linter.engine import LintReport
     from harden.reproducer.repro import ReproResult
@@ -89,4 +91,43 @@ def extract(path: str | Path, **options: Any) -> Extraction:
     return _extract(path, **options)
 
 
-__all__ = ["__version__", "analyze", "extract", "lint", "repro"]
+def expect(
+    path: str | Path,
+    output_dir: str | Path = "expectations",
+    *,
+    frames: Sequence[str] = (),
+    all_frames: bool = False,
+    force: bool = False,
+    kernel: str | None = None,
+    timeout: float | None = 600.0,
+    **thresholds: Any,
+) -> ExpectResult:
+    """Run a notebook once (fresh kernel), capture the frames that matter and
+    write one Great Expectations suite per frame to ``output_dir/<stem>/<name>.json``.
+
+    ``thresholds`` override ``[tool.harden.expect]`` (``row_tolerance``,
+    ``columns``, ``range_margin``, ``max_categories``, ...).
+    """
+    from harden.expectations.expect import expect_notebook
+    from harden.expectations.options import resolve_options
+
+    options = resolve_options(Path(path), **thresholds)
+    return expect_notebook(path, output_dir, options, frames=tuple(frames), all_frames=all_frames,
+                           force=force, kernel=kernel, timeout=timeout)
+
+
+def validate(
+    suite: str | Path,
+    data: str | Path,
+    *,
+    table: str | None = None,
+    query: str | None = None,
+) -> ValidationReport:
+    """Check data (a CSV/Parquet/JSON-lines file, or a database URL with
+    ``table`` or ``query``) against a suite; ``report.success``, ``report.failed``."""
+    from harden.expectations.validate import validate_data
+
+    return validate_data(suite, str(data), table=table, query=query)
+
+
+__all__ = ["__version__", "analyze", "expect", "extract", "lint", "repro", "validate"]

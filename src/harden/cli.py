@@ -27,6 +27,10 @@ STEP_COMMANDS: dict[str, tuple[str, str]] = {
                 "turn a notebook into an importable module that computes the same thing"),
     "repro": ("harden.reproducer.cli_repro",
               "re-run notebooks in a fresh kernel and check they reproduce"),
+    "expect": ("harden.expectations.cli_expect",
+               "run a notebook and write Great Expectations suites for the frames it uses"),
+    "validate": ("harden.expectations.cli_validate",
+                 "check data (file or database table) against a Great Expectations suite"),
 }
 
 

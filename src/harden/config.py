@@ -39,7 +39,7 @@ TOOL_KEYS = frozenset({"pack", "select", "extend-select", "ignore", "fail-on", "
 #: validates their keys.  A section is listed here only once a command reads it:
 #: ``[tool.harden.extract]`` is an error until extract has settings, so a table
 #: that would silently do nothing never passes.
-SECTION_KEYS = frozenset({"repro"})
+SECTION_KEYS = frozenset({"repro", "expect"})
 DEFAULT_PACK = "default"
 
 

@@ -1,0 +1,193 @@
+"""Which frames to capture, read from the notebook's analysis.
+
+* **inputs**: each variable bound to a ``pandas.read_*`` result, captured right
+  after the cell that binds it, named after the source file (``customers_csv``);
+* **model inputs**: the first argument of each ``.fit(...)`` call, named after
+  the variable (``X_train``) or the expression (``train[feature_cols]`` →
+  ``train_feature_cols``); kept only when it is a DataFrame at run time;
+* **requested**: ``--frames NAME,...`` after the last cell that binds each name;
+  ``--all-frames``: every top-level name at the end of each section.
+
+The capture expression keeps only DataFrames (anything else becomes ``None``),
+so no model or array is ever pickled.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from harden.analysis.model import Analysis, CallSite, CellAnalysis
+from harden.errors import UsageError
+from harden.run.capture import Capture
+
+log = logging.getLogger(__name__)
+
+Role = Literal["input", "model-input", "requested"]
+READERS = ("pandas.read_",)
+FIT_METHODS = frozenset({"fit"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """A frame to capture: ``name`` labels the suite file, ``expression`` is
+    evaluated in the kernel after cell ``after_cell``."""
+
+    name: str
+    expression: str
+    after_cell: int
+    role: Role
+    variable: str
+    source: str | None = None
+
+    def capture(self) -> Capture:
+        guarded = f'(lambda _v: _v if type(_v).__name__ == "DataFrame" else None)({self.expression})'
+        return Capture(name=guarded, after_cell=self.after_cell, format="auto", label=self.name)
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_") or "frame"
+
+
+def plan(
+    analysis: Analysis,
+    cwd: Path,
+    frames: Sequence[str] = (),
+    all_frames: bool = False,
+    model_inputs: bool = True,
+) -> tuple[Target, ...]:
+    """The frames to capture, in notebook order, with unique names."""
+    targets: list[Target] = []
+    for cell in analysis.cells:
+        reads: dict[str, list[tuple[str | None, str]]] = {}
+        for call in sorted(cell.calls, key=lambda c: c.order):
+            if (call.qualified_name or "").startswith(READERS):
+                variable = _bound_variable(cell, call)
+                if variable is not None:
+                    reads.setdefault(variable, []).append(
+                        (_source_path(analysis, call), _read_expression(cell, call, variable)))
+            elif model_inputs and call.method in FIT_METHODS and call.in_function is None:
+                targets.extend(_model_input_target(cell, call))
+        for variable, sources in reads.items():
+            targets.append(_input_target(cell, variable, sources, cwd))
+    for name in frames:
+        definers = analysis.definers(name)
+        if not definers:
+            raise UsageError(f"--frames: no cell binds {name!r}", analysis.notebook.path)
+        targets.append(Target(safe_name(name), name, definers[-1], "requested", name))
+    if all_frames:
+        targets.extend(_all_frames(analysis))
+    return _unique(targets)
+
+
+def _bound_variable(cell: CellAnalysis, call: CallSite) -> str | None:
+    variables = call.assigned_to or tuple(
+        b.name for b in cell.bindings
+        if b.kind == "assign" and b.location.line == call.location.line
+    )
+    return variables[0] if len(variables) == 1 else None
+
+
+def _read_expression(cell: CellAnalysis, call: CallSite, variable: str) -> str:
+    """The variable when it holds the read's result at the end of the cell;
+    otherwise (``pd.read_csv(...).dropna()``, rebound later in the cell) the
+    read call itself, evaluated again after the cell: the frame as read."""
+    direct = variable in call.assigned_to
+    rebound = (sum(1 for b in cell.bindings if b.name == variable) > 1
+               or any(m.name == variable for m in cell.mutations))
+    if (direct and not rebound) or call.node is None:
+        return variable
+    import libcst as cst
+
+    return " ".join(cst.Module(body=[]).code_for_node(call.node).split())
+
+
+def _input_target(cell: CellAnalysis, variable: str, reads: list[tuple[str | None, str]],
+                  cwd: Path) -> Target:
+    """Of several reads into one variable (``if``/``else`` branches), name the
+    target after the file that exists."""
+    known = [(s, e) for s, e in reads if s]
+    existing = [(s, e) for s, e in known if "://" not in s and (cwd / s).is_file()]
+    source, expression = (existing or known or reads)[0]
+    if len(reads) > 1:
+        expression = variable
+    name = safe_name(Path(source).name) if source else safe_name(variable)
+    return Target(name, expression, cell.index, "input", variable, source)
+
+
+def _source_path(analysis: Analysis, call: CallSite) -> str | None:
+    argument = call.positional(0) or call.keyword("filepath_or_buffer") or call.keyword("path")
+    if argument is None:
+        return None
+    if argument.is_literal and isinstance(argument.literal, str):
+        return str(argument.literal)
+    if len(argument.names) == 1 and argument.code.strip().isidentifier():
+        return _literal_value(analysis, next(iter(argument.names)), call.location.cell_index)
+    return None
+
+
+def _literal_value(analysis: Analysis, name: str, before: int) -> str | None:
+    value: Any = None
+    for cell in analysis.cells:
+        if cell.index > before:
+            break
+        for binding in cell.bindings:
+            if binding.name == name:
+                value = binding.literal if binding.is_literal else None
+    return value if isinstance(value, str) else None
+
+
+def _model_input_target(cell: CellAnalysis, call: CallSite) -> list[Target]:
+    argument = call.positional(0) or call.keyword("X")
+    if argument is None or not argument.names:
+        return []
+    code = " ".join(argument.code.split())
+    variable = code if code.isidentifier() else safe_name(code)
+    return [Target(variable, code, cell.index, "model-input", code)]
+
+
+def _all_frames(analysis: Analysis) -> list[Target]:
+    """Every top-level name, at the end of each section that binds it."""
+    sections: list[list[CellAnalysis]] = [[]]
+    code_cells = {cell.index: cell for cell in analysis.cells}
+    for cell in analysis.notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#") and sections[-1]:
+            sections.append([])
+        if cell.index in code_cells:
+            sections[-1].append(code_cells[cell.index])
+    targets: list[Target] = []
+    for section in sections:
+        if not section:
+            continue
+        end = section[-1].index
+        names = sorted({b.name for c in section for b in c.bindings
+                        if b.kind not in ("import", "def", "class") and not b.name.startswith("_")})
+        targets.extend(Target(safe_name(n), n, end, "requested", n) for n in names)
+    return targets
+
+
+def _unique(targets: list[Target]) -> tuple[Target, ...]:
+    """One target per (expression, cell); repeated names get ``_cell<N>`` (1-based)."""
+    seen: set[tuple[str, int]] = set()
+    kept: list[Target] = []
+    for target in targets:
+        key = (target.expression, target.after_cell)
+        if key in seen or any(t.expression == target.expression and t.role == "model-input"
+                              and target.role == "model-input" for t in kept):
+            continue
+        seen.add(key)
+        kept.append(target)
+    counts: dict[str, int] = {}
+    for target in kept:
+        counts[target.name] = counts.get(target.name, 0) + 1
+    result = []
+    for target in kept:
+        if counts[target.name] > 1:
+            target = Target(f"{target.name}_cell{target.after_cell + 1}", target.expression,
+                            target.after_cell, target.role, target.variable, target.source)
+        result.append(target)
+    return tuple(result)

@@ -1,0 +1,125 @@
+"""The data ``validate`` checks: a file read with pandas, or a database table/query.
+
+Files: CSV (``.csv``, ``.tsv``, ``.txt``), Parquet (``.parquet``, ``.pq``),
+JSON lines (``.jsonl``, ``.ndjson``, ``.json``).  CSV and JSON carry no
+types, so columns are read back as the suite's ``meta`` says the notebook
+had them, where that loses nothing: dates parsed, categories restored,
+whole-number floats (integers with gaps) as nullable integers, empty columns
+typed.  Values that do not convert stay as read, so wrong data still fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harden.expectations.errors import DataError
+
+log = logging.getLogger(__name__)
+
+SQL_SCHEMES = ("sqlite:", "postgresql:", "postgresql+", "postgres:")
+READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
+           ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """What to validate: a file ``path``, or a database ``url`` with ``table`` or ``query``."""
+
+    path: str | None = None
+    url: str | None = None
+    table: str | None = None
+    query: str | None = None
+
+    @property
+    def is_sql(self) -> bool:
+        return self.url is not None
+
+    def describe(self) -> str:
+        if self.url is None:
+            return str(self.path)
+        where = f"table {self.table}" if self.table else "query"
+        return f"{redact_url(self.url)} ({where})"
+
+
+def source_for(data: str, table: str | None = None, query: str | None = None) -> Source:
+    from harden.errors import UsageError
+
+    if data.startswith(SQL_SCHEMES):
+        if (table is None) == (query is None):
+            raise UsageError(f"{redact_url(data)}: give exactly one of --table or --query")
+        return Source(url=data, table=table, query=query)
+    if table is not None or query is not None:
+        raise UsageError("--table and --query apply to database URLs (sqlite:///…, postgresql://…)")
+    return Source(path=data)
+
+
+def redact_url(url: str) -> str:
+    """The URL without a password."""
+    import re
+
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def read_file(path: str | Path, columns: Mapping[str, Mapping[str, Any]]) -> Any:
+    """A pandas DataFrame from ``path``, columns typed as ``columns`` (the suite meta) says."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise DataError("no such file", path)
+    if not path.is_file():
+        raise DataError("is not a file", path)
+    kind = READERS.get(path.suffix.lower())
+    if kind is None:
+        raise DataError(f"unknown data format {path.suffix or '(no extension)'!r}: use CSV, "
+                        "Parquet or JSON lines", path)
+    try:
+        if kind == "csv":
+            frame = pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",")
+        elif kind == "parquet":
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_json(path, lines=True)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"cannot read as {kind.upper()}: the file is empty", path) from None
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError, ImportError) as exc:
+        problem = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise DataError(f"cannot read as {kind.upper()}: {problem}", path) from None
+    except Exception as exc:  # pyarrow raises its own error types
+        problem = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise DataError(f"cannot read as {kind.upper()}: {problem}", path) from None
+    return restore_types(frame, columns) if kind != "parquet" else frame
+
+
+def restore_types(frame: Any, columns: Mapping[str, Mapping[str, Any]]) -> Any:
+    """Convert columns back to the kinds the notebook had, when nothing is lost."""
+    import pandas as pd
+
+    for name, info in columns.items():
+        if name not in frame.columns:
+            continue
+        column = frame[name]
+        kind = info.get("kind")
+        try:
+            if column.isna().all():
+                frame[name] = column.astype(info.get("dtype", column.dtype))
+            elif kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(column.dtype):
+                frame[name] = pd.to_datetime(column, utc=bool(info.get("tz")))
+                if info.get("tz"):
+                    frame[name] = frame[name].dt.tz_convert(info["tz"])
+            elif kind == "category":
+                frame[name] = column.astype("category")
+            elif kind == "integer" and pd.api.types.is_float_dtype(column.dtype):
+                values = column.dropna()
+                if (values == values.round()).all():
+                    dtype = str(info.get("dtype", ""))
+                    frame[name] = column.astype(dtype if dtype.startswith(("Int", "UInt")) else "Int64")
+            elif kind == "float" and pd.api.types.is_integer_dtype(column.dtype):
+                frame[name] = column.astype("float64")
+        except (ValueError, TypeError, OverflowError) as exc:
+            log.debug("column %s left as read (%s)", name, exc)
+    return frame

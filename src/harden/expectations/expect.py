@@ -1,0 +1,147 @@
+"""``expect``: run the notebook once with capture cells, profile each captured
+frame here, and write one GX suite per frame to ``DIR/<notebook-stem>/<name>.json``.
+
+The notebook runs in a fresh kernel through :mod:`harden.run.runner`; capture
+cells save frames as Parquet into a temporary folder (dtypes kept), removed
+afterwards.  A run that stops at a failing cell still yields the suites of the
+frames captured before it (``ExpectResult.exit_code`` is then 1).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from harden.errors import OutputExistsError
+from harden.expectations.capture import Target, plan
+from harden.expectations.options import ExpectOptions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SuiteFile:
+    """A suite written (or found identical) for one captured frame."""
+
+    name: str
+    path: str
+    role: str
+    variable: str
+    cell_index: int
+    rows: int
+    expectations: int
+    status: Literal["written", "unchanged"]
+    sampled_rows: int | None = None
+
+
+@dataclass(frozen=True)
+class ExpectResult:
+    """What ``expect`` did for one notebook.  ``skipped`` pairs a planned frame
+    with the reason it has no suite (not a DataFrame, not reached)."""
+
+    notebook: str
+    output_dir: str
+    suites: tuple[SuiteFile, ...]
+    skipped: tuple[tuple[str, str], ...]
+    run_status: str
+    run_message: str
+    failed_cell: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.run_status == "completed" else 1
+
+
+def expect_notebook(
+    notebook: str | Path,
+    output_dir: str | Path,
+    options: ExpectOptions = ExpectOptions(),
+    *,
+    frames: tuple[str, ...] = (),
+    all_frames: bool = False,
+    force: bool = False,
+    kernel: str | None = None,
+    timeout: float | None = 600.0,
+    save_frames: bool = False,
+) -> ExpectResult:
+    """Capture, profile and write suites for ``notebook``; see the module docstring."""
+    from harden.analysis import analyze
+    from harden.notebook import load
+    from harden.run.facts import facts_from_analysis
+    from harden.run.runner import RunOptions, run_notebook
+
+    nb = load(notebook)
+    analysis = analyze(nb)
+    cwd = Path(nb.path).resolve().parent
+    targets = plan(analysis, cwd, frames=frames, all_frames=all_frames)
+    folder = Path(output_dir) / Path(nb.path).stem
+    with tempfile.TemporaryDirectory(prefix="harden-expect-") as scratch:
+        run_options = RunOptions(kernel=kernel, timeout=timeout, output_dir=Path(scratch) / "run",
+                                 captures=tuple(t.capture() for t in targets),
+                                 capture_dir=Path(scratch) / "frames")
+        result = run_notebook(nb, run_options, facts=facts_from_analysis(analysis))
+        hashes = {Path(f.path).as_posix(): f.sha256 for f in result.inputs}
+        documents: list[tuple[Target, Path, str, Any]] = []
+        skipped: list[tuple[str, str]] = []
+        for target, captured in zip(targets, result.captures):
+            if not captured.ok or captured.format != "parquet" or captured.path is None:
+                reason = captured.error or "not a DataFrame"
+                skipped.append((target.name, reason))
+                log.info("%s: no suite for %s: %s", nb.path, target.name, reason)
+                continue
+            text, profile = _suite_text(str(nb.path), target, Path(captured.path), options, hashes)
+            documents.append((target, folder / f"{target.name}.json", text, profile))
+            if save_frames:
+                _save_frame(Path(captured.path), folder / f"{target.name}.parquet")
+    suites = _write(documents, force)
+    return ExpectResult(
+        notebook=str(nb.path), output_dir=str(folder), suites=suites, skipped=tuple(skipped),
+        run_status=result.status, run_message=result.message,
+        failed_cell=result.stopped_at if result.status != "completed" else None,
+    )
+
+
+def _save_frame(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def _suite_text(notebook: str, target: Target, frame_path: Path, options: ExpectOptions,
+                hashes: dict[str, str | None]) -> tuple[str, Any]:
+    import pandas as pd
+
+    from harden.expectations.profile import profile_frame
+    from harden.expectations.suite import suite_document
+
+    profile = profile_frame(pd.read_parquet(frame_path), options)
+    source = None
+    if target.source is not None:
+        source = {"path": target.source, "sha256": hashes.get(Path(target.source).as_posix())}
+    provenance = {"notebook": Path(notebook).as_posix(), "cell_index": target.after_cell,
+                  "variable": target.variable, "role": target.role, "source": source}
+    return suite_document(target.name, profile, options, provenance), profile
+
+
+def _write(documents: list[tuple[Target, Path, str, Any]], force: bool) -> tuple[SuiteFile, ...]:
+    """Write every suite, or none: a differing existing file needs ``force``."""
+    from harden.io import atomic_write
+
+    for _, path, text, _ in documents:
+        if not force and path.exists() and path.read_text(encoding="utf-8", errors="replace") != text:
+            raise OutputExistsError("exists and differs from the suite generated now "
+                                    "(edited by hand?); use --force to overwrite", path)
+    written = []
+    for target, path, text, profile in documents:
+        unchanged = path.exists() and path.read_text(encoding="utf-8", errors="replace") == text
+        if not unchanged:
+            atomic_write(path, text)
+        count = len(json.loads(text)["expectations"])
+        written.append(SuiteFile(target.name, str(path), target.role, target.variable, target.after_cell,
+                                 profile.rows, count, "unchanged" if unchanged else "written",
+                                 profile.sampled_rows))
+    return tuple(written)

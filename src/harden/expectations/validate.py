@@ -1,0 +1,261 @@
+"""``validate``: check data against a suite with Great Expectations.
+
+Files are read with pandas into GX's pandas data source; database tables and
+queries go through GX's SQL data sources, so the checks run inside the
+database.  Results come back in suite order with the observed value and a
+few unexpected values.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harden.expectations.data import Source, read_file, source_for
+from harden.expectations.errors import DataError, SuiteError
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = 5
+#: pandas kinds → SQL type names: GX resolves them in the dialect's type module
+#: (SQLite) or compares the spelled-out names (PostgreSQL).
+SQL_TYPES: dict[str, list[str]] = {
+    "integer": ["INTEGER", "BIGINT", "SMALLINT"],
+    "float": ["FLOAT", "REAL", "DOUBLE_PRECISION", "DOUBLE PRECISION", "DOUBLE", "NUMERIC", "DECIMAL"],
+    "boolean": ["BOOLEAN"],
+    "string": ["TEXT", "VARCHAR", "CHAR", "NVARCHAR", "CHARACTER VARYING"],
+    "category": ["TEXT", "VARCHAR", "CHAR", "NVARCHAR", "CHARACTER VARYING"],
+    "datetime": ["TIMESTAMP", "DATETIME", "DATE", "TIMESTAMP WITHOUT TIME ZONE", "TIMESTAMP WITH TIME ZONE"],
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation's result.  ``observed`` is GX's observed value (or the
+    mismatch details); ``examples`` a few unexpected values; ``error`` the
+    message when GX could not evaluate it (a missing column)."""
+
+    expectation: str
+    column: str | None
+    kwargs: Mapping[str, Any]
+    success: bool
+    observed: Any = None
+    unexpected_count: int | None = None
+    unexpected_percent: float | None = None
+    examples: tuple[Any, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    suite: str
+    suite_name: str
+    data: str
+    outcomes: tuple[Outcome, ...]
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def success(self) -> bool:
+        return all(o.success for o in self.outcomes)
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if not o.success)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.success else 1
+
+
+def load_suite(path: str | Path) -> tuple[Any, dict[str, Any]]:
+    """The GX suite in ``path`` and its raw JSON; unknown expectation types are an error."""
+    from harden.expectations.gxsession import gx_module
+
+    path = Path(path)
+    if not path.is_file():
+        raise SuiteError("no such suite file" if not path.exists() else "is not a file", path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SuiteError(f"cannot read the suite ({exc})", path) from None
+    except json.JSONDecodeError as exc:
+        raise SuiteError(f"is not a Great Expectations suite: invalid JSON ({exc.msg}, line {exc.lineno})",
+                         path) from None
+    if not isinstance(data, dict) or not isinstance(data.get("expectations"), list) \
+            or not isinstance(data.get("name"), str):
+        raise SuiteError("is not a Great Expectations suite (JSON without 'name' and 'expectations')", path)
+    gx = gx_module()
+    try:
+        suite = gx.ExpectationSuite(**data)
+    except Exception as exc:  # GX raises pydantic, type and value errors alike
+        problem = " ".join(str(exc).split())[:200]
+        raise SuiteError(f"is not a valid Great Expectations suite: {problem}", path) from None
+    if len(suite.expectations) != len(data["expectations"]):
+        known = {e.expectation_type for e in suite.expectations}
+        unknown = sorted({str(e.get("type", e.get("expectation_type"))) for e in data["expectations"]
+                          if isinstance(e, dict)} - known)
+        raise SuiteError(f"unknown expectation type(s) {', '.join(unknown) or '(unnamed)'}: "
+                         f"Great Expectations would silently skip "
+                         f"{len(data['expectations']) - len(suite.expectations)} expectation(s)", path)
+    return suite, data
+
+
+def validate_data(suite_path: str | Path, data: str, *, table: str | None = None,
+                  query: str | None = None) -> ValidationReport:
+    """Validate ``data`` (a file, or a database URL with ``table``/``query``) against the suite."""
+    from harden.expectations.gxsession import ephemeral_context
+
+    source = source_for(str(data), table, query)
+    suite, raw = load_suite(suite_path)
+    columns = raw.get("meta", {}).get("harden", {}).get("columns", {}) or {}
+    context = ephemeral_context()
+    skipped: list[str] = []
+    if source.is_sql:
+        batch, suite, skipped = _sql_batch(context, source, suite, columns)
+    else:
+        frame = read_file(str(source.path), columns)
+        asset = context.data_sources.add_pandas("harden").add_dataframe_asset("data")
+        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
+            batch_parameters={"dataframe": frame})
+    order = [e.id for e in (context.suites.add(suite).expectations)]
+    result = batch.validate(suite, result_format="SUMMARY")
+    by_id = {r.expectation_config.id: r for r in result.results}
+    outcomes = _name_missing_columns(tuple(_outcome(by_id[i]) for i in order if i in by_id))
+    return ValidationReport(str(suite_path), suite.name, source.describe(), outcomes, tuple(skipped))
+
+
+def _sql_batch(context: Any, source: Source, suite: Any, columns: Mapping[str, Any]) -> tuple[Any, Any, list[str]]:
+    """A batch of the table or query; types in SQL terms; regexes dropped where the database has none."""
+    gx = _gx()
+    engine_name = _check_database(source)
+    url = source.url or ""
+    if engine_name == "sqlite":
+        datasource = context.data_sources.add_sqlite("harden", connection_string=url)
+    elif engine_name == "postgresql":
+        datasource = context.data_sources.add_postgres("harden", connection_string=url)
+    else:
+        datasource = context.data_sources.add_sql("harden", connection_string=url)
+    if source.table is not None:
+        asset = datasource.add_table_asset("data", table_name=source.table)
+    else:
+        asset = datasource.add_query_asset("data", query=source.query)
+    batch = asset.add_batch_definition_whole_table("all").get_batch()
+    expectations, skipped = [], []
+    for expectation in suite.expectations:
+        config = expectation.configuration
+        kwargs = dict(config.kwargs)
+        if config.type == "expect_column_values_to_be_of_type" and source.query is not None:
+            skipped.append(f"{config.type} on {kwargs.get('column')}: a query's column types are not known")
+            continue
+        if config.type == "expect_column_values_to_be_of_type":
+            kind = columns.get(str(kwargs.get("column")), {}).get("kind")
+            if kind in SQL_TYPES:
+                expectations.append(gx.expectations.ExpectColumnValuesToBeInTypeList(
+                    column=kwargs["column"], type_list=SQL_TYPES[kind]))
+                continue
+        if config.type == "expect_column_values_to_match_regex" and engine_name == "sqlite":
+            skipped.append(f"{config.type} on {kwargs.get('column')}: SQLite has no regular expressions")
+            continue
+        expectations.append(expectation)
+    for expectation in expectations:
+        expectation.id = None
+    return batch, gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=suite.meta), skipped
+
+
+def _gx() -> Any:
+    from harden.expectations.gxsession import gx_module
+
+    return gx_module()
+
+
+def _check_database(source: Source) -> str:
+    """Connect once with SQLAlchemy: a refused connection or a missing table is a one-line error."""
+    import sqlalchemy as sa
+
+    url = source.url or ""
+    where = source.describe()
+    if url.startswith("sqlite:"):
+        database = url.split(":///", 1)[-1]
+        if database and database != ":memory:" and not Path(database).is_file():
+            raise DataError("no such database file", database)
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            names = set(sa.inspect(connection).get_table_names()) | set(sa.inspect(connection).get_view_names())
+        dialect = engine.dialect.name
+        engine.dispose()
+    except ImportError as exc:
+        raise DataError(f"no database driver: {exc}", where) from None
+    except Exception as exc:  # SQLAlchemy wraps every driver's errors differently
+        message = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise DataError(f"cannot connect: {message[0] if message else type(exc).__name__}", where) from None
+    if source.table is not None and source.table not in names:
+        raise DataError(f"table {source.table!r} does not exist", where)
+    return str(dialect)
+
+
+def _outcome(result: Any) -> Outcome:
+    config = result.expectation_config
+    kwargs = {k: v for k, v in dict(config.kwargs).items() if k != "batch_id"}
+    details = dict(result.result or {})
+    observed = details.get("observed_value")
+    mismatch = (details.get("details") or {}).get("mismatched")
+    if mismatch:
+        observed = mismatch
+    examples = tuple(details.get("partial_unexpected_list") or ())[:EXAMPLES]
+    return Outcome(
+        expectation=config.type, column=kwargs.get("column"), kwargs=kwargs,
+        success=bool(result.success), observed=_plain(observed),
+        unexpected_count=details.get("unexpected_count"),
+        unexpected_percent=details.get("unexpected_percent"),
+        examples=tuple(_plain(e) for e in examples), error=_error(result.exception_info),
+    )
+
+
+def _name_missing_columns(outcomes: tuple[Outcome, ...]) -> tuple[Outcome, ...]:
+    """GX's message for a missing column varies by expectation; say it plainly."""
+    from dataclasses import replace
+
+    missing: set[str] = set()
+    for outcome in outcomes:
+        if isinstance(outcome.observed, dict):
+            missing.update(map(str, outcome.observed.get("missing") or ()))
+    return tuple(
+        replace(o, error=f"column {o.column!r} is missing from the data")
+        if o.column in missing and not o.success else o
+        for o in outcomes
+    )
+
+
+def _error(info: Any) -> str | None:
+    if not isinstance(info, Mapping):
+        return None
+    if "raised_exception" in info:
+        return str(info.get("exception_message")) if info.get("raised_exception") else None
+    for value in info.values():
+        message = _error(value)
+        if message:
+            return message
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe: numpy scalars and timestamps become numbers and strings."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            return value.item()
+        except (ValueError, AttributeError):
+            return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
