@@ -135,7 +135,7 @@ def suite_document(name: str, profile: FrameProfile, options: ExpectOptions,
     """The suite's JSON, ``meta.harden`` holding ``provenance`` (notebook, cell,
     variable, source file...) plus the row count, sampling, thresholds, column
     kinds and harden's version."""
-    from harden import __version__
+    from harden.version import __version__
 
     meta: dict[str, Any] = {
         **provenance,
