@@ -52,7 +52,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import corpus as corpus_mod
+import corpus as corpus_mod  # noqa: E402 - found through the sys.path line above
 
 RESULTS = HERE / "results"
 VENV_NBQA = HERE / ".venv-nbqa"
@@ -462,7 +462,7 @@ def print_table(results: dict[str, Any]) -> None:
     print()
     print(f"{'corpus run':<{w}}{'wall s':>10}{'s / notebook':>14}{'notebooks/s':>13}")
     print("-" * (w + 37))
-    for key, hm in h.items():
+    for _key, hm in h.items():
         flag = " (timed out)" if hm["timed_out"] else ""
         label = f"harden lint --jobs {hm['jobs']}{flag}"
         print(f"{label:<{w}}{fmt_s(hm['median_s']):>10}{hm['per_notebook_s']:>14.4f}"

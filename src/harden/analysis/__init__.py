@@ -8,8 +8,6 @@ extractor, the runner and the test scaffolder all read the resulting
 from __future__ import annotations
 
 from harden.analysis.collect import Environment, analyze_cell, collect
-from harden.analysis.nodes import dotted_name, literal_value
-from harden.analysis.parse import parse_cells
 from harden.analysis.graph import build_graph
 from harden.analysis.model import (
     Analysis,
@@ -30,6 +28,8 @@ from harden.analysis.model import (
     UnresolvedRead,
 )
 from harden.analysis.names import is_provided
+from harden.analysis.nodes import dotted_name, literal_value
+from harden.analysis.parse import parse_cells
 from harden.notebook.model import Notebook
 from harden.notebook.tags import PARAMETERS as PARAMETERS_TAG
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 import libcst as cst
 
-from harden.analysis.nodes import dotted_name
 from harden.analysis.library import (
     IMPURE_PREFIXES,
     PURE_FUNCTIONS,
@@ -19,6 +18,7 @@ from harden.analysis.library import (
     PURE_MODULES,
 )
 from harden.analysis.model import CallSite
+from harden.analysis.nodes import dotted_name
 
 
 class _PureCheck(cst.CSTVisitor):

@@ -154,7 +154,7 @@ def classify(analysis: Analysis, parameters: Iterable[str],
                 layout.kept_in_step.setdefault(
                     definition.name, "it is bound more than once in the notebook, so each "
                     "definition stays in the step that makes it")
-    for name, (cell, definition) in defs.items():
+    for name, (_cell, definition) in defs.items():
         if definition.global_writes:
             layout.kept_in_step[name] = "it assigns notebook globals with `global`"
     literal = {}

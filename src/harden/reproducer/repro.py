@@ -31,6 +31,7 @@ from harden.errors import HardenError
 from harden.linter.engine import lint_notebook
 from harden.linter.registry import all_rules
 from harden.notebook import Notebook, load
+from harden.notebook.tags import RAISES_EXCEPTION as RAISES_TAG
 from harden.reproducer.causes import (
     CAUSE_RULES,
     Cause,
@@ -51,7 +52,6 @@ log = logging.getLogger(__name__)
 
 ReproStatus = Literal["reproduced", "differs", "nondeterministic", "failed", "timeout", "kernel_died"]
 STATUSES: tuple[str, ...] = ("reproduced", "differs", "nondeterministic", "failed", "timeout", "kernel_died")
-from harden.notebook.tags import RAISES_EXCEPTION as RAISES_TAG
 
 Progress = Callable[[int, int, "ReproResult"], None]
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harden.notebook.tags import INJECTED as INJECTED_TAG
+from harden.notebook.tags import RAISES_EXCEPTION as EXPECTED_TAG
 from harden.run.capture import cells_at
 from harden.run.kernels import KernelChoice, kernel_manager
 from harden.run.model import CellError, CellRun, RunOptions, RunStatus
@@ -26,8 +28,6 @@ from harden.run.model import CellError, CellRun, RunOptions, RunStatus
 log = logging.getLogger(__name__)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-from harden.notebook.tags import INJECTED as INJECTED_TAG
-from harden.notebook.tags import RAISES_EXCEPTION as EXPECTED_TAG
 
 
 @dataclass(frozen=True)

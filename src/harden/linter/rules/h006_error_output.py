@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation, code
 from harden.linter.rules._state_helpers import truncate
+from harden.notebook.tags import RAISES_EXCEPTION as EXPECTED_TAG
 
 _KEY_ERROR = {"output_type": "error", "ename": "KeyError", "evalue": "'price'",
               "traceback": ["KeyError: 'price'"]}
@@ -16,7 +17,6 @@ _LONG = {"output_type": "error", "ename": "ValueError",
 _STDERR = {"output_type": "stream", "name": "stderr", "text": "UserWarning: careful\n"}
 
 
-from harden.notebook.tags import RAISES_EXCEPTION as EXPECTED_TAG
 
 
 class ErrorOutput(Rule):
