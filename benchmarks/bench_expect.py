@@ -58,14 +58,20 @@ def make_frame(rows: int):  # type: ignore[no-untyped-def]
     for i in range(5):
         data[f"c{i}"] = pd.Categorical(rng.choice(["a", "b", "c", "d", "e"], rows))
     data["customer_id"] = np.arange(rows)
-    data["created_at"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**7, rows), unit="s")
+    data["created_at"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(
+        rng.integers(0, 10**7, rows), unit="s"
+    )
     data["code"] = pd.array(rng.choice(["x1", "y22", "z333"], rows), dtype="str")
     return pd.DataFrame(data)
 
 
 def step(name: str, parquet: Path | str, suite: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", STEP, name, str(parquet), str(suite), str(ROOT / "src")],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", STEP, name, str(parquet), str(suite), str(ROOT / "src")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         raise SystemExit(f"{name} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -86,8 +92,12 @@ def main() -> None:
             results[name] = step(name, parquet, suite)
             print(name, results[name], file=sys.stderr, flush=True)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "harden.cli", "validate", str(suite), str(parquet)],
-                       check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        subprocess.run(
+            [sys.executable, "-m", "harden.cli", "validate", str(suite), str(parquet)],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
         results["validate_command_seconds"] = time.perf_counter() - started
         results.update(_postgres(frame, suite, Path(folder)))
     base = results["baseline"]["seconds"]  # type: ignore[index]
@@ -98,7 +108,11 @@ def main() -> None:
         "validate peak / frame": float(round(results["validate"]["peak_mb"] / frame_mb, 2)),  # type: ignore[index]
     }
     results["summary"] = summary
-    print(json.dumps(results, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in results.items()))
+    print(
+        json.dumps(results, indent=2)
+        if args.json
+        else "\n".join(f"{k}: {v}" for k, v in results.items())
+    )
 
 
 def _postgres(frame, suite: Path, folder: Path) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -121,11 +135,25 @@ def _postgres(frame, suite: Path, folder: Path) -> dict[str, object]:  # type: i
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    subprocess.run([*prefix, str(bin_dir / "initdb"), "-D", str(pg / "data"), "-A", "trust", "-U", "postgres"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*prefix, str(bin_dir / "initdb"), "-D", str(pg / "data"), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
     ctl = [*prefix, str(bin_dir / "pg_ctl"), "-D", str(pg / "data")]
-    subprocess.run([*ctl, "-o", f"-p {port} -k {pg} -c listen_addresses=127.0.0.1", "-l", str(pg / "log"),
-                    "-w", "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *ctl,
+            "-o",
+            f"-p {port} -k {pg} -c listen_addresses=127.0.0.1",
+            "-l",
+            str(pg / "log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         import sqlalchemy as sa
 
@@ -134,7 +162,10 @@ def _postgres(frame, suite: Path, folder: Path) -> dict[str, object]:  # type: i
         table = frame.assign(**{c: frame[c].astype(str) for c in frame.select_dtypes("category")})
         table.head(0).to_sql("bench", engine, index=False)
         connection = engine.raw_connection()
-        with connection.cursor() as cursor, cursor.copy("COPY bench FROM STDIN (FORMAT csv)") as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.copy("COPY bench FROM STDIN (FORMAT csv)") as copy,
+        ):
             copy.write(table.to_csv(index=False, header=False))
         connection.commit()
         connection.close()

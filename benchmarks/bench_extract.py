@@ -46,15 +46,21 @@ TARGET_200 = 1.0
 SECTION = (
     "frame['f{n}'] = frame['x'] * {n} + alpha\nframe[['x', 'f{n}']].describe()",
     "stats_{n} = frame.groupby(frame['x'] % 3)['f{n}'].agg(['mean', 'std'])\nstats_{n}",
-    ("def helper_{n}(values):\n    \"\"\"Scale by the global alpha.\"\"\"\n"
-     "    return values * alpha + frame['x'].mean()"),
+    (
+        'def helper_{n}(values):\n    """Scale by the global alpha."""\n'
+        "    return values * alpha + frame['x'].mean()"
+    ),
     "scaled_{n} = helper_{n}(frame['f{n}'])\nresults.append(float(scaled_{n}.sum()))",
-    ("model_{n} = Ridge(alpha=alpha).fit(frame[['x']], frame['f{n}'])\n"
-     "score_{n} = model_{n}.score(frame[['x']], frame['f{n}'])"),
+    (
+        "model_{n} = Ridge(alpha=alpha).fit(frame[['x']], frame['f{n}'])\n"
+        "score_{n} = model_{n}.score(frame[['x']], frame['f{n}'])"
+    ),
     "print('score', round(score_{n}, 3))",
     "for k in range(3):\n    results.append(k * {n})\nlen(results)",
-    ("frame = frame.assign(g{n}=frame['f{n}'] - frame['x'])\n"
-     "plt.plot(frame['x'], frame['g{n}'])\nplt.show()"),
+    (
+        "frame = frame.assign(g{n}=frame['f{n}'] - frame['x'])\n"
+        "plt.plot(frame['x'], frame['g{n}'])\nplt.show()"
+    ),
 )
 
 
@@ -62,15 +68,30 @@ def synthetic(cells: int) -> nbformat.NotebookNode:
     """A notebook with ``cells`` code cells under a ``##`` heading every 8 cells;
     a ``%time`` every other section."""
     nb = v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "language": "python",
+        "display_name": "Python 3",
+    }
     nb.cells.append(v4.new_markdown_cell("# Synthetic analysis\n\nGenerated for the benchmark."))
-    nb.cells.append(v4.new_code_cell("%matplotlib inline\nimport numpy as np\nimport pandas as pd\n"
-                                     "import matplotlib.pyplot as plt\nfrom sklearn.linear_model "
-                                     "import Ridge"))
-    nb.cells.append(v4.new_code_cell('data_path = "data.csv"\nalpha = 0.5\nseed = 0',
-                                     metadata={"tags": ["parameters"]}))
-    nb.cells.append(v4.new_code_cell("frame = pd.DataFrame({'x': np.arange(100.0), "
-                                     "'y': np.arange(100.0) * 2})\nresults = []\nframe.head()"))
+    nb.cells.append(
+        v4.new_code_cell(
+            "%matplotlib inline\nimport numpy as np\nimport pandas as pd\n"
+            "import matplotlib.pyplot as plt\nfrom sklearn.linear_model "
+            "import Ridge"
+        )
+    )
+    nb.cells.append(
+        v4.new_code_cell(
+            'data_path = "data.csv"\nalpha = 0.5\nseed = 0', metadata={"tags": ["parameters"]}
+        )
+    )
+    nb.cells.append(
+        v4.new_code_cell(
+            "frame = pd.DataFrame({'x': np.arange(100.0), "
+            "'y': np.arange(100.0) * 2})\nresults = []\nframe.head()"
+        )
+    )
     made, section = 3, 0
     while made < cells:
         section += 1
@@ -166,8 +187,13 @@ def bench_corpus(count: int) -> dict[str, object]:
                 clean += 1
             except HardenError:
                 pass
-    return {"notebooks": len(paths), "seconds": seconds, "notebooks_per_s": len(paths) / seconds,
-            "extract_without_flags": clean, "failed_with_flags": failed}
+    return {
+        "notebooks": len(paths),
+        "seconds": seconds,
+        "notebooks_per_s": len(paths) / seconds,
+        "extract_without_flags": clean,
+        "failed_with_flags": failed,
+    }
 
 
 def bench_scaling(sizes: list[int], repeat: int) -> dict[str, dict[str, float]]:
@@ -185,7 +211,9 @@ def bench_scaling(sizes: list[int], repeat: int) -> dict[str, dict[str, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", default=bool(os.environ.get("HARDEN_BENCH_QUICK")))
+    parser.add_argument(
+        "--quick", action="store_true", default=bool(os.environ.get("HARDEN_BENCH_QUICK"))
+    )
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--corpus", type=int, default=None, help="generated notebooks (default 40)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 800])
@@ -209,8 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     scaling = results["scaling"]
     if "200" in scaling:
-        results["target_200_cells_s"] = {"value": scaling["200"]["total"], "target": TARGET_200,
-                                         "met": scaling["200"]["total"] < TARGET_200}
+        results["target_200_cells_s"] = {
+            "value": scaling["200"]["total"],
+            "target": TARGET_200,
+            "met": scaling["200"]["total"] < TARGET_200,
+        }
     first, last = str(args.sizes[0]), str(args.sizes[-1])
     results["growth"] = {
         "time_ratio": scaling[last]["total"] / scaling[first]["total"],
@@ -225,27 +256,39 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print(results: dict, sizes: list[int]) -> None:
     ex = results["examples"]
-    print(f"harden extract  (load {results['machine']['load_before']}, "
-          f"{results['machine']['cpus']} CPUs, Python {results['machine']['python']})")
-    print(f"  examples: {ex['notebooks']} notebooks in {ex['seconds']:.2f} s = "
-          f"{ex['notebooks_per_s']:.1f} notebooks/s")
+    print(
+        f"harden extract  (load {results['machine']['load_before']}, "
+        f"{results['machine']['cpus']} CPUs, Python {results['machine']['python']})"
+    )
+    print(
+        f"  examples: {ex['notebooks']} notebooks in {ex['seconds']:.2f} s = "
+        f"{ex['notebooks_per_s']:.1f} notebooks/s"
+    )
     corpus = results["corpus"]
     if corpus:
-        print(f"  corpus:   {corpus['notebooks']} generated notebooks in {corpus['seconds']:.2f} s = "
-              f"{corpus['notebooks_per_s']:.1f} notebooks/s "
-              f"({corpus['extract_without_flags']} extract without --allow-hidden-state/--drop-magics)")
+        print(
+            f"  corpus:   {corpus['notebooks']} generated notebooks in {corpus['seconds']:.2f} s = "
+            f"{corpus['notebooks_per_s']:.1f} notebooks/s "
+            f"({corpus['extract_without_flags']} extract without --allow-hidden-state/--drop-magics)"
+        )
     print("  cells   total s   analysis   extract   black   ms/cell")
     for size in sizes:
         row = results["scaling"][str(size)]
-        print(f"  {size:5d}   {row['total']:7.3f}   {row['analysis']:8.3f}   {row['extract']:7.3f}"
-              f"   {row['black']:5.3f}   {row['per_cell_ms']:7.2f}")
+        print(
+            f"  {size:5d}   {row['total']:7.3f}   {row['analysis']:8.3f}   {row['extract']:7.3f}"
+            f"   {row['black']:5.3f}   {row['per_cell_ms']:7.2f}"
+        )
     target = results.get("target_200_cells_s")
     if target:
         verdict = "met" if target["met"] else "MISSED"
-        print(f"  200 cells: {target['value']:.3f} s (target < {target['target']:.1f} s: {verdict})")
+        print(
+            f"  200 cells: {target['value']:.3f} s (target < {target['target']:.1f} s: {verdict})"
+        )
     growth = results["growth"]
-    print(f"  growth {sizes[0]}->{sizes[-1]} cells: time x{growth['time_ratio']:.1f} for size "
-          f"x{growth['size_ratio']:.0f} (per-cell time x{growth['per_cell_ratio']:.2f})")
+    print(
+        f"  growth {sizes[0]}->{sizes[-1]} cells: time x{growth['time_ratio']:.1f} for size "
+        f"x{growth['size_ratio']:.0f} (per-cell time x{growth['per_cell_ratio']:.2f})"
+    )
 
 
 if __name__ == "__main__":

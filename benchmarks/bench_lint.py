@@ -93,6 +93,7 @@ sys.exit(report.exit_code)
 
 # --------------------------------------------------------------------------- running things
 
+
 @dataclass
 class Run:
     seconds: float
@@ -105,16 +106,27 @@ class Run:
         return self.returncode is None
 
 
-def run(cmd: list[str], timeout: float | None = None, cwd: Path | None = None,
-        env: dict[str, str] | None = None) -> Run:
+def run(
+    cmd: list[str],
+    timeout: float | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Run:
     """Wall time of one subprocess, output captured."""
     started = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                              env=env, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            cmd,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired as exc:
-        return Run(time.perf_counter() - started, None,
-                   _text(exc.stdout), _text(exc.stderr))
+        return Run(time.perf_counter() - started, None, _text(exc.stdout), _text(exc.stderr))
     return Run(time.perf_counter() - started, proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -139,6 +151,7 @@ def median(xs: list[float]) -> float:
 
 # --------------------------------------------------------------------------- venvs
 
+
 def venv_bin(venv: Path, name: str) -> Path:
     sub = "Scripts" if os.name == "nt" else "bin"
     return venv / sub / (name + (".exe" if os.name == "nt" else ""))
@@ -152,21 +165,34 @@ def ensure_venv(venv: Path, packages: list[str], probe: str, log: Path) -> tuple
     exe = venv_bin(venv, probe)
     if exe.exists() and run([str(exe), "--help"], timeout=120).returncode == 0:
         return True, f"using {venv.relative_to(ROOT)}"
-    say(f"  installing {' '.join(packages)} into {venv.relative_to(ROOT)} (log: {log.relative_to(ROOT)})")
+    say(
+        f"  installing {' '.join(packages)} into {venv.relative_to(ROOT)} (log: {log.relative_to(ROOT)})"
+    )
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w", encoding="utf-8") as fh:
-        steps = [[sys.executable, "-m", "venv", "--clear", str(venv)],
-                 [str(venv_bin(venv, "python")), "-m", "pip", "install", "-q", *packages]]
+        steps = [
+            [sys.executable, "-m", "venv", "--clear", str(venv)],
+            [str(venv_bin(venv, "python")), "-m", "pip", "install", "-q", *packages],
+        ]
         for step in steps:
             fh.write("$ " + " ".join(step) + "\n")
             fh.flush()
             try:
-                proc = subprocess.run(step, check=False, stdout=fh, stderr=subprocess.STDOUT, timeout=900,
-                                      stdin=subprocess.DEVNULL)
+                proc = subprocess.run(
+                    step,
+                    check=False,
+                    stdout=fh,
+                    stderr=subprocess.STDOUT,
+                    timeout=900,
+                    stdin=subprocess.DEVNULL,
+                )
             except (OSError, subprocess.TimeoutExpired) as exc:
                 return False, f"{step[0]} failed: {exc}"
             if proc.returncode != 0:
-                return False, f"`{' '.join(step[-len(packages) - 2:])}` exited {proc.returncode} (see {log})"
+                return (
+                    False,
+                    f"`{' '.join(step[-len(packages) - 2 :])}` exited {proc.returncode} (see {log})",
+                )
     if run([str(exe), "--help"], timeout=120).returncode != 0:
         return False, f"{exe} does not run after install (see {log})"
     return True, f"installed into {venv.relative_to(ROOT)}"
@@ -180,6 +206,7 @@ def pip_version(venv: Path, package: str) -> str | None:
 
 # --------------------------------------------------------------------------- harden
 
+
 @dataclass
 class Harden:
     mode: str  # "cli" or "api"
@@ -189,16 +216,35 @@ class Harden:
 
     def lint_cmd(self, corpus: Path, jobs: int, out: Path) -> list[str]:
         if self.mode == "cli":
-            return [self.exe, "lint", str(corpus), "--jobs", str(jobs), "--format", "json",
-                    "--output", str(out)]
-        return [sys.executable, "-c", API_SNIPPET, str(corpus), str(jobs), str(out),
-                "1" if self.lenient else "0"]
+            return [
+                self.exe,
+                "lint",
+                str(corpus),
+                "--jobs",
+                str(jobs),
+                "--format",
+                "json",
+                "--output",
+                str(out),
+            ]
+        return [
+            sys.executable,
+            "-c",
+            API_SNIPPET,
+            str(corpus),
+            str(jobs),
+            str(out),
+            "1" if self.lenient else "0",
+        ]
 
     def describe(self) -> str:
         if self.mode == "cli":
             return "CLI: harden lint CORPUS --jobs N --format json --output FILE"
-        extra = " (configuration rule-id check skipped: packs name rules not written yet)" \
-            if self.lenient else ""
+        extra = (
+            " (configuration rule-id check skipped: packs name rules not written yet)"
+            if self.lenient
+            else ""
+        )
         return f"API fallback: python -c 'harden.linter.lint_paths(...)' + JSON render{extra}"
 
 
@@ -214,7 +260,10 @@ def cli_available(exe: str | None) -> tuple[bool, str]:
         return False, "no `harden` executable on PATH"
     res = run([exe, "lint", "--help"], timeout=60)
     if res.returncode != 0:
-        return False, f"`harden lint --help` exited {res.returncode}: {last_line(res.stderr or res.stdout)}"
+        return (
+            False,
+            f"`harden lint --help` exited {res.returncode}: {last_line(res.stderr or res.stdout)}",
+        )
     missing = [opt for opt in ("--jobs", "--format", "--output") if opt not in res.stdout]
     if missing:
         return False, f"`harden lint` has no {', '.join(missing)} option yet"
@@ -239,8 +288,10 @@ def choose_harden(mode: str, probe_nb: Path, tmp: Path) -> Harden | None:
         if res.returncode in (0, 1):
             cand.notes = notes
             return cand
-        notes.append(f"{cand.describe()} failed on {probe_nb.name} "
-                     f"(exit {res.returncode}): {last_line(res.stderr or res.stdout)}")
+        notes.append(
+            f"{cand.describe()} failed on {probe_nb.name} "
+            f"(exit {res.returncode}): {last_line(res.stderr or res.stdout)}"
+        )
     for note in notes:
         say("  " + note)
     return None
@@ -252,12 +303,15 @@ def lint_summary(path: Path) -> dict[str, Any]:
     except (OSError, ValueError) as exc:
         return {"error": f"could not read the JSON report: {exc}"}
     summary = data.get("summary", {})
-    return {"notebooks": summary.get("notebooks", len(data.get("results", []))),
-            "notebooks_with_errors": summary.get("notebooks_with_errors"),
-            "findings": summary.get("findings")}
+    return {
+        "notebooks": summary.get("notebooks", len(data.get("results", []))),
+        "notebooks_with_errors": summary.get("notebooks_with_errors"),
+        "findings": summary.get("findings"),
+    }
 
 
 # --------------------------------------------------------------------------- measurements
+
 
 def startup(harden: Harden | None, runs: int) -> dict[str, Any]:
     """Median start-up of python -c pass, harden --version, harden --help (interleaved)."""
@@ -277,12 +331,27 @@ def startup(harden: Harden | None, runs: int) -> dict[str, Any]:
             res = run(cmd, timeout=60)
             times[name].append(res.seconds)
             codes[name] = res.returncode
-    return {name: {"command": cmds[name], "median_s": median(ts), "min_s": min(ts),
-                   "runs": ts, "exit_code": codes[name]} for name, ts in times.items()}
+    return {
+        name: {
+            "command": cmds[name],
+            "median_s": median(ts),
+            "min_s": min(ts),
+            "runs": ts,
+            "exit_code": codes[name],
+        }
+        for name, ts in times.items()
+    }
 
 
-def measure_harden(harden: Harden, corpus: Path, n: int, jobs_list: list[int], repeat: int,
-                   timeout: float, tmp: Path) -> dict[str, Any]:
+def measure_harden(
+    harden: Harden,
+    corpus: Path,
+    n: int,
+    jobs_list: list[int],
+    repeat: int,
+    timeout: float,
+    tmp: Path,
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for jobs in jobs_list:
         out[f"jobs{jobs}"] = {"jobs": jobs, "runs": []}
@@ -292,14 +361,18 @@ def measure_harden(harden: Harden, corpus: Path, n: int, jobs_list: list[int], r
             cmd = harden.lint_cmd(corpus, jobs, report)
             say(f"  harden lint --jobs {jobs} (run {r + 1}/{repeat}) ...")
             res = run(cmd, timeout=timeout)
-            entry = {"seconds": res.seconds, "exit_code": res.returncode,
-                     "timed_out": res.timed_out}
+            entry = {
+                "seconds": res.seconds,
+                "exit_code": res.returncode,
+                "timed_out": res.timed_out,
+            }
             if res.returncode not in (0, 1):
                 entry["stderr"] = last_line(res.stderr)
             entry.update(lint_summary(report) if report.exists() else {})
             out[f"jobs{jobs}"]["runs"].append(entry)
-            out[f"jobs{jobs}"]["command"] = cmd if harden.mode == "cli" else \
-                [cmd[0], "-c", "<API_SNIPPET>", *cmd[3:]]
+            out[f"jobs{jobs}"]["command"] = (
+                cmd if harden.mode == "cli" else [cmd[0], "-c", "<API_SNIPPET>", *cmd[3:]]
+            )
     for m in out.values():
         secs = [e["seconds"] for e in m["runs"]]
         m["median_s"] = median(secs)
@@ -309,7 +382,9 @@ def measure_harden(harden: Harden, corpus: Path, n: int, jobs_list: list[int], r
         last = m["runs"][-1]
         m["ok"] = last["exit_code"] in (0, 1) and last.get("notebooks") == n
         if last.get("notebooks") not in (None, n):
-            m["warning"] = f"the report covers {last.get('notebooks')} notebooks, the corpus has {n}"
+            m["warning"] = (
+                f"the report covers {last.get('notebooks')} notebooks, the corpus has {n}"
+            )
         elif last["exit_code"] not in (0, 1) and not last["timed_out"]:
             m["warning"] = f"exit {last['exit_code']}: {last.get('stderr') or 'input errors'}"
     return out
@@ -326,15 +401,31 @@ def measure_nbqa(corpus: Path, repeat: int, timeout: float) -> dict[str, Any]:
     for r in range(repeat):
         say(f"  nbqa ruff (run {r + 1}/{repeat}) ...")
         res = run(cmd, timeout=timeout, cwd=ROOT)
-        runs.append({"seconds": res.seconds, "exit_code": res.returncode,
-                     "timed_out": res.timed_out, "summary": last_line(res.stdout)})
+        runs.append(
+            {
+                "seconds": res.seconds,
+                "exit_code": res.returncode,
+                "timed_out": res.timed_out,
+                "summary": last_line(res.stdout),
+            }
+        )
         if res.returncode not in (0, 1):
-            return {"available": False, "command": cmd, "runs": runs,
-                    "reason": f"nbqa ruff exited {res.returncode}: {last_line(res.stderr or res.stdout)}"}
+            return {
+                "available": False,
+                "command": cmd,
+                "runs": runs,
+                "reason": f"nbqa ruff exited {res.returncode}: {last_line(res.stderr or res.stdout)}",
+            }
     secs = [e["seconds"] for e in runs]
-    return {"available": True, "command": cmd, "runs": runs, "median_s": median(secs),
-            "timed_out": any(e["timed_out"] for e in runs), "note": msg,
-            "versions": {p: pip_version(VENV_NBQA, p) for p in ("nbqa", "ruff")}}
+    return {
+        "available": True,
+        "command": cmd,
+        "runs": runs,
+        "median_s": median(secs),
+        "timed_out": any(e["timed_out"] for e in runs),
+        "note": msg,
+        "versions": {p: pip_version(VENV_NBQA, p) for p in ("nbqa", "ruff")},
+    }
 
 
 def sample(paths: list[Path], k: int) -> list[Path]:
@@ -346,8 +437,9 @@ def sample(paths: list[Path], k: int) -> list[Path]:
 
 
 def measure_pynblint(paths: list[Path], k: int, timeout: float, tmp: Path) -> dict[str, Any]:
-    ok, msg = ensure_venv(VENV_PYNBLINT, PYNBLINT_PACKAGES, "pynblint",
-                          RESULTS / "install-pynblint.log")
+    ok, msg = ensure_venv(
+        VENV_PYNBLINT, PYNBLINT_PACKAGES, "pynblint", RESULTS / "install-pynblint.log"
+    )
     if not ok:
         return {"available": False, "reason": msg}
     exe = venv_bin(VENV_PYNBLINT, "pynblint")
@@ -357,18 +449,32 @@ def measure_pynblint(paths: list[Path], k: int, timeout: float, tmp: Path) -> di
     calls = []
     for nb in chosen:
         # -y: never prompt; -q and -o: no terminal rendering, report to a file
-        res = run([str(exe), "-y", "-q", "-o", str(tmp / "pynblint.json"), str(nb)],
-                  timeout=timeout, cwd=tmp)
-        calls.append({"notebook": nb.name, "seconds": res.seconds, "exit_code": res.returncode,
-                      **({"error": last_line(res.stderr or res.stdout)} if res.returncode else {})})
+        res = run(
+            [str(exe), "-y", "-q", "-o", str(tmp / "pynblint.json"), str(nb)],
+            timeout=timeout,
+            cwd=tmp,
+        )
+        calls.append(
+            {
+                "notebook": nb.name,
+                "seconds": res.seconds,
+                "exit_code": res.returncode,
+                **({"error": last_line(res.stderr or res.stdout)} if res.returncode else {}),
+            }
+        )
     secs = [c["seconds"] for c in calls]
     failed = sum(1 for c in calls if c["exit_code"] != 0)
-    result = {"available": True, "note": msg, "sample": len(chosen), "calls": calls,
-              "mean_per_notebook_s": statistics.fmean(secs),
-              "median_per_notebook_s": median(secs),
-              "extrapolated_total_s": statistics.fmean(secs) * len(paths),
-              "failed_calls": failed,
-              "versions": {p: pip_version(VENV_PYNBLINT, p) for p in ("pynblint", "click")}}
+    result = {
+        "available": True,
+        "note": msg,
+        "sample": len(chosen),
+        "calls": calls,
+        "mean_per_notebook_s": statistics.fmean(secs),
+        "median_per_notebook_s": median(secs),
+        "extrapolated_total_s": statistics.fmean(secs) * len(paths),
+        "failed_calls": failed,
+        "versions": {p: pip_version(VENV_PYNBLINT, p) for p in ("pynblint", "click")},
+    }
     if failed == len(calls):
         result["available"] = False
         result["reason"] = f"every pynblint call failed, e.g. {calls[0].get('error')}"
@@ -376,6 +482,7 @@ def measure_pynblint(paths: list[Path], k: int, timeout: float, tmp: Path) -> di
 
 
 # --------------------------------------------------------------------------- report
+
 
 def ratio(name: str, value: float | None, bound: str = "") -> dict[str, Any]:
     """``value`` against its target.  ``bound`` is "lower" when the true value can only be
@@ -404,8 +511,10 @@ def compute_ratios(results: dict[str, Any]) -> dict[str, Any]:
     if best_key and nbqa.get("available"):
         hb = h[best_key]
         bound = "lower" if hb["timed_out"] else ("upper" if nbqa.get("timed_out") else "")
-        out["harden_vs_nbqa_ruff"] = {**ratio("harden_vs_nbqa_ruff", hb["median_s"] / nbqa["median_s"], bound),
-                                      "harden": best_key}
+        out["harden_vs_nbqa_ruff"] = {
+            **ratio("harden_vs_nbqa_ruff", hb["median_s"] / nbqa["median_s"], bound),
+            "harden": best_key,
+        }
         for key, hm in h.items():
             out[f"harden_{key}_vs_nbqa_ruff"] = {"value": hm["median_s"] / nbqa["median_s"]}
     if best_key and pyn.get("available"):
@@ -413,19 +522,26 @@ def compute_ratios(results: dict[str, Any]) -> dict[str, Any]:
         bound = "upper" if hb["timed_out"] else ""
         out["pynblint_vs_harden"] = {
             **ratio("pynblint_vs_harden", pyn["mean_per_notebook_s"] / hb["per_notebook_s"], bound),
-            "harden": best_key}
+            "harden": best_key,
+        }
         for key, hm in h.items():
-            out[f"pynblint_vs_harden_{key}"] = {"value": pyn["mean_per_notebook_s"] / hm["per_notebook_s"]}
+            out[f"pynblint_vs_harden_{key}"] = {
+                "value": pyn["mean_per_notebook_s"] / hm["per_notebook_s"]
+            }
     base = (st.get("python_pass") or {}).get("median_s")
     for name in ("harden_version", "harden_help"):
         if name in st:
-            out[f"{name}_s"] = {**ratio(f"{name}_s", st[name]["median_s"]),
-                                "vs_python_pass": st[name]["median_s"] / base if base else None,
-                                "over_python_pass_s": st[name]["median_s"] - base if base else None}
+            out[f"{name}_s"] = {
+                **ratio(f"{name}_s", st[name]["median_s"]),
+                "vs_python_pass": st[name]["median_s"] / base if base else None,
+                "over_python_pass_s": st[name]["median_s"] - base if base else None,
+            }
     if "import_harden" in st and base:
-        out["import_harden_s"] = {"value": st["import_harden"]["median_s"],
-                                  "vs_python_pass": st["import_harden"]["median_s"] / base,
-                                  "note": "proxy: no harden CLI yet"}
+        out["import_harden_s"] = {
+            "value": st["import_harden"]["median_s"],
+            "vs_python_pass": st["import_harden"]["median_s"] / base,
+            "note": "proxy: no harden CLI yet",
+        }
     del n
     return out
 
@@ -453,11 +569,15 @@ def print_table(results: dict[str, Any]) -> None:
     n = c["notebooks"]
     w = 44
     print()
-    print(f"harden lint benchmark: {n} notebooks ({len(c.get('examples', []))} examples + "
-          f"{c.get('generated')} generated), {c['code_cells']:,} code cells, "
-          f"{c['code_lines']:,} code lines, {c['bytes'] / 1e6:.1f} MB")
-    print(f"machine: {m['cpus']} CPUs, Python {m['python']}, load average {m['load_before']} "
-          f"-> {m['load_after']}")
+    print(
+        f"harden lint benchmark: {n} notebooks ({len(c.get('examples', []))} examples + "
+        f"{c.get('generated')} generated), {c['code_cells']:,} code cells, "
+        f"{c['code_lines']:,} code lines, {c['bytes'] / 1e6:.1f} MB"
+    )
+    print(
+        f"machine: {m['cpus']} CPUs, Python {m['python']}, load average {m['load_before']} "
+        f"-> {m['load_after']}"
+    )
     print(f"harden via {results['harden_mode']}")
     print()
     print(f"{'corpus run':<{w}}{'wall s':>10}{'s / notebook':>14}{'notebooks/s':>13}")
@@ -465,21 +585,29 @@ def print_table(results: dict[str, Any]) -> None:
     for _key, hm in h.items():
         flag = " (timed out)" if hm["timed_out"] else ""
         label = f"harden lint --jobs {hm['jobs']}{flag}"
-        print(f"{label:<{w}}{fmt_s(hm['median_s']):>10}{hm['per_notebook_s']:>14.4f}"
-              f"{hm['notebooks_per_s']:>13.1f}")
+        print(
+            f"{label:<{w}}{fmt_s(hm['median_s']):>10}{hm['per_notebook_s']:>14.4f}"
+            f"{hm['notebooks_per_s']:>13.1f}"
+        )
         if hm.get("warning"):
             print(f"    warning: {hm['warning']}")
     if nbqa.get("available"):
-        print(f"{'nbqa ruff':<{w}}{fmt_s(nbqa['median_s']):>10}{nbqa['median_s'] / n:>14.4f}"
-              f"{n / nbqa['median_s']:>13.1f}")
+        print(
+            f"{'nbqa ruff':<{w}}{fmt_s(nbqa['median_s']):>10}{nbqa['median_s'] / n:>14.4f}"
+            f"{n / nbqa['median_s']:>13.1f}"
+        )
     else:
         print(f"{'nbqa ruff':<{w}}skipped: {nbqa.get('reason', 'not run')}")
     if pyn.get("available"):
         label = f"pynblint (1 call/nb, sample {pyn['sample']}, extrap.)"
-        print(f"{label:<{w}}{fmt_s(pyn['extrapolated_total_s']):>10}"
-              f"{pyn['mean_per_notebook_s']:>14.4f}{1 / pyn['mean_per_notebook_s']:>13.1f}")
+        print(
+            f"{label:<{w}}{fmt_s(pyn['extrapolated_total_s']):>10}"
+            f"{pyn['mean_per_notebook_s']:>14.4f}{1 / pyn['mean_per_notebook_s']:>13.1f}"
+        )
         if pyn["failed_calls"]:
-            print(f"    note: {pyn['failed_calls']} of {pyn['sample']} pynblint calls exited non-zero")
+            print(
+                f"    note: {pyn['failed_calls']} of {pyn['sample']} pynblint calls exited non-zero"
+            )
     else:
         print(f"{'pynblint':<{w}}skipped: {pyn.get('reason', 'not run')}")
     print()
@@ -487,21 +615,26 @@ def print_table(results: dict[str, Any]) -> None:
     print(f"{f'start-up (median of {runs})':<{w}}{'s':>10}{'x python -c pass':>18}")
     print("-" * (w + 37))
     base = (st.get("python_pass") or {}).get("median_s")
-    for name, label in (("python_pass", "python -c pass"), ("harden_version", "harden --version"),
-                        ("harden_help", "harden --help"),
-                        ("import_harden", "python -c 'import harden' (proxy, no CLI)")):
+    for name, label in (
+        ("python_pass", "python -c pass"),
+        ("harden_version", "harden --version"),
+        ("harden_help", "harden --help"),
+        ("import_harden", "python -c 'import harden' (proxy, no CLI)"),
+    ):
         if name in st:
             rel = st[name]["median_s"] / base if base else float("nan")
             print(f"{label:<{w}}{st[name]['median_s']:>10.3f}{rel:>18.2f}")
     print()
     print(f"{'ratio (same run)':<{w}}{'value':>10}{'target':>10}{'':>3}verdict")
     print("-" * (w + 37))
-    rows = [("harden_vs_nbqa_ruff", "harden --jobs 2 / nbqa ruff (wall)", "x"),
-            ("harden_jobs1_vs_nbqa_ruff", "harden --jobs 1 / nbqa ruff (wall)", "x"),
-            ("pynblint_vs_harden", "pynblint / harden --jobs 2 (per notebook)", "x"),
-            ("pynblint_vs_harden_jobs1", "pynblint / harden --jobs 1 (per notebook)", "x"),
-            ("harden_version_s", "harden --version (absolute)", "s"),
-            ("harden_help_s", "harden --help (absolute)", "s")]
+    rows = [
+        ("harden_vs_nbqa_ruff", "harden --jobs 2 / nbqa ruff (wall)", "x"),
+        ("harden_jobs1_vs_nbqa_ruff", "harden --jobs 1 / nbqa ruff (wall)", "x"),
+        ("pynblint_vs_harden", "pynblint / harden --jobs 2 (per notebook)", "x"),
+        ("pynblint_vs_harden_jobs1", "pynblint / harden --jobs 1 (per notebook)", "x"),
+        ("harden_version_s", "harden --version (absolute)", "s"),
+        ("harden_help_s", "harden --help (absolute)", "s"),
+    ]
     for key, label, unit in rows:
         r = rt.get(key)
         if r is None:
@@ -523,28 +656,51 @@ def print_table(results: dict[str, Any]) -> None:
 
 # --------------------------------------------------------------------------- main
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        default=os.environ.get("HARDEN_BENCH_QUICK") == "1",
-                        help="smoke run: 30 generated notebooks, fewer repeats "
-                             "(also HARDEN_BENCH_QUICK=1)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        default=os.environ.get("HARDEN_BENCH_QUICK") == "1",
+        help="smoke run: 30 generated notebooks, fewer repeats (also HARDEN_BENCH_QUICK=1)",
+    )
     parser.add_argument("--count", type=int, help="generated notebooks (default 200; quick 30)")
     parser.add_argument("--seed", type=int, default=corpus_mod.DEFAULT_SEED)
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs of each corpus-wide command; the median is reported (default 1)")
-    parser.add_argument("--startup-runs", type=int, help="runs per start-up command (default 15; quick 5)")
-    parser.add_argument("--pynblint-sample", type=int, help="notebooks given to pynblint (default 20; quick 5)")
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="--jobs values (default 1 2)")
-    parser.add_argument("--mode", choices=("auto", "cli", "api"), default="auto",
-                        help="how to run harden: the CLI when it works (auto), or force one")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of each corpus-wide command; the median is reported (default 1)",
+    )
+    parser.add_argument(
+        "--startup-runs", type=int, help="runs per start-up command (default 15; quick 5)"
+    )
+    parser.add_argument(
+        "--pynblint-sample", type=int, help="notebooks given to pynblint (default 20; quick 5)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, nargs="+", default=[1, 2], help="--jobs values (default 1 2)"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("auto", "cli", "api"),
+        default="auto",
+        help="how to run harden: the CLI when it works (auto), or force one",
+    )
     parser.add_argument("--no-nbqa", action="store_true", help="skip nbqa ruff")
     parser.add_argument("--no-pynblint", action="store_true", help="skip pynblint")
-    parser.add_argument("--timeout", type=float, default=1800,
-                        help="seconds allowed per corpus-wide run (default %(default)s)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=1800,
+        help="seconds allowed per corpus-wide run (default %(default)s)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS / "lint.json")
     args = parser.parse_args(argv)
-    count = args.count if args.count is not None else (30 if args.quick else corpus_mod.DEFAULT_COUNT)
+    count = (
+        args.count if args.count is not None else (30 if args.quick else corpus_mod.DEFAULT_COUNT)
+    )
     startup_runs = args.startup_runs or (5 if args.quick else 15)
     pyn_sample = args.pynblint_sample or (5 if args.quick else 20)
     if count < 1 or args.repeat < 1 or startup_runs < 1 or pyn_sample < 1 or min(args.jobs) < 1:
@@ -563,12 +719,21 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "lint",
         "schema": 1,
         "started": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(), "load_before": _load()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_before": _load(),
+        },
         "corpus": {"path": str(dest.relative_to(ROOT)), **manifest},
-        "settings": {"repeat": args.repeat, "startup_runs": startup_runs,
-                     "pynblint_sample": pyn_sample, "jobs": args.jobs, "timeout_s": args.timeout,
-                     "quick": args.quick},
+        "settings": {
+            "repeat": args.repeat,
+            "startup_runs": startup_runs,
+            "pynblint_sample": pyn_sample,
+            "jobs": args.jobs,
+            "timeout_s": args.timeout,
+            "quick": args.quick,
+        },
     }
 
     with tempfile.TemporaryDirectory(prefix="harden-bench-") as tmpname:
@@ -586,14 +751,16 @@ def main(argv: list[str] | None = None) -> int:
                 say("  " + note)
             say(f"  using {harden.describe()}")
             ver = run([harden.exe, "--version"], timeout=60) if harden.mode == "cli" else None
-            results["harden_version"] = (ver.stdout.strip() if ver and ver.returncode == 0
-                                         else _harden_version())
+            results["harden_version"] = (
+                ver.stdout.strip() if ver and ver.returncode == 0 else _harden_version()
+            )
 
         say("start-up times ...")
         results["startup"] = startup(harden, startup_runs)
         if harden is not None:
-            results["harden_lint"] = measure_harden(harden, dest, n, args.jobs, args.repeat,
-                                                    args.timeout, tmp)
+            results["harden_lint"] = measure_harden(
+                harden, dest, n, args.jobs, args.repeat, args.timeout, tmp
+            )
         if args.no_nbqa:
             results["nbqa_ruff"] = {"available": False, "reason": "--no-nbqa"}
         else:
@@ -611,7 +778,9 @@ def main(argv: list[str] | None = None) -> int:
     results["ratios"] = compute_ratios(results)
     results["finished"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     out = args.output
-    results["json_path"] = str(out.relative_to(ROOT)) if out.is_absolute() and ROOT in out.parents else str(out)
+    results["json_path"] = (
+        str(out.relative_to(ROOT)) if out.is_absolute() and ROOT in out.parents else str(out)
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = out.with_suffix(".json.tmp")
     tmp_out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -631,8 +800,10 @@ def _load() -> str:
 
 
 def _harden_version() -> str | None:
-    res = run([sys.executable, "-c", "import harden; print(getattr(harden, '__version__', ''))"],
-              timeout=60)
+    res = run(
+        [sys.executable, "-c", "import harden; print(getattr(harden, '__version__', ''))"],
+        timeout=60,
+    )
     return res.stdout.strip() or None if res.returncode == 0 else None
 
 

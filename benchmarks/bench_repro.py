@@ -48,7 +48,9 @@ def _timed(command: list[str], cwd: Path | None = None) -> float:
     completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if completed.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed ({completed.returncode}):\n{completed.stderr[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(command)} failed ({completed.returncode}):\n{completed.stderr[-2000:]}"
+        )
     return elapsed
 
 
@@ -61,8 +63,14 @@ def _small_folder(folder: Path, count: int = 8) -> Path:
     from nbclient import NotebookClient
 
     folder.mkdir(parents=True, exist_ok=True)
-    template = new_notebook(cells=[new_markdown_cell("# small")] + [new_code_cell(s) for s in SMALL_CELLS])
-    template.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    template = new_notebook(
+        cells=[new_markdown_cell("# small")] + [new_code_cell(s) for s in SMALL_CELLS]
+    )
+    template.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     NotebookClient(template, timeout=60, kernel_name="python3").execute()
     for index in range(count):
         nbformat.write(template, folder / f"small_{index}.ipynb")
@@ -77,8 +85,18 @@ def bench(rounds: int) -> dict[str, float]:
             h = p = 0.0
             for notebook in NOTEBOOKS:
                 h += _timed(_harden() + [str(notebook), "-j", "1"])
-                p += _timed(["papermill", str(notebook), str(scratch_path / "out.ipynb"), "-k", "python3",
-                             "--cwd", str(notebook.parent), "--no-progress-bar"])
+                p += _timed(
+                    [
+                        "papermill",
+                        str(notebook),
+                        str(scratch_path / "out.ipynb"),
+                        "-k",
+                        "python3",
+                        "--cwd",
+                        str(notebook.parent),
+                        "--no-progress-bar",
+                    ]
+                )
             harden_times.append(h)
             papermill_times.append(p)
         folder = _small_folder(scratch_path / "small")
@@ -109,12 +127,18 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
-    print(f"harden repro vs papermill CLI, {figures['notebooks']} notebooks, median of {args.rounds} rounds:")
-    print(f"  harden {figures['harden_s']:.2f} s, papermill {figures['papermill_s']:.2f} s, "
-          f"ratio {figures['harden_over_papermill']:.2f}x (target <= 1.1x)")
+    print(
+        f"harden repro vs papermill CLI, {figures['notebooks']} notebooks, median of {args.rounds} rounds:"
+    )
+    print(
+        f"  harden {figures['harden_s']:.2f} s, papermill {figures['papermill_s']:.2f} s, "
+        f"ratio {figures['harden_over_papermill']:.2f}x (target <= 1.1x)"
+    )
     print(f"8 small notebooks on {figures['cores']} cores:")
-    print(f"  --jobs 1 {figures['jobs1_s']:.2f} s, --jobs 2 {figures['jobs2_s']:.2f} s, "
-          f"speed-up {figures['jobs1_over_jobs2']:.2f}x (target >= 1.7x)")
+    print(
+        f"  --jobs 1 {figures['jobs1_s']:.2f} s, --jobs 2 {figures['jobs2_s']:.2f} s, "
+        f"speed-up {figures['jobs1_over_jobs2']:.2f}x (target >= 1.7x)"
+    )
     return 0
 
 

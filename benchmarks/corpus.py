@@ -55,6 +55,7 @@ MAX_CODE_CELLS = 150
 
 # --------------------------------------------------------------------------- datasets
 
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -79,7 +80,9 @@ class Dataset:
 
     @property
     def numeric(self) -> list[str]:
-        return [c.name for c in self.columns if c.kind in ("int", "float") and c.name != self.target]
+        return [
+            c.name for c in self.columns if c.kind in ("int", "float") and c.name != self.target
+        ]
 
     @property
     def categorical(self) -> list[str]:
@@ -90,98 +93,189 @@ class Dataset:
 
 
 DATASETS: tuple[Dataset, ...] = (
-    Dataset("churn", "Customer churn", (
-        Column("customer_id", "id", prefix="C"),
-        Column("tenure_months", "int", 0, 72),
-        Column("contract", "cat", choices=("month_to_month", "one_year", "two_year")),
-        Column("internet_service", "cat", choices=("dsl", "fiber", "none")),
-        Column("payment_method", "cat", choices=("credit_card", "bank_transfer",
-                                                 "electronic_check", "mailed_check")),
-        Column("monthly_charges", "float", 18, 120),
-        Column("total_charges", "float", 0, 8000),
-        Column("support_calls", "int", 0, 9),
-        Column("senior", "int", 0, 1),
-        Column("churned", "cat", choices=("No", "Yes")),
-    ), target="churned", task="classification", label='(df["churned"] == "Yes").astype(int)'),
-    Dataset("housing", "House prices", (
-        Column("listing_id", "id", prefix=""),
-        Column("neighborhood", "cat", choices=("Riverside", "Oakwood", "Hillcrest", "Downtown",
-                                               "Lakeview")),
-        Column("sqft", "int", 600, 4200),
-        Column("bedrooms", "int", 1, 6),
-        Column("bathrooms", "float", 1, 4),
-        Column("year_built", "int", 1920, 2022),
-        Column("lot_sqft", "float", 1500, 12000),
-        Column("garage_spaces", "float", 0, 3),
-        Column("condition", "int", 1, 5),
-        Column("has_pool", "bool"),
-        Column("sale_price", "float", 60000, 900000),
-    ), target="sale_price", task="regression"),
-    Dataset("loans", "Loan default", (
-        Column("applicant_id", "id", prefix="7"),
-        Column("age", "int", 21, 70),
-        Column("income", "float", 18000, 180000),
-        Column("loan_amount", "float", 1000, 50000),
-        Column("term_months", "int", 12, 60),
-        Column("credit_history_years", "int", 0, 40),
-        Column("open_accounts", "int", 0, 12),
-        Column("employment", "cat", choices=("salaried", "self_employed", "unemployed",
-                                             "retired")),
-        Column("purpose", "cat", choices=("car", "home_improvement", "debt_consolidation",
-                                          "education", "medical")),
-        Column("defaulted", "int", 0, 1),
-    ), target="defaulted", task="classification"),
-    Dataset("iris", "Iris species", (
-        Column("sepal_length", "float", 4.3, 7.9),
-        Column("sepal_width", "float", 2.0, 4.4),
-        Column("petal_length", "float", 1.0, 6.9),
-        Column("petal_width", "float", 0.1, 2.5),
-        Column("species", "cat", choices=("setosa", "versicolor", "virginica")),
-    ), target="species", task="classification"),
-    Dataset("sales", "Store sales", (
-        Column("date", "date"),
-        Column("store", "cat", choices=("north", "south", "east", "west")),
-        Column("category", "cat", choices=("grocery", "home", "electronics", "toys")),
-        Column("units", "int", 0, 250),
-        Column("unit_price", "float", 1, 60),
-        Column("promo", "int", 0, 1),
-    ), target="units", task="regression", date="date"),
-    Dataset("sensors", "Sensor anomalies", (
-        Column("timestamp", "date"),
-        Column("sensor_id", "cat", choices=("S-01", "S-02", "S-03", "S-04")),
-        Column("temperature", "float", 55, 90),
-        Column("vibration", "float", 0.2, 0.9),
-        Column("pressure", "float", 95, 106),
-        Column("failure", "int", 0, 1),
-    ), target="failure", task="classification", date="timestamp"),
-    Dataset("orders", "Order returns", (
-        Column("order_id", "id", prefix="O"),
-        Column("customer_id", "id", prefix="C"),
-        Column("order_date", "date"),
-        Column("amount", "float", 5, 400),
-        Column("items", "int", 1, 12),
-        Column("channel", "cat", choices=("web", "app", "store")),
-        Column("returned", "bool"),
-    ), target="returned", task="classification", label='df["returned"].astype(int)',
-        date="order_date"),
-    Dataset("reviews", "Product reviews", (
-        Column("review_id", "id", prefix="5"),
-        Column("product", "cat", choices=("backpack", "water bottle", "headphones", "tent",
-                                          "jacket")),
-        Column("rating", "int", 1, 5),
-        Column("helpful_votes", "int", 0, 40),
-        Column("text", "text"),
-    ), target="rating", task="classification", label='(df["rating"] >= 4).astype(int)',
-        text="text"),
+    Dataset(
+        "churn",
+        "Customer churn",
+        (
+            Column("customer_id", "id", prefix="C"),
+            Column("tenure_months", "int", 0, 72),
+            Column("contract", "cat", choices=("month_to_month", "one_year", "two_year")),
+            Column("internet_service", "cat", choices=("dsl", "fiber", "none")),
+            Column(
+                "payment_method",
+                "cat",
+                choices=("credit_card", "bank_transfer", "electronic_check", "mailed_check"),
+            ),
+            Column("monthly_charges", "float", 18, 120),
+            Column("total_charges", "float", 0, 8000),
+            Column("support_calls", "int", 0, 9),
+            Column("senior", "int", 0, 1),
+            Column("churned", "cat", choices=("No", "Yes")),
+        ),
+        target="churned",
+        task="classification",
+        label='(df["churned"] == "Yes").astype(int)',
+    ),
+    Dataset(
+        "housing",
+        "House prices",
+        (
+            Column("listing_id", "id", prefix=""),
+            Column(
+                "neighborhood",
+                "cat",
+                choices=("Riverside", "Oakwood", "Hillcrest", "Downtown", "Lakeview"),
+            ),
+            Column("sqft", "int", 600, 4200),
+            Column("bedrooms", "int", 1, 6),
+            Column("bathrooms", "float", 1, 4),
+            Column("year_built", "int", 1920, 2022),
+            Column("lot_sqft", "float", 1500, 12000),
+            Column("garage_spaces", "float", 0, 3),
+            Column("condition", "int", 1, 5),
+            Column("has_pool", "bool"),
+            Column("sale_price", "float", 60000, 900000),
+        ),
+        target="sale_price",
+        task="regression",
+    ),
+    Dataset(
+        "loans",
+        "Loan default",
+        (
+            Column("applicant_id", "id", prefix="7"),
+            Column("age", "int", 21, 70),
+            Column("income", "float", 18000, 180000),
+            Column("loan_amount", "float", 1000, 50000),
+            Column("term_months", "int", 12, 60),
+            Column("credit_history_years", "int", 0, 40),
+            Column("open_accounts", "int", 0, 12),
+            Column(
+                "employment", "cat", choices=("salaried", "self_employed", "unemployed", "retired")
+            ),
+            Column(
+                "purpose",
+                "cat",
+                choices=("car", "home_improvement", "debt_consolidation", "education", "medical"),
+            ),
+            Column("defaulted", "int", 0, 1),
+        ),
+        target="defaulted",
+        task="classification",
+    ),
+    Dataset(
+        "iris",
+        "Iris species",
+        (
+            Column("sepal_length", "float", 4.3, 7.9),
+            Column("sepal_width", "float", 2.0, 4.4),
+            Column("petal_length", "float", 1.0, 6.9),
+            Column("petal_width", "float", 0.1, 2.5),
+            Column("species", "cat", choices=("setosa", "versicolor", "virginica")),
+        ),
+        target="species",
+        task="classification",
+    ),
+    Dataset(
+        "sales",
+        "Store sales",
+        (
+            Column("date", "date"),
+            Column("store", "cat", choices=("north", "south", "east", "west")),
+            Column("category", "cat", choices=("grocery", "home", "electronics", "toys")),
+            Column("units", "int", 0, 250),
+            Column("unit_price", "float", 1, 60),
+            Column("promo", "int", 0, 1),
+        ),
+        target="units",
+        task="regression",
+        date="date",
+    ),
+    Dataset(
+        "sensors",
+        "Sensor anomalies",
+        (
+            Column("timestamp", "date"),
+            Column("sensor_id", "cat", choices=("S-01", "S-02", "S-03", "S-04")),
+            Column("temperature", "float", 55, 90),
+            Column("vibration", "float", 0.2, 0.9),
+            Column("pressure", "float", 95, 106),
+            Column("failure", "int", 0, 1),
+        ),
+        target="failure",
+        task="classification",
+        date="timestamp",
+    ),
+    Dataset(
+        "orders",
+        "Order returns",
+        (
+            Column("order_id", "id", prefix="O"),
+            Column("customer_id", "id", prefix="C"),
+            Column("order_date", "date"),
+            Column("amount", "float", 5, 400),
+            Column("items", "int", 1, 12),
+            Column("channel", "cat", choices=("web", "app", "store")),
+            Column("returned", "bool"),
+        ),
+        target="returned",
+        task="classification",
+        label='df["returned"].astype(int)',
+        date="order_date",
+    ),
+    Dataset(
+        "reviews",
+        "Product reviews",
+        (
+            Column("review_id", "id", prefix="5"),
+            Column(
+                "product",
+                "cat",
+                choices=("backpack", "water bottle", "headphones", "tent", "jacket"),
+            ),
+            Column("rating", "int", 1, 5),
+            Column("helpful_votes", "int", 0, 40),
+            Column("text", "text"),
+        ),
+        target="rating",
+        task="classification",
+        label='(df["rating"] >= 4).astype(int)',
+        text="text",
+    ),
 )
 
 PEOPLE = ("alice", "jsmith", "maria", "dchen", "kpatel", "tom", "researcher", "ubuntu")
-WORDS = ("great", "value", "broke", "after", "a", "week", "highly", "recommend", "cheap",
-         "plastic", "fits", "well", "very", "disappointed", "comfortable", "would", "buy",
-         "again", "too", "small", "perfect", "for", "hiking", "returned", "it")
+WORDS = (
+    "great",
+    "value",
+    "broke",
+    "after",
+    "a",
+    "week",
+    "highly",
+    "recommend",
+    "cheap",
+    "plastic",
+    "fits",
+    "well",
+    "very",
+    "disappointed",
+    "comfortable",
+    "would",
+    "buy",
+    "again",
+    "too",
+    "small",
+    "perfect",
+    "for",
+    "hiking",
+    "returned",
+    "it",
+)
 
 
 # --------------------------------------------------------------------------- outputs
+
 
 def _png(width: int, height: int, series: list[float], color: tuple[int, int, int]) -> str:
     """A small, valid PNG that looks like a line plot; base64 as notebooks store it."""
@@ -189,8 +283,8 @@ def _png(width: int, height: int, series: list[float], color: tuple[int, int, in
     rows = [bytearray(white * width) for _ in range(height)]
     left, bottom = 30, height - 20
     for y in range(10, bottom + 1):  # y axis
-        rows[y][left * 3:left * 3 + 3] = b"\x00\x00\x00"
-    rows[bottom][left * 3:(width - 10) * 3] = b"\x00\x00\x00" * (width - 10 - left)  # x axis
+        rows[y][left * 3 : left * 3 + 3] = b"\x00\x00\x00"
+    rows[bottom][left * 3 : (width - 10) * 3] = b"\x00\x00\x00" * (width - 10 - left)  # x axis
     span = width - 10 - left - 1
     lo, hi = min(series), max(series)
     for x in range(span):
@@ -198,16 +292,23 @@ def _png(width: int, height: int, series: list[float], color: tuple[int, int, in
         y = bottom - 1 - int((v - lo) / ((hi - lo) or 1) * (bottom - 12))
         for dy in (0, 1):
             px = (left + 1 + x) * 3
-            rows[max(10, y - dy)][px:px + 3] = bytes(color)
+            rows[max(10, y - dy)][px : px + 3] = bytes(color)
     raw = b"".join(b"\x00" + bytes(r) for r in rows)
 
     def chunk(tag: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + tag + data
-                + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + tag
+            + data
+            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        )
 
-    png = (b"\x89PNG\r\n\x1a\n"
-           + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )
     return base64.b64encode(png).decode("ascii")
 
 
@@ -220,6 +321,7 @@ class Cell:
 
 
 # --------------------------------------------------------------------------- the generator
+
 
 @dataclass
 class Profile:
@@ -305,14 +407,23 @@ class Generator:
         cells = []
         if self.p.markdown:
             goal = ("predict " + ds.target.replace("_", " ")) if ds.task else "explore"
-            cells.append(self.md(
-                f"# {ds.title}: {self.pick(['exploration', 'analysis', 'baseline model', 'first look', 'modelling'])}\n\n"
-                f"Goal: {goal} from the `{ds.name}` data. "
-                f"{self.pick(['Draft, not cleaned up yet.', 'Notes for the team meeting.', 'Follow-up on last sprint.', ''])}"
-            ))
+            cells.append(
+                self.md(
+                    f"# {ds.title}: {self.pick(['exploration', 'analysis', 'baseline model', 'first look', 'modelling'])}\n\n"
+                    f"Goal: {goal} from the `{ds.name}` data. "
+                    f"{self.pick(['Draft, not cleaned up yet.', 'Notes for the team meeting.', 'Follow-up on last sprint.', ''])}"
+                )
+            )
         if self.p.pip_install:
-            pkgs = self.pick(["xgboost", "seaborn==0.13.2", "lightgbm shap", "scikit-learn --upgrade",
-                              "openpyxl"])
+            pkgs = self.pick(
+                [
+                    "xgboost",
+                    "seaborn==0.13.2",
+                    "lightgbm shap",
+                    "scikit-learn --upgrade",
+                    "openpyxl",
+                ]
+            )
             cells.append(self.code(f"!pip install -q {pkgs}", "print"))
         return cells
 
@@ -322,11 +433,13 @@ class Generator:
             path = f'"https://raw.githubusercontent.com/example-org/datasets/main/{ds.name}.csv"'
         elif self.p.abs_path:
             who = self.pick(PEOPLE)
-            path = self.pick([
-                f'"/home/{who}/projects/{ds.name}/data/{ds.name}.csv"',
-                f'"/Users/{who}/Downloads/{ds.name}.csv"',
-                f'r"C:\\Users\\{who}\\Documents\\data\\{ds.name}.csv"',
-            ])
+            path = self.pick(
+                [
+                    f'"/home/{who}/projects/{ds.name}/data/{ds.name}.csv"',
+                    f'"/Users/{who}/Downloads/{ds.name}.csv"',
+                    f'r"C:\\Users\\{who}\\Documents\\data\\{ds.name}.csv"',
+                ]
+            )
         else:
             path = f'"data/{ds.name}.csv"'
         lines = [f"DATA_PATH = {path}"]
@@ -346,8 +459,13 @@ class Generator:
         ds = self.ds
         cells = []
         if self.p.markdown:
-            cells.append(self.md(self.pick(["## Load the data", "## 1. Data", "## Loading",
-                                            "### Read the raw file"])))
+            cells.append(
+                self.md(
+                    self.pick(
+                        ["## Load the data", "## 1. Data", "## Loading", "### Read the raw file"]
+                    )
+                )
+            )
         parse = f', parse_dates=["{ds.date}"]' if ds.date and self.rng.random() < 0.6 else ""
         cells.append(self.code(f"df = pd.read_csv(DATA_PATH{parse})\ndf.head()", "table"))
         cells.append(self.code(self.pick(["df.shape", "print(df.shape)", "len(df)"]), "value"))
@@ -391,11 +509,17 @@ class Generator:
             top.append('warnings.filterwarnings("ignore")')
         cells = [self.code("\n".join(top))]
         if self.p.inline:
-            cells.append(self.code(self.pick([
-                "%matplotlib inline",
-                "%matplotlib inline\n%config InlineBackend.figure_format = 'retina'",
-                "%load_ext autoreload\n%autoreload 2\n%matplotlib inline",
-            ])))
+            cells.append(
+                self.code(
+                    self.pick(
+                        [
+                            "%matplotlib inline",
+                            "%matplotlib inline\n%config InlineBackend.figure_format = 'retina'",
+                            "%load_ext autoreload\n%autoreload 2\n%matplotlib inline",
+                        ]
+                    )
+                )
+            )
         return cells, [self.code(line) for line in late]
 
     # -- pools: each call returns one new, plausible cell ----------------------------
@@ -420,8 +544,8 @@ class Generator:
             (f"{f}.select_dtypes('number').corr().round(2)", "table"),
             (f'pd.crosstab({f}["{c}"], {f}["{ds.target}"], normalize="index")', "table"),
             (f'print({f}["{n}"].min(), {f}["{n}"].max(), {f}["{n}"].mean())', "print"),
-            (f'{f}.duplicated().sum()', "value"),
-            (f'{f}.memory_usage(deep=True).sum() / 1e6', "value"),
+            (f"{f}.duplicated().sum()", "value"),
+            (f"{f}.memory_usage(deep=True).sum() / 1e6", "value"),
         ]
         src, out = self.pick(options)
         return self.code(src, out)
@@ -430,23 +554,40 @@ class Generator:
         f = self.frame
         n, c = self.num(), self.cat()
         options: list[tuple[str, str]] = [
-            (f'{f} = {f}.drop_duplicates()\n{f}.shape', "value"),
+            (f"{f} = {f}.drop_duplicates()\n{f}.shape", "value"),
             (f'{f}["{n}"] = {f}["{n}"].fillna({f}["{n}"].median())', "none"),
             (f'{f} = {f}.dropna(subset=["{n}"])', "none"),
-            (f'low, high = {f}["{n}"].quantile([0.01, 0.99])\n{f}["{n}"] = {f}["{n}"].clip(low, high)',
-             "none"),
+            (
+                f'low, high = {f}["{n}"].quantile([0.01, 0.99])\n{f}["{n}"] = {f}["{n}"].clip(low, high)',
+                "none",
+            ),
             (f'{f}["{c}"] = {f}["{c}"].astype(str).str.strip().str.lower()', "none"),
             (f'{f}["{c}"] = {f}["{c}"].astype("category")', "none"),
-            (f"{f}.columns = [col.strip().lower().replace(' ', '_') for col in {f}.columns]", "none"),
-            ((f'for col in {f}.select_dtypes("number").columns:\n'
-             f'    {f}[col] = {f}[col].fillna({f}[col].median())\n'
-             f'print({f}.isna().sum().sum())'), "print"),
-            ((f'missing = {f}.isna().mean().sort_values(ascending=False)\n'
-             f'missing[missing > 0]'), "value"),
+            (
+                f"{f}.columns = [col.strip().lower().replace(' ', '_') for col in {f}.columns]",
+                "none",
+            ),
+            (
+                (
+                    f'for col in {f}.select_dtypes("number").columns:\n'
+                    f"    {f}[col] = {f}[col].fillna({f}[col].median())\n"
+                    f"print({f}.isna().sum().sum())"
+                ),
+                "print",
+            ),
+            (
+                (f"missing = {f}.isna().mean().sort_values(ascending=False)\nmissing[missing > 0]"),
+                "value",
+            ),
             (f'{f} = {f}[{f}["{n}"] >= 0].reset_index(drop=True)', "none"),
             (f'{f}["{c}"] = {f}["{c}"].replace({{"unknown": None, "n/a": None}})', "none"),
-            ((f'before = len({f})\n{f} = {f}.query("{n} == {n}")\n'
-             f'print(f"dropped {{before - len({f})}} rows")'), "print"),
+            (
+                (
+                    f'before = len({f})\n{f} = {f}.query("{n} == {n}")\n'
+                    f'print(f"dropped {{before - len({f})}} rows")'
+                ),
+                "print",
+            ),
         ]
         if self.ds.date:
             d = self.ds.date
@@ -462,26 +603,36 @@ class Generator:
         bins = self.pick([20, 30, 40, 50])
         options = [
             f'{f}["{n}"].hist(bins={bins})\nplt.title("{n}")\nplt.xlabel("{n}")\nplt.show()',
-            (f'fig, ax = plt.subplots(figsize=(8, 5))\nax.scatter({f}["{n}"], {f}["{n2}"], alpha=0.4)\n'
-            f'ax.set_xlabel("{n}")\nax.set_ylabel("{n2}")\nplt.show()'),
-            (f'{f}.groupby("{c}")["{n}"].mean().sort_values().plot(kind="barh")\n'
-            f'plt.title("mean {n} by {c}")\nplt.tight_layout()'),
+            (
+                f'fig, ax = plt.subplots(figsize=(8, 5))\nax.scatter({f}["{n}"], {f}["{n2}"], alpha=0.4)\n'
+                f'ax.set_xlabel("{n}")\nax.set_ylabel("{n2}")\nplt.show()'
+            ),
+            (
+                f'{f}.groupby("{c}")["{n}"].mean().sort_values().plot(kind="barh")\n'
+                f'plt.title("mean {n} by {c}")\nplt.tight_layout()'
+            ),
             f'{f}.boxplot(column="{n}", by="{c}", figsize=(8, 5))\nplt.suptitle("")\nplt.show()',
-            (f'corr = {f}.select_dtypes("number").corr()\nplt.figure(figsize=(7, 6))\n'
-            f'plt.imshow(corr, cmap="coolwarm", vmin=-1, vmax=1)\nplt.colorbar()\n'
-            f'plt.xticks(range(len(corr)), corr.columns, rotation=90)\n'
-            f'plt.yticks(range(len(corr)), corr.columns)\nplt.show()'),
-            (f'cols = {ds.numeric[:4]!r}\nfig, axes = plt.subplots(1, len(cols), figsize=(4 * len(cols), 3))\n'
-            f'for ax, col in zip(axes, cols):\n    ax.hist({f}[col].dropna(), bins={bins})\n'
-            f'    ax.set_title(col)\nplt.tight_layout()\nplt.show()'),
+            (
+                f'corr = {f}.select_dtypes("number").corr()\nplt.figure(figsize=(7, 6))\n'
+                f'plt.imshow(corr, cmap="coolwarm", vmin=-1, vmax=1)\nplt.colorbar()\n'
+                f"plt.xticks(range(len(corr)), corr.columns, rotation=90)\n"
+                f"plt.yticks(range(len(corr)), corr.columns)\nplt.show()"
+            ),
+            (
+                f"cols = {ds.numeric[:4]!r}\nfig, axes = plt.subplots(1, len(cols), figsize=(4 * len(cols), 3))\n"
+                f"for ax, col in zip(axes, cols):\n    ax.hist({f}[col].dropna(), bins={bins})\n"
+                f"    ax.set_title(col)\nplt.tight_layout()\nplt.show()"
+            ),
             f'sns.histplot(data={f}, x="{n}", hue="{ds.target}", kde=True)\nplt.show()',
             f'sns.countplot(data={f}, x="{c}")\nplt.xticks(rotation=45)\nplt.show()',
             f'np.log1p({f}["{n}"]).plot(kind="kde")\nplt.title("log {n}")',
         ]
         if ds.date:
             d = ds.date
-            options.append(f'{f}.set_index("{d}")["{n}"].resample("W").mean().plot(figsize=(10, 4))\n'
-                           f'plt.ylabel("{n}")\nplt.show()')
+            options.append(
+                f'{f}.set_index("{d}")["{n}"].resample("W").mean().plot(figsize=(10, 4))\n'
+                f'plt.ylabel("{n}")\nplt.show()'
+            )
         return self.code(self.pick(options), "plot")
 
     def feature(self) -> Cell:
@@ -491,29 +642,50 @@ class Generator:
         options: list[tuple[str, str]] = [
             (f'{f}["{n}_log"] = np.log1p({f}["{n}"].clip(lower=0))', "none"),
             (f'{f}["{n}_per_{n2}"] = {f}["{n}"] / ({f}["{n2}"] + 1)', "none"),
-            ((f'{f}["{n}_bin"] = pd.cut({f}["{n}"], bins={self.pick([4, 5, 10])}, labels=False)\n'
-             f'{f}["{n}_bin"].value_counts().sort_index()'), "value"),
+            (
+                (
+                    f'{f}["{n}_bin"] = pd.cut({f}["{n}"], bins={self.pick([4, 5, 10])}, labels=False)\n'
+                    f'{f}["{n}_bin"].value_counts().sort_index()'
+                ),
+                "value",
+            ),
             (f'{f}["{n}_z"] = ({f}["{n}"] - {f}["{n}"].mean()) / {f}["{n}"].std()', "none"),
             (f'{f}["{c}_mean_{n}"] = {f}.groupby("{c}")["{n}"].transform("mean")', "none"),
             (f'{f}["{n}_x_{n2}"] = {f}["{n}"] * {f}["{n2}"]', "none"),
-            (f'counts = {f}["{c}"].value_counts()\n{f}["{c}_freq"] = {f}["{c}"].map(counts) / len({f})',
-             "none"),
-            ((f'for col in {ds.numeric[:3]!r}:\n    {f}[col + "_sq"] = {f}[col] ** 2\n'
-             f'{f}.filter(like="_sq").head()'), "table"),
+            (
+                f'counts = {f}["{c}"].value_counts()\n{f}["{c}_freq"] = {f}["{c}"].map(counts) / len({f})',
+                "none",
+            ),
+            (
+                (
+                    f'for col in {ds.numeric[:3]!r}:\n    {f}[col + "_sq"] = {f}[col] ** 2\n'
+                    f'{f}.filter(like="_sq").head()'
+                ),
+                "table",
+            ),
         ]
         if ds.date:
             d = ds.date
             options += [
-                ((f'{f}["{d}"] = pd.to_datetime({f}["{d}"])\n{f}["month"] = {f}["{d}"].dt.month\n'
-                 f'{f}["dayofweek"] = {f}["{d}"].dt.dayofweek'), "none"),
-                (f'{f}["{n}_rolling"] = {f}.groupby("{c}")["{n}"].transform(lambda s: s.rolling(7, min_periods=1).mean())',
-                 "none"),
+                (
+                    (
+                        f'{f}["{d}"] = pd.to_datetime({f}["{d}"])\n{f}["month"] = {f}["{d}"].dt.month\n'
+                        f'{f}["dayofweek"] = {f}["{d}"].dt.dayofweek'
+                    ),
+                    "none",
+                ),
+                (
+                    f'{f}["{n}_rolling"] = {f}.groupby("{c}")["{n}"].transform(lambda s: s.rolling(7, min_periods=1).mean())',
+                    "none",
+                ),
             ]
         if ds.text:
             t = ds.text
             options += [
-                (f'{f}["{t}_len"] = {f}["{t}"].str.len()\n{f}["{t}_words"] = {f}["{t}"].str.split().str.len()',
-                 "none"),
+                (
+                    f'{f}["{t}_len"] = {f}["{t}"].str.len()\n{f}["{t}_words"] = {f}["{t}"].str.split().str.len()',
+                    "none",
+                ),
                 (f'{f}["exclaim"] = {f}["{t}"].str.count("!")', "none"),
             ]
         src, out = self.pick(options)
@@ -522,54 +694,85 @@ class Generator:
     def helper(self) -> Cell:
         f, ds = self.frame, self.ds
         n, c = self.num(), self.cat()
-        base = name = self.pick(["plot_distribution", "summarize", "add_features", "clean_frame",
-                                 "evaluate", "top_values"])
+        base = name = self.pick(
+            [
+                "plot_distribution",
+                "summarize",
+                "add_features",
+                "clean_frame",
+                "evaluate",
+                "top_values",
+            ]
+        )
         if name in self.helpers and not self.p.redefine:
             name = f"{name}_{len(self.helpers)}"
         self.helpers.append(name)
         bodies = {  # keyed by the base name; ``name`` may carry a suffix
             "plot_distribution": (
-                (f'def {name}(frame, column, bins=30):\n'
-                f'    """Histogram of one column with its mean marked."""\n'
-                f'    ax = frame[column].plot(kind="hist", bins=bins, alpha=0.7)\n'
-                f'    ax.axvline(frame[column].mean(), color="red", linestyle="--")\n'
-                f'    ax.set_title(column)\n'
-                f'    return ax\n\n'
-                f'{name}({f}, "{n}")'), "plot"),
+                (
+                    f"def {name}(frame, column, bins=30):\n"
+                    f'    """Histogram of one column with its mean marked."""\n'
+                    f'    ax = frame[column].plot(kind="hist", bins=bins, alpha=0.7)\n'
+                    f'    ax.axvline(frame[column].mean(), color="red", linestyle="--")\n'
+                    f"    ax.set_title(column)\n"
+                    f"    return ax\n\n"
+                    f'{name}({f}, "{n}")'
+                ),
+                "plot",
+            ),
             "summarize": (
-                (f'def {name}(frame, by):\n'
-                f'    out = frame.groupby(by).agg(n=("{n}", "size"), mean=("{n}", "mean"))\n'
-                f'    out["share"] = out["n"] / out["n"].sum()\n'
-                f'    return out.sort_values("n", ascending=False)\n\n'
-                f'{name}({f}, "{c}")'), "table"),
+                (
+                    f"def {name}(frame, by):\n"
+                    f'    out = frame.groupby(by).agg(n=("{n}", "size"), mean=("{n}", "mean"))\n'
+                    f'    out["share"] = out["n"] / out["n"].sum()\n'
+                    f'    return out.sort_values("n", ascending=False)\n\n'
+                    f'{name}({f}, "{c}")'
+                ),
+                "table",
+            ),
             "add_features": (
-                (f'def {name}(frame):\n'
-                f'    frame = frame.copy()\n'
-                f'    for col in frame.select_dtypes("number").columns:\n'
-                f'        if frame[col].skew() > 1:\n'
-                f'            frame[col + "_log"] = np.log1p(frame[col].clip(lower=0))\n'
-                f'    return frame\n\n'
-                f'{f} = {name}({f})\n{f}.shape'), "value"),
+                (
+                    f"def {name}(frame):\n"
+                    f"    frame = frame.copy()\n"
+                    f'    for col in frame.select_dtypes("number").columns:\n'
+                    f"        if frame[col].skew() > 1:\n"
+                    f'            frame[col + "_log"] = np.log1p(frame[col].clip(lower=0))\n'
+                    f"    return frame\n\n"
+                    f"{f} = {name}({f})\n{f}.shape"
+                ),
+                "value",
+            ),
             "clean_frame": (
-                (f'def {name}(frame, threshold=0.5):\n'
-                f'    keep = frame.columns[frame.isna().mean() < threshold]\n'
-                f'    frame = frame[keep].drop_duplicates()\n'
-                f'    return frame.reset_index(drop=True)\n\n'
-                f'{f} = {name}({f})'), "none"),
+                (
+                    f"def {name}(frame, threshold=0.5):\n"
+                    f"    keep = frame.columns[frame.isna().mean() < threshold]\n"
+                    f"    frame = frame[keep].drop_duplicates()\n"
+                    f"    return frame.reset_index(drop=True)\n\n"
+                    f"{f} = {name}({f})"
+                ),
+                "none",
+            ),
             "evaluate": (
-                f'def {name}(model, X, y):\n'
-                f'    preds = model.predict(X)\n'
-                + ('    return {"accuracy": accuracy_score(y, preds), "f1": f1_score(y, preds, average="macro")}\n'
-                   if ds.task == "classification" else
-                   '    return {"mae": mean_absolute_error(y, preds), "r2": r2_score(y, preds)}\n'),
-                "none"),
+                f"def {name}(model, X, y):\n"
+                f"    preds = model.predict(X)\n"
+                + (
+                    '    return {"accuracy": accuracy_score(y, preds), "f1": f1_score(y, preds, average="macro")}\n'
+                    if ds.task == "classification"
+                    else '    return {"mae": mean_absolute_error(y, preds), "r2": r2_score(y, preds)}\n'
+                ),
+                "none",
+            ),
             "top_values": (
-                (f'def {name}(frame, column, k=5):\n'
-                f'    counts = {{}}\n'
-                f'    for value in frame[column]:\n'
-                f'        counts[value] = counts.get(value, 0) + 1\n'
-                f'    return sorted(counts.items(), key=lambda kv: -kv[1])[:k]\n\n'
-                f'{name}({f}, "{c}")'), "value"),
+                (
+                    f"def {name}(frame, column, k=5):\n"
+                    f"    counts = {{}}\n"
+                    f"    for value in frame[column]:\n"
+                    f"        counts[value] = counts.get(value, 0) + 1\n"
+                    f"    return sorted(counts.items(), key=lambda kv: -kv[1])[:k]\n\n"
+                    f'{name}({f}, "{c}")'
+                ),
+                "value",
+            ),
         }
         src, out = bodies[base]
         return self.code(src, out)
@@ -578,71 +781,109 @@ class Generator:
         ds, f = self.ds, self.frame
         cells = []
         if self.p.markdown:
-            cells.append(self.md(self.pick(["## Model", "## Modelling", "## 3. Baseline model",
-                                            "## Train / test split"])))
-        y = ds.label.replace("df", f) if ds.label else f'{f}[TARGET]'
+            cells.append(
+                self.md(
+                    self.pick(
+                        [
+                            "## Model",
+                            "## Modelling",
+                            "## 3. Baseline model",
+                            "## Train / test split",
+                        ]
+                    )
+                )
+            )
+        y = ds.label.replace("df", f) if ds.label else f"{f}[TARGET]"
         if ds.text:
-            cells.append(self.code(
-                f'vectorizer = TfidfVectorizer(min_df=2, ngram_range=(1, 2))\n'
-                f'y = {y}'))
+            cells.append(
+                self.code(f"vectorizer = TfidfVectorizer(min_df=2, ngram_range=(1, 2))\ny = {y}")
+            )
             if self.p.leak:
-                cells.append(self.code(
-                    f'X = vectorizer.fit_transform({f}["{ds.text}"])\n'
-                    f'X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=TEST_SIZE{self.rs()})'))
+                cells.append(
+                    self.code(
+                        f'X = vectorizer.fit_transform({f}["{ds.text}"])\n'
+                        f"X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=TEST_SIZE{self.rs()})"
+                    )
+                )
             else:
-                cells.append(self.code(
-                    f'text_train, text_test, y_train, y_test = train_test_split({f}["{ds.text}"], y, '
-                    f'test_size=TEST_SIZE{self.rs()})\n'
-                    f'X_train = vectorizer.fit_transform(text_train)\nX_test = vectorizer.transform(text_test)\n'
-                    f'X_train.shape', "value"))
+                cells.append(
+                    self.code(
+                        f'text_train, text_test, y_train, y_test = train_test_split({f}["{ds.text}"], y, '
+                        f"test_size=TEST_SIZE{self.rs()})\n"
+                        f"X_train = vectorizer.fit_transform(text_train)\nX_test = vectorizer.transform(text_test)\n"
+                        f"X_train.shape",
+                        "value",
+                    )
+                )
             return cells
         feats = ds.numeric + ds.categorical
-        cells.append(self.code(
-            f'FEATURES = {feats!r}\n'
-            f'X = pd.get_dummies({f}[FEATURES], columns={ds.categorical!r}, drop_first=True)\n'
-            f'y = {y}\nX.shape, y.shape', "value"))
+        cells.append(
+            self.code(
+                f"FEATURES = {feats!r}\n"
+                f"X = pd.get_dummies({f}[FEATURES], columns={ds.categorical!r}, drop_first=True)\n"
+                f"y = {y}\nX.shape, y.shape",
+                "value",
+            )
+        )
         strat = ", stratify=y" if ds.task == "classification" and self.rng.random() < 0.5 else ""
         if self.p.leak:
-            cells.append(self.code(
-                'scaler = StandardScaler()\nX_scaled = scaler.fit_transform(X)\n'
-                f'X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, test_size=TEST_SIZE{strat}{self.rs()})'))
+            cells.append(
+                self.code(
+                    "scaler = StandardScaler()\nX_scaled = scaler.fit_transform(X)\n"
+                    f"X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, test_size=TEST_SIZE{strat}{self.rs()})"
+                )
+            )
         else:
-            cells.append(self.code(
-                f'X_train, X_test, y_train, y_test = train_test_split(\n'
-                f'    X, y, test_size=TEST_SIZE{strat}{self.rs()}\n)\nprint(X_train.shape, X_test.shape)',
-                "print"))
-            cells.append(self.code(
-                'scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)\n'
-                'X_test = scaler.transform(X_test)'))
+            cells.append(
+                self.code(
+                    f"X_train, X_test, y_train, y_test = train_test_split(\n"
+                    f"    X, y, test_size=TEST_SIZE{strat}{self.rs()}\n)\nprint(X_train.shape, X_test.shape)",
+                    "print",
+                )
+            )
+            cells.append(
+                self.code(
+                    "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)\n"
+                    "X_test = scaler.transform(X_test)"
+                )
+            )
         return cells
 
     def model(self) -> Cell:
         ds = self.ds
         rs = self.rs()
         if ds.task == "classification":
-            est = self.pick([
-                "LogisticRegression(max_iter=1000)",
-                f"RandomForestClassifier(n_estimators={self.pick([100, 200, 500])}, max_depth={self.pick(['None', 5, 8, 12])}{rs})",
-                f"GradientBoostingClassifier(learning_rate={self.pick([0.05, 0.1, 0.2])}{rs})",
-                f"DecisionTreeClassifier(max_depth={self.pick([3, 4, 6])}{rs})",
-                "KNeighborsClassifier(n_neighbors=7)",
-            ])
-            metrics = self.pick([
-                'print("accuracy", accuracy_score(y_test, preds))\nprint("f1", f1_score(y_test, preds, average="macro"))',
-                "print(classification_report(y_test, preds))",
-                "confusion_matrix(y_test, preds)",
-            ])
+            est = self.pick(
+                [
+                    "LogisticRegression(max_iter=1000)",
+                    f"RandomForestClassifier(n_estimators={self.pick([100, 200, 500])}, max_depth={self.pick(['None', 5, 8, 12])}{rs})",
+                    f"GradientBoostingClassifier(learning_rate={self.pick([0.05, 0.1, 0.2])}{rs})",
+                    f"DecisionTreeClassifier(max_depth={self.pick([3, 4, 6])}{rs})",
+                    "KNeighborsClassifier(n_neighbors=7)",
+                ]
+            )
+            metrics = self.pick(
+                [
+                    'print("accuracy", accuracy_score(y_test, preds))\nprint("f1", f1_score(y_test, preds, average="macro"))',
+                    "print(classification_report(y_test, preds))",
+                    "confusion_matrix(y_test, preds)",
+                ]
+            )
         else:
-            est = self.pick([
-                "LinearRegression()",
-                f"Ridge(alpha={self.pick([0.1, 1.0, 10.0])})",
-                f"RandomForestRegressor(n_estimators={self.pick([100, 300])}{rs})",
-                f"GradientBoostingRegressor(max_depth={self.pick([3, 4])}{rs})",
-            ])
-            metrics = self.pick([
-                'print("MAE", mean_absolute_error(y_test, preds))\nprint("R2", r2_score(y_test, preds))',
-                'rmse = np.sqrt(mean_squared_error(y_test, preds))\nprint(f"RMSE: {rmse:.2f}")',
-            ])
+            est = self.pick(
+                [
+                    "LinearRegression()",
+                    f"Ridge(alpha={self.pick([0.1, 1.0, 10.0])})",
+                    f"RandomForestRegressor(n_estimators={self.pick([100, 300])}{rs})",
+                    f"GradientBoostingRegressor(max_depth={self.pick([3, 4])}{rs})",
+                ]
+            )
+            metrics = self.pick(
+                [
+                    'print("MAE", mean_absolute_error(y_test, preds))\nprint("R2", r2_score(y_test, preds))',
+                    'rmse = np.sqrt(mean_squared_error(y_test, preds))\nprint(f"RMSE: {rmse:.2f}")',
+                ]
+            )
         name = self.pick(["model", "clf" if ds.task == "classification" else "reg", "baseline"])
         out = "value" if metrics.startswith("confusion") else "print"
         timed = "%%time\n" if self.rng.random() < 0.12 else ""
@@ -653,34 +894,67 @@ class Generator:
         ds = self.ds
         rs = self.rs()
         score = "accuracy" if ds.task == "classification" else "r2"
-        est = ("RandomForestClassifier" if ds.task == "classification" else "RandomForestRegressor")
+        est = "RandomForestClassifier" if ds.task == "classification" else "RandomForestRegressor"
         options: list[tuple[str, str]] = [
-            ((f'scores = cross_val_score({est}(n_estimators=100{rs}), X_train, y_train, cv=5, scoring="{score}")\n'
-             f'print(scores.mean(), scores.std())'), "print"),
-            ((f'results = []\nfor depth in [2, 4, 6, 8, 12, None]:\n'
-             f'    m = {est}(max_depth=depth{rs})\n    m.fit(X_train, y_train)\n'
-             f'    results.append((depth, m.score(X_test, y_test)))\n'
-             f'pd.DataFrame(results, columns=["max_depth", "{score}"])'), "table"),
-            ((f'param_grid = {{"n_estimators": [100, 300], "max_depth": [4, 8, None]}}\n'
-             f'search = GridSearchCV({est}({rs.lstrip(", ")}), param_grid, cv=3, scoring="{score}", n_jobs=-1)\n'
-             f'search.fit(X_train, y_train)\nsearch.best_params_, search.best_score_'), "value"),
-            ((f'forest = {est}(n_estimators=200{rs}).fit(X_train, y_train)\n'
-             f'importances = pd.Series(forest.feature_importances_, index=X.columns if hasattr(X, "columns") else None)\n'
-             f'importances.sort_values().tail(15).plot(kind="barh")\nplt.show()'), "plot"),
+            (
+                (
+                    f'scores = cross_val_score({est}(n_estimators=100{rs}), X_train, y_train, cv=5, scoring="{score}")\n'
+                    f"print(scores.mean(), scores.std())"
+                ),
+                "print",
+            ),
+            (
+                (
+                    f"results = []\nfor depth in [2, 4, 6, 8, 12, None]:\n"
+                    f"    m = {est}(max_depth=depth{rs})\n    m.fit(X_train, y_train)\n"
+                    f"    results.append((depth, m.score(X_test, y_test)))\n"
+                    f'pd.DataFrame(results, columns=["max_depth", "{score}"])'
+                ),
+                "table",
+            ),
+            (
+                (
+                    f'param_grid = {{"n_estimators": [100, 300], "max_depth": [4, 8, None]}}\n'
+                    f'search = GridSearchCV({est}({rs.lstrip(", ")}), param_grid, cv=3, scoring="{score}", n_jobs=-1)\n'
+                    f"search.fit(X_train, y_train)\nsearch.best_params_, search.best_score_"
+                ),
+                "value",
+            ),
+            (
+                (
+                    f"forest = {est}(n_estimators=200{rs}).fit(X_train, y_train)\n"
+                    f'importances = pd.Series(forest.feature_importances_, index=X.columns if hasattr(X, "columns") else None)\n'
+                    f'importances.sort_values().tail(15).plot(kind="barh")\nplt.show()'
+                ),
+                "plot",
+            ),
             ("%timeit model.predict(X_test)", "print"),
-            (('sample_idx = np.random.choice(len(y_test), size=20, replace=False)\n'
-             'pd.DataFrame({"true": np.asarray(y_test)[sample_idx], "pred": preds[sample_idx]})'), "table"),
+            (
+                (
+                    "sample_idx = np.random.choice(len(y_test), size=20, replace=False)\n"
+                    'pd.DataFrame({"true": np.asarray(y_test)[sample_idx], "pred": preds[sample_idx]})'
+                ),
+                "table",
+            ),
         ]
         if ds.task == "classification":
             options.append(
-                (('probs = model.predict_proba(X_test)[:, 1]\n'
-                 'fpr, tpr, _ = roc_curve(y_test, probs, pos_label=model.classes_[1])\n'
-                 'plt.plot(fpr, tpr)\nplt.plot([0, 1], [0, 1], "k--")\nplt.xlabel("FPR")\nplt.ylabel("TPR")\nplt.show()'),
-                 "plot"))
+                (
+                    (
+                        "probs = model.predict_proba(X_test)[:, 1]\n"
+                        "fpr, tpr, _ = roc_curve(y_test, probs, pos_label=model.classes_[1])\n"
+                        'plt.plot(fpr, tpr)\nplt.plot([0, 1], [0, 1], "k--")\nplt.xlabel("FPR")\nplt.ylabel("TPR")\nplt.show()'
+                    ),
+                    "plot",
+                )
+            )
         else:
             options.append(
-                ('plt.scatter(y_test, preds, alpha=0.3)\nplt.xlabel("actual")\nplt.ylabel("predicted")\nplt.show()',
-                 "plot"))
+                (
+                    'plt.scatter(y_test, preds, alpha=0.3)\nplt.xlabel("actual")\nplt.ylabel("predicted")\nplt.show()',
+                    "plot",
+                )
+            )
         src, out = self.pick(options)
         return self.code(src, out)
 
@@ -718,43 +992,75 @@ class Generator:
         ds = self.ds
         if ds.text:
             return self.experiment()
-        est = ("LogisticRegression(max_iter=1000)" if ds.task == "classification"
-               else f"Ridge(alpha={self.pick([0.3, 1.0, 3.0])})")
+        est = (
+            "LogisticRegression(max_iter=1000)"
+            if ds.task == "classification"
+            else f"Ridge(alpha={self.pick([0.3, 1.0, 3.0])})"
+        )
         score = "accuracy" if ds.task == "classification" else "r2"
         return self.code(
-            f'numeric = {ds.numeric!r}\n'
-            f'categorical = {ds.categorical!r}\n'
-            f'preprocess = ColumnTransformer([\n'
+            f"numeric = {ds.numeric!r}\n"
+            f"categorical = {ds.categorical!r}\n"
+            f"preprocess = ColumnTransformer([\n"
             f'    ("num", Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]), numeric),\n'
             f'    ("cat", OneHotEncoder(handle_unknown="ignore"), categorical),\n'
-            f'])\n'
+            f"])\n"
             f'pipe = Pipeline([("prep", preprocess), ("model", {est})])\n'
-            f'raw_train, raw_test, ytr, yte = train_test_split(\n'
-            f'    {self.frame}[numeric + categorical], y, test_size=TEST_SIZE{self.rs()}\n'
-            f')\n'
-            f'pipe.fit(raw_train, ytr)\n'
-            f'print("{score}:", pipe.score(raw_test, yte))', "print")
+            f"raw_train, raw_test, ytr, yte = train_test_split(\n"
+            f"    {self.frame}[numeric + categorical], y, test_size=TEST_SIZE{self.rs()}\n"
+            f")\n"
+            f"pipe.fit(raw_train, ytr)\n"
+            f'print("{score}:", pipe.score(raw_test, yte))',
+            "print",
+        )
 
     def messy_cells(self) -> list[tuple[str, Cell]]:
         """Habits placed into sections: (section, cell)."""
         f = self.frame
         out: list[tuple[str, Cell]] = []
         if self.p.messy and not self.p.seeded:
-            out.append(("inspect", self.code(
-                self.pick([f"{f}.sample(frac=0.1)", f"noise = np.random.rand(len({f}))\n{f}['noise'] = noise",
-                           f"idx = random.sample(range(len({f})), 50)\n{f}.iloc[idx].head()",
-                           f"np.random.shuffle(rows := {f}.index.to_numpy())"]), "table")))
+            out.append(
+                (
+                    "inspect",
+                    self.code(
+                        self.pick(
+                            [
+                                f"{f}.sample(frac=0.1)",
+                                f"noise = np.random.rand(len({f}))\n{f}['noise'] = noise",
+                                f"idx = random.sample(range(len({f})), 50)\n{f}.iloc[idx].head()",
+                                f"np.random.shuffle(rows := {f}.index.to_numpy())",
+                            ]
+                        ),
+                        "table",
+                    ),
+                )
+            )
         if self.p.redefine and self.helpers:
             name = self.helpers[0]
-            out.append(("features", self.code(
-                f"def {name}(frame, *args, **kwargs):\n    # quick fix, see above\n"
-                f"    return frame.head()\n", "none")))
+            out.append(
+                (
+                    "features",
+                    self.code(
+                        f"def {name}(frame, *args, **kwargs):\n    # quick fix, see above\n"
+                        f"    return frame.head()\n",
+                        "none",
+                    ),
+                )
+            )
         if self.p.messy and self.rng.random() < 0.2:
-            out.append(("clean", self.code(f'os.chdir("{self.pick(["..", "/tmp", "notebooks"])}")')))
+            out.append(
+                ("clean", self.code(f'os.chdir("{self.pick(["..", "/tmp", "notebooks"])}")'))
+            )
         if self.p.messy and self.rng.random() < 0.1:
-            out.append(("model", self.code(
-                f'DB_PASSWORD = "{self.pick(["hunter2", "Summer2023!", "letmein-42"])}"\n'
-                f'conn_str = f"postgresql://analyst:{{DB_PASSWORD}}@db.internal:5432/warehouse"')))
+            out.append(
+                (
+                    "model",
+                    self.code(
+                        f'DB_PASSWORD = "{self.pick(["hunter2", "Summer2023!", "letmein-42"])}"\n'
+                        f'conn_str = f"postgresql://analyst:{{DB_PASSWORD}}@db.internal:5432/warehouse"'
+                    ),
+                )
+            )
         if self.p.messy and self.rng.random() < 0.25:
             out.append(("inspect", self.code("!ls -la data/", "print")))
         if self.p.syntax_error:
@@ -768,11 +1074,19 @@ class Generator:
     def cells(self) -> list[Cell]:
         target = self.rng.randint(MIN_CODE_CELLS, MAX_CODE_CELLS)
         sections: dict[str, list[Cell]] = {
-            "inspect": [], "clean": [], "eda": [], "features": [], "model": [], "experiments": [],
+            "inspect": [],
+            "clean": [],
+            "eda": [],
+            "features": [],
+            "model": [],
+            "experiments": [],
         }
         pools: dict[str, Callable[[], Cell]] = {
-            "inspect": self.inspect, "clean": self.clean, "eda": self.eda,
-            "features": self.feature, "experiments": self.experiment,
+            "inspect": self.inspect,
+            "clean": self.clean,
+            "eda": self.eda,
+            "features": self.feature,
+            "experiments": self.experiment,
         }
         weights = {"inspect": 3, "clean": 2, "eda": 3, "features": 3, "experiments": 2}
         # a core every notebook has
@@ -782,8 +1096,12 @@ class Generator:
         sections["model"] += self.model_setup()
         sections["model"].append(self.model())
         if self.p.messy and self.rng.random() < 0.3:  # the one cell that does everything
-            sections["features"].append(self.block(
-                lambda: self.fresh(self.rng.choice([self.clean, self.feature])), self.rng.randint(14, 24)))
+            sections["features"].append(
+                self.block(
+                    lambda: self.fresh(self.rng.choice([self.clean, self.feature])),
+                    self.rng.randint(14, 24),
+                )
+            )
         for sec, cell in self.messy_cells():
             pos = self.rng.randint(0, len(sections[sec]))
             sections[sec].insert(pos, cell)
@@ -873,9 +1191,18 @@ SKLEARN = {
     "r2_score": "sklearn.metrics",
 }
 
-UNUSED = ["import os", "import sys", "import json", "import seaborn as sns", "import scipy.stats as stats",
-          "from sklearn.svm import SVC", "from datetime import datetime", "import pickle",
-          "from tqdm import tqdm", "import re"]
+UNUSED = [
+    "import os",
+    "import sys",
+    "import json",
+    "import seaborn as sns",
+    "import scipy.stats as stats",
+    "from sklearn.svm import SVC",
+    "from datetime import datetime",
+    "import pickle",
+    "from tqdm import tqdm",
+    "import re",
+]
 
 NOTES = [
     "Looks like there are a few outliers here; revisit later.",
@@ -887,8 +1214,15 @@ NOTES = [
 ]
 
 COMMENTS = [
-    "fix types", "handle missing values", "TODO: check with data owner", "outliers",
-    "new features", "this helped the score", "quick hack", "normalise", "from the old notebook",
+    "fix types",
+    "handle missing values",
+    "TODO: check with data owner",
+    "outliers",
+    "new features",
+    "this helped the score",
+    "quick hack",
+    "normalise",
+    "from the old notebook",
 ]
 
 CONCLUSIONS = [
@@ -900,6 +1234,7 @@ CONCLUSIONS = [
 
 
 # --------------------------------------------------------------------------- outputs and writing
+
 
 def _out(output_type: str, **fields) -> dict:
     """One output as nbformat stores it (built as a dict: validated once per notebook)."""
@@ -933,14 +1268,23 @@ class OutputMaker:
         rows = [[self.value(c, i) for c in cols] for i in range(5)]
         widths = [max(len(c.name), *(len(row[j]) for row in rows)) for j, c in enumerate(cols)]
         lines = ["   " + "  ".join(c.name.rjust(w) for c, w in zip(cols, widths))]
-        lines += [f"{i:<3}" + "  ".join(v.rjust(w) for v, w in zip(row, widths))
-                  for i, row in enumerate(rows)]
-        html = ('<div>\n<table border="1" class="dataframe">\n  <thead>\n    <tr style="text-align: right;">\n'
-                "      <th></th>\n" + "".join(f"      <th>{c.name}</th>\n" for c in cols)
-                + "    </tr>\n  </thead>\n  <tbody>\n"
-                + "".join(f"    <tr>\n      <th>{i}</th>\n" + "".join(f"      <td>{v}</td>\n" for v in row)
-                          + "    </tr>\n" for i, row in enumerate(rows))
-                + "  </tbody>\n</table>\n</div>")
+        lines += [
+            f"{i:<3}" + "  ".join(v.rjust(w) for v, w in zip(row, widths))
+            for i, row in enumerate(rows)
+        ]
+        html = (
+            '<div>\n<table border="1" class="dataframe">\n  <thead>\n    <tr style="text-align: right;">\n'
+            "      <th></th>\n"
+            + "".join(f"      <th>{c.name}</th>\n" for c in cols)
+            + "    </tr>\n  </thead>\n  <tbody>\n"
+            + "".join(
+                f"    <tr>\n      <th>{i}</th>\n"
+                + "".join(f"      <td>{v}</td>\n" for v in row)
+                + "    </tr>\n"
+                for i, row in enumerate(rows)
+            )
+            + "  </tbody>\n</table>\n</div>"
+        )
         data = {"text/plain": "\n".join(lines)}
         if self.rng.random() < 0.8:
             data["text/html"] = html
@@ -951,24 +1295,51 @@ class OutputMaker:
         if count is None or cell.output == "none":
             outs = []
         elif cell.output == "table":
-            outs = [_out("execute_result", data=self.table()[0], metadata={}, execution_count=count)]
+            outs = [
+                _out("execute_result", data=self.table()[0], metadata={}, execution_count=count)
+            ]
         elif cell.output == "value":
             n = r.randint(2, 8)
-            text = "\n".join(f"{self.value(c, 0):<24}{r.uniform(0, 1000):.4f}"
-                             for c in self.ds.columns[:n]) + "\ndtype: float64"
-            outs = [_out("execute_result", data={"text/plain": text}, metadata={}, execution_count=count)]
+            text = (
+                "\n".join(
+                    f"{self.value(c, 0):<24}{r.uniform(0, 1000):.4f}" for c in self.ds.columns[:n]
+                )
+                + "\ndtype: float64"
+            )
+            outs = [
+                _out(
+                    "execute_result", data={"text/plain": text}, metadata={}, execution_count=count
+                )
+            ]
         elif cell.output == "print":
-            text = "\n".join(f"{r.choice(WORDS)} {r.uniform(0, 1):.4f}" for _ in range(r.randint(1, 6)))
+            text = "\n".join(
+                f"{r.choice(WORDS)} {r.uniform(0, 1):.4f}" for _ in range(r.randint(1, 6))
+            )
             outs = [_out("stream", name="stdout", text=text + "\n")]
         else:  # plot
-            outs = [_out("display_data", metadata={}, data={
-                "image/png": r.choice(self.pngs),
-                "text/plain": "<Figure size 640x480 with 1 Axes>"})]
+            outs = [
+                _out(
+                    "display_data",
+                    metadata={},
+                    data={
+                        "image/png": r.choice(self.pngs),
+                        "text/plain": "<Figure size 640x480 with 1 Axes>",
+                    },
+                )
+            ]
         if count is not None and r.random() < 0.03:
-            outs.insert(0, _out("stream", name="stderr", text=(
-                f"/tmp/ipykernel_{r.randint(1000, 99999)}/{r.randint(100000, 999999)}.py:3: FutureWarning: "
-                "The default of observed=False is deprecated and will be changed to True in a future "
-                "version of pandas.\n")))
+            outs.insert(
+                0,
+                _out(
+                    "stream",
+                    name="stderr",
+                    text=(
+                        f"/tmp/ipykernel_{r.randint(1000, 99999)}/{r.randint(100000, 999999)}.py:3: FutureWarning: "
+                        "The default of observed=False is deprecated and will be changed to True in a future "
+                        "version of pandas.\n"
+                    ),
+                ),
+            )
         return outs
 
 
@@ -978,8 +1349,12 @@ def _generate(rng: random.Random, index: int, pngs: list[str]) -> tuple[str, nbf
     cells = gen.cells()
     maker = OutputMaker(rng, ds, pngs)
     kernel = kernelspec("python3", "python", "Python 3 (ipykernel)")
-    language_info = {"name": "python", "version": rng.choice(["3.10.12", "3.11.7", "3.12.3"]),
-                     "mimetype": "text/x-python", "file_extension": ".py"}
+    language_info = {
+        "name": "python",
+        "version": rng.choice(["3.10.12", "3.11.7", "3.12.3"]),
+        "mimetype": "text/x-python",
+        "file_extension": ".py",
+    }
     code_cells = [c for c in cells if c.kind == "code"]
     # execution counts: in order, with gaps from re-runs, sometimes shuffled, sometimes a tail not run
     counts: list[int | None] = []
@@ -1007,13 +1382,29 @@ def _generate(rng: random.Random, index: int, pngs: list[str]) -> tuple[str, nbf
         count = counts[k]
         outputs = maker.outputs(cell, count)
         if k == error_at and count is not None:
-            outputs = [_out("error", ename="KeyError", evalue=f"'{ds.target}_old'", traceback=[
-                "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m",
-                "\x1b[0;31mKeyError\x1b[0m                                  Traceback (most recent call last)",
-                f"\x1b[0;31mKeyError\x1b[0m: '{ds.target}_old'"])]
+            outputs = [
+                _out(
+                    "error",
+                    ename="KeyError",
+                    evalue=f"'{ds.target}_old'",
+                    traceback=[
+                        "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m",
+                        "\x1b[0;31mKeyError\x1b[0m                                  Traceback (most recent call last)",
+                        f"\x1b[0;31mKeyError\x1b[0m: '{ds.target}_old'",
+                    ],
+                )
+            ]
         k += 1
-        out_cells.append(CellSpec(cell.source, "code", cell.tags, count, tuple(outputs),
-                                  id=f"{rng.getrandbits(48):012x}"))
+        out_cells.append(
+            CellSpec(
+                cell.source,
+                "code",
+                cell.tags,
+                count,
+                tuple(outputs),
+                id=f"{rng.getrandbits(48):012x}",
+            )
+        )
     nb = build_notebook(out_cells, kernel=kernel, metadata={"language_info": language_info})
     return f"gen_{index:03d}_{ds.name}.ipynb", nb
 
@@ -1029,8 +1420,13 @@ def _pngs(rng: random.Random, k: int = 8) -> list[str]:
     return out
 
 
-def build_corpus(dest: Path = DEFAULT_DEST, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED,
-                 examples: Path = EXAMPLES, quiet: bool = False) -> list[Path]:
+def build_corpus(
+    dest: Path = DEFAULT_DEST,
+    count: int = DEFAULT_COUNT,
+    seed: int = DEFAULT_SEED,
+    examples: Path = EXAMPLES,
+    quiet: bool = False,
+) -> list[Path]:
     """(Re)build the corpus in ``dest``; returns the notebook paths, sorted.
 
     Every ``*.ipynb`` already in ``dest`` is removed first, so the folder holds
@@ -1057,12 +1453,20 @@ def build_corpus(dest: Path = DEFAULT_DEST, count: int = DEFAULT_COUNT, seed: in
         written.append(path)
     paths = sorted(copied + written)
     stats = corpus_stats(paths)
-    manifest = {"generator_version": GENERATOR_VERSION, "seed": seed, "generated": count,
-                "examples": [p.name for p in copied], **stats}
+    manifest = {
+        "generator_version": GENERATOR_VERSION,
+        "seed": seed,
+        "generated": count,
+        "examples": [p.name for p in copied],
+        **stats,
+    }
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     if not quiet:
-        print(f"corpus: {len(paths)} notebooks ({len(copied)} examples + {count} generated, seed {seed}) "
-              f"in {dest} [{time.perf_counter() - started:.1f} s]", file=sys.stderr)
+        print(
+            f"corpus: {len(paths)} notebooks ({len(copied)} examples + {count} generated, seed {seed}) "
+            f"in {dest} [{time.perf_counter() - started:.1f} s]",
+            file=sys.stderr,
+        )
     return paths
 
 
@@ -1087,16 +1491,26 @@ def corpus_stats(paths: list[Path]) -> dict:
                 md_cells += 1
         code_cells += n
         per_nb.append(n)
-    return {"notebooks": len(paths), "code_cells": code_cells, "markdown_cells": md_cells,
-            "code_lines": lines, "bytes": size,
-            "code_cells_min": min(per_nb, default=0), "code_cells_max": max(per_nb, default=0)}
+    return {
+        "notebooks": len(paths),
+        "code_cells": code_cells,
+        "markdown_cells": md_cells,
+        "code_lines": lines,
+        "bytes": size,
+        "code_cells_min": min(per_nb, default=0),
+        "code_cells_max": max(per_nb, default=0),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dest", type=Path, default=DEFAULT_DEST)
-    parser.add_argument("--count", type=int, default=DEFAULT_COUNT,
-                        help="generated notebooks, on top of the examples (default %(default)s)")
+    parser.add_argument(
+        "--count",
+        type=int,
+        default=DEFAULT_COUNT,
+        help="generated notebooks, on top of the examples (default %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)
     paths = build_corpus(args.dest, args.count, args.seed)

@@ -39,10 +39,14 @@ def discover(only: list[str] | None = None) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke-size runs: sets HARDEN_BENCH_QUICK=1 for every benchmark")
-    parser.add_argument("--only", action="append", metavar="NAME",
-                        help="run only bench_NAME.py (repeatable)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke-size runs: sets HARDEN_BENCH_QUICK=1 for every benchmark",
+    )
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="run only bench_NAME.py (repeatable)"
+    )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     args = parser.parse_args(argv)
 
@@ -65,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n=== {name} " + "=" * max(0, 66 - len(str(name))), flush=True)
         started = time.perf_counter()
         try:
-            code = subprocess.run([sys.executable, str(path)], cwd=ROOT, env=env,
-                                  check=False).returncode
+            code = subprocess.run(
+                [sys.executable, str(path)], cwd=ROOT, env=env, check=False
+            ).returncode
         except KeyboardInterrupt:
             print(f"\nrun_all: interrupted during {name}", file=sys.stderr)
             return 130

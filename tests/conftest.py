@@ -49,7 +49,9 @@ def postgres_url() -> Iterator[str]:
 
     bin_dir = _postgres_bin()
     if bin_dir is None:
-        pytest.skip("no PostgreSQL binaries (/usr/lib/postgresql/*/bin): apt-get install postgresql")
+        pytest.skip(
+            "no PostgreSQL binaries (/usr/lib/postgresql/*/bin): apt-get install postgresql"
+        )
     # Not under pytest's basetemp: its parents are private to root, and the
     # server runs as the postgres user.
     import tempfile
@@ -63,12 +65,18 @@ def postgres_url() -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     data = folder / "data"
-    subprocess.run([*prefix, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*prefix, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
     ctl = [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data)]
-    subprocess.run([*ctl, "-o", options, "-l", str(folder / "log"), "-w", "start"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*ctl, "-o", options, "-l", str(folder / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:

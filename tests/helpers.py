@@ -28,5 +28,8 @@ def write_notebook(path: Path, *cells: object, name: str = "nb.ipynb") -> Path:
 
 def digests(folder: Path) -> dict[str, str]:
     """SHA-256 of every file in ``folder``: compare before and after a test."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }

@@ -12,18 +12,21 @@ from harden.notebook import Cell, from_node
 def _notebook(*sources: str):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# T")] + [
-        nbformat.v4.new_code_cell(s) for s in sources]
+        nbformat.v4.new_code_cell(s) for s in sources
+    ]
     return from_node(nb)
 
 
 def test_statements_locations_and_comments_stay_with_their_cell() -> None:
-    analysis = analyze(_notebook(
-        "import pandas as pd\n# trailing comment of cell 1\n",
-        "# leading comment of cell 2\ndf = pd.read_csv('a.csv')\n",
-        "def f(x):\n    if x:\n        return x\n    # indented trailing comment",
-        "# only a comment",
-        "y = f(df)\n",
-    ))
+    analysis = analyze(
+        _notebook(
+            "import pandas as pd\n# trailing comment of cell 1\n",
+            "# leading comment of cell 2\ndf = pd.read_csv('a.csv')\n",
+            "def f(x):\n    if x:\n        return x\n    # indented trailing comment",
+            "# only a comment",
+            "y = f(df)\n",
+        )
+    )
     cells = {c.index: c for c in analysis.cells}
     assert [len(c.module.body) for c in analysis.cells] == [1, 1, 1, 0, 1]
     assert "trailing comment of cell 1" not in cells[2].module.code
@@ -32,12 +35,16 @@ def test_statements_locations_and_comments_stay_with_their_cell() -> None:
     assert cells[5].binding("y").location.line == 1
     assert cells[2].calls[0].qualified_name == "pandas.read_csv"
     assert {(d.reader, d.name, d.provider) for d in analysis.dependencies} >= {
-        (2, "pd", 1), (5, "f", 3), (5, "df", 2)}
+        (2, "pd", 1),
+        (5, "f", 3),
+        (5, "df", 2),
+    }
 
 
 def test_a_broken_cell_does_not_disturb_the_others() -> None:
-    analysis = analyze(_notebook("a = 1", "def broken(:\n    pass", "b = a + 1",
-                                 "(" * 300 + ")" * 300))
+    analysis = analyze(
+        _notebook("a = 1", "def broken(:\n    pass", "b = a + 1", "(" * 300 + ")" * 300)
+    )
     cells = {c.index: c for c in analysis.cells}
     assert cells[2].syntax_error is not None and cells[2].syntax_error.location.line == 1
     assert cells[4].syntax_error is not None
@@ -46,11 +53,17 @@ def test_a_broken_cell_does_not_disturb_the_others() -> None:
 
 
 def test_magics_map_back_to_user_lines_in_the_joined_parse() -> None:
-    analysis = analyze(_notebook("%matplotlib inline\nimport numpy as np",
-                                 "!pip install x\nz = np.zeros(3)\n%timeit np.sum(z)"))
+    analysis = analyze(
+        _notebook(
+            "%matplotlib inline\nimport numpy as np",
+            "!pip install x\nz = np.zeros(3)\n%timeit np.sum(z)",
+        )
+    )
     second = analysis.cells[1]
     assert [(m.kind, m.name, m.location.line) for m in second.magics] == [
-        ("shell", "pip", 1), ("line", "timeit", 3)]
+        ("shell", "pip", 1),
+        ("line", "timeit", 3),
+    ]
     assert second.binding("z").location.line == 2
     assert second.calls[0].qualified_name == "numpy.zeros"
 
@@ -68,7 +81,9 @@ def test_a_cell_libcst_refuses_is_a_problem_and_the_others_keep_their_facts(monk
 
     from harden.analysis import parse as cell_module
 
-    notebook = _notebook("a = 1\nb = a + 2", "def f(x):\n    return x + a", "c = f(b)\nd = [c, a]\n")
+    notebook = _notebook(
+        "a = 1\nb = a + 2", "def f(x):\n    return x + a", "c = f(b)\nd = [c, a]\n"
+    )
     normal = analyze(notebook)
     real = cst.parse_module
 
@@ -84,12 +99,16 @@ def test_a_cell_libcst_refuses_is_a_problem_and_the_others_keep_their_facts(monk
     for index in (0, 2):
         one, other = normal.cells[index], refused.cells[index]
         assert [(b.name, b.location, b.sources) for b in one.bindings] == [
-            (b.name, b.location, b.sources) for b in other.bindings]
+            (b.name, b.location, b.sources) for b in other.bindings
+        ]
         assert one.reads == other.reads
     assert [u.name for u in refused.unresolved] == ["f"]
 
+
 def test_global_augmented_assignment_in_a_function_reads_the_global() -> None:
-    analysis = analyze(_notebook("counter = 0", "def bump():\n    global counter\n    counter += 1"))
+    analysis = analyze(
+        _notebook("counter = 0", "def bump():\n    global counter\n    counter += 1")
+    )
     bump = analysis.cells[1]
     assert [(r.name, r.deferred) for r in bump.reads] == [("counter", True)]
 

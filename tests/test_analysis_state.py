@@ -23,6 +23,7 @@ def _unresolved(analysis: Analysis) -> set[tuple[int, str, str]]:
 
 # -- free reads versus in-cell bindings ----------------------------------------
 
+
 def test_read_before_binding_is_free_and_read_after_is_local() -> None:
     cell = _cell("y = x + 1\nx = 2\nprint(x, y)")
     assert "x" in cell.free_reads
@@ -51,6 +52,7 @@ def test_last_expression_is_a_read() -> None:
 
 # -- scopes ----------------------------------------------------------------------
 
+
 def test_for_target_is_bound_and_iterable_read_first() -> None:
     cell = _cell("for row in rows:\n    print(row)")
     assert cell.binding("row") is not None and cell.binding("row").kind == "for"
@@ -58,8 +60,10 @@ def test_for_target_is_bound_and_iterable_read_first() -> None:
 
 
 def test_with_and_except_names_are_bound() -> None:
-    cell = _cell("with open(p) as fh:\n    fh.read()\ntry:\n    pass\n"
-                 "except ValueError as err:\n    print(err)")
+    cell = _cell(
+        "with open(p) as fh:\n    fh.read()\ntry:\n    pass\n"
+        "except ValueError as err:\n    print(err)"
+    )
     assert cell.binding("fh").kind == "with"
     assert cell.binding("err").kind == "except"
     assert cell.free_reads == {"open", "p", "ValueError", "print"}
@@ -93,8 +97,9 @@ def test_del_removes_the_binding_and_a_later_read_is_free() -> None:
 
 
 def test_global_in_a_function_binds_at_notebook_level() -> None:
-    analysis = _analyze("def setup():\n    global CONFIG\n    CONFIG = {}", "setup()",
-                        "print(CONFIG)")
+    analysis = _analyze(
+        "def setup():\n    global CONFIG\n    CONFIG = {}", "setup()", "print(CONFIG)"
+    )
     assert analysis.cells[0].binding("CONFIG").kind == "global"
     assert analysis.unresolved == ()
 
@@ -108,10 +113,14 @@ def test_class_method_reads_are_deferred() -> None:
 
 # -- imports --------------------------------------------------------------------
 
+
 def test_import_dotted_binds_the_first_part() -> None:
     cell = _cell("import a.b.c\nimport os.path as osp\nfrom x.y import z as w")
     assert [(i.name, i.target) for i in cell.imports] == [
-        ("a", "a"), ("osp", "os.path"), ("w", "x.y.z")]
+        ("a", "a"),
+        ("osp", "os.path"),
+        ("w", "x.y.z"),
+    ]
     assert cell.defines == {"a", "osp", "w"}
 
 
@@ -133,13 +142,16 @@ def test_star_import_makes_unknown_names_star_kind() -> None:
 
 # -- deferred reads and calls ------------------------------------------------------
 
+
 def test_function_body_reads_happen_at_call_time() -> None:
     analysis = _analyze("def f():\n    return THRESHOLD", "THRESHOLD = 3", "f()")
     read = analysis.cells[0].first_read("THRESHOLD")
     assert read is not None and read.deferred
     assert analysis.unresolved == ()
     assert [(d.reader, d.name, d.provider, d.via) for d in analysis.dependencies] == [
-        (2, "f", 0, None), (2, "THRESHOLD", 1, "f")]
+        (2, "f", 0, None),
+        (2, "THRESHOLD", 1, "f"),
+    ]
 
 
 def test_calling_a_function_before_its_globals_exist_is_later() -> None:
@@ -152,8 +164,7 @@ def test_calling_a_function_before_its_globals_exist_is_later() -> None:
 def test_function_body_reading_an_undefined_name_is_reported_in_the_body() -> None:
     analysis = _analyze("def f(a):\n    return a + missing")
     (read,) = analysis.unresolved
-    assert (read.name, read.kind, read.via, read.location.line) == ("missing", "undefined",
-                                                                   "f", 2)
+    assert (read.name, read.kind, read.via, read.location.line) == ("missing", "undefined", "f", 2)
 
 
 def test_later_and_undefined_kinds() -> None:
@@ -175,6 +186,7 @@ def test_markdown_cells_count_in_indexes() -> None:
 
 # -- magics -------------------------------------------------------------------------
 
+
 def test_timeit_arguments_are_reads_at_the_magic_line() -> None:
     cell = _cell("%timeit -n 10 -r 2 f(arr)")
     assert cell.free_reads == {"f", "arr"}
@@ -195,8 +207,9 @@ def test_timeit_cell_magic_body_is_python() -> None:
 
 
 def test_shell_and_magic_interpolation_are_uses_not_reads() -> None:
-    analysis = _analyze("folder = 'data'\nurl = 'x'", "!ls {folder} $url\n%cd {folder}",
-                        "!echo $HOME")
+    analysis = _analyze(
+        "folder = 'data'\nurl = 'x'", "!ls {folder} $url\n%cd {folder}", "!echo $HOME"
+    )
     assert analysis.cells[1].expanded_reads == {"folder", "url"}
     assert analysis.cells[1].free_reads == frozenset()
     assert "folder" in analysis.cells[1].uses
@@ -213,11 +226,16 @@ def test_magic_line_still_parses() -> None:
 
 # -- mutations and syntax errors --------------------------------------------------------
 
+
 def test_mutations_know_their_statement_and_self_reference() -> None:
     cell = _cell("df['a'] = df['a'] * 2\ndf['b'] = 1\ndf['c'] += 1\nitems.append(3)")
     kinds = [(m.name, m.kind, m.self_referential) for m in cell.mutations]
-    assert kinds == [("df", "subscript", True), ("df", "subscript", False),
-                     ("df", "augmented", True), ("items", "method", True)]
+    assert kinds == [
+        ("df", "subscript", True),
+        ("df", "subscript", False),
+        ("df", "augmented", True),
+        ("items", "method", True),
+    ]
     assert all(m.statement is not None for m in cell.mutations[:3])
 
 

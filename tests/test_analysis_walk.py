@@ -81,7 +81,8 @@ def _reference_access(module: cst.Module) -> dict[cst.Name, bool]:
         for item in scope.accesses:
             if isinstance(item.node, cst.Name):
                 access[item.node] = isinstance(scope, GlobalScope) or not any(
-                    isinstance(ref.scope, local) for ref in item.referents)
+                    isinstance(ref.scope, local) for ref in item.referents
+                )
     return access
 
 
@@ -126,7 +127,9 @@ def test_where_libcst_departs_from_python_the_scope_pass_follows_python() -> Non
     # A function's local read before it is bound is still the local.
     module = cst.parse_module("z = 1\ndef f():\n    print(z)\n    z = 2\n")
     assert [(n.value, v) for n, v in resolve_scopes(module).access.items()] == [
-        ("print", True), ("z", False)]
+        ("print", True),
+        ("z", False),
+    ]
     assert [v for n, v in _reference_access(module).items() if n.value == "z"] == [True]
     # ``match`` captures bind; libcst counts them as reads.
     module = cst.parse_module("match p:\n    case {'k': v, **rest}:\n        print(v, rest)\n")
@@ -145,10 +148,13 @@ def test_where_libcst_departs_from_python_the_scope_pass_follows_python() -> Non
 
 
 def analyze_source(*cells: str) -> Analysis:
-    notebook = Notebook(path=Path("nb.ipynb"), kernel_name="python3", language="python",
-                        nbformat=(4, 5), cells=tuple(
-                            Cell(index=i, cell_type="code", source=code)
-                            for i, code in enumerate(cells)))
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        kernel_name="python3",
+        language="python",
+        nbformat=(4, 5),
+        cells=tuple(Cell(index=i, cell_type="code", source=code) for i, code in enumerate(cells)),
+    )
     return analyze(notebook)
 
 
@@ -187,8 +193,25 @@ def test_walker_visits_code_in_source_order() -> None:
             return False
 
     Names().walk(module)
-    assert seen == ["dec", "f", "a", "b", "c", "d", "e", "g", "h", "i", "j", "k", "l", "m",
-                    "n", "o", "p"]
+    assert seen == [
+        "dec",
+        "f",
+        "a",
+        "b",
+        "c",
+        "d",
+        "e",
+        "g",
+        "h",
+        "i",
+        "j",
+        "k",
+        "l",
+        "m",
+        "n",
+        "o",
+        "p",
+    ]
 
 
 def test_walker_skips_children_when_visit_returns_false_and_always_leaves() -> None:
@@ -210,16 +233,25 @@ def test_walker_skips_children_when_visit_returns_false_and_always_leaves() -> N
 def test_children_leave_out_formatting() -> None:
     module = cst.parse_module("x = (1 ,  2)  # note\n")
     kinds = {type(node).__name__ for node in iter_nodes(module)}
-    assert {"Module", "SimpleStatementLine", "Assign", "AssignTarget", "Name", "Tuple",
-            "Element", "Integer"} <= kinds
-    assert not kinds & {"SimpleWhitespace", "Comma", "LeftParen", "TrailingWhitespace",
-                        "Comment"}
+    assert {
+        "Module",
+        "SimpleStatementLine",
+        "Assign",
+        "AssignTarget",
+        "Name",
+        "Tuple",
+        "Element",
+        "Integer",
+    } <= kinds
+    assert not kinds & {"SimpleWhitespace", "Comma", "LeftParen", "TrailingWhitespace", "Comment"}
     assert list(children(cst.Name("x"))) == []
 
 
 def test_cells_are_one_program_for_scopes_but_keep_their_own_positions() -> None:
-    cells = [Cell(index=0, cell_type="code", source="a = 1\n"),
-             Cell(index=2, cell_type="code", source="# a comment\n\ndef f():\n    return a + b\n")]
+    cells = [
+        Cell(index=0, cell_type="code", source="a = 1\n"),
+        Cell(index=2, cell_type="code", source="# a comment\n\ndef f():\n    return a + b\n"),
+    ]
     parsed = parse_cells(cells)
     body = parsed.cells[1].statements[0]
     assert parsed.scopes.global_names_in(body) == {"a", "b"}
@@ -269,9 +301,13 @@ def test_every_field_that_can_hold_code_is_walked() -> None:
         cls = getattr(cst, name, None)
         if cls is None:  # a node of a newer libcst than this one
             continue
-        declared = {f.name for f in dataclasses.fields(cls)
-                    if f.name not in _TRIVIA_FIELDS and not f.name.startswith("whitespace")
-                    and "Literal[" not in str(f.type)}  # ``Arg.star``: text, not code
+        declared = {
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name not in _TRIVIA_FIELDS
+            and not f.name.startswith("whitespace")
+            and "Literal[" not in str(f.type)
+        }  # ``Arg.star``: text, not code
         assert set(order) == declared, name
         assert child_fields(cls) == order
 
@@ -282,13 +318,13 @@ def test_scope_pass_agrees_with_libcst_on_generated_notebooks(tmp_path: Path, mo
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "harden_bench_corpus", Path(__file__).parent.parent / "benchmarks" / "corpus.py")
+        "harden_bench_corpus", Path(__file__).parent.parent / "benchmarks" / "corpus.py"
+    )
     assert spec is not None and spec.loader is not None
     corpus = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, spec.name, corpus)  # its dataclasses look it up
     spec.loader.exec_module(corpus)
-    paths = corpus.build_corpus(tmp_path, count=12, seed=7, examples=tmp_path / "none",
-                                quiet=True)
+    paths = corpus.build_corpus(tmp_path, count=12, seed=7, examples=tmp_path / "none", quiet=True)
     reads = 0
     for path in paths:
         module = _joined(path)

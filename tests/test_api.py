@@ -57,7 +57,6 @@ def test_api_functions_survive_importing_their_subpackages() -> None:
 def test_lint_package_exports_what_it_lists() -> None:
     import sys
 
-
     package = sys.modules["harden.linter"]
     for name in package.__all__:
         assert getattr(package, name) is not None
@@ -102,7 +101,8 @@ def test_a_rule_that_raises_fails_its_notebook_only(tmp_path, monkeypatch, capsy
     by_name = {Path(r.path).name: r for r in report.results}
     assert isinstance(by_name["bad.ipynb"].error, RuleError)
     assert "rule X900 broken-rule failed on this notebook (KeyError: 'boom')" in str(
-        by_name["bad.ipynb"].error)
+        by_name["bad.ipynb"].error
+    )
     assert by_name["good.ipynb"].error is None
     assert {f.rule_id for f in by_name["good.ipynb"].findings} == {"H203", "H502"}
     assert report.exit_code == 2

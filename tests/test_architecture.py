@@ -31,9 +31,15 @@ def _module_name(path: Path) -> str:
 
 def _type_checking_nodes(tree: ast.AST) -> set[int]:
     """Import nodes under ``if TYPE_CHECKING:`` (annotations only; never run)."""
-    return {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
-            and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
-            for stmt in node.body for inner in ast.walk(stmt)}
+    return {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+        for stmt in node.body
+        for inner in ast.walk(stmt)
+    }
 
 
 def _imports(runtime_only: bool = False) -> dict[str, set[str]]:
@@ -127,8 +133,9 @@ def test_no_import_cycles() -> None:
                     break
             # a package's __init__ re-exporting its own modules is not a cycle
             if len(component) > 1 and not all(
-                    c == min(component, key=len) or c.startswith(min(component, key=len) + ".")
-                    for c in component):
+                c == min(component, key=len) or c.startswith(min(component, key=len) + ".")
+                for c in component
+            ):
                 cycles.append(sorted(component))
 
     for node in list(graph):
@@ -137,8 +144,15 @@ def test_no_import_cycles() -> None:
     assert not cycles, cycles
 
 
-TAG_LITERALS = ("raises-exception", "injected-parameters", "harden-injected", "harden-ignore",
-                "harden-nondeterministic", "papermill-error-cell-tag", "skip-execution")
+TAG_LITERALS = (
+    "raises-exception",
+    "injected-parameters",
+    "harden-injected",
+    "harden-ignore",
+    "harden-nondeterministic",
+    "papermill-error-cell-tag",
+    "skip-execution",
+)
 
 
 def test_each_tag_is_defined_once() -> None:
@@ -147,18 +161,30 @@ def test_each_tag_is_defined_once() -> None:
         if path == PACKAGE / "notebook" / "tags.py":
             continue
         tree = ast.parse(path.read_text())
-        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef,
-                                        ast.AsyncFunctionDef))
-                      and n.body and isinstance(n.body[0], ast.Expr)}
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+        }
         # Literal[...] types may spell a value that is also a tag (a parameter source)
-        typed = {id(c) for n in ast.walk(tree) if isinstance(n, ast.Subscript)
-                 and isinstance(n.value, ast.Name) and n.value.id == "Literal"
-                 for c in ast.walk(n.slice)}
+        typed = {
+            id(c)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Subscript)
+            and isinstance(n.value, ast.Name)
+            and n.value.id == "Literal"
+            for c in ast.walk(n.slice)
+        }
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                    and id(node) not in docstrings and id(node) not in typed
-                    and any(tag == node.value or f'"{tag}"' in node.value for tag in TAG_LITERALS)):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and id(node) not in typed
+                and any(tag == node.value or f'"{tag}"' in node.value for tag in TAG_LITERALS)
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}")
     assert not offenders, "use harden.notebook.tags:\n" + "\n".join(offenders)
 
@@ -172,7 +198,10 @@ def test_magic_tables_live_in_one_module() -> None:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, (ast.Set, ast.Tuple, ast.List)):
                 values = {e.value for e in node.elts if isinstance(e, ast.Constant)}
-                if {"matplotlib", "autoreload"} <= values or {"timeit", "prun"} <= values \
-                        or {"pip", "conda"} <= values:
+                if (
+                    {"matplotlib", "autoreload"} <= values
+                    or {"timeit", "prun"} <= values
+                    or {"pip", "conda"} <= values
+                ):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, offenders

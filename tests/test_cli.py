@@ -14,8 +14,13 @@ import pytest
 from harden.cli import main
 
 
-def _nb(path: Path, *sources: str, kernel: str = "python3", language: str = "python",
-        counts: bool = True) -> Path:
+def _nb(
+    path: Path,
+    *sources: str,
+    kernel: str = "python3",
+    language: str = "python",
+    counts: bool = True,
+) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": kernel, "language": language, "display_name": kernel}
     nb.cells.append(nbformat.v4.new_markdown_cell("# A title"))
@@ -41,14 +46,18 @@ BAD_INPUTS = {
     "invalid.ipynb": (b'{"cells": [', "invalid JSON at line 1"),
     "not_a_notebook.ipynb": (b'{"name": "package.json"}', "not a notebook"),
     "empty.ipynb": (b"", "empty file"),
-    "v2.ipynb": (json.dumps({"nbformat": 2, "worksheets": []}).encode(), "nbformat 2 is not supported"),
+    "v2.ipynb": (
+        json.dumps({"nbformat": 2, "worksheets": []}).encode(),
+        "nbformat 2 is not supported",
+    ),
     "binary.ipynb": (b"\xff\xfe\x00garbage", "not UTF-8"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
-def test_bad_input_is_one_line_exit_2_and_untouched(tmp_path: Path, name: str,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_is_one_line_exit_2_and_untouched(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw, expected = BAD_INPUTS[name]
     bad = tmp_path / name
     bad.write_bytes(raw)
@@ -63,11 +72,19 @@ def test_bad_input_is_one_line_exit_2_and_untouched(tmp_path: Path, name: str,
     assert (_digest(bad), _digest(good)) == before
 
 
-def test_nbformat_3_is_upgraded_and_linted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    v3 = nbformat.v3.new_notebook(worksheets=[nbformat.v3.new_worksheet(cells=[
-        nbformat.v3.new_text_cell("markdown", source="# Old notebook"),
-        nbformat.v3.new_code_cell(input="x = 1\nprint(x)", prompt_number=1),
-    ])])
+def test_nbformat_3_is_upgraded_and_linted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v3 = nbformat.v3.new_notebook(
+        worksheets=[
+            nbformat.v3.new_worksheet(
+                cells=[
+                    nbformat.v3.new_text_cell("markdown", source="# Old notebook"),
+                    nbformat.v3.new_code_cell(input="x = 1\nprint(x)", prompt_number=1),
+                ]
+            )
+        ]
+    )
     path = tmp_path / "old.ipynb"
     path.write_text(nbformat.v3.writes_json(v3), encoding="utf-8")
     before = _digest(path)
@@ -87,8 +104,9 @@ def test_missing_path_and_empty_folder(tmp_path: Path, capsys: pytest.CaptureFix
     assert "Traceback" not in out + err
 
 
-def test_folder_is_searched_recursively_skipping_checkpoints(tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_folder_is_searched_recursively_skipping_checkpoints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "sub" / ".ipynb_checkpoints").mkdir(parents=True)
     _nb(tmp_path / "sub" / "a.ipynb", "x = 1\nprint(x)")
     (tmp_path / "sub" / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{broken")
@@ -98,8 +116,9 @@ def test_folder_is_searched_recursively_skipping_checkpoints(tmp_path: Path,
     assert code == 0
 
 
-def test_syntax_error_cell_is_a_finding_not_a_crash(tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_syntax_error_cell_is_a_finding_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _nb(tmp_path / "broken.ipynb", "x = 1\nprint(x)", "def f(:\n    pass")
     code, out, err = _run(capsys, "lint", str(path), "--format", "json", "--select", "H209")
     findings = json.loads(out)["results"][0]["findings"]
@@ -109,7 +128,8 @@ def test_syntax_error_cell_is_a_finding_not_a_crash(tmp_path: Path,
 
 
 def test_r_notebook_gets_one_finding_and_other_rules_are_skipped(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _nb(tmp_path / "r.ipynb", "library(ggplot2)\nx <- c(1, 2)", kernel="ir", language="R")
     code, out, _ = _run(capsys, "lint", str(path), "--format", "json")
     result = json.loads(out)["results"][0]
@@ -117,8 +137,9 @@ def test_r_notebook_gets_one_finding_and_other_rules_are_skipped(
     assert code == 1
 
 
-def test_output_file_is_written_and_stdout_stays_empty(tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_file_is_written_and_stdout_stays_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _nb(tmp_path / "a.ipynb", "x = 1\nprint(x)")
     target = tmp_path / "reports" / "lint.sarif"
     code, out, _ = _run(capsys, "lint", str(path), "--format", "sarif", "--output", str(target))
@@ -134,14 +155,18 @@ def test_fail_on_and_select_flags(tmp_path: Path, capsys: pytest.CaptureFixture[
     nbformat.write(nb, path)
     assert _run(capsys, "lint", str(path), "--select", "H001")[0] == 0  # warning < error
     assert _run(capsys, "lint", str(path), "--select", "H001", "--fail-on", "warning")[0] == 1
-    assert _run(capsys, "lint", str(path), "--select", "H001", "--ignore", "H001",
-                "--fail-on", "info")[0] == 0
+    assert (
+        _run(
+            capsys, "lint", str(path), "--select", "H001", "--ignore", "H001", "--fail-on", "info"
+        )[0]
+        == 0
+    )
 
 
 def test_pyproject_configuration_is_found_and_flags_override(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.harden]\npack = "strict"\nselect = ["H001"]\n')
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.harden]\npack = "strict"\nselect = ["H001"]\n')
     sub = tmp_path / "notebooks"
     sub.mkdir()
     path = _nb(sub / "a.ipynb", "x = 1", "y = 2", counts=False)
@@ -152,16 +177,20 @@ def test_pyproject_configuration_is_found_and_flags_override(
     assert _run(capsys, "lint", str(path), "--fail-on", "error")[0] == 0
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ('[tool.harden]\nselcet = ["H001"]\n', "unknown key 'selcet'"),
-    ('[tool.harden]\npack = "nosuchpack"\n', "unknown rule pack 'nosuchpack'"),
-    ('[tool.harden]\nselect = ["H999"]\n', "no rule matches 'H999'"),
-    ('[tool.harden]\nfail-on = "fatal"\n', "unknown severity"),
-    ('[tool.harden.options.H001]\nthreshold = 3\n', "has no option 'threshold'"),
-    ('[tool.harden\n', "invalid TOML"),
-])
-def test_bad_configuration_is_exit_2_with_message(tmp_path: Path, body: str, message: str,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[tool.harden]\nselcet = ["H001"]\n', "unknown key 'selcet'"),
+        ('[tool.harden]\npack = "nosuchpack"\n', "unknown rule pack 'nosuchpack'"),
+        ('[tool.harden]\nselect = ["H999"]\n', "no rule matches 'H999'"),
+        ('[tool.harden]\nfail-on = "fatal"\n', "unknown severity"),
+        ("[tool.harden.options.H001]\nthreshold = 3\n", "has no option 'threshold'"),
+        ("[tool.harden\n", "invalid TOML"),
+    ],
+)
+def test_bad_configuration_is_exit_2_with_message(
+    tmp_path: Path, body: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "pyproject.toml").write_text(body)
     path = _nb(tmp_path / "a.ipynb", "x = 1\nprint(x)")
     code, _, err = _run(capsys, "lint", str(path))
@@ -185,19 +214,31 @@ def test_rules_command_explains_a_rule(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_console_script_runs(tmp_path: Path) -> None:
     path = _nb(tmp_path / "a.ipynb", "x = 1\nprint(x)")
-    done = subprocess.run([sys.executable, "-m", "harden.cli", "lint", str(path)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "harden.cli", "lint", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     version = subprocess.run(["harden", "--version"], capture_output=True, text=True, check=False)
     assert version.stdout.startswith("harden ")
 
 
 def test_help_and_version_do_not_import_heavy_packages() -> None:
-    heavy = ("libcst", "papermill", "pandas", "nbclient", "nbconvert", "great_expectations",
-             "black")
-    code = ("import sys\nfrom harden.cli import main\nmain(['--help'])\n"
-            f"sys.stderr.write(','.join(m for m in {heavy!r} if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False)
+    heavy = (
+        "libcst",
+        "papermill",
+        "pandas",
+        "nbclient",
+        "nbconvert",
+        "great_expectations",
+        "black",
+    )
+    code = (
+        "import sys\nfrom harden.cli import main\nmain(['--help'])\n"
+        f"sys.stderr.write(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert "lint" in done.stdout and "repro" in done.stdout
     assert done.stderr == ""

@@ -40,9 +40,7 @@ def stderr(text: str) -> NotebookNode:
 
 
 def result(text: str, **data: str) -> NotebookNode:
-    return new_output(
-        "execute_result", data={"text/plain": text, **data}, execution_count=1
-    )
+    return new_output("execute_result", data={"text/plain": text, **data}, execution_count=1)
 
 
 def display(data: dict[str, Any]) -> NotebookNode:
@@ -50,14 +48,10 @@ def display(data: dict[str, Any]) -> NotebookNode:
 
 
 def error(ename: str, evalue: str) -> NotebookNode:
-    return new_output(
-        "error", ename=ename, evalue=evalue, traceback=[f"Traceback {ename} ..."]
-    )
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"Traceback {ename} ..."])
 
 
-def code(
-    *outputs: NotebookNode, tags: tuple[str, ...] = (), run: bool = True
-) -> NotebookNode:
+def code(*outputs: NotebookNode, tags: tuple[str, ...] = (), run: bool = True) -> NotebookNode:
     cell = new_code_cell("x", outputs=list(outputs), execution_count=1 if run else None)
     if tags:
         cell.metadata["tags"] = list(tags)
@@ -85,9 +79,7 @@ def png(width: int, height: int, shade: int = 0) -> str:
     return base64.b64encode(raw).decode()
 
 
-def compare_pair(
-    ref_cell: NotebookNode, act_cell: NotebookNode, **options: Any
-) -> CellComparison:
+def compare_pair(ref_cell: NotebookNode, act_cell: NotebookNode, **options: Any) -> CellComparison:
     (comparison,) = compare_notebooks(
         notebook(ref_cell), notebook(act_cell), CompareOptions(**options)
     )
@@ -118,9 +110,7 @@ def test_identical_notebooks_are_the_same() -> None:
 
 
 def test_float_noise_within_tolerance_is_the_same() -> None:
-    comparison = compare_pair(
-        code(stdout("loss 1.0\n")), code(stdout("loss 1.0000000001\n"))
-    )
+    comparison = compare_pair(code(stdout("loss 1.0\n")), code(stdout("loss 1.0000000001\n")))
     assert comparison.status == "same"
     comparison = compare_pair(
         code(result("array([0.3       , 0.33333333, 2.        ])")),
@@ -206,9 +196,7 @@ def test_changed_image_size_is_info_not_a_failure() -> None:
     assert compare_pair(ref, act, image_mode="ignore").status == "same"
 
 
-def test_same_size_image_with_other_pixels_is_the_same_by_size_and_info_by_perception() -> (
-    None
-):
+def test_same_size_image_with_other_pixels_is_the_same_by_size_and_info_by_perception() -> None:
     pytest.importorskip("PIL")
     ref = code(display({"image/png": png(16, 16, shade=0)}))
     act = code(display({"image/png": png(16, 16, shade=255)}))
@@ -233,9 +221,7 @@ def test_papermill_cells_are_ignored_and_indices_refer_to_the_input() -> None:
     reference = notebook(
         new_markdown_cell("# Title"), code(stdout("a = 1\n")), code(stdout("b = 2\n"))
     )
-    banner = new_markdown_cell(
-        '<span style="color:red">An Exception was encountered</span>'
-    )
+    banner = new_markdown_cell('<span style="color:red">An Exception was encountered</span>')
     banner.metadata["tags"] = ["papermill-error-cell-tag"]
     injected = code(tags=("injected-parameters",))
     injected.source = "a = 5"
@@ -292,14 +278,10 @@ def test_expected_error_by_tag() -> None:
 
 
 def test_unexpected_errors_differ() -> None:
-    different = compare_pair(
-        code(error("KeyError", "'a'")), code(error("ValueError", "bad"))
-    )
+    different = compare_pair(code(error("KeyError", "'a'")), code(error("ValueError", "bad")))
     assert different.status == "differs"
     assert different.diffs[0].unified_diff.count("KeyError") == 1
-    new = compare_pair(
-        code(stdout("ok\n")), code(stdout("ok\n"), error("ValueError", "bad"))
-    )
+    new = compare_pair(code(stdout("ok\n")), code(stdout("ok\n"), error("ValueError", "bad")))
     assert new.status == "differs"
     assert new.diffs[0].message == "raised in the actual run"
     gone = compare_pair(code(error("ValueError", "bad")), code(stdout("fine\n")))
@@ -319,11 +301,7 @@ def test_dataframe_html_vs_text_are_equivalent() -> None:
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"price": [1.5, 2.25, 3.0], "item": ["a", "b", "c"]})
     frame.index.name = "row"
-    ref = code(
-        new_output(
-            "execute_result", data={"text/html": frame.to_html()}, execution_count=1
-        )
-    )
+    ref = code(new_output("execute_result", data={"text/html": frame.to_html()}, execution_count=1))
     act = code(result(frame.to_string()))
     assert compare_pair(ref, act).status == "same"
     assert compare_pair(act, ref).status == "same"
@@ -357,24 +335,17 @@ def test_styler_random_ids_do_not_matter() -> None:
 
 
 def test_warnings_on_stderr_are_info_other_stderr_counts() -> None:
-    warning = (
-        "/tmp/ipykernel_4242/1234567.py:3: FutureWarning: use .loc\n  df['b'] = 1\n"
-    )
+    warning = "/tmp/ipykernel_4242/1234567.py:3: FutureWarning: use .loc\n  df['b'] = 1\n"
     ref = code(stdout("ok\n"))
     act = code(stdout("ok\n"), stderr(warning))
     comparison = compare_pair(ref, act)
     assert comparison.status == "info"
     assert [(d.kind, d.severity) for d in comparison.diffs] == [("warnings", "info")]
-    same_warning_other_pid = warning.replace("4242", "977").replace(
-        "1234567", "7654321"
-    )
+    same_warning_other_pid = warning.replace("4242", "977").replace("1234567", "7654321")
     assert (
-        compare_pair(code(stderr(warning)), code(stderr(same_warning_other_pid))).status
-        == "same"
+        compare_pair(code(stderr(warning)), code(stderr(same_warning_other_pid))).status == "same"
     )
-    logged = compare_pair(
-        ref, code(stdout("ok\n"), stderr("ERROR:root:model diverged\n"))
-    )
+    logged = compare_pair(ref, code(stdout("ok\n"), stderr("ERROR:root:model diverged\n")))
     assert logged.status == "differs"
     assert logged.diffs[0].kind == "stderr"
     relaxed = compare_pair(
@@ -428,9 +399,7 @@ def test_cells_not_run_are_skipped_with_a_reason() -> None:
 
 
 def test_cell_missing_from_actual_differs() -> None:
-    comparisons = compare_notebooks(
-        notebook(code(), code(stdout("b\n"))), notebook(code())
-    )
+    comparisons = compare_notebooks(notebook(code(), code(stdout("b\n"))), notebook(code()))
     assert [c.status for c in comparisons] == ["same", "differs"]
     assert comparisons[1].diffs[0].kind == "cell"
     assert differing_cells(comparisons) == (comparisons[1],)
@@ -499,9 +468,10 @@ def test_unified_diff_marks_changes() -> None:
 
 def test_image_size_from_headers() -> None:
     assert image_size("image/png", png(7, 5)) == (7, 5)
-    assert image_size(
-        "image/svg+xml", '<svg xmlns="x" width="460.8pt" height="345.6pt">'
-    ) == (461, 346)
+    assert image_size("image/svg+xml", '<svg xmlns="x" width="460.8pt" height="345.6pt">') == (
+        461,
+        346,
+    )
     gif = base64.b64encode(b"GIF89a" + struct.pack("<HH", 12, 9) + b"\x00" * 8).decode()
     assert image_size("image/gif", gif) == (12, 9)
     assert image_size("image/png", "not base64 at all!") is None
@@ -553,9 +523,7 @@ def test_split_warnings_separates_a_multiline_pandas_warning() -> None:
     )
     other, warnings = split_warnings(text)
     assert other == "INFO:train:start\nINFO:train:done\n"
-    assert warnings.startswith(
-        "/tmp/ipykernel_4242/1234567.py:3: SettingWithCopyWarning"
-    )
+    assert warnings.startswith("/tmp/ipykernel_4242/1234567.py:3: SettingWithCopyWarning")
     assert warnings.endswith("  sub['c'] = 1\n")
 
 
@@ -566,12 +534,8 @@ def test_other_mime_types_and_widgets() -> None:
     assert compare_pair(ref, same).status == "same"
     assert compare_pair(ref, changed).status == "differs"
     widget = "application/vnd.jupyter.widget-view+json"
-    ref_widget = code(
-        display({widget: {"model_id": "abc"}, "text/plain": "HBox(children=(...))"})
-    )
-    act_widget = code(
-        display({widget: {"model_id": "xyz"}, "text/plain": "HBox(children=(...))"})
-    )
+    ref_widget = code(display({widget: {"model_id": "abc"}, "text/plain": "HBox(children=(...))"}))
+    act_widget = code(display({widget: {"model_id": "xyz"}, "text/plain": "HBox(children=(...))"}))
     assert compare_pair(ref_widget, act_widget).status == "same"
     only_widget = compare_pair(
         code(display({widget: {"model_id": "abc"}})),

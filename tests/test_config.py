@@ -64,7 +64,8 @@ def test_pyproject_without_harden_table_is_skipped(tmp_path: Path) -> None:
 
 def test_pack_by_path_relative_to_pyproject(tmp_path: Path) -> None:
     (tmp_path / "team.toml").write_text(
-        'name = "team"\nextends = "default"\nfail-on = "info"\nignore = ["H502"]\n')
+        'name = "team"\nextends = "default"\nfail-on = "info"\nignore = ["H502"]\n'
+    )
     (tmp_path / "pyproject.toml").write_text('[tool.harden]\npack = "team.toml"\n')
     config = resolve(tmp_path)
     assert config.fail_on is Severity.INFO and not config.enabled("H502")

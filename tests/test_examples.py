@@ -23,8 +23,10 @@ NOTEBOOKS = sorted(EXPECTED["findings"])
 
 
 def _pairs(raw: list[list[object]]) -> list[tuple[str, int | None]]:
-    return sorted(((str(r), c if c is None else int(c)) for r, c in raw),
-                  key=lambda p: (p[0], -1 if p[1] is None else p[1]))
+    return sorted(
+        ((str(r), c if c is None else int(c)) for r, c in raw),
+        key=lambda p: (p[0], -1 if p[1] is None else p[1]),
+    )
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

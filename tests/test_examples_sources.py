@@ -35,8 +35,13 @@ def test_rebuilding_from_the_sources_changes_no_file() -> None:
     """
     for module in ("jupytext", "pandas", "numpy", "sklearn"):
         pytest.importorskip(module)
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "build_examples.py"), "--check"],
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_examples.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -49,8 +54,9 @@ def test_the_deleted_holidays_cell_lists_the_holidays_in_the_sales_data() -> Non
 
     import jupytext
 
-    spec = importlib.util.spec_from_file_location("example_data",
-                                                  ROOT / "tools" / "example_data.py")
+    spec = importlib.util.spec_from_file_location(
+        "example_data", ROOT / "tools" / "example_data.py"
+    )
     assert spec is not None and spec.loader is not None
     data = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(data)

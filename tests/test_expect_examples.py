@@ -20,15 +20,29 @@ import harden
 from harden.cli import main
 
 EXAMPLES = Path(__file__).parents[1] / "notebooks" / "examples"
-READS_DATA = ["churn_clean", "churn_messy", "customer_ltv", "demand_params", "housing_prices_messy",
-              "iris_exploration", "loan_default", "model_selection_loop", "sensor_anomalies",
-              "sentiment_messy"]
+READS_DATA = [
+    "churn_clean",
+    "churn_messy",
+    "customer_ltv",
+    "demand_params",
+    "housing_prices_messy",
+    "iris_exploration",
+    "loan_default",
+    "model_selection_loop",
+    "sensor_anomalies",
+    "sentiment_messy",
+]
 EXPECTED_SUITES = {
-    "churn_clean": {"churn_csv", "X_train"}, "churn_messy": {"churn_csv"},
-    "customer_ltv": {"orders_csv", "customers_csv"}, "demand_params": {"sales_csv", "train_feature_cols"},
-    "housing_prices_messy": {"housing_csv"}, "iris_exploration": {"iris_csv"},
-    "loan_default": {"loans_csv"}, "model_selection_loop": {"housing_csv"},
-    "sensor_anomalies": {"sensors_csv"}, "sentiment_messy": {"reviews_csv"},
+    "churn_clean": {"churn_csv", "X_train"},
+    "churn_messy": {"churn_csv"},
+    "customer_ltv": {"orders_csv", "customers_csv"},
+    "demand_params": {"sales_csv", "train_feature_cols"},
+    "housing_prices_messy": {"housing_csv"},
+    "iris_exploration": {"iris_csv"},
+    "loan_default": {"loans_csv"},
+    "model_selection_loop": {"housing_csv"},
+    "sensor_anomalies": {"sensors_csv"},
+    "sentiment_messy": {"reviews_csv"},
 }
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("quiet_papermill")]
@@ -59,13 +73,17 @@ print(json.dumps({"failures": failures, "checked": len(json.loads(sys.argv[1]))}
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, harden.expectations.expect.ExpectResult]]:
+def runs(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, dict[str, harden.expectations.expect.ExpectResult]]:
     from harden.expectations.expect import expect_notebook
 
     before = digests(EXAMPLES)
     out = tmp_path_factory.mktemp("expectations")
-    results = {name: expect_notebook(EXAMPLES / f"{name}.ipynb", out, save_frames=True, timeout=120)
-               for name in READS_DATA}
+    results = {
+        name: expect_notebook(EXAMPLES / f"{name}.ipynb", out, save_frames=True, timeout=120)
+        for name in READS_DATA
+    }
     assert digests(EXAMPLES) == before, "expect changed an example notebook or data file"
     return out, results
 
@@ -84,10 +102,18 @@ def test_each_example_gets_its_input_and_model_input_suites(runs) -> None:
 
 def test_suites_load_and_pass_in_plain_gx_in_a_fresh_interpreter(runs) -> None:
     out, results = runs
-    pairs = [(s.path, str(Path(s.path).with_suffix(".parquet")))
-             for result in results.values() for s in result.suites]
-    done = subprocess.run([sys.executable, "-c", PLAIN_GX, json.dumps(pairs)], capture_output=True,
-                          text=True, cwd=out, env={"PATH": "/usr/bin:/bin", "HOME": str(out)})
+    pairs = [
+        (s.path, str(Path(s.path).with_suffix(".parquet")))
+        for result in results.values()
+        for s in result.suites
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", PLAIN_GX, json.dumps(pairs)],
+        capture_output=True,
+        text=True,
+        cwd=out,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(out)},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report == {"failures": {}, "checked": len(pairs)}
@@ -102,12 +128,15 @@ def test_input_suites_validate_the_notebooks_own_data_files(runs) -> None:
                 continue
             source = json.loads(Path(suite.path).read_text())["meta"]["harden"]["source"]["path"]
             report = harden.validate(suite.path, EXAMPLES / source)
-            assert report.success, (suite.path, [(o.expectation, o.column, o.observed, o.error)
-                                                 for o in report.failed])
+            assert report.success, (
+                suite.path,
+                [(o.expectation, o.column, o.observed, o.error) for o in report.failed],
+            )
 
 
-def test_same_notebook_and_data_give_byte_identical_suites(runs, tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_same_notebook_and_data_give_byte_identical_suites(
+    runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out, results = runs
     assert main(["expect", str(EXAMPLES / "customer_ltv.ipynb"), "-o", str(out)]) == 0
     assert "(unchanged)" in capsys.readouterr().out
@@ -122,10 +151,13 @@ def test_same_notebook_and_data_give_byte_identical_suites(runs, tmp_path: Path,
 
 
 def test_a_failing_notebook_keeps_the_suites_captured_before_the_failing_cell(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["expect", str(EXAMPLES / "sales_forecast_messy.ipynb"), "-o", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 1
     assert "cell 5 raised NameError" in out
-    assert sorted(p.name for p in (tmp_path / "sales_forecast_messy").iterdir()) == ["sales_csv.json"]
+    assert sorted(p.name for p in (tmp_path / "sales_forecast_messy").iterdir()) == [
+        "sales_csv.json"
+    ]
     assert "no suite for train_feature_cols: not reached" in out

@@ -18,25 +18,33 @@ from harden.expectations.suite import suite_document
 
 def frame() -> pd.DataFrame:
     n = 60
-    return pd.DataFrame({
-        "order_id": range(1000, 1000 + n),
-        "quantity": pd.array([i % 7 if i % 10 else None for i in range(n)], dtype="Int64"),
-        "sku": pd.array([f"{i:06d}" for i in range(n)], dtype="string"),
-        "email": [f"user{i}@example.com" for i in range(n)],
-        "region": pd.Categorical(["north", "south", "east"] * (n // 3)),
-        "seen_at": pd.date_range("2024-01-01", periods=n, freq="h", tz="Europe/Paris"),
-        "score": [i / 7 for i in range(n)],
-        "note": [f"free text number {i} with words" for i in range(n)],
-    })
+    return pd.DataFrame(
+        {
+            "order_id": range(1000, 1000 + n),
+            "quantity": pd.array([i % 7 if i % 10 else None for i in range(n)], dtype="Int64"),
+            "sku": pd.array([f"{i:06d}" for i in range(n)], dtype="string"),
+            "email": [f"user{i}@example.com" for i in range(n)],
+            "region": pd.Categorical(["north", "south", "east"] * (n // 3)),
+            "seen_at": pd.date_range("2024-01-01", periods=n, freq="h", tz="Europe/Paris"),
+            "score": [i / 7 for i in range(n)],
+            "note": [f"free text number {i} with words" for i in range(n)],
+        }
+    )
 
 
 def test_profile_reads_kinds_and_roles() -> None:
     columns = {c.name: c for c in profile_frame(frame()).columns}
-    assert (columns["order_id"].role, columns["quantity"].kind, columns["quantity"].nulls) == ("id", "integer", 6)
+    assert (columns["order_id"].role, columns["quantity"].kind, columns["quantity"].nulls) == (
+        "id",
+        "integer",
+        6,
+    )
     assert columns["sku"].pattern == "digits" and columns["email"].pattern == "email"
     assert columns["region"].values == ("east", "north", "south")
     assert columns["seen_at"].tz == "Europe/Paris" and columns["seen_at"].role == "range"
-    assert columns["score"].role == "text" and columns["note"].role == "text"  # all-unique floats, free text
+    assert (
+        columns["score"].role == "text" and columns["note"].role == "text"
+    )  # all-unique floats, free text
 
 
 def test_suite_validates_its_own_frame_and_is_deterministic(tmp_path: Path) -> None:
@@ -52,7 +60,9 @@ def test_suite_validates_its_own_frame_and_is_deterministic(tmp_path: Path) -> N
     assert types["note"] == "expect_column_values_to_not_be_null"  # type and nulls only
     late = data.assign(seen_at=data["seen_at"] + pd.Timedelta(days=400))
     late.to_parquet(tmp_path / "late.parquet")
-    failed = {(o.expectation, o.column) for o in harden.validate(suite, tmp_path / "late.parquet").failed}
+    failed = {
+        (o.expectation, o.column) for o in harden.validate(suite, tmp_path / "late.parquet").failed
+    }
     assert failed == {("expect_column_values_to_be_between", "seen_at")}
 
 
@@ -64,9 +74,13 @@ def test_large_frames_are_profiled_on_a_sample_but_counted_whole() -> None:
 
 
 def test_expect_section_keys_are_checked(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.harden.expect]\nrow-tolerance = 0.2\nrow-tolerence = 1\n")
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.harden.expect]\nrow-tolerance = 0.2\nrow-tolerence = 1\n"
+    )
     with pytest.raises(ConfigError, match="row-tolerence"):
         resolve_options(tmp_path)
-    (tmp_path / "pyproject.toml").write_text("[tool.harden.expect]\nrow-tolerance = 0.2\ncolumns = 'subset'\n")
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.harden.expect]\nrow-tolerance = 0.2\ncolumns = 'subset'\n"
+    )
     options = resolve_options(tmp_path, columns="exact")
     assert (options.row_tolerance, options.columns) == (0.2, "exact")  # the flag wins

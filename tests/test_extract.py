@@ -94,8 +94,11 @@ def test_imports_are_grouped_sorted_and_deduplicated(tmp_path: Path) -> None:
 
 
 def test_conditional_imports_are_kept_as_they_are(tmp_path: Path) -> None:
-    path = nb(tmp_path, "try:\n    import ujson as json\nexcept ImportError:\n    import json",
-              "text = json.dumps({'a': 1})")
+    path = nb(
+        tmp_path,
+        "try:\n    import ujson as json\nexcept ImportError:\n    import json",
+        "text = json.dumps({'a': 1})",
+    )
     source = extract(path).source
     assert "try:\n    import ujson as json\nexcept ImportError:\n    import json\n" in source
     assert source.index("try:") < source.index("def ")
@@ -104,7 +107,8 @@ def test_conditional_imports_are_kept_as_they_are(tmp_path: Path) -> None:
 def test_star_import_of_a_local_module_becomes_explicit(tmp_path: Path) -> None:
     (tmp_path / "helpers.py").write_text(
         "import math\n__all__ = ['area', 'PI2']\nPI2 = math.pi * 2\n"
-        "def area(r):\n    return PI2 * r * r / 2\ndef unused():\n    pass\n")
+        "def area(r):\n    return PI2 * r * r / 2\ndef unused():\n    pass\n"
+    )
     path = nb(tmp_path, "from helpers import *", "a = area(2.0)", "print(a)")
     e = extract(path)
     assert "from helpers import area\n" in e.source
@@ -115,7 +119,7 @@ def test_definitions_move_to_module_level_unchanged(tmp_path: Path) -> None:
     path = nb(
         tmp_path,
         "import numpy as np",
-        "# helper for scaling\ndef scale(values, factor=2):\n    \"\"\"Scale.\"\"\"\n"
+        '# helper for scaling\ndef scale(values, factor=2):\n    """Scale."""\n'
         "    return np.asarray(values) * factor\n\n\nclass Box:\n    size = 3\n",
         "out = scale([1, 2]) + Box.size",
     )
@@ -127,26 +131,41 @@ def test_definitions_move_to_module_level_unchanged(tmp_path: Path) -> None:
 
 
 def test_upper_case_literals_become_module_constants(tmp_path: Path) -> None:
-    path = nb(tmp_path, "import pandas as pd\nframe = pd.DataFrame({'a': [1]})",
-              "COLUMNS = ['a']\nLIMIT = 10\nselected = frame[COLUMNS].head(LIMIT)")
+    path = nb(
+        tmp_path,
+        "import pandas as pd\nframe = pd.DataFrame({'a': [1]})",
+        "COLUMNS = ['a']\nLIMIT = 10\nselected = frame[COLUMNS].head(LIMIT)",
+    )
     e = extract(path)
-    assert "COLUMNS = [\"a\"]\nLIMIT = 10\n" in e.source
+    assert 'COLUMNS = ["a"]\nLIMIT = 10\n' in e.source
     step = functions(e.source)[e.plan.steps[-1].name]
     assert "COLUMNS" not in params(step) and "LIMIT" not in params(step)
     assert e.plan.constants == ("COLUMNS", "LIMIT")
 
 
 def test_section_names_come_from_headings_and_avoid_collisions(tmp_path: Path) -> None:
-    path = nb(tmp_path, ("md", "# Title"), ("md", "## 1. Load the data!"), "data = [1, 2]",
-              ("md", "## Model"), "model = sum(data)", ("md", "## Model"), "out = model * 2")
+    path = nb(
+        tmp_path,
+        ("md", "# Title"),
+        ("md", "## 1. Load the data!"),
+        "data = [1, 2]",
+        ("md", "## Model"),
+        "model = sum(data)",
+        ("md", "## Model"),
+        "out = model * 2",
+    )
     e = extract(path)
     assert [s.name for s in e.plan.steps] == ["load_data", "model_step", "model_step_2"]
 
 
 def test_split_by_tags_and_by_cells(tmp_path: Path) -> None:
-    path = nb(tmp_path, ("a = len('x')", ["step:prepare"]), "b = a + 1",
-              ("c = b * 2", ["step:finish"]),
-              "d = c + a")
+    path = nb(
+        tmp_path,
+        ("a = len('x')", ["step:prepare"]),
+        "b = a + 1",
+        ("c = b * 2", ["step:finish"]),
+        "d = c + a",
+    )
     assert [s.cells for s in extract(path, split="tags").plan.steps] == [(0, 1), (2, 3)]
     assert [s.name for s in extract(path, split="tags").plan.steps] == ["prepare", "finish"]
     assert len(extract(path, split="cells").plan.steps) == 4
@@ -155,9 +174,13 @@ def test_split_by_tags_and_by_cells(tmp_path: Path) -> None:
 
 
 def test_no_markdown_gives_one_step_per_cell_named_from_the_code(tmp_path: Path) -> None:
-    path = nb(tmp_path, "import pandas as pd", "orders = pd.read_csv('orders.csv')",
-              "totals = orders.groupby('k').sum()\ntotals",
-              "orders['flag'] = orders['x'] > 1")
+    path = nb(
+        tmp_path,
+        "import pandas as pd",
+        "orders = pd.read_csv('orders.csv')",
+        "totals = orders.groupby('k').sum()\ntotals",
+        "orders['flag'] = orders['x'] > 1",
+    )
     names = [s.name for s in extract(path).plan.steps]
     assert names == ["load_orders", "compute_totals", "update_orders"]
 
@@ -221,9 +244,12 @@ def test_cell_magics_with_python_bodies_keep_the_body(tmp_path: Path) -> None:
 
 
 def test_no_prints_drops_print_calls_everywhere(tmp_path: Path) -> None:
-    path = nb(tmp_path, "x = 1\nprint(x)\nfor i in range(2):\n    print(i)\ny = x + 1",
-              "def report(v):\n    text = f'value {v}'\n    print(text)\n    return v",
-              "z = report(y)")
+    path = nb(
+        tmp_path,
+        "x = 1\nprint(x)\nfor i in range(2):\n    print(i)\ny = x + 1",
+        "def report(v):\n    text = f'value {v}'\n    print(text)\n    return v",
+        "z = report(y)",
+    )
     source = extract(path, no_prints=True).source
     assert "print(" not in source and "for i in range(2):\n        pass" in source
     assert "def report(v):\n    return v" in source  # `text` only fed the print
@@ -231,8 +257,7 @@ def test_no_prints_drops_print_calls_everywhere(tmp_path: Path) -> None:
 
 
 def test_save_figures_saves_after_plotting_cells(tmp_path: Path) -> None:
-    path = nb(tmp_path, "import matplotlib.pyplot as plt", "plt.plot([1, 2])\nplt.show()",
-              "n = 1")
+    path = nb(tmp_path, "import matplotlib.pyplot as plt", "plt.plot([1, 2])\nplt.show()", "n = 1")
     e = extract(path, save_figures="figs")
     assert 'FIGURES_DIR = "figs"' in e.source and "def save_figures(prefix: str)" in e.source
     module = tmp_path / f"{e.module_name}.py"
@@ -302,15 +327,29 @@ def test_other_languages_and_bad_options_are_usage_errors(tmp_path: Path) -> Non
 
 
 def test_same_bytes_twice_and_across_processes(tmp_path: Path) -> None:
-    path = nb(tmp_path, ("md", "# T"), "import os, sys\nimport pandas as pd\nA = 1",
-              ("md", "## S"), "b = {'k': A}\nc = [b, sys.argv[:0]]\nd = set()")
+    path = nb(
+        tmp_path,
+        ("md", "# T"),
+        "import os, sys\nimport pandas as pd\nA = 1",
+        ("md", "## S"),
+        "b = {'k': A}\nc = [b, sys.argv[:0]]\nd = set()",
+    )
     first = extract(path).source
     assert extract(path).source == first
-    code = ("import sys; from harden.extractor import extract; "
-            "sys.stdout.write(extract(sys.argv[1]).source)")
-    outs = {subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                           text=True, check=True, env=dict(os.environ, PYTHONHASHSEED=seed)).stdout
-            for seed in ("1", "2", "3")}
+    code = (
+        "import sys; from harden.extractor import extract; "
+        "sys.stdout.write(extract(sys.argv[1]).source)"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
     assert outs == {first}
 
 
@@ -320,7 +359,10 @@ def test_write_keeps_hand_edits_unless_forced(tmp_path: Path) -> None:
     e = extract(path)
     result = write_extraction(e, out)
     assert sorted(p.name for p in result.written) == [
-        "nb.extract.log", "nb.py", "requirements-notebook.txt"]
+        "nb.extract.log",
+        "nb.py",
+        "requirements-notebook.txt",
+    ]
     manifest = json.loads((out / ".harden-extract.json").read_text())
     assert set(manifest["files"]) == {"nb.py", "nb.extract.log", "requirements-notebook.txt"}
     assert write_extraction(e, out).written == ()
@@ -342,9 +384,11 @@ def test_a_file_harden_did_not_write_is_not_overwritten(tmp_path: Path) -> None:
 
 def test_default_module_names(tmp_path: Path) -> None:
     assert extract(nb(tmp_path, "x = 1", name="Customer LTV (v2).ipynb")).module_name == (
-        "customer_ltv_v2")
+        "customer_ltv_v2"
+    )
     assert extract(nb(tmp_path, "x = 1", name="statistics.ipynb")).module_name == (
-        "statistics_notebook")
+        "statistics_notebook"
+    )
     assert extract(nb(tmp_path, "x = 1", name="2024 report.ipynb")).module_name == "nb_2024_report"
 
 
@@ -352,8 +396,13 @@ def test_default_module_names(tmp_path: Path) -> None:
 
 
 def harden(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "harden.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "harden.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_cli_writes_prints_and_fails_in_one_line(tmp_path: Path) -> None:
@@ -394,8 +443,13 @@ def test_an_empty_notebook_gives_a_module_with_an_empty_run(tmp_path: Path) -> N
 
 
 def test_generated_names_avoid_the_notebooks_own(tmp_path: Path) -> None:
-    path = nb(tmp_path, "import pandas as pd", "def run(x):\n    return x\n\n\ndef main():\n"
-              "    return run(1)", "value = main()", name="pandas.ipynb")
+    path = nb(
+        tmp_path,
+        "import pandas as pd",
+        "def run(x):\n    return x\n\n\ndef main():\n    return run(1)",
+        "value = main()",
+        name="pandas.ipynb",
+    )
     e = extract(path)
     assert e.module_name == "pandas_notebook"
     assert (e.plan.run_name, e.plan.main_name) == ("run_notebook", "cli")
@@ -403,8 +457,13 @@ def test_generated_names_avoid_the_notebooks_own(tmp_path: Path) -> None:
 
 
 def test_names_used_only_by_timeit_are_still_inputs(tmp_path: Path) -> None:
-    path = nb(tmp_path, ("md", "## Data"), "data = list(range(5))", ("md", "## Time"),
-              "%timeit sorted(data)")
+    path = nb(
+        tmp_path,
+        ("md", "## Data"),
+        "data = list(range(5))",
+        ("md", "## Time"),
+        "%timeit sorted(data)",
+    )
     e = extract(path)
     assert e.plan.step("time").inputs == ("data",)
     assert "sorted(data)" in e.source

@@ -55,7 +55,8 @@ def test_generated_module_matches_its_snapshot(name: str, extractions: dict) -> 
             path.write_text(text, encoding="utf-8", newline="\n")
         assert path.exists(), f"no snapshot {path}; run with HARDEN_UPDATE_SNAPSHOTS=1"
         assert text == path.read_text(encoding="utf-8"), (
-            f"{path.name} differs from its snapshot; HARDEN_UPDATE_SNAPSHOTS=1 to accept")
+            f"{path.name} differs from its snapshot; HARDEN_UPDATE_SNAPSHOTS=1 to accept"
+        )
 
 
 def test_generated_modules_compile_pass_black_and_ruff(tmp_path: Path, extractions: dict) -> None:
@@ -65,12 +66,31 @@ def test_generated_modules_compile_pass_black_and_ruff(tmp_path: Path, extractio
         path.write_text(extraction.source, encoding="utf-8")
         py_compile.compile(str(path), doraise=True)
         files.append(str(path))
-    black = subprocess.run([sys.executable, "-m", "black", "--check", "--quiet", *files],
-                           capture_output=True, text=True, check=False)
+    black = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "--quiet", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert black.returncode == 0, black.stderr
-    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "F", "--no-cache",
-                           "--isolated", "--output-format", "concise", *files],
-                          capture_output=True, text=True, check=False)
+    ruff = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--select",
+            "F",
+            "--no-cache",
+            "--isolated",
+            "--output-format",
+            "concise",
+            *files,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
 
 
@@ -99,8 +119,12 @@ def test_the_stress_examples_get_the_structure_they_need(extractions: dict) -> N
     sensors = extractions["sensor_anomalies.ipynb"]
     assert len(sensors.plan.steps) >= 4 and "anomaly_rates" in sensors.plan.outputs
     demand = extractions["demand_params.ipynb"]
-    assert [p.name for p in demand.plan.parameters] == ["store", "horizon_days",
-                                                        "n_estimators", "seed"]
+    assert [p.name for p in demand.plan.parameters] == [
+        "store",
+        "horizon_days",
+        "n_estimators",
+        "seed",
+    ]
     loans = extractions["loan_default.ipynb"]
     assert [p.source for p in loans.plan.parameters] == ["leading-literals"] * 4
     assert {"report", "approvals"} <= set(loans.plan.outputs)

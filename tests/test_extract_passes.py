@@ -35,8 +35,13 @@ def nb(path: Path, *cells: object, name: str = "nb.ipynb") -> Path:
 
 def test_the_pipelines_are_named_lists_in_order() -> None:
     names = [p.__name__ for p in EXTRACT_PASSES]
-    assert names.index("analyse") < names.index("prepare_cells") < names.index(
-        "split_sections") < names.index("plan_steps") < names.index("build_module")
+    assert (
+        names.index("analyse")
+        < names.index("prepare_cells")
+        < names.index("split_sections")
+        < names.index("plan_steps")
+        < names.index("build_module")
+    )
     assert names.index("prepare_cells") < names.index("refuse_notebook_only")
     assert len(set(names)) == len(names)
     steps = [s.__name__ for s in CELL_STEPS]
@@ -53,14 +58,16 @@ def test_running_the_passes_by_hand_is_extract(tmp_path: Path) -> None:
 
 
 def test_a_pass_alone(tmp_path: Path) -> None:
-    state = ExtractState(load(nb(tmp_path, "import json\nx = json.dumps(1)", name="json.ipynb")),
-                         ExtractOptions())
+    state = ExtractState(
+        load(nb(tmp_path, "import json\nx = json.dumps(1)", name="json.ipynb")), ExtractOptions()
+    )
     with pytest.raises(UsageError, match="one of headings, tags, cells"):
         check_split_mode(ExtractState(state.notebook, ExtractOptions(split="chapters")))
     named = avoid_name_clashes(state.logged(name="json", analysis=analyze(state.notebook)))
     assert named.name == "json_notebook" and state.name == ""  # the input is not changed
-    split = split_sections(ExtractState(state.notebook, ExtractOptions(split="tags"),
-                                        codes={0: None}))  # type: ignore[dict-item]
+    split = split_sections(
+        ExtractState(state.notebook, ExtractOptions(split="tags"), codes={0: None})
+    )  # type: ignore[dict-item]
     assert split.sections == (Section((0,)),)
     assert [e.message for e in split.log] == ["no cell is tagged step:<name>; split at headings"]
 
@@ -80,19 +87,32 @@ def test_a_cell_step_alone(tmp_path: Path) -> None:
 def _halves(cells: Sequence[Cell], code_cells: Sequence[int]) -> Sectioning:
     """A toy mode: the first half of the code cells, then the rest."""
     middle = (len(code_cells) + 1) // 2
-    return Sectioning((Section(tuple(code_cells[:middle]), "first half"),
-                       Section(tuple(code_cells[middle:]), "second half")))
+    return Sectioning(
+        (
+            Section(tuple(code_cells[:middle]), "first half"),
+            Section(tuple(code_cells[middle:]), "second half"),
+        )
+    )
 
 
 def test_a_new_split_mode_is_one_function_and_one_line(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    path = nb(tmp_path, ("md", "## A"), "a = len('x')", "b = a + 1", ("md", "## B"),
-              "c = b * 2", "d = c + a")
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = nb(
+        tmp_path,
+        ("md", "## A"),
+        "a = len('x')",
+        "b = a + 1",
+        ("md", "## B"),
+        "c = b * 2",
+        "d = c + a",
+    )
     monkeypatch.setitem(SPLIT_MODES, "halves", _halves)
     e = extract(path, split="halves")
-    assert [(s.name, s.cells) for s in e.plan.steps] == [("first_half", (1, 2)),
-                                                          ("second_half", (4, 5))]
+    assert [(s.name, s.cells) for s in e.plan.steps] == [
+        ("first_half", (1, 2)),
+        ("second_half", (4, 5)),
+    ]
     assert main(["extract", str(path), "--split", "halves", "--stdout", "-q"]) == 0
     assert "def first_half(" in capsys.readouterr().out
     monkeypatch.delitem(SPLIT_MODES, "halves")

@@ -72,22 +72,54 @@ def test_figures_are_not_compared() -> None:
 
 
 def test_check_results_render_the_first_difference_and_failures() -> None:
-    agree = _result({"status": "ok", "values": [
-        {"step": "load", "name": "df", "outcome": "equal"},
-        {"step": None, "name": "fig", "outcome": "skipped", "detail": "not compared: a figure"},
-    ], "seconds": 1.0}, 2.0)
+    agree = _result(
+        {
+            "status": "ok",
+            "values": [
+                {"step": "load", "name": "df", "outcome": "equal"},
+                {
+                    "step": None,
+                    "name": "fig",
+                    "outcome": "skipped",
+                    "detail": "not compared: a figure",
+                },
+            ],
+            "seconds": 1.0,
+        },
+        2.0,
+    )
     assert agree.agree and "agree (1 values compared" in agree.render()
     assert "not compared: run() result `fig`" in agree.render()
-    differ = _result({"status": "ok", "values": [
-        {"step": "load", "name": "df", "outcome": "equal"},
-        {"step": "fit", "name": "model", "outcome": "differ", "detail": "model.predict: ..."},
-    ]}, 1.0)
+    differ = _result(
+        {
+            "status": "ok",
+            "values": [
+                {"step": "load", "name": "df", "outcome": "equal"},
+                {
+                    "step": "fit",
+                    "name": "model",
+                    "outcome": "differ",
+                    "detail": "model.predict: ...",
+                },
+            ],
+        },
+        1.0,
+    )
     assert not differ.agree
     assert differ.render().splitlines()[0] == (
-        "check: DIFFER: 1 of 2 values; first at step `fit` returns `model`")
-    failed = _result({"status": "error", "step": "fit", "values": [],
-                      "error": {"type": "KeyError", "message": "'price'"}}, 1.0)
+        "check: DIFFER: 1 of 2 values; first at step `fit` returns `model`"
+    )
+    failed = _result(
+        {
+            "status": "error",
+            "step": "fit",
+            "values": [],
+            "error": {"type": "KeyError", "message": "'price'"},
+        },
+        1.0,
+    )
     assert not failed.agree and failed.failed_step == "fit"
     assert failed.render() == "check: DIFFER: the module failed in step `fit`: KeyError: 'price'"
     assert isinstance(failed, CheckResult) and ValueCheck("a", "b", "equal").where == (
-        "step `a` returns `b`")
+        "step `a` returns `b`"
+    )

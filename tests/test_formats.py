@@ -139,9 +139,7 @@ RESULTS = (
     LintResult(UNICODE_NB, findings=(H102_CTRL, H102_WIDE)),
     LintResult(
         BROKEN,
-        error=NotebookError(
-            "not valid JSON:\n  Expecting value: line 1 column 1", BROKEN
-        ),
+        error=NotebookError("not valid JSON:\n  Expecting value: line 1 column 1", BROKEN),
     ),
     LintResult(CLEAN),
 )
@@ -264,16 +262,12 @@ def test_text_notebook_level_finding_says_notebook():
 def test_text_error_result_is_one_line():
     out = render("text")
     errors = [line for line in out.splitlines() if line.startswith(BROKEN)]
-    assert errors == [
-        f"{BROKEN}: error: not valid JSON: Expecting value: line 1 column 1"
-    ]
+    assert errors == [f"{BROKEN}: error: not valid JSON: Expecting value: line 1 column 1"]
 
 
 def test_text_groups_findings_by_notebook_in_cell_order():
     headers = [
-        line
-        for line in render("text").splitlines()
-        if "  H" in line and not line.startswith(" ")
+        line for line in render("text").splitlines() if "  H" in line and not line.startswith(" ")
     ]
     assert [h.split("  ")[0] for h in headers] == [MESSY] * 3 + [UNICODE_NB] * 2
     assert [h.split("  ")[1] for h in headers[:3]] == [
@@ -366,22 +360,14 @@ def test_json_documented_tables_match_the_schema_and_the_output():
     tables = documented_tables()
     data = json.loads(render("json"))
     assert tables["Top level"] == set(schema["properties"]) == set(data)
-    assert (
-        tables["Result"] == set(defs["result"]["properties"]) == set(data["results"][0])
-    )
-    assert (
-        tables["Error"]
-        == set(defs["error"]["properties"])
-        == set(data["results"][2]["error"])
-    )
+    assert tables["Result"] == set(defs["result"]["properties"]) == set(data["results"][0])
+    assert tables["Error"] == set(defs["error"]["properties"]) == set(data["results"][2]["error"])
     assert (
         tables["Finding"]
         == set(defs["finding"]["properties"])
         == set(data["results"][0]["findings"][0])
     )
-    assert (
-        tables["Summary"] == set(defs["summary"]["properties"]) == set(data["summary"])
-    )
+    assert tables["Summary"] == set(defs["summary"]["properties"]) == set(data["summary"])
 
 
 def test_json_summary_counts():
@@ -409,10 +395,7 @@ def _is_uri_reference(value: str) -> bool:
     return (
         not re.search(r"[\s\\<>\"{}|^`]", value)
         and not re.search(r"%(?![0-9A-Fa-f]{2})", value)
-        and (
-            parts.scheme == ""
-            or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", parts.scheme) is not None
-        )
+        and (parts.scheme == "" or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", parts.scheme) is not None)
     )
 
 
@@ -449,13 +432,9 @@ def test_sarif_tool_and_rules():
     h101 = driver["rules"][0]
     assert h101["name"] == "unseeded-randomness"
     assert h101["shortDescription"]["text"] == "Random API used without a seed"
-    assert h101["fullDescription"]["text"].startswith(
-        "Unseeded randomness makes every run"
-    )
+    assert h101["fullDescription"]["text"].startswith("Unseeded randomness makes every run")
     assert h101["help"]["text"] == "Seed the generator once, in the first code cell."
-    levels = {
-        rule["id"]: rule["defaultConfiguration"]["level"] for rule in driver["rules"]
-    }
+    levels = {rule["id"]: rule["defaultConfiguration"]["level"] for rule in driver["rules"]}
     assert levels == {
         "H101": "warning",
         "H102": "warning",
@@ -479,10 +458,7 @@ def test_sarif_results_levels_indexes_messages_and_locations():
         "H102": ["warning", "warning"],
     }
     h101 = by_rule["H101"][0]
-    assert (
-        "cell 4 (1-based)" in h101["message"]["text"]
-        and "line 3" in h101["message"]["text"]
-    )
+    assert "cell 4 (1-based)" in h101["message"]["text"] and "line 3" in h101["message"]["text"]
     location = h101["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": MESSY, "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 3}
@@ -495,9 +471,7 @@ def test_sarif_results_levels_indexes_messages_and_locations():
     h502 = by_rule["H502"][0]
     assert h502["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
     assert "[notebook]" in h502["message"]["text"]
-    wide_uri = by_rule["H102"][1]["locations"][0]["physicalLocation"][
-        "artifactLocation"
-    ]["uri"]
+    wide_uri = by_rule["H102"][1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert " " not in wide_uri and wide_uri.startswith("notebooks/donn%C3%A9es/")
 
 
@@ -524,12 +498,8 @@ def test_sarif_fingerprints_are_stable_and_ignore_positions():
     assert sarif.fingerprint(edited) != base
     other_rule = Finding(**{**H101.__dict__, "rule_id": "H999"})
     assert sarif.fingerprint(other_rule) != base
-    twice = LintResult(
-        MESSY, findings=(H101, Finding(**{**H101.__dict__, "column": 9}))
-    )
-    prints = [
-        r["partialFingerprints"] for r in sarif_log((twice,))["runs"][0]["results"]
-    ]
+    twice = LintResult(MESSY, findings=(H101, Finding(**{**H101.__dict__, "column": 9})))
+    prints = [r["partialFingerprints"] for r in sarif_log((twice,))["runs"][0]["results"]]
     assert prints[0]["harden/v1"] != prints[1]["harden/v1"]
     assert prints[0]["primaryLocationLineHash"] != prints[1]["primaryLocationLineHash"]
 
@@ -539,10 +509,7 @@ def test_sarif_notebook_errors_are_notifications():
     assert invocation["executionSuccessful"] is False
     [note] = invocation["toolExecutionNotifications"]
     assert note["level"] == "error"
-    assert (
-        note["message"]["text"]
-        == f"{BROKEN}: not valid JSON: Expecting value: line 1 column 1"
-    )
+    assert note["message"]["text"] == f"{BROKEN}: not valid JSON: Expecting value: line 1 column 1"
     assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == BROKEN
     clean = sarif_log((LintResult(CLEAN),))["runs"][0]["invocations"][0]
     assert clean == {"executionSuccessful": True, "toolExecutionNotifications": []}
@@ -610,12 +577,8 @@ def test_junit_failures_follow_fail_on(fail_on, failing_cases):
     for suite in root.findall("testsuite"):
         cases = suite.findall("testcase")
         assert suite.get("tests") == str(len(cases))
-        assert suite.get("failures") == str(
-            sum(c.find("failure") is not None for c in cases)
-        )
-        assert suite.get("errors") == str(
-            sum(c.find("error") is not None for c in cases)
-        )
+        assert suite.get("failures") == str(sum(c.find("failure") is not None for c in cases))
+        assert suite.get("errors") == str(sum(c.find("error") is not None for c in cases))
     assert root.get("tests") == str(len(root.findall("testsuite/testcase")))
 
 

@@ -22,14 +22,23 @@ from tests.helpers import write_notebook
 #: (cell source, expected role).  Every key of LINE_MAGICS and CELL_MAGICS appears
 #: (checked below), with installers and shell lines in all their spellings.
 CASES: list[tuple[str, Role]] = [
-    *[(f"%{name}", role) for name, role in magics.LINE_MAGICS.items()
-      if role not in (Role.PACKAGES, Role.TIMED, Role.SHELL, Role.DIRECTORY)],
+    *[
+        (f"%{name}", role)
+        for name, role in magics.LINE_MAGICS.items()
+        if role not in (Role.PACKAGES, Role.TIMED, Role.SHELL, Role.DIRECTORY)
+    ],
     *[(f"%{name} print(21 * 2)", Role.TIMED) for name in sorted(magics.PYTHON_LINE_MAGICS)],
     *[(f"%%{name}\nprint(21 * 2)", Role.PYTHON) for name in sorted(magics.PYTHON_BODY_CELL_MAGICS)],
-    *[(f"%%{name}\n<b>hi</b>", Role.DISPLAY) for name, role in magics.CELL_MAGICS.items()
-      if role is Role.DISPLAY],
-    *[(f"%%{name}\nls", Role.SHELL) for name, role in magics.CELL_MAGICS.items()
-      if role is Role.SHELL],
+    *[
+        (f"%%{name}\n<b>hi</b>", Role.DISPLAY)
+        for name, role in magics.CELL_MAGICS.items()
+        if role is Role.DISPLAY
+    ],
+    *[
+        (f"%%{name}\nls", Role.SHELL)
+        for name, role in magics.CELL_MAGICS.items()
+        if role is Role.SHELL
+    ],
     ("%%script bash\nls", Role.SHELL),
     ("%load_ext watermark", Role.DISPLAY),
     ("%load_ext autoreload", Role.DISPLAY),
@@ -60,8 +69,11 @@ CASES: list[tuple[str, Role]] = [
     ("%%writefile util.py\ndef f():\n    pass", Role.OTHER),
 ]
 #: Lines whose shell command installs Python packages.
-PYTHON_INSTALLS = {source for source, _ in CASES
-                   if magics.install_specs(source.lstrip("%!").removeprefix("system ")) is not None}
+PYTHON_INSTALLS = {
+    source
+    for source, _ in CASES
+    if magics.install_specs(source.lstrip("%!").removeprefix("system ")) is not None
+}
 
 
 def test_every_magic_of_the_table_has_a_case() -> None:
@@ -73,8 +85,9 @@ def test_every_magic_of_the_table_has_a_case() -> None:
 @pytest.mark.parametrize(("source", "expected"), CASES, ids=[c[0].split("\n")[0] for c in CASES])
 def test_lint_and_extract_agree(tmp_path: Path, source: str, expected: Role) -> None:
     path = write_notebook(tmp_path, "# Title", source, "y = 2\nprint(y)")
-    findings = [f for f in harden.lint(path, select=["H1"]).results[0].findings
-                if f.cell_index == 1]
+    findings = [
+        f for f in harden.lint(path, select=["H1"]).results[0].findings if f.cell_index == 1
+    ]
     rules = {(f.rule_id, f.severity.name.lower()) for f in findings}
     try:
         extraction = harden.extract(path)
@@ -116,28 +129,36 @@ def test_lint_and_extract_agree(tmp_path: Path, source: str, expected: Role) -> 
 
 
 def test_contradictions_resolved_for_the_user(tmp_path: Path) -> None:
-    path = write_notebook(tmp_path, "# Title", "%load_ext watermark\n%watermark -v",
-                          "!uv add pandas scikit-learn", "import pandas as pd\nprint(pd)")
+    path = write_notebook(
+        tmp_path,
+        "# Title",
+        "%load_ext watermark\n%watermark -v",
+        "!uv add pandas scikit-learn",
+        "import pandas as pd\nprint(pd)",
+    )
     extraction = harden.extract(path)
     assert extraction.requirements == ("pandas", "scikit-learn")
     dropped = [e for e in extraction.log if e.kind == "dropped" and e.cell_index == 1]
     assert len(dropped) == 2
 
 
-@pytest.mark.parametrize(("command", "specs"), [
-    ("pip install pandas==2.2 'numpy<2'", ["pandas==2.2", "numpy<2"]),
-    ("pip install -q -U --index-url https://x.org/simple pandas", ["pandas"]),
-    ("python -m pip install -r requirements.txt", ["-r requirements.txt"]),
-    ("{sys.executable} -m pip install seaborn", ["seaborn"]),
-    ("conda install -y -c conda-forge lightgbm", ["lightgbm"]),
-    ("mamba install -n base xgboost", ["xgboost"]),
-    ("uv add polars", ["polars"]),
-    ("uv pip install polars", ["polars"]),
-    ("pip install tqdm && ls", ["tqdm"]),
-    ("pip list", None),
-    ("uv sync", None),
-    ("apt-get install -y graphviz", None),
-    ("ls -la", None),
-])
+@pytest.mark.parametrize(
+    ("command", "specs"),
+    [
+        ("pip install pandas==2.2 'numpy<2'", ["pandas==2.2", "numpy<2"]),
+        ("pip install -q -U --index-url https://x.org/simple pandas", ["pandas"]),
+        ("python -m pip install -r requirements.txt", ["-r requirements.txt"]),
+        ("{sys.executable} -m pip install seaborn", ["seaborn"]),
+        ("conda install -y -c conda-forge lightgbm", ["lightgbm"]),
+        ("mamba install -n base xgboost", ["xgboost"]),
+        ("uv add polars", ["polars"]),
+        ("uv pip install polars", ["polars"]),
+        ("pip install tqdm && ls", ["tqdm"]),
+        ("pip list", None),
+        ("uv sync", None),
+        ("apt-get install -y graphviz", None),
+        ("ls -la", None),
+    ],
+)
 def test_install_specs(command: str, specs: list[str] | None) -> None:
     assert magics.install_specs(command) == specs

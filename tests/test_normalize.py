@@ -67,9 +67,7 @@ def test_progress_bar_masks_bar_times_and_rate_but_keeps_counts() -> None:
     ) == ("train:  40%|…| 4/10 […, loss=0.5]")
     assert norm("progress-bar", "10it [00:01, 9.5it/s]") == "10it […]"
     # a different count is still visible
-    assert "9/10" in norm(
-        "progress-bar", " 90%|█████████ | 9/10 [00:00<00:00, 96.78it/s]"
-    )
+    assert "9/10" in norm("progress-bar", " 90%|█████████ | 9/10 [00:00<00:00, 96.78it/s]")
 
 
 def test_tqdm_stderr_from_two_runs_normalises_to_the_same_text() -> None:
@@ -108,20 +106,12 @@ def test_temp_path() -> None:
     assert norm("temp-path", "/tmp/tmpgdmnl61z\n/tmp/tmpezcvoebb/out.csv\n") == (
         "<tmpdir>\n<tmpdir>/out.csv\n"
     )
-    assert (
-        norm("temp-path", "/var/folders/xy/ab12_cd34/T/tmpk2j3h4l5/x.csv")
-        == "<tmpdir>/x.csv"
-    )
-    assert (
-        norm("temp-path", "/private/var/folders/xy/ab12/T/data.csv") == "<tmp>/data.csv"
-    )
+    assert norm("temp-path", "/var/folders/xy/ab12_cd34/T/tmpk2j3h4l5/x.csv") == "<tmpdir>/x.csv"
+    assert norm("temp-path", "/private/var/folders/xy/ab12/T/data.csv") == "<tmp>/data.csv"
     assert norm("temp-path", "/tmp/pytest-of-ci/pytest-12/test_run0/nb.ipynb") == (
         "<tmp>/test_run0/nb.ipynb"
     )
-    assert (
-        norm("temp-path", r"C:\Users\bob\AppData\Local\Temp\tmpa1b2c3d4\x")
-        == r"<tmpdir>\x"
-    )
+    assert norm("temp-path", r"C:\Users\bob\AppData\Local\Temp\tmpa1b2c3d4\x") == r"<tmpdir>\x"
     # a fixed file in /tmp is not random: kept
     assert norm("temp-path", "/tmp/data.csv") == "/tmp/data.csv"
 
@@ -154,10 +144,7 @@ def test_warning_path_masks_installation_path_and_line() -> None:
 
 def test_memory_address() -> None:
     text = "<__main__.Foo object at 0x7f6e99044350> <object object at 0x7f6ec80e9010>"
-    assert (
-        norm("memory-address", text)
-        == "<__main__.Foo object at 0x…> <object object at 0x…>"
-    )
+    assert norm("memory-address", text) == "<__main__.Foo object at 0x…> <object object at 0x…>"
     assert norm("memory-address", "[<matplotlib.lines.Line2D at 0x7f6e9240a350>]") == (
         "[<matplotlib.lines.Line2D at 0x…>]"
     )
@@ -174,10 +161,7 @@ def test_object_id() -> None:
 
 def test_timestamp_masks_clock_values_but_not_bare_dates() -> None:
     assert norm("timestamp", "2026-11-28 22:42:59.537204\n") == "<timestamp>\n"
-    assert (
-        norm("timestamp", "Timestamp('2024-05-01 12:34:56.789')")
-        == "Timestamp('<timestamp>')"
-    )
+    assert norm("timestamp", "Timestamp('2024-05-01 12:34:56.789')") == "Timestamp('<timestamp>')"
     assert norm("timestamp", "2024-05-01T12:34:56+02:00 start") == "<timestamp> start"
     assert norm("timestamp", "datetime.datetime(2026, 11, 28, 22, 42, 59, 537506)") == (
         "datetime.datetime(<timestamp>)"
@@ -217,9 +201,7 @@ def test_duration_rates_and_free_text() -> None:
     assert norm(
         "duration",
         "10/10 [==============================] - 0s 2ms/step - loss: 0.5432",
-    ) == (
-        "10/10 [==============================] - <duration> <duration>/step - loss: 0.5432"
-    )
+    ) == ("10/10 [==============================] - <duration> <duration>/step - loss: 0.5432")
     # numbers that are not durations stay
     assert (
         norm("duration", "found in 5 samples; 3 seconds later")
@@ -240,10 +222,7 @@ def test_regex_normalizer_from_config() -> None:
     )
     assert isinstance(normalizer, RegexNormalizer)
     assert isinstance(normalizer, Normalizer)
-    assert (
-        normalizer.apply("saved to run-1a2b3c4d/model.pkl")
-        == "saved to run-<id>/model.pkl"
-    )
+    assert normalizer.apply("saved to run-1a2b3c4d/model.pkl") == "saved to run-<id>/model.pkl"
     assert normalizer.description
 
 

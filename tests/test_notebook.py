@@ -53,14 +53,18 @@ def _write(path: Path, raw: bytes) -> Path:
 def _v4(tmp_path: Path, name: str = "nb.ipynb", minor: int = 5) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.nbformat_minor = minor
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                 "display_name": "Python 3"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "language": "python",
+        "display_name": "Python 3",
+    }
     first = nbformat.v4.new_code_cell("import os\nx = 1", execution_count=3)
     first.id = "first-cell"
     first.metadata["tags"] = ["parameters", "keep"]
-    first.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hi\n"),
-                     nbformat.v4.new_output("execute_result", data={"text/plain": "1"},
-                                            execution_count=3)]
+    first.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="hi\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=3),
+    ]
     md = nbformat.v4.new_markdown_cell("# Title")
     md.id = "md-cell"
     second = nbformat.v4.new_code_cell("print(x)")
@@ -82,6 +86,7 @@ def _error(path: Path) -> NotebookError:
 
 
 # -- nbformat v4 --------------------------------------------------------------
+
 
 def test_v4_keeps_ids_tags_counts_outputs_and_kernel(tmp_path: Path, unchanged: _Unchanged) -> None:
     path = _v4(tmp_path)
@@ -107,26 +112,52 @@ def test_v4_keeps_ids_tags_counts_outputs_and_kernel(tmp_path: Path, unchanged: 
 
 
 def test_cell_source_given_as_a_list_of_strings_is_joined(tmp_path: Path) -> None:
-    doc = {"nbformat": 4, "nbformat_minor": 4, "metadata": {},
-           "cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
-                      "source": ["import os\n", "x = 1\n", "print(x)"]}]}
+    doc = {
+        "nbformat": 4,
+        "nbformat_minor": 4,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": 1,
+                "outputs": [],
+                "source": ["import os\n", "x = 1\n", "print(x)"],
+            }
+        ],
+    }
     notebook = load(_write(tmp_path / "list.ipynb", json.dumps(doc).encode()))
     assert notebook.cells[0].source == "import os\nx = 1\nprint(x)"
     assert notebook.cells[0].lines == ["import os", "x = 1", "print(x)"]
 
 
 def test_cells_without_ids_keep_none_instead_of_random_ids(tmp_path: Path) -> None:
-    doc = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
-           "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
-                      "outputs": [], "source": "x = 1"}]}
+    doc = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": "x = 1",
+            }
+        ],
+    }
     path = _write(tmp_path / "noid.ipynb", json.dumps(doc).encode())
     assert load(path).cells[0].id is None
     assert load(path) == load(path)
 
 
 def test_language_comes_from_language_info_when_kernelspec_has_none(tmp_path: Path) -> None:
-    doc = {"nbformat": 4, "nbformat_minor": 4, "cells": [],
-           "metadata": {"language_info": {"name": "R"}}}
+    doc = {
+        "nbformat": 4,
+        "nbformat_minor": 4,
+        "cells": [],
+        "metadata": {"language_info": {"name": "R"}},
+    }
     notebook = load(_write(tmp_path / "r.ipynb", json.dumps(doc).encode()))
     assert notebook.language == "R" and not notebook.is_python
 
@@ -138,8 +169,12 @@ def test_a_notebook_without_kernel_metadata_is_assumed_python(tmp_path: Path) ->
 
 
 def test_an_r_kernel_is_not_python(tmp_path: Path) -> None:
-    doc = {"nbformat": 4, "nbformat_minor": 4, "cells": [],
-           "metadata": {"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}}}
+    doc = {
+        "nbformat": 4,
+        "nbformat_minor": 4,
+        "cells": [],
+        "metadata": {"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}},
+    }
     notebook = load(_write(tmp_path / "r.ipynb", json.dumps(doc).encode()))
     assert (notebook.kernel_name, notebook.language, notebook.is_python) == ("ir", "R", False)
 
@@ -159,14 +194,28 @@ def test_loads_reads_bytes_and_text() -> None:
 
 # -- nbformat 3 (upgraded) and unsupported versions ---------------------------
 
+
 def test_nbformat_3_is_upgraded_and_read(tmp_path: Path, unchanged: _Unchanged) -> None:
     v3 = nbformat.v3
-    code = v3.new_code_cell(input="x = 1\nprint(x)", prompt_number=4,
-                            outputs=[v3.new_output("stream", output_text="1\n")],
-                            metadata={"tags": ["keep"]})
-    doc = v3.new_notebook(name="old", metadata=v3.new_metadata(name="old"), worksheets=[
-        v3.new_worksheet(cells=[v3.new_text_cell("markdown", source="Intro"), code,
-                                v3.new_heading_cell("Results", level=2)])])
+    code = v3.new_code_cell(
+        input="x = 1\nprint(x)",
+        prompt_number=4,
+        outputs=[v3.new_output("stream", output_text="1\n")],
+        metadata={"tags": ["keep"]},
+    )
+    doc = v3.new_notebook(
+        name="old",
+        metadata=v3.new_metadata(name="old"),
+        worksheets=[
+            v3.new_worksheet(
+                cells=[
+                    v3.new_text_cell("markdown", source="Intro"),
+                    code,
+                    v3.new_heading_cell("Results", level=2),
+                ]
+            )
+        ],
+    )
     path = tmp_path / "old.ipynb"
     path.write_text(v3.writes_json(doc), encoding="utf-8")
     unchanged.append(path)
@@ -184,10 +233,10 @@ def test_nbformat_3_is_upgraded_and_read(tmp_path: Path, unchanged: _Unchanged) 
 
 
 @pytest.mark.parametrize("major", [1, 2, 5])
-def test_other_nbformat_versions_are_unsupported(tmp_path: Path, major: int,
-                                                 unchanged: _Unchanged) -> None:
-    doc = {"nbformat": major, "nbformat_minor": 0, "worksheets": [], "cells": [],
-           "metadata": {}}
+def test_other_nbformat_versions_are_unsupported(
+    tmp_path: Path, major: int, unchanged: _Unchanged
+) -> None:
+    doc = {"nbformat": major, "nbformat_minor": 0, "worksheets": [], "cells": [], "metadata": {}}
     path = _write(tmp_path / f"v{major}.ipynb", json.dumps(doc).encode())
     unchanged.append(path)
     error = _error(path)
@@ -216,8 +265,9 @@ BAD = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
-def test_bad_input_is_a_one_line_notebook_error(tmp_path: Path, name: str,
-                                                unchanged: _Unchanged) -> None:
+def test_bad_input_is_a_one_line_notebook_error(
+    tmp_path: Path, name: str, unchanged: _Unchanged
+) -> None:
     raw, expected = BAD[name]
     path = _write(tmp_path / name, raw)
     unchanged.append(path)
@@ -244,7 +294,7 @@ def test_a_multi_line_problem_is_still_one_line() -> None:
 
 # -- Jupytext percent scripts -------------------------------------------------
 
-PERCENT = '''# ---
+PERCENT = """# ---
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3
@@ -262,7 +312,7 @@ DATA = "data.csv"
 # %%
 import os
 print(os.getcwd())
-'''
+"""
 
 
 def test_percent_script_cells(tmp_path: Path, unchanged: _Unchanged) -> None:
@@ -288,8 +338,9 @@ def test_percent_script_without_header_is_python(tmp_path: Path) -> None:
     assert notebook.language == "python"
 
 
-def test_python_file_without_cell_markers_is_an_error(tmp_path: Path,
-                                                      unchanged: _Unchanged) -> None:
+def test_python_file_without_cell_markers_is_an_error(
+    tmp_path: Path, unchanged: _Unchanged
+) -> None:
     path = _write(tmp_path / "module.py", b"import os\nprint(os.getcwd())\n")
     unchanged.append(path)
     assert "without '# %%' cell markers" in _error(path).one_line()
@@ -302,11 +353,14 @@ def test_percent_script_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
 
 # -- IPython syntax → Python, and the line map back ---------------------------
 
+
 def _mapped(source: str) -> list[tuple[str, int, bool]]:
     """(python line, cell line, exact) for every line of the transformed code."""
     python = to_python(source)
-    return [(text, python.line_map.line(n), n in python.line_map.exact)
-            for n, text in enumerate(python.code.splitlines(), start=1)]
+    return [
+        (text, python.line_map.line(n), n in python.line_map.exact)
+        for n, text in enumerate(python.code.splitlines(), start=1)
+    ]
 
 
 def test_plain_python_maps_line_for_line() -> None:
@@ -363,9 +417,13 @@ def test_other_cell_magics_become_one_call() -> None:
 
 def test_shell_escape_and_shell_assignment() -> None:
     assert _mapped("!pip install pandas\nimport pandas") == [
-        ("get_ipython().system('pip install pandas')", 1, False), ("import pandas", 2, True)]
+        ("get_ipython().system('pip install pandas')", 1, False),
+        ("import pandas", 2, True),
+    ]
     assert _mapped("files = !ls -la\nprint(files)") == [
-        ("files = get_ipython().getoutput('ls -la')", 1, False), ("print(files)", 2, True)]
+        ("files = get_ipython().getoutput('ls -la')", 1, False),
+        ("print(files)", 2, True),
+    ]
 
 
 def test_help_syntax() -> None:
@@ -375,8 +433,9 @@ def test_help_syntax() -> None:
 
 
 def test_line_continuations_keep_the_following_lines_in_place() -> None:
-    source = ("s = 'a' \\\n    'b'\n!echo \\\n  hi\nq = 1\n"
-              "total = (1 +\n         2)\n%time z = total")
+    source = (
+        "s = 'a' \\\n    'b'\n!echo \\\n  hi\nq = 1\ntotal = (1 +\n         2)\n%time z = total"
+    )
     rows = _mapped(source)
     assert rows[0] == ("s = 'a' \\", 1, True) and rows[1] == ("    'b'", 2, True)
     assert rows[2][0].startswith("get_ipython().system('echo") and rows[2][1] == 3

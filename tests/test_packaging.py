@@ -15,9 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_wheel_ships_the_rule_packs(tmp_path: Path) -> None:
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-         "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, check=False, timeout=300,
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert build.returncode == 0, build.stderr[-2000:]
     (wheel,) = tmp_path.glob("harden-*.whl")
@@ -33,5 +35,7 @@ def test_packs_are_no_symlink() -> None:
     assert not (ROOT / "src" / "harden" / "packs").exists()
     from importlib import resources
 
-    shipped = {p.name for p in resources.files("harden.packs").iterdir() if p.name.endswith(".toml")}
+    shipped = {
+        p.name for p in resources.files("harden.packs").iterdir() if p.name.endswith(".toml")
+    }
     assert shipped == {p.name for p in (ROOT / "rules").glob("*.toml")}

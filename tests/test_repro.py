@@ -30,16 +30,45 @@ from harden.run.runner import CellError, RunOptions
 
 DATA = Path(__file__).parent / "data" / "repro"
 DOCS = Path(__file__).parent.parent / "docs" / "repro.md"
-BATCH = ["reproduces", "float_noise", "memory_address", "timestamp", "unseeded_random", "edited_output",
-         "raises", "expected_error", "changed_error", "kernel_dies", "sys_exit", "parameters", "data_file",
-         "missing_kernel", "missing_module", "drift", "hidden_state", "capture"]
+BATCH = [
+    "reproduces",
+    "float_noise",
+    "memory_address",
+    "timestamp",
+    "unseeded_random",
+    "edited_output",
+    "raises",
+    "expected_error",
+    "changed_error",
+    "kernel_dies",
+    "sys_exit",
+    "parameters",
+    "data_file",
+    "missing_kernel",
+    "missing_module",
+    "drift",
+    "hidden_state",
+    "capture",
+]
 EXPECTED = {
-    "reproduces": "reproduced", "float_noise": "reproduced", "memory_address": "reproduced",
-    "timestamp": "reproduced", "expected_error": "reproduced", "parameters": "reproduced",
-    "missing_kernel": "reproduced", "capture": "reproduced",
-    "unseeded_random": "differs", "edited_output": "differs", "data_file": "differs",
-    "raises": "failed", "sys_exit": "failed", "missing_module": "failed", "drift": "failed",
-    "hidden_state": "failed", "changed_error": "failed", "kernel_dies": "kernel_died",
+    "reproduces": "reproduced",
+    "float_noise": "reproduced",
+    "memory_address": "reproduced",
+    "timestamp": "reproduced",
+    "expected_error": "reproduced",
+    "parameters": "reproduced",
+    "missing_kernel": "reproduced",
+    "capture": "reproduced",
+    "unseeded_random": "differs",
+    "edited_output": "differs",
+    "data_file": "differs",
+    "raises": "failed",
+    "sys_exit": "failed",
+    "missing_module": "failed",
+    "drift": "failed",
+    "hidden_state": "failed",
+    "changed_error": "failed",
+    "kernel_dies": "kernel_died",
 }
 
 
@@ -50,8 +79,12 @@ pytestmark = pytest.mark.usefixtures("repro_inputs_untouched", "quiet_papermill"
 def batch(tmp_path_factory) -> dict[str, ReproResult]:
     seen: list[tuple[int, int]] = []
     options = ReproOptions(run=RunOptions(timeout=60, output_dir=tmp_path_factory.mktemp("batch")))
-    results = repro_paths([DATA / f"{name}.ipynb" for name in BATCH], options, jobs=2,
-                          progress=lambda done, total, result: seen.append((done, total)))
+    results = repro_paths(
+        [DATA / f"{name}.ipynb" for name in BATCH],
+        options,
+        jobs=2,
+        progress=lambda done, total, result: seen.append((done, total)),
+    )
     assert [Path(r.path).stem for r in results] == BATCH  # input order, whatever finished first
     assert sorted(seen) == [(i, len(BATCH)) for i in range(1, len(BATCH) + 1)]
     return {Path(r.path).stem: r for r in results}
@@ -98,7 +131,10 @@ def test_failure_causes(batch):
     assert drift.details["package"] == "numpy" and drift.details["installed"] == numpy.__version__
     assert drift.details["written_with"] == "1.26.4"
     missing = batch["missing_module"].causes[0]
-    assert (missing.kind, missing.details["module"]) == ("missing-module", "harden_no_such_module_xyz")
+    assert (missing.kind, missing.details["module"]) == (
+        "missing-module",
+        "harden_no_such_module_xyz",
+    )
     assert batch["hidden_state"].causes[0].kind == "hidden-state"
     assert "'threshold'" in batch["hidden_state"].causes[0].message
     assert batch["sys_exit"].causes[0].kind == "sys-exit"
@@ -112,7 +148,9 @@ def test_failure_causes(batch):
 def test_probable_causes_of_a_difference(batch):
     kinds = {c.kind for c in batch["data_file"].causes}
     assert "input-changed" in kinds
-    assert "data file data_file.csv changed since the notebook was saved" in render([batch["data_file"]])
+    assert "data file data_file.csv changed since the notebook was saved" in render(
+        [batch["data_file"]]
+    )
     assert "unseeded-random" in {c.kind for c in batch["unseeded_random"].causes}
 
 
@@ -159,30 +197,43 @@ def test_docs_describe_every_json_key():
 
 @pytest.mark.slow
 def test_timeout_verdict(tmp_path):
-    result = repro_notebook(DATA / "sleeps.ipynb", ReproOptions(run=RunOptions(timeout=1, output_dir=tmp_path)))
+    result = repro_notebook(
+        DATA / "sleeps.ipynb", ReproOptions(run=RunOptions(timeout=1, output_dir=tmp_path))
+    )
     assert result.status == "timeout"
     assert result.message == "cell 2 did not finish within the per-cell timeout of 1 s"
 
 
 @pytest.mark.slow
 def test_runs_two_finds_nondeterministic_cells(tmp_path):
-    result = repro_notebook(DATA / "unseeded_random.ipynb",
-                            ReproOptions(run=RunOptions(output_dir=tmp_path), runs=2))
+    result = repro_notebook(
+        DATA / "unseeded_random.ipynb", ReproOptions(run=RunOptions(output_dir=tmp_path), runs=2)
+    )
     assert result.status == "nondeterministic"
     assert [(c.cell_index, c.status) for c in result.problem_cells] == [(2, "nondeterministic")]
     assert len(result.runs) == 2
-    assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == ["unseeded_random.run1.ipynb",
-                                                                 "unseeded_random.run2.ipynb"]
+    assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == [
+        "unseeded_random.run1.ipynb",
+        "unseeded_random.run2.ipynb",
+    ]
 
 
 # ------------------------------------------------------------------ CLI
 
+
 @pytest.mark.slow
 def test_cli_exit_codes_and_json(tmp_path, capsys):
     report = tmp_path / "report.json"
-    assert main(["repro", str(DATA / "reproduces.ipynb"), "--format", "json", "-o", str(report)]) == 0
+    assert (
+        main(["repro", str(DATA / "reproduces.ipynb"), "--format", "json", "-o", str(report)]) == 0
+    )
     assert json.loads(report.read_text())["results"][0]["status"] == "reproduced"
-    assert main(["repro", str(DATA / "parameters.ipynb"), "-p", "n", "5", "--output-dir", str(tmp_path)]) == 1
+    assert (
+        main(
+            ["repro", str(DATA / "parameters.ipynb"), "-p", "n", "5", "--output-dir", str(tmp_path)]
+        )
+        == 1
+    )
     out = capsys.readouterr().out
     assert "+ hello 10 0.5 run" in out
     assert "the run set n=5; the stored outputs may come from other values" in out
@@ -204,6 +255,7 @@ def test_cli_usage_and_input_errors(tmp_path, capsys):
 
 # ------------------------------------------------------------------ batch robustness
 
+
 def _crash_on_raises(path: Path, options: ReproOptions) -> ReproResult:
     if path.stem == "raises":
         os._exit(3)
@@ -211,7 +263,12 @@ def _crash_on_raises(path: Path, options: ReproOptions) -> ReproResult:
 
 
 def test_a_crashing_worker_is_a_result_not_a_batch_crash():
-    paths = [DATA / "reproduces.ipynb", DATA / "raises.ipynb", DATA / "timestamp.ipynb", DATA / "capture.ipynb"]
+    paths = [
+        DATA / "reproduces.ipynb",
+        DATA / "raises.ipynb",
+        DATA / "timestamp.ipynb",
+        DATA / "capture.ipynb",
+    ]
     results = run_batch(paths, ReproOptions(), jobs=2, progress=None, worker=_crash_on_raises)
     assert [Path(r.path).stem for r in results] == ["reproduces", "raises", "timestamp", "capture"]
     assert [r.status for r in results] == ["reproduced", "failed", "reproduced", "reproduced"]
@@ -220,19 +277,33 @@ def test_a_crashing_worker_is_a_result_not_a_batch_crash():
 
 # ------------------------------------------------------------------ causes without a kernel
 
+
 def _facts(*sources: str) -> tuple[NotebookFacts, object]:
     notebook = from_node(new_notebook(cells=[new_code_cell(s) for s in sources]), "x.ipynb")
     return notebook_facts(notebook), notebook.node
 
 
-@pytest.mark.parametrize(("error", "kind", "needle"), [
-    (CellError("ModuleNotFoundError", "No module named 'sklearn.linear_model'"), "missing-module",
-     "pip install scikit-learn"),
-    (CellError("URLError", "<urlopen error [Errno -2] Name or service not known>"), "network", "network access"),
-    (CellError("FileNotFoundError", "[Errno 2] No such file or directory: 'data/x.csv'"), "missing-data-file",
-     "'data/x.csv' does not exist"),
-    (CellError("SystemExit", "0"), "sys-exit", "sys.exit(0)"),
-])
+@pytest.mark.parametrize(
+    ("error", "kind", "needle"),
+    [
+        (
+            CellError("ModuleNotFoundError", "No module named 'sklearn.linear_model'"),
+            "missing-module",
+            "pip install scikit-learn",
+        ),
+        (
+            CellError("URLError", "<urlopen error [Errno -2] Name or service not known>"),
+            "network",
+            "network access",
+        ),
+        (
+            CellError("FileNotFoundError", "[Errno 2] No such file or directory: 'data/x.csv'"),
+            "missing-data-file",
+            "'data/x.csv' does not exist",
+        ),
+        (CellError("SystemExit", "0"), "sys-exit", "sys.exit(0)"),
+    ],
+)
 def test_failure_cause_kinds(error, kind, needle):
     facts, node = _facts("print(1)")
     (cause,) = failure_causes(error, 0, node, facts)
@@ -243,10 +314,14 @@ def test_drift_names_the_package_from_the_traceback_and_the_version_written_with
     facts, node = _facts("import pandas as pd\nprint(pd.__version__)", "pd.DataFrame().append({})")
     node.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1.5.3\n")]
     site = Path(numpy.__file__).parent.parent
-    error = CellError("AttributeError", "'DataFrame' object has no attribute 'append'", (
-        "Cell In[2], line 1\n----> 1 pd.DataFrame().append({})",
-        f"File {site}/pandas/core/generic.py:6321, in NDFrame.__getattr__(self, name)",
-    ))
+    error = CellError(
+        "AttributeError",
+        "'DataFrame' object has no attribute 'append'",
+        (
+            "Cell In[2], line 1\n----> 1 pd.DataFrame().append({})",
+            f"File {site}/pandas/core/generic.py:6321, in NDFrame.__getattr__(self, name)",
+        ),
+    )
     (cause,) = failure_causes(error, 1, node, facts)
     assert cause.kind == "library-drift" and cause.details["package"] == "pandas"
     assert cause.details["written_with"] == "1.5.3"
@@ -261,8 +336,11 @@ def test_version_written_with_from_metadata():
 
 def test_an_error_from_the_notebooks_own_code_is_not_drift():
     facts, node = _facts("def f(x):\n    return x.missing", "f(1)")
-    error = CellError("AttributeError", "'int' object has no attribute 'missing'",
-                      ("Cell In[2], line 1\n----> 1 f(1)", "Cell In[1], line 2, in f(x)"))
+    error = CellError(
+        "AttributeError",
+        "'int' object has no attribute 'missing'",
+        ("Cell In[2], line 1\n----> 1 f(1)", "Cell In[1], line 2, in f(x)"),
+    )
     assert failure_causes(error, 1, node, facts) == ()
 
 
@@ -272,9 +350,16 @@ def test_secrets_in_diffs_and_errors_are_redacted():
 
     token = "ghp_" + "A1b2C3d4" * 4 + "Zz9Y"
     stored, fresh = f"{{'token': '{token}'}}", "{'token': ''}"
-    diff = OutputDiff(0, "stdout", stored, fresh, f"- {stored}\n+ {fresh}", "error", "stdout differs")
-    result = ReproResult("nb.ipynb", "differs", "1 cell(s) differ", cells=(
-        CellResult(1, None, "differs", (diff,)),), error=CellError("KeyError", f"'{token}'", (f"x = '{token}'",)))
+    diff = OutputDiff(
+        0, "stdout", stored, fresh, f"- {stored}\n+ {fresh}", "error", "stdout differs"
+    )
+    result = ReproResult(
+        "nb.ipynb",
+        "differs",
+        "1 cell(s) differ",
+        cells=(CellResult(1, None, "differs", (diff,)),),
+        error=CellError("KeyError", f"'{token}'", (f"x = '{token}'",)),
+    )
     for fmt in ("text", "json", "junit"):
         assert token not in render([redact_result(result)], fmt)
     assert "ghp_…(40 chars)" in render([redact_result(result)])
@@ -283,14 +368,28 @@ def test_secrets_in_diffs_and_errors_are_redacted():
 @pytest.mark.slow
 def test_a_notebook_that_rewrites_its_input_is_nondeterministic_with_the_file_named(tmp_path):
     (tmp_path / "counter.txt").write_text("1")
-    notebook = new_notebook(cells=[
-        new_code_cell("with open('counter.txt') as handle:\n    count = int(handle.read())\nprint(count)"),
-        new_code_cell("with open('counter.txt', 'w') as handle:\n    handle.write(str(count + 1))"),
-    ])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = new_notebook(
+        cells=[
+            new_code_cell(
+                "with open('counter.txt') as handle:\n    count = int(handle.read())\nprint(count)"
+            ),
+            new_code_cell(
+                "with open('counter.txt', 'w') as handle:\n    handle.write(str(count + 1))"
+            ),
+        ]
+    )
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(notebook, tmp_path / "counter.ipynb")
-    result = repro_notebook(tmp_path / "counter.ipynb",
-                            ReproOptions(run=RunOptions(output_dir=tmp_path / "out"), runs=2))
+    result = repro_notebook(
+        tmp_path / "counter.ipynb",
+        ReproOptions(run=RunOptions(output_dir=tmp_path / "out"), runs=2),
+    )
     assert result.status == "nondeterministic"
     assert result.runs[0].inputs[0].path == "counter.txt"
-    assert any(c.kind == "input-changed" and "while the notebook ran" in c.message for c in result.causes)
+    assert any(
+        c.kind == "input-changed" and "while the notebook ran" in c.message for c in result.causes
+    )

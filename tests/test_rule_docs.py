@@ -17,7 +17,8 @@ RULES_MD = Path(__file__).parents[1] / "docs" / "rules.md"
 
 def test_docs_rules_md_is_in_sync() -> None:
     assert RULES_MD.read_text(encoding="utf-8") == docs.rules_page(), (
-        f"docs/rules.md is stale; regenerate it with: {docs.REGENERATE}")
+        f"docs/rules.md is stale; regenerate it with: {docs.REGENERATE}"
+    )
 
 
 def test_rules_md_covers_every_rule_and_is_linked_from_the_readme() -> None:
@@ -31,17 +32,18 @@ def test_rules_md_covers_every_rule_and_is_linked_from_the_readme() -> None:
 
 @pytest.mark.parametrize("key", ["H402", "h402", "fit-on-test-data"])
 def test_harden_rules_explains_a_rule_by_id_or_name(
-        key: str, capsys: pytest.CaptureFixture[str]) -> None:
+    key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["rules", key]) == 0
     out = capsys.readouterr().out
     assert out.startswith("H402 fit-on-test-data\nA model or transformer is fit on data")
-    for heading in ("What it does", "Why is this bad?", "How to fix it", "Example",
-                    "Use instead"):
+    for heading in ("What it does", "Why is this bad?", "How to fix it", "Example", "Use instead"):
         assert f"\n{heading}" in out
     assert "Default severity: error. Enabled by the shipped packs: default, strict." in out
     example = out.split("\nExample", 1)[1].split("\nUse instead", 1)[0]
     assert "  # %% cell 3\n  model = RandomForestClassifier()\n  model.fit(X_test, y_test)" in (
-        example)
+        example
+    )
 
 
 def test_options_show_defaults_and_what_packs_change(capsys: pytest.CaptureFixture[str]) -> None:
@@ -51,7 +53,8 @@ def test_options_show_defaults_and_what_packs_change(capsys: pytest.CaptureFixtu
     assert "# with [tool.harden.options.H205] max-lines = 3" in out
     main(["rules", "H004"])
     assert "Enabled by the shipped packs: default, strict (as warning)." in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
 
 
 def test_markdown_formats(capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,11 +72,21 @@ def test_unknown_rule_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_example_cells_are_numbered_and_markdown_is_marked() -> None:
-    example = Example(md("# Title\n\nText"), code("x = 1", 2, tags=["parameters"]),
-                      code("y = x", outputs=[{"output_type": "stream", "name": "stdout",
-                                              "text": "1\n"}]))
+    example = Example(
+        md("# Title\n\nText"),
+        code("x = 1", 2, tags=["parameters"]),
+        code("y = x", outputs=[{"output_type": "stream", "name": "stdout", "text": "1\n"}]),
+    )
     assert example_lines(example, "H000") == [
-        "# %% cell 1 [markdown]", "# # Title", "#", "# Text", "",
-        "# %% cell 2 · ran as [2] · tags: parameters", "x = 1", "",
-        "# %% cell 3 · not run", "y = x", "# out: stream: 1",
+        "# %% cell 1 [markdown]",
+        "# # Title",
+        "#",
+        "# Text",
+        "",
+        "# %% cell 2 · ran as [2] · tags: parameters",
+        "x = 1",
+        "",
+        "# %% cell 3 · not run",
+        "y = x",
+        "# out: stream: 1",
     ]

@@ -21,8 +21,14 @@ RULES = all_rules(include_plugins=False)
 
 
 def _config(rule: type[Rule], example: Example) -> Config:
-    return Config(pack="test", select=(rule.id,), ignore=(), severities={},
-                  options={rule.id: dict(example.options)}, fail_on=Severity.ERROR)
+    return Config(
+        pack="test",
+        select=(rule.id,),
+        ignore=(),
+        severities={},
+        options={rule.id: dict(example.options)},
+        fail_on=Severity.ERROR,
+    )
 
 
 def _cases(kind: str) -> list[pytest.param]:
@@ -45,8 +51,10 @@ def test_invalid_example_is_flagged(rule: type[Rule], example: Example) -> None:
     assert result.findings, f"{rule.id} found nothing"
     assert {f.rule_id for f in result.findings} == {rule.id}
     if example.expect:
-        got = sorted(((f.cell_index, f.line) for f in result.findings),
-                     key=lambda p: (p[0] if p[0] is not None else -1, p[1] or 0))
+        got = sorted(
+            ((f.cell_index, f.line) for f in result.findings),
+            key=lambda p: (p[0] if p[0] is not None else -1, p[1] or 0),
+        )
         want = sorted(example.expect, key=lambda p: (p[0] if p[0] is not None else -1, p[1] or 0))
         assert got == want
     for finding in result.findings:
@@ -70,9 +78,14 @@ def test_rule_docstring_follows_the_template(rule: type[Rule]) -> None:
     doc = parse_rule_doc(rule.__doc__)
     assert doc is not None, (
         f"{rule.__name__}'s docstring must be: a one-line summary, then the sections "
-        "'## What it does', '## Why is this bad?', '## How to fix it' (see harden.linter.ruledoc)")
+        "'## What it does', '## Why is this bad?', '## How to fix it' (see harden.linter.ruledoc)"
+    )
     assert (rule.summary, rule.what, rule.rationale, rule.fix) == (
-        doc.summary, doc.what, doc.rationale, doc.fix)
+        doc.summary,
+        doc.what,
+        doc.rationale,
+        doc.fix,
+    )
     assert doc.summary.endswith(".") and len(doc.summary) <= 100
     assert doc.what.startswith("Flags "), "'What it does' starts with what the rule flags"
     for key in rule.options:
@@ -88,20 +101,26 @@ def test_a_wrong_pin_fails_the_example() -> None:
     from harden.linter.rules.h002_use_before_define import UseBeforeDefine as rule
 
     good = rule.invalid[0]
-    for wrong in (Example(*good.cells, message="is never read"),
-                  Example(*good.cells, severity="info")):
+    for wrong in (
+        Example(*good.cells, message="is never read"),
+        Example(*good.cells, severity="info"),
+    ):
         with pytest.raises(AssertionError):
             test_invalid_example_is_flagged(rule, wrong)
     test_invalid_example_is_flagged(rule, good)
 
 
 def test_triple_quoted_cells_are_dedented() -> None:
-    example = Example("""
+    example = Example(
+        """
         for i in range(2):
             print(i)
-        """, "\n\nx = 1", md("""
+        """,
+        "\n\nx = 1",
+        md("""
             # Title
-            """))
+            """),
+    )
     assert example.cells[:2] == ("for i in range(2):\n    print(i)", "\n\nx = 1")
     assert example.notebook().cells[2].source == "# Title"
 

@@ -37,19 +37,42 @@ pytestmark = pytest.mark.usefixtures("repro_inputs_untouched", "quiet_papermill"
 
 # ------------------------------------------------------------------ parameters
 
-DEFAULTS = {"n": 3, "rate": 0.5, "greeting": "hello", "flag": False, "items": [1], "path": NOT_LITERAL}
+DEFAULTS = {
+    "n": 3,
+    "rate": 0.5,
+    "greeting": "hello",
+    "flag": False,
+    "items": [1],
+    "path": NOT_LITERAL,
+}
 
 
 def test_cli_values_are_yaml_and_take_the_type_of_their_default():
-    given = [parse_cli_parameter(name, text) for name, text in
-             [("n", "5"), ("rate", "1"), ("greeting", "007"), ("flag", "true"), ("items", "[1, 2]"),
-              ("path", "data/x.csv")]]
+    given = [
+        parse_cli_parameter(name, text)
+        for name, text in [
+            ("n", "5"),
+            ("rate", "1"),
+            ("greeting", "007"),
+            ("flag", "true"),
+            ("items", "[1, 2]"),
+            ("path", "data/x.csv"),
+        ]
+    ]
     assert resolve_parameters(given, DEFAULTS) == {
-        "n": 5, "rate": 1.0, "greeting": "007", "flag": True, "items": [1, 2], "path": "data/x.csv"}
+        "n": 5,
+        "rate": 1.0,
+        "greeting": "007",
+        "flag": True,
+        "items": [1, 2],
+        "path": "data/x.csv",
+    }
 
 
 def test_a_value_that_cannot_take_the_defaults_type_is_a_usage_error():
-    with pytest.raises(UsageError, match=r"parameter 'n' expects an integer like its default 3, got 'many'"):
+    with pytest.raises(
+        UsageError, match=r"parameter 'n' expects an integer like its default 3, got 'many'"
+    ):
         resolve_parameters([parse_cli_parameter("n", "many")], DEFAULTS)
     with pytest.raises(UsageError, match="expects true or false"):
         resolve_parameters([parse_cli_parameter("flag", "2")], DEFAULTS)
@@ -103,9 +126,15 @@ def test_kernel_choice():
     assert fallback.name == "python3" and "conda-root-py" in fallback.warning
     same_language = choose_kernel("ir-4.2", "R", installed=INSTALLED)
     assert same_language.name == "ir" and same_language.extra_arguments == ()
-    assert "no installed kernel runs julia" in choose_kernel("julia-1.9", "julia", installed=INSTALLED).error
+    assert (
+        "no installed kernel runs julia"
+        in choose_kernel("julia-1.9", "julia", installed=INSTALLED).error
+    )
     requested = choose_kernel("python3", "python", requested="nope", installed=INSTALLED)
-    assert requested.name is None and "'nope' is not installed (installed kernels: ir, python3)" in requested.error
+    assert (
+        requested.name is None
+        and "'nope' is not installed (installed kernels: ir, python3)" in requested.error
+    )
 
 
 def test_inputs_are_hashed_only_inside_the_working_directory(tmp_path):
@@ -113,8 +142,17 @@ def test_inputs_are_hashed_only_inside_the_working_directory(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "more.csv").write_text("b\n")
     outside = tmp_path.parent / "outside-harden-test.csv"
-    hashed = hash_inputs(["data.csv", "./sub/more.csv", str(outside), "missing.csv",
-                          "https://example.com/x.csv", "sub"], tmp_path)
+    hashed = hash_inputs(
+        [
+            "data.csv",
+            "./sub/more.csv",
+            str(outside),
+            "missing.csv",
+            "https://example.com/x.csv",
+            "sub",
+        ],
+        tmp_path,
+    )
     assert [item.path for item in hashed] == ["data.csv", "sub/more.csv"]
     assert hashed[0].sha256 == hashlib.sha256(b"a\n1\n").hexdigest()
 
@@ -123,7 +161,9 @@ def test_stored_hashes_and_changes():
     meta = {"harden": {"inputs": {"a.csv": {"sha256": "AB"}, "b.csv": "sha256:cd", "c.csv": 3}}}
     assert stored_hashes(meta) == {"a.csv": "ab", "b.csv": "cd"}
     (change,) = changed_inputs({"a.csv": "ab"}, hash_inputs([], Path(".")), "notebook metadata")
-    assert change.describe() == "data file a.csv is missing (it existed when the notebook was saved)"
+    assert (
+        change.describe() == "data file a.csv is missing (it existed when the notebook was saved)"
+    )
 
 
 def test_capture_and_injection_values_are_checked():
@@ -154,16 +194,22 @@ def test_unknown_parameter_raises_before_any_kernel_starts():
 
 # ------------------------------------------------------------------ real runs
 
+
 @pytest.fixture(scope="module")
 def captured(tmp_path_factory):
     out = tmp_path_factory.mktemp("capture")
     options = RunOptions(
         output_dir=out,
         injections=(
-            Injection("import pandas as pd\nframe = pd.DataFrame({'a': [1, 2], 'b': ['x', 'y']})",
-                      after_cell=1, label="make frame"),
+            Injection(
+                "import pandas as pd\nframe = pd.DataFrame({'a': [1, 2], 'b': ['x', 'y']})",
+                after_cell=1,
+                label="make frame",
+            ),
             Injection("print('injected before cell 4')", before_cell=3),
-            Injection("print(sorted(n for n in globals() if n.startswith('_harden')))", after_cell=3),
+            Injection(
+                "print(sorted(n for n in globals() if n.startswith('_harden')))", after_cell=3
+            ),
         ),
         captures=(
             Capture("summary", after_cell=1),
@@ -206,8 +252,13 @@ def test_injected_cells_are_mapped_out_and_leave_no_names(captured):
 
 @pytest.mark.slow
 def test_parameters_are_converted_and_visible(tmp_path):
-    result = run_notebook(DATA / "parameters.ipynb", RunOptions(
-        output_dir=tmp_path, parameters=(parse_cli_parameter("n", "5"), parse_cli_parameter("rate", "2"))))
+    result = run_notebook(
+        DATA / "parameters.ipynb",
+        RunOptions(
+            output_dir=tmp_path,
+            parameters=(parse_cli_parameter("n", "5"), parse_cli_parameter("rate", "2")),
+        ),
+    )
     assert result.status == "completed"
     assert result.parameters == {"n": 5, "rate": 2.0}
     assert result.cell(2).outputs[0]["text"] == "hello 10 2.0 run\n"
@@ -227,7 +278,9 @@ def test_cell_error_maps_out_papermills_banner_cells(tmp_path):
 
 @pytest.mark.slow
 def test_expected_error_cells_let_the_run_continue(tmp_path):
-    result = run_notebook(DATA / "raises.ipynb", RunOptions(output_dir=tmp_path, expected_error_cells=frozenset({2})))
+    result = run_notebook(
+        DATA / "raises.ipynb", RunOptions(output_dir=tmp_path, expected_error_cells=frozenset({2}))
+    )
     assert result.status == "completed"
     assert result.cell(2).error.ename == "KeyError"
     assert result.cell(3).outputs[0]["text"] == "after\n"
@@ -235,9 +288,14 @@ def test_expected_error_cells_let_the_run_continue(tmp_path):
 
 @pytest.mark.slow
 def test_notebook_time_limit(tmp_path):
-    result = run_notebook(DATA / "sleeps.ipynb", RunOptions(output_dir=tmp_path, notebook_timeout=2))
+    result = run_notebook(
+        DATA / "sleeps.ipynb", RunOptions(output_dir=tmp_path, notebook_timeout=2)
+    )
     assert result.status == "timeout"
-    assert result.message == "the notebook did not finish within its time limit of 2 s (stopped in cell 2)"
+    assert (
+        result.message
+        == "the notebook did not finish within its time limit of 2 s (stopped in cell 2)"
+    )
     assert result.duration < 20
 
 
@@ -246,13 +304,18 @@ def test_kernel_death_is_a_result(tmp_path):
     result = run_notebook(DATA / "kernel_dies.ipynb", RunOptions(output_dir=tmp_path))
     assert result.status == "kernel_died"
     assert result.stopped_at == 2
-    assert "the kernel died while running cell 3 (the kernel process exited with code 1)" in result.message
+    assert (
+        "the kernel died while running cell 3 (the kernel process exited with code 1)"
+        in result.message
+    )
     assert result.cell(1).outputs[0]["text"] == "before\n"
 
 
 @pytest.mark.slow
 def test_missing_requested_kernel_is_a_result(tmp_path):
-    result = run_notebook(DATA / "reproduces.ipynb", RunOptions(output_dir=tmp_path, kernel="no-such-kernel"))
+    result = run_notebook(
+        DATA / "reproduces.ipynb", RunOptions(output_dir=tmp_path, kernel="no-such-kernel")
+    )
     assert result.status == "not_started"
     assert "'no-such-kernel' is not installed" in result.message
 
@@ -276,7 +339,9 @@ def test_a_kernel_that_loses_the_port_race_is_started_again(monkeypatch):
     def flaky_execute(*args, **kwargs):
         attempts.append(1)
         if len(attempts) == 1:
-            logs[-1].write(b"zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:1')\n")
+            logs[-1].write(
+                b"zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:1')\n"
+            )
             logs[-1].flush()
             raise RuntimeError("Kernel died before replying to kernel_info")
         return real_execute(*args, **kwargs)

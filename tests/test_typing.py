@@ -11,10 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_package_type_checks(tmp_path: Path) -> None:
-    stdout, stderr, status = api.run([
-        "--config-file", str(ROOT / "pyproject.toml"),
-        "--cache-dir", str(tmp_path / "mypy-cache"),
-        str(ROOT / "src" / "harden"),
-    ])
+    stdout, stderr, status = api.run(
+        [
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            str(ROOT / "src" / "harden"),
+        ]
+    )
     assert status == 0, stdout + stderr
     assert "no issues found" in stdout

@@ -24,8 +24,11 @@ from harden.expectations.profile import profile_frame
 from harden.expectations.suite import suite_document
 
 LOANS = Path(__file__).parents[1] / "notebooks" / "examples" / "loans.csv"
-TYPE, NOT_NULL, BETWEEN = ("expect_column_values_to_be_of_type", "expect_column_values_to_not_be_null",
-                           "expect_column_values_to_be_between")
+TYPE, NOT_NULL, BETWEEN = (
+    "expect_column_values_to_be_of_type",
+    "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_between",
+)
 COLUMNS, ROWS = "expect_table_columns_to_match_set", "expect_table_row_count_to_be_between"
 
 
@@ -37,7 +40,9 @@ def loans() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory: pytest.TempPathFactory, loans: pd.DataFrame) -> Path:
     path = tmp_path_factory.mktemp("suite") / "loans_csv.json"
-    path.write_text(suite_document("loans_csv", profile_frame(loans), ExpectOptions(), {"source": None}))
+    path.write_text(
+        suite_document("loans_csv", profile_frame(loans), ExpectOptions(), {"source": None})
+    )
     return path
 
 
@@ -47,7 +52,10 @@ def failed(suite: Path, data: object, **kwargs: str) -> set[tuple[str, str | Non
 
 
 def test_the_suite_is_careful(suite: Path) -> None:
-    kinds = [(e["type"], e["kwargs"].get("column")) for e in json.loads(suite.read_text())["expectations"]]
+    kinds = [
+        (e["type"], e["kwargs"].get("column"))
+        for e in json.loads(suite.read_text())["expectations"]
+    ]
     assert ("expect_column_values_to_be_unique", "applicant_id") in kinds
     assert ("expect_column_values_to_be_in_set", "employment") in kinds
     assert (BETWEEN, "age") in kinds and (ROWS, None) in kinds and (COLUMNS, None) in kinds
@@ -55,11 +63,15 @@ def test_the_suite_is_careful(suite: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl"])
-def test_own_data_passes_in_every_file_format(tmp_path: Path, suite: Path, loans: pd.DataFrame,
-                                              fmt: str) -> None:
+def test_own_data_passes_in_every_file_format(
+    tmp_path: Path, suite: Path, loans: pd.DataFrame, fmt: str
+) -> None:
     path = tmp_path / f"loans.{fmt}"
-    {"csv": lambda: loans.to_csv(path, index=False), "parquet": lambda: loans.to_parquet(path),
-     "jsonl": lambda: loans.to_json(path, orient="records", lines=True)}[fmt]()
+    {
+        "csv": lambda: loans.to_csv(path, index=False),
+        "parquet": lambda: loans.to_parquet(path),
+        "jsonl": lambda: loans.to_json(path, orient="records", lines=True),
+    }[fmt]()
     report = harden.validate(suite, path)
     assert report.success, [(o.expectation, o.column, o.observed, o.error) for o in report.failed]
     assert len(report.outcomes) == len(json.loads(suite.read_text())["expectations"])
@@ -88,19 +100,23 @@ def _mutate(loans: pd.DataFrame, how: str) -> pd.DataFrame:
     return frame
 
 
-@pytest.mark.parametrize("how, expected", [
-    ("dropped", {(COLUMNS, None), (TYPE, "income"), (NOT_NULL, "income"), (BETWEEN, "income")}),
-    ("renamed", {(COLUMNS, None), (TYPE, "age"), (NOT_NULL, "age"), (BETWEEN, "age")}),
-    ("nulls", {(NOT_NULL, "income")}),
-    ("out_of_range", {(BETWEEN, "age")}),
-    ("category", {("expect_column_values_to_be_in_set", "employment")}),
-    ("duplicate_ids", {("expect_column_values_to_be_unique", "applicant_id")}),
-    ("strings", {(TYPE, "loan_amount"), (BETWEEN, "loan_amount")}),
-    ("empty", {(ROWS, None)}),
-    ("halved", {(ROWS, None)}),
-])
+@pytest.mark.parametrize(
+    "how, expected",
+    [
+        ("dropped", {(COLUMNS, None), (TYPE, "income"), (NOT_NULL, "income"), (BETWEEN, "income")}),
+        ("renamed", {(COLUMNS, None), (TYPE, "age"), (NOT_NULL, "age"), (BETWEEN, "age")}),
+        ("nulls", {(NOT_NULL, "income")}),
+        ("out_of_range", {(BETWEEN, "age")}),
+        ("category", {("expect_column_values_to_be_in_set", "employment")}),
+        ("duplicate_ids", {("expect_column_values_to_be_unique", "applicant_id")}),
+        ("strings", {(TYPE, "loan_amount"), (BETWEEN, "loan_amount")}),
+        ("empty", {(ROWS, None)}),
+        ("halved", {(ROWS, None)}),
+    ],
+)
 def test_mutated_data_fails_exactly_the_named_expectations(
-        tmp_path: Path, suite: Path, loans: pd.DataFrame, how: str, expected: set) -> None:
+    tmp_path: Path, suite: Path, loans: pd.DataFrame, how: str, expected: set
+) -> None:
     path = tmp_path / "loans.csv"
     _mutate(loans, how).to_csv(path, index=False)
     assert failed(suite, path) == expected
@@ -108,7 +124,10 @@ def test_mutated_data_fails_exactly_the_named_expectations(
 
 def test_harmless_changes_pass(tmp_path: Path, suite: Path, loans: pd.DataFrame) -> None:
     extra = loans.sample(frac=0.1, random_state=1).assign(
-        applicant_id=lambda f: range(loans["applicant_id"].max() + 1, loans["applicant_id"].max() + 1 + len(f)))
+        applicant_id=lambda f: range(
+            loans["applicant_id"].max() + 1, loans["applicant_id"].max() + 1 + len(f)
+        )
+    )
     changed = pd.concat([loans, extra]).sample(frac=1.0, random_state=2)
     path = tmp_path / "loans.csv"
     changed.to_csv(path, index=False)
@@ -123,7 +142,9 @@ def test_missing_column_is_named(tmp_path: Path, suite: Path, loans: pd.DataFram
     assert errors == {"column 'income' is missing from the data"}
 
 
-def test_sqlite_table_and_query_run_in_the_database(tmp_path: Path, suite: Path, loans: pd.DataFrame) -> None:
+def test_sqlite_table_and_query_run_in_the_database(
+    tmp_path: Path, suite: Path, loans: pd.DataFrame
+) -> None:
     database = tmp_path / "loans.db"
     with sqlite3.connect(database) as connection:
         loans.to_sql("loans", connection, index=False)
@@ -131,7 +152,9 @@ def test_sqlite_table_and_query_run_in_the_database(tmp_path: Path, suite: Path,
     url = f"sqlite:///{database}"
     assert failed(suite, url, table="loans") == set()
     assert failed(suite, url, query="SELECT * FROM loans") == set()
-    assert failed(suite, url, table="loans_bad") == {("expect_column_values_to_be_in_set", "employment")}
+    assert failed(suite, url, table="loans_bad") == {
+        ("expect_column_values_to_be_in_set", "employment")
+    }
 
 
 def test_postgresql_table_and_query(postgres_url: str, suite: Path, loans: pd.DataFrame) -> None:
@@ -149,17 +172,22 @@ def test_postgresql_table_and_query(postgres_url: str, suite: Path, loans: pd.Da
 
 
 def _cli(*args: str) -> tuple[int, str, str]:
-    done = subprocess.run([sys.executable, "-m", "harden.cli", *args], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "harden.cli", *args], capture_output=True, text=True
+    )
     return done.returncode, done.stdout, done.stderr
 
 
-def test_cli_reports_failures_in_text_json_and_junit(tmp_path: Path, suite: Path, loans: pd.DataFrame,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_failures_in_text_json_and_junit(
+    tmp_path: Path, suite: Path, loans: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.csv"
     _mutate(loans, "out_of_range").to_csv(path, index=False)
     assert main(["validate", str(suite), str(path)]) == 1
     text = capsys.readouterr().out
-    assert "1 of 32 expectations failed" in text and "expect_column_values_to_be_between [age]" in text
+    assert (
+        "1 of 32 expectations failed" in text and "expect_column_values_to_be_between [age]" in text
+    )
     assert "e.g. 500" in text
     assert main(["validate", str(suite), str(path), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
@@ -168,10 +196,15 @@ def test_cli_reports_failures_in_text_json_and_junit(tmp_path: Path, suite: Path
     assert bad[0]["column"] == "age" and bad[0]["examples"] == [500]
     assert main(["validate", str(suite), str(LOANS), "--format", "junit"]) == 0
     root = ET.fromstring(capsys.readouterr().out)
-    assert root.find("testsuite").get("tests") == "32" and root.find("testsuite").get("failures") == "0"
+    assert (
+        root.find("testsuite").get("tests") == "32"
+        and root.find("testsuite").get("failures") == "0"
+    )
 
 
-def test_input_errors_are_one_line(tmp_path: Path, suite: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_input_errors_are_one_line(
+    tmp_path: Path, suite: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     garbage = tmp_path / "garbage.parquet"
     garbage.write_bytes(b"\x00\x01 not parquet at all")
     empty = tmp_path / "empty.csv"
@@ -195,7 +228,10 @@ def test_input_errors_are_one_line(tmp_path: Path, suite: Path, capsys: pytest.C
         ((str(unknown), str(LOANS)), "unknown expectation type(s) expect_column_to_be_lovely"),
         ((str(tmp_path / "nosuite.json"), str(LOANS)), "nosuite.json: no such suite file"),
         ((str(suite), f"sqlite:///{database}", "--table", "loans"), "table 'loans' does not exist"),
-        ((str(suite), "postgresql://postgres@127.0.0.1:1/postgres", "--table", "t"), "cannot connect"),
+        (
+            (str(suite), "postgresql://postgres@127.0.0.1:1/postgres", "--table", "t"),
+            "cannot connect",
+        ),
         ((str(suite), f"sqlite:///{database}"), "give exactly one of --table or --query"),
     ]
     code, out, err = _cli("validate", *cases[0][0])  # one real process: no traceback anywhere

@@ -105,8 +105,17 @@ LANGUAGE_INFO: dict[str, dict[str, Any]] = {
 #: Cell options a source may set; Jupytext adds the layout ones itself.
 CELL_OPTIONS = {"key", "tags", "expect", "exec_source", "expect_error", "deleted"}
 JUPYTEXT_CELL_OPTIONS = {"lines_to_next_cell", "lines_to_end_of_cell_marker"}
-NOTEBOOK_OPTIONS = {"kind", "summary", "notes", "runs", "runs_note", "expect", "plan", "env",
-                    "execute"}
+NOTEBOOK_OPTIONS = {
+    "kind",
+    "summary",
+    "notes",
+    "runs",
+    "runs_note",
+    "expect",
+    "plan",
+    "env",
+    "execute",
+}
 
 
 @dataclass
@@ -149,10 +158,7 @@ class Spec:
         raise KeyError(f"{self.name}: no stored cell with key {key!r}")
 
     def findings(self) -> list[list[Any]]:
-        out = [
-            [rule, None if key is None else self.index_of(key)]
-            for rule, key in self.expected
-        ]
+        out = [[rule, None if key is None else self.index_of(key)] for rule, key in self.expected]
         return sorted(out, key=lambda f: (-1 if f[1] is None else f[1], f[0]))
 
 
@@ -184,18 +190,35 @@ def load_spec(path: Path) -> Spec:
         key = opts.get("key")
         if opts.get("expect") and key is None:
             raise SystemExit(f"{path}: a cell with `expect` needs a `key`")
-        cells.append(Cell(c.cell_type, c.source, key, tuple(opts.get("tags", ())),
-                          opts.get("exec_source"), bool(opts.get("expect_error", False)),
-                          bool(opts.get("deleted", False))))
+        cells.append(
+            Cell(
+                c.cell_type,
+                c.source,
+                key,
+                tuple(opts.get("tags", ())),
+                opts.get("exec_source"),
+                bool(opts.get("expect_error", False)),
+                bool(opts.get("deleted", False)),
+            )
+        )
         expected += [(rule, key) for rule in opts.get("expect", [])]
     keys = [c.key for c in cells if c.key]
     if len(keys) != len(set(keys)):
         raise SystemExit(f"{name}: duplicate cell keys")
-    return Spec(name=name, kind=meta["kind"], summary=meta["summary"], cells=cells,
-                expected=expected, runs=meta["runs"], kernelspec=dict(nb.metadata["kernelspec"]),
-                runs_note=meta.get("runs_note", ""), plan=meta.get("plan"),
-                env=dict(meta.get("env", {})), execute=meta.get("execute", True),
-                notes=meta.get("notes", ""))
+    return Spec(
+        name=name,
+        kind=meta["kind"],
+        summary=meta["summary"],
+        cells=cells,
+        expected=expected,
+        runs=meta["runs"],
+        kernelspec=dict(nb.metadata["kernelspec"]),
+        runs_note=meta.get("runs_note", ""),
+        plan=meta.get("plan"),
+        env=dict(meta.get("env", {})),
+        execute=meta.get("execute", True),
+        notes=meta.get("notes", ""),
+    )
 
 
 def load_specs() -> list[Spec]:
@@ -211,8 +234,9 @@ def _cell_id(nb_name: str, cell: Cell, index: int) -> str:
     return hashlib.sha1(f"{nb_name}:{cell.key or index}".encode()).hexdigest()[:8]
 
 
-def _new_notebook(s: Spec, cells: list[Cell], for_execution: bool,
-                  ran: list[Any] | None = None) -> nbformat.NotebookNode:
+def _new_notebook(
+    s: Spec, cells: list[Cell], for_execution: bool, ran: list[Any] | None = None
+) -> nbformat.NotebookNode:
     """The notebook of ``cells``; ``ran`` gives each cell's executed node (counts, outputs)."""
     specs = []
     for i, c in enumerate(cells):
@@ -221,10 +245,19 @@ def _new_notebook(s: Spec, cells: list[Cell], for_execution: bool,
         if ran is not None and c.kind == "code":
             count = ran[i].get("execution_count")
             outputs = tuple(_without_timing(o) for o in ran[i].get("outputs", []))
-        specs.append(CellSpec(src, "markdown" if c.kind == "markdown" else "code", c.tags,
-                              count, outputs, id=_cell_id(s.name, c, i)))
-    return build_notebook(specs, kernel=s.kernelspec,
-                          metadata={"language_info": LANGUAGE_INFO[s.language]})
+        specs.append(
+            CellSpec(
+                src,
+                "markdown" if c.kind == "markdown" else "code",
+                c.tags,
+                count,
+                outputs,
+                id=_cell_id(s.name, c, i),
+            )
+        )
+    return build_notebook(
+        specs, kernel=s.kernelspec, metadata={"language_info": LANGUAGE_INFO[s.language]}
+    )
 
 
 def _without_timing(output: Any) -> dict[str, Any]:
@@ -292,8 +325,10 @@ def render(s: Spec, stored: nbformat.NotebookNode | None = None) -> tuple[str, A
         ran = [n for n, c in zip(executed.cells, s.cells) if not c.deleted]
     else:
         if len(stored.cells) != len(s.stored_cells()):
-            raise SystemExit(f"{s.name}: the stored notebook has {len(stored.cells)} cells, "
-                             f"the source {len(s.stored_cells())}")
+            raise SystemExit(
+                f"{s.name}: the stored notebook has {len(stored.cells)} cells, "
+                f"the source {len(s.stored_cells())}"
+            )
         ran = list(stored.cells)
     final = _new_notebook(s, s.stored_cells(), for_execution=False, ran=ran)
     nbformat.validate(final)
@@ -477,8 +512,13 @@ def _cell_tables(specs: list[Spec]) -> list[str]:
 
 def readme_text(specs: list[Spec]) -> str:
     head, semantics = README_TEMPLATE.read_text(encoding="utf-8").split(TABLES_MARKER)
-    lines = [head.strip("\n"), "", *_notebook_tables(specs), *_cell_tables(specs),
-             semantics.strip("\n")]
+    lines = [
+        head.strip("\n"),
+        "",
+        *_notebook_tables(specs),
+        *_cell_tables(specs),
+        semantics.strip("\n"),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -505,8 +545,10 @@ def check(specs: list[Spec], all_specs: list[Spec]) -> int:
         text, _ = render(s, nbformat.read(path, as_version=4))
         if path.read_bytes() != text.encode("utf-8"):
             stale.append(s.name)
-    for name, text in [("expected_findings.json", expected_text(all_specs)),
-                       ("README.md", readme_text(all_specs))]:
+    for name, text in [
+        ("expected_findings.json", expected_text(all_specs)),
+        ("README.md", readme_text(all_specs)),
+    ]:
         if (EXAMPLES / name).read_text(encoding="utf-8") != text:
             stale.append(name)
     for name in stale:
@@ -538,8 +580,10 @@ def verify(specs: list[Spec]) -> int:
                 why = ""
             except pm.PapermillExecutionError as exc:
                 ok = False
-                why = (f"{type(exc).__name__}: {getattr(exc, 'ename', '')} "
-                       f"{getattr(exc, 'evalue', '')}").strip()
+                why = (
+                    f"{type(exc).__name__}: {getattr(exc, 'ename', '')} "
+                    f"{getattr(exc, 'evalue', '')}"
+                ).strip()
         after = hashlib.sha256(path.read_bytes()).hexdigest()
         status = "ok" if ok == s.runs and before == after else "MISMATCH"
         failures += status != "ok"
@@ -556,8 +600,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-only", action="store_true")
     parser.add_argument("--docs-only", action="store_true")
     parser.add_argument("--verify", action="store_true", help="only run the papermill check")
-    parser.add_argument("--check", action="store_true",
-                        help="no kernel: exit 1 if rebuilding would change any file")
+    parser.add_argument(
+        "--check", action="store_true", help="no kernel: exit 1 if rebuilding would change any file"
+    )
     args = parser.parse_args(argv)
 
     specs = load_specs()

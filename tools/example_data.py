@@ -77,9 +77,7 @@ def _housing(rng: np.random.Generator) -> pd.DataFrame:
     sqft = np.round(rng.normal(1800, 550, n).clip(480, 4600), -1).astype(int)
     sqft[rng.choice(n, 4, replace=False)] = rng.integers(8, 40, 4)  # data-entry errors
     bedrooms = np.clip(np.round(sqft / 650 + rng.normal(0, 0.7, n)), 1, 6).astype(int)
-    bathrooms = np.clip(
-        np.round((bedrooms * 0.6 + rng.normal(0.4, 0.5, n)) * 2) / 2, 1, 4.5
-    )
+    bathrooms = np.clip(np.round((bedrooms * 0.6 + rng.normal(0.4, 0.5, n)) * 2) / 2, 1, 4.5)
     year = rng.integers(1905, 2024, n)
     lot = np.round(np.maximum(sqft, 600) * rng.uniform(1.4, 5.0, n), -1)
     garage = rng.choice([0, 1, 2, 3], n, p=[0.2, 0.35, 0.38, 0.07]).astype(float)
@@ -173,11 +171,7 @@ def _sales(rng: np.random.Generator) -> pd.DataFrame:
                 }
             )
         )
-    return (
-        pd.concat(rows)
-        .sort_values(["date", "store", "category"])
-        .reset_index(drop=True)
-    )
+    return pd.concat(rows).sort_values(["date", "store", "category"]).reset_index(drop=True)
 
 
 def _iris() -> pd.DataFrame:
@@ -247,33 +241,21 @@ def _reviews(rng: np.random.Generator) -> pd.DataFrame:
         phrases += [str(x) for x in rng.choice(neg, n_phr - n_pos, replace=False)]
         phrases = [phrases[j] for j in rng.permutation(len(phrases))]
         if rng.random() < 0.4:
-            phrases.insert(
-                int(rng.integers(0, len(phrases) + 1)), str(rng.choice(neutral))
-            )
+            phrases.insert(int(rng.integers(0, len(phrases) + 1)), str(rng.choice(neutral)))
         product = str(rng.choice(products))
-        text = (
-            f"The {product}: "
-            + ", ".join(phrases)
-            + ("!" if rng.random() < 0.3 else ".")
-        )
-        rows.append(
-            {"review_id": 5000 + i, "product": product, "rating": rating, "text": text}
-        )
+        text = f"The {product}: " + ", ".join(phrases) + ("!" if rng.random() < 0.3 else ".")
+        rows.append({"review_id": 5000 + i, "product": product, "rating": rating, "text": text})
     return pd.DataFrame(rows)
 
 
 def _customers_orders(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     n_cust = 250
-    signup = pd.Timestamp("2022-01-01") + pd.to_timedelta(
-        rng.integers(0, 540, n_cust), unit="D"
-    )
+    signup = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 540, n_cust), unit="D")
     customers = pd.DataFrame(
         {
             "customer_id": [f"C{1001 + i}" for i in range(n_cust)],
             "signup_date": signup.strftime("%Y-%m-%d"),
-            "region": rng.choice(
-                ["east", "west", "central"], n_cust, p=[0.4, 0.35, 0.25]
-            ),
+            "region": rng.choice(["east", "west", "central"], n_cust, p=[0.4, 0.35, 0.25]),
             "channel": rng.choice(
                 ["organic", "paid_search", "referral"], n_cust, p=[0.5, 0.3, 0.2]
             ),
@@ -282,21 +264,15 @@ def _customers_orders(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFr
     end = pd.Timestamp("2023-12-31")
     rows = []
     oid = 100001
-    for cid, start, channel in zip(
-        customers["customer_id"], signup, customers["channel"]
-    ):
-        rate = {"organic": 0.9, "paid_search": 0.6, "referral": 1.1}[
-            channel
-        ] * rng.gamma(2.0, 0.5)
+    for cid, start, channel in zip(customers["customer_id"], signup, customers["channel"]):
+        rate = {"organic": 0.9, "paid_search": 0.6, "referral": 1.1}[channel] * rng.gamma(2.0, 0.5)
         life_days = int(rng.exponential(300))
         last = min(end, start + pd.Timedelta(days=life_days))
         months = max((last - start).days / 30.4, 0.3)
         n_orders = max(1, int(rng.poisson(rate * months)))
         spend = rng.gamma(4.0, 14.0)
         for _ in range(min(n_orders, 12)):
-            day = start + pd.Timedelta(
-                days=int(rng.integers(0, max((last - start).days, 1) + 1))
-            )
+            day = start + pd.Timedelta(days=int(rng.integers(0, max((last - start).days, 1) + 1)))
             items = int(rng.integers(1, 6))
             amount = round(float(spend * items * rng.uniform(0.6, 1.4) / 2.5), 2)
             if rng.random() < 0.01:
@@ -330,9 +306,7 @@ def _customers_orders(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFr
 def _sensors(rng: np.random.Generator) -> pd.DataFrame:
     stamps = pd.date_range("2024-03-01", periods=240, freq="h")
     frames = []
-    for k, (temp0, vib0) in enumerate(
-        [(68.0, 0.40), (72.5, 0.35), (65.0, 0.55), (70.0, 0.45)]
-    ):
+    for k, (temp0, vib0) in enumerate([(68.0, 0.40), (72.5, 0.35), (65.0, 0.55), (70.0, 0.45)]):
         daily = 2.0 * np.sin(2 * np.pi * (stamps.hour.to_numpy() - 14) / 24)
         temp = (
             temp0
@@ -363,12 +337,9 @@ def _sensors(rng: np.random.Generator) -> pd.DataFrame:
 def _loans(rng: np.random.Generator) -> pd.DataFrame:
     n = 650
     age = rng.integers(21, 70, n)
-    employment = rng.choice(
-        ["salaried", "self_employed", "unemployed"], n, p=[0.72, 0.22, 0.06]
-    )
+    employment = rng.choice(["salaried", "self_employed", "unemployed"], n, p=[0.72, 0.22, 0.06])
     income = np.round(
-        np.exp(rng.normal(10.9, 0.45, n))
-        * np.select([employment == "unemployed"], [0.35], 1.0),
+        np.exp(rng.normal(10.9, 0.45, n)) * np.select([employment == "unemployed"], [0.35], 1.0),
         -2,
     )
     purpose = rng.choice(

@@ -47,8 +47,12 @@ def lint(
     from harden.linter.engine import lint_paths
     from harden.linter.finding import Severity
 
-    overrides = Overrides(pack=pack, select=select, ignore=tuple(ignore),
-                          fail_on=Severity.parse(fail_on) if fail_on else None)
+    overrides = Overrides(
+        pack=pack,
+        select=select,
+        ignore=tuple(ignore),
+        fail_on=Severity.parse(fail_on) if fail_on else None,
+    )
     return lint_paths(paths, overrides, jobs=jobs)
 
 
@@ -112,8 +116,16 @@ def expect(
     from harden.expectations.options import resolve_options
 
     options = resolve_options(Path(path), **thresholds)
-    return expect_notebook(path, output_dir, options, frames=tuple(frames), all_frames=all_frames,
-                           force=force, kernel=kernel, timeout=timeout)
+    return expect_notebook(
+        path,
+        output_dir,
+        options,
+        frames=tuple(frames),
+        all_frames=all_frames,
+        force=force,
+        kernel=kernel,
+        timeout=timeout,
+    )
 
 
 def validate(

@@ -38,15 +38,22 @@ class Batch(Generic[Item, Result]):
     (``crashed(item, detail)``), and an optional ``preload`` run once in the parent
     before forking so workers share what it imports."""
 
-    def __init__(self, worker: Callable[[Item], Result],
-                 crashed: Callable[[Item, str], Result],
-                 preload: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        worker: Callable[[Item], Result],
+        crashed: Callable[[Item, str], Result],
+        preload: Callable[[], None] | None = None,
+    ) -> None:
         self.worker = worker
         self.crashed = crashed
         self.preload = preload
 
-    def run(self, items: Sequence[Item], workers: int,
-            finished: Callable[[int, Result], None] | None = None) -> list[Result]:
+    def run(
+        self,
+        items: Sequence[Item],
+        workers: int,
+        finished: Callable[[int, Result], None] | None = None,
+    ) -> list[Result]:
         """Every item's result, in input order; ``finished(position, result)`` is
         called in this process as each one completes (a failing callback is logged)."""
         results: dict[int, Result] = {}
@@ -70,8 +77,9 @@ class Batch(Generic[Item, Result]):
                     done(entry[0], self.crashed(entry[1], ""))
         return [results[i] for i in range(len(work))]
 
-    def _pool(self, work: list[tuple[int, Item]], workers: int,
-              done: Callable[[int, Result], None]) -> list[tuple[int, Item]]:
+    def _pool(
+        self, work: list[tuple[int, Item]], workers: int, done: Callable[[int, Result], None]
+    ) -> list[tuple[int, Item]]:
         """Run ``work``; return the entries whose pool broke before they finished."""
         broken: list[tuple[int, Item]] = []
         method = start_method()
@@ -82,8 +90,12 @@ class Batch(Generic[Item, Result]):
                 log.debug("cannot preload", exc_info=True)
         context = multiprocessing.get_context(method)
         levels = {name: logging.getLogger(name).getEffectiveLevel() for name in MIRRORED_LOGGERS}
-        with ProcessPoolExecutor(max_workers=min(workers, len(work)), mp_context=context,
-                                 initializer=_init_worker, initargs=(levels,)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(work)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(levels,),
+        ) as pool:
             futures: dict[Future[Result], tuple[int, Item]] = {
                 pool.submit(self.worker, item): (position, item) for position, item in work
             }

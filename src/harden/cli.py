@@ -23,14 +23,22 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 #: Subcommands implemented in their step's package: name → (module, help).
 #: Each module offers ``add_arguments(parser)`` and ``run_command(args) -> int``.
 STEP_COMMANDS: dict[str, tuple[str, str]] = {
-    "extract": ("harden.extractor.cli_extract",
-                "turn a notebook into an importable module that computes the same thing"),
-    "repro": ("harden.reproducer.cli_repro",
-              "re-run notebooks in a fresh kernel and check they reproduce"),
-    "expect": ("harden.expectations.cli_expect",
-               "run a notebook and write Great Expectations suites for the frames it uses"),
-    "validate": ("harden.expectations.cli_validate",
-                 "check data (file or database table) against a Great Expectations suite"),
+    "extract": (
+        "harden.extractor.cli_extract",
+        "turn a notebook into an importable module that computes the same thing",
+    ),
+    "repro": (
+        "harden.reproducer.cli_repro",
+        "re-run notebooks in a fresh kernel and check they reproduce",
+    ),
+    "expect": (
+        "harden.expectations.cli_expect",
+        "run a notebook and write Great Expectations suites for the frames it uses",
+    ),
+    "validate": (
+        "harden.expectations.cli_validate",
+        "check data (file or database table) against a Great Expectations suite",
+    ),
 }
 
 
@@ -50,8 +58,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"harden {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    _add_lint(sub.add_parser("lint", help="check notebooks for what breaks in production "
-                             "(never runs notebook code)"))
+    _add_lint(
+        sub.add_parser(
+            "lint", help="check notebooks for what breaks in production (never runs notebook code)"
+        )
+    )
     _add_rules(sub.add_parser("rules", help="list the rules, or explain one"))
     for name, (module, help_text) in STEP_COMMANDS.items():
         step_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -64,24 +75,43 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 # -- lint ---------------------------------------------------------------------
 def _add_lint(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="notebooks or folders (searched recursively)")
-    parser.add_argument("--format", default="text", choices=["text", "json", "sarif", "junit"],
-                        help="output format (default: text)")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write the report to FILE (atomically) instead of stdout")
-    parser.add_argument("--pack", help="rule pack: a shipped name (default, strict) "
-                        "or a path to a TOML file")
-    parser.add_argument("--select", type=_ids, help="only these rules (ids or prefixes, "
-                        "comma-separated)")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="notebooks or folders (searched recursively)"
+    )
+    parser.add_argument(
+        "--format",
+        default="text",
+        choices=["text", "json", "sarif", "junit"],
+        help="output format (default: text)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE (atomically) instead of stdout",
+    )
+    parser.add_argument(
+        "--pack", help="rule pack: a shipped name (default, strict) or a path to a TOML file"
+    )
+    parser.add_argument(
+        "--select", type=_ids, help="only these rules (ids or prefixes, comma-separated)"
+    )
     parser.add_argument("--extend-select", type=_ids, default=[], help="enable these too")
     parser.add_argument("--ignore", type=_ids, default=[], help="skip these rules")
-    parser.add_argument("--fail-on", choices=["error", "warning", "info"],
-                        help="lowest severity that makes the exit code 1 (default: error)")
-    parser.add_argument("--config", type=Path, metavar="PYPROJECT",
-                        help="use this pyproject.toml instead of searching upwards")
-    parser.add_argument("-j", "--jobs", type=int, default=0,
-                        help="worker processes (default: automatic)")
+    parser.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PYPROJECT",
+        help="use this pyproject.toml instead of searching upwards",
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=0, help="worker processes (default: automatic)"
+    )
     _add_color(parser)
     parser.set_defaults(handler=cmd_lint)
 
@@ -104,8 +134,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     progress = _progress_bar("linting") if _show_progress(args) else None
     report = lint_paths(args.paths, overrides, jobs=args.jobs, progress=progress)
     color = args.format == "text" and _use_color(args, sys.stdout)
-    text = formatter(report.results, report.rules, color=color and not args.output,
-                     fail_on=report.fail_on)
+    text = formatter(
+        report.results, report.rules, color=color and not args.output, fail_on=report.fail_on
+    )
     _emit(text, args.output)
     return report.exit_code
 
@@ -113,10 +144,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
 # -- rules --------------------------------------------------------------------
 def _add_rules(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rule", nargs="?", help="a rule id or name to explain")
-    parser.add_argument("--format", default="text",
-                        choices=["text", "markdown", "markdown-docs"],
-                        help="markdown: the README's rule table (or the rule's section of "
-                        "docs/rules.md); markdown-docs: all of docs/rules.md")
+    parser.add_argument(
+        "--format",
+        default="text",
+        choices=["text", "markdown", "markdown-docs"],
+        help="markdown: the README's rule table (or the rule's section of "
+        "docs/rules.md); markdown-docs: all of docs/rules.md",
+    )
     parser.set_defaults(handler=cmd_rules)
 
 
@@ -142,8 +176,12 @@ def _ids(text: str) -> list[str]:
 
 
 def _add_color(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
-                        help="colour the text output (default: only on a terminal)")
+    parser.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text output (default: only on a terminal)",
+    )
 
 
 def _use_color(args: argparse.Namespace, stream: object) -> bool:

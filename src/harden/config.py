@@ -31,10 +31,12 @@ from typing import Any
 from harden.errors import ConfigError
 from harden.severity import Severity
 
-PACK_KEYS = frozenset({"name", "description", "extends", "fail-on", "select", "ignore",
-                       "severity", "options"})
-TOOL_KEYS = frozenset({"pack", "select", "extend-select", "ignore", "fail-on", "severity",
-                       "options"})
+PACK_KEYS = frozenset(
+    {"name", "description", "extends", "fail-on", "select", "ignore", "severity", "options"}
+)
+TOOL_KEYS = frozenset(
+    {"pack", "select", "extend-select", "ignore", "fail-on", "severity", "options"}
+)
 #: Sub-tables of ``[tool.harden]`` owned by the command that reads them, which
 #: validates their keys.  A section is listed here only once a command reads it:
 #: ``[tool.harden.extract]`` is an error until extract has settings, so a table
@@ -215,12 +217,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read ({exc.strerror or exc})", path) from None
 
 
-def _check_keys(table: Mapping[str, Any], allowed: frozenset[str], what: str,
-                where: Path | str | None) -> None:
+def _check_keys(
+    table: Mapping[str, Any], allowed: frozenset[str], what: str, where: Path | str | None
+) -> None:
     for key in table:
         if key not in allowed:
-            raise ConfigError(f"unknown key {key!r} in {what} (allowed: "
-                              f"{', '.join(sorted(allowed))})", where)
+            raise ConfigError(
+                f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})", where
+            )
 
 
 def _strings(value: Any, key: str, where: Path | None) -> list[str]:

@@ -14,8 +14,21 @@ from pathlib import Path
 
 from harden.errors import HardenError, NotebookError
 
-SKIP_DIRS = frozenset({".ipynb_checkpoints", ".git", ".hg", ".svn", "__pycache__",
-                       "node_modules", ".venv", "venv", ".tox", ".nox", "site-packages"})
+SKIP_DIRS = frozenset(
+    {
+        ".ipynb_checkpoints",
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        "node_modules",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "site-packages",
+    }
+)
 
 
 @dataclass(frozen=True)

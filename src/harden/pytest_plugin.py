@@ -26,20 +26,50 @@ _SCRATCH = pytest.StashKey[Any]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("harden", "harden: notebook reproducibility")
-    group.addoption("--harden-repro", action="store_true", default=False,
-                    help="collect .ipynb files as tests that re-run them and compare outputs")
-    group.addoption("--harden-timeout", type=float, default=None, metavar="SECONDS",
-                    help="per-cell timeout (default 600)")
-    group.addoption("--harden-notebook-timeout", type=float, default=None, metavar="SECONDS",
-                    help="time limit for a whole notebook (default: none)")
-    group.addoption("--harden-kernel", default=None, help="kernel for every notebook "
-                    "(default: the notebook's own when installed, else python3)")
-    group.addoption("--harden-runs", type=int, default=1, metavar="N",
-                    help="run each notebook N times; differences between runs fail as nondeterministic")
-    group.addoption("--harden-rel-tol", type=float, default=None, help="relative tolerance for numbers")
-    group.addoption("--harden-abs-tol", type=float, default=None, help="absolute tolerance for numbers")
-    group.addoption("--harden-output-dir", default=None, metavar="DIR",
-                    help="keep the executed copies here (default: a temporary folder)")
+    group.addoption(
+        "--harden-repro",
+        action="store_true",
+        default=False,
+        help="collect .ipynb files as tests that re-run them and compare outputs",
+    )
+    group.addoption(
+        "--harden-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per-cell timeout (default 600)",
+    )
+    group.addoption(
+        "--harden-notebook-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="time limit for a whole notebook (default: none)",
+    )
+    group.addoption(
+        "--harden-kernel",
+        default=None,
+        help="kernel for every notebook (default: the notebook's own when installed, else python3)",
+    )
+    group.addoption(
+        "--harden-runs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run each notebook N times; differences between runs fail as nondeterministic",
+    )
+    group.addoption(
+        "--harden-rel-tol", type=float, default=None, help="relative tolerance for numbers"
+    )
+    group.addoption(
+        "--harden-abs-tol", type=float, default=None, help="absolute tolerance for numbers"
+    )
+    group.addoption(
+        "--harden-output-dir",
+        default=None,
+        metavar="DIR",
+        help="keep the executed copies here (default: a temporary folder)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -18,59 +18,189 @@ from dataclasses import dataclass
 from typing import Any
 
 KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("private key block", re.compile(
-        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-        r"(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|.*)", re.DOTALL)),
+    (
+        "private key block",
+        re.compile(
+            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+            r"(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|.*)",
+            re.DOTALL,
+        ),
+    ),
     ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")),
     ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{50,})\b")),
     ("Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),
     ("Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}\b")),
     ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])")),
     ("JWT", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    ("OpenAI API key", re.compile(
-        r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}")),  # with a digit: below
+    (
+        "OpenAI API key",
+        re.compile(r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}"),
+    ),  # with a digit: below
     ("Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{30,}\b")),
     ("bearer token", re.compile(r"(?<=Bearer )[A-Za-z0-9._~+/-]{20,}=*")),
 )
 #: Substrings each known format must contain: a cheap test before its regex runs.
 _ANCHORS: dict[str, tuple[str, ...]] = {
-    "private key block": ("PRIVATE KEY",), "AWS access key id": ("AKIA", "ASIA"),
+    "private key block": ("PRIVATE KEY",),
+    "AWS access key id": ("AKIA", "ASIA"),
     "GitHub token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-    "Slack token": ("xox",), "Stripe live key": ("k_live_",), "Google API key": ("AIza",),
-    "JWT": ("eyJ",), "OpenAI API key": ("sk-",), "Hugging Face token": ("hf_",),
+    "Slack token": ("xox",),
+    "Stripe live key": ("k_live_",),
+    "Google API key": ("AIza",),
+    "JWT": ("eyJ",),
+    "OpenAI API key": ("sk-",),
+    "Hugging Face token": ("hf_",),
     "bearer token": ("Bearer ",),
 }
 _ANY_ANCHOR = re.compile("|".join(re.escape(a) for group in _ANCHORS.values() for a in group))
-_PREFIX = re.compile(r"^(?:AKIA|ASIA|gh[pousr]_|github_pat_|xox[baprs]-|[sr]k_live_|AIza|"
-                     r"sk-(?:proj-|svcacct-|admin-|ant-)?|hf_|eyJ)")
+_PREFIX = re.compile(
+    r"^(?:AKIA|ASIA|gh[pousr]_|github_pat_|xox[baprs]-|[sr]k_live_|AIza|"
+    r"sk-(?:proj-|svcacct-|admin-|ant-)?|hf_|eyJ)"
+)
 #: A ``name = 'value'`` / ``"name": "value"`` pair in output text (quoted values only).
-_PAIR = re.compile(r"(?<![\w.-])(?P<name>[A-Za-z_][\w.-]{0,63})['\"]?\s*[:=]\s*"
-                   r"(?P<q>['\"])(?P<value>[^'\"\s]{4,512})(?P=q)")
+_PAIR = re.compile(
+    r"(?<![\w.-])(?P<name>[A-Za-z_][\w.-]{0,63})['\"]?\s*[:=]\s*"
+    r"(?P<q>['\"])(?P<value>[^'\"\s]{4,512})(?P=q)"
+)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
-_SECRET_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "token",
-                           "apikey", "credential", "credentials"})
+_SECRET_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "secret",
+        "token",
+        "apikey",
+        "credential",
+        "credentials",
+    }
+)
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase"})
-_KEY_QUALIFIERS = frozenset({"api", "secret", "private", "access", "auth", "signing",
-                             "encryption", "master", "app", "client"})
+_KEY_QUALIFIERS = frozenset(
+    {
+        "api",
+        "secret",
+        "private",
+        "access",
+        "auth",
+        "signing",
+        "encryption",
+        "master",
+        "app",
+        "client",
+    }
+)
 #: Names ending in one of these hold something *about* a secret, not the secret.
-_NOT_SECRET_TAIL = frozenset({
-    "path", "file", "filename", "dir", "url", "uri", "name", "env", "var", "id", "ids", "type",
-    "field", "len", "length", "count", "size", "prefix", "suffix", "header", "endpoint",
-    "scope", "scopes", "expiry", "expires", "label", "index", "idx", "col", "column", "format",
-    "mode", "kind", "limit", "pattern", "regex", "template", "prompt", "hint", "policy",
-    "location", "version", "vocab", "encoding", "tokenizer", "strength", "required", "min",
-    "max",
-})
+_NOT_SECRET_TAIL = frozenset(
+    {
+        "path",
+        "file",
+        "filename",
+        "dir",
+        "url",
+        "uri",
+        "name",
+        "env",
+        "var",
+        "id",
+        "ids",
+        "type",
+        "field",
+        "len",
+        "length",
+        "count",
+        "size",
+        "prefix",
+        "suffix",
+        "header",
+        "endpoint",
+        "scope",
+        "scopes",
+        "expiry",
+        "expires",
+        "label",
+        "index",
+        "idx",
+        "col",
+        "column",
+        "format",
+        "mode",
+        "kind",
+        "limit",
+        "pattern",
+        "regex",
+        "template",
+        "prompt",
+        "hint",
+        "policy",
+        "location",
+        "version",
+        "vocab",
+        "encoding",
+        "tokenizer",
+        "strength",
+        "required",
+        "min",
+        "max",
+    }
+)
 #: ``eos_token = "</s>"`` and friends are vocabulary, not credentials.
-_VOCAB_TOKENS = frozenset({"eos", "bos", "pad", "unk", "sep", "cls", "mask", "start", "end",
-                           "special", "oov", "begin", "stop", "sos", "additional", "new"})
-_PLACEHOLDERS = frozenset({
-    "changeme", "change_me", "change-me", "password", "passwd", "secret", "token", "none",
-    "null", "todo", "tbd", "fixme", "dummy", "example", "placeholder", "test", "testing",
-    "redacted", "hidden", "default", "string", "str", "api_key", "apikey", "replace_me",
-    "replaceme", "notset", "not_set", "undefined", "missing",
-})
+_VOCAB_TOKENS = frozenset(
+    {
+        "eos",
+        "bos",
+        "pad",
+        "unk",
+        "sep",
+        "cls",
+        "mask",
+        "start",
+        "end",
+        "special",
+        "oov",
+        "begin",
+        "stop",
+        "sos",
+        "additional",
+        "new",
+    }
+)
+_PLACEHOLDERS = frozenset(
+    {
+        "changeme",
+        "change_me",
+        "change-me",
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "none",
+        "null",
+        "todo",
+        "tbd",
+        "fixme",
+        "dummy",
+        "example",
+        "placeholder",
+        "test",
+        "testing",
+        "redacted",
+        "hidden",
+        "default",
+        "string",
+        "str",
+        "api_key",
+        "apikey",
+        "replace_me",
+        "replaceme",
+        "notset",
+        "not_set",
+        "undefined",
+        "missing",
+    }
+)
 _TEMPLATE = re.compile(r"^(?:<.*>|\[.*\]|\{.*\}|\$\{?\w+\}?|%\(?\w*\)?s|\.\.\.+|…)$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 
@@ -118,9 +248,15 @@ def is_placeholder(value: str) -> bool:
     text = value.strip()
     lowered = text.lower()
     body = _PREFIX.sub("", text)
-    return (not text or lowered in _PLACEHOLDERS or bool(_TEMPLATE.match(text))
-            or "your" in lowered or "xxxx" in lowered or "****" in text
-            or len(set(body.lower()) - set("-_. ")) < 4)
+    return (
+        not text
+        or lowered in _PLACEHOLDERS
+        or bool(_TEMPLATE.match(text))
+        or "your" in lowered
+        or "xxxx" in lowered
+        or "****" in text
+        or len(set(body.lower()) - set("-_. ")) < 4
+    )
 
 
 def _credential_like(name: str, value: str) -> bool:
@@ -133,8 +269,9 @@ def _credential_like(name: str, value: str) -> bool:
     if _words(name)[-1] in _PASSWORD_WORDS:
         return True
     mixed = any(c.isupper() for c in value) and any(c.islower() for c in value)
-    return len(value) >= 8 and (any(c.isdigit() for c in value) or mixed
-                                or any(c in "-_+/=.!@#$%^&*" for c in value))
+    return len(value) >= 8 and (
+        any(c.isdigit() for c in value) or mixed or any(c in "-_+/=.!@#$%^&*" for c in value)
+    )
 
 
 def named_secret(name: str, value: Any) -> Secret | None:

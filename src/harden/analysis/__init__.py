@@ -78,8 +78,11 @@ def _parameters(cell: CellAnalysis) -> tuple[Parameter, ...]:
         if binding.kind == "assign" and binding.is_literal:
             code = repr(binding.literal)
             out[binding.name] = Parameter(
-                binding.name, binding.literal, type(binding.literal).__name__,
-                binding.location, code,
+                binding.name,
+                binding.literal,
+                type(binding.literal).__name__,
+                binding.location,
+                code,
             )
     return tuple(out.values())
 
@@ -102,13 +105,23 @@ def leading_literals(analysis: Analysis) -> tuple[Parameter, ...]:
                 for small in statement.body
             ):
                 continue
-            binding = next((b for b in cell.bindings if b.statement is not None
-                            and _statement_of(statement, b.statement)), None)
+            binding = next(
+                (
+                    b
+                    for b in cell.bindings
+                    if b.statement is not None and _statement_of(statement, b.statement)
+                ),
+                None,
+            )
             if binding is None or not binding.is_literal or binding.kind != "assign":
                 return tuple(found.values())
-            found[binding.name] = Parameter(binding.name, binding.literal,
-                                            type(binding.literal).__name__, binding.location,
-                                            repr(binding.literal))
+            found[binding.name] = Parameter(
+                binding.name,
+                binding.literal,
+                type(binding.literal).__name__,
+                binding.location,
+                repr(binding.literal),
+            )
     return tuple(found.values())
 
 
@@ -124,19 +137,43 @@ def _is_inert(small: object) -> bool:
         return True
     func = value.func if isinstance(value, cst.Call) else None
     inner = func.value if isinstance(func, cst.Attribute) else None
-    return (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Name)
-            and inner.func.value == "get_ipython")
+    return (
+        isinstance(inner, cst.Call)
+        and isinstance(inner.func, cst.Name)
+        and inner.func.value == "get_ipython"
+    )
 
 
 def _statement_of(statement: object, small: object) -> bool:
     import libcst as cst
 
-    return isinstance(statement, cst.SimpleStatementLine) and any(s is small for s in statement.body)
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        s is small for s in statement.body
+    )
 
 
 __all__ = [
-    "Analysis", "Argument", "Binding", "CallSite", "CellAnalysis", "Definition", "Dependency",
-    "Environment", "ImportBinding", "Location", "MagicUse", "Mutation", "NameRead",
-    "Parameter", "StringLiteral", "SyntaxProblem", "UnresolvedRead", "analyze", "analyze_cell",
-    "dotted_name", "is_provided", "leading_literals", "literal_value",
+    "Analysis",
+    "Argument",
+    "Binding",
+    "CallSite",
+    "CellAnalysis",
+    "Definition",
+    "Dependency",
+    "Environment",
+    "ImportBinding",
+    "Location",
+    "MagicUse",
+    "Mutation",
+    "NameRead",
+    "Parameter",
+    "StringLiteral",
+    "SyntaxProblem",
+    "UnresolvedRead",
+    "analyze",
+    "analyze_cell",
+    "dotted_name",
+    "is_provided",
+    "leading_literals",
+    "literal_value",
 ]

@@ -75,13 +75,16 @@ class Environment:
     imports: Mapping[str, str] = field(default_factory=dict)
     types: Mapping[str, str] = field(default_factory=dict)
 
+
 def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
     """Analyse one code cell on its own (the notebook path is :func:`collect`)."""
     parsed = parse_cells([cell])
     return collect(parsed.cells[0], parsed, env)
 
-def collect(parsed: ParsedCell, notebook: ParsedNotebook,
-            env: Environment = Environment()) -> CellAnalysis:
+
+def collect(
+    parsed: ParsedCell, notebook: ParsedNotebook, env: Environment = Environment()
+) -> CellAnalysis:
     """The facts of one parsed cell, given what earlier cells imported."""
     cell, python = parsed.cell, parsed.python
     if parsed.problem is not None:
@@ -122,9 +125,16 @@ def collect(parsed: ParsedCell, notebook: ParsedNotebook,
         expanded_reads=frozenset(collector.expanded_reads),
     )
 
+
 class _Collector(MatchCaptures):
-    def __init__(self, parsed: ParsedCell, python: PythonSource, env: Environment,
-                 notebook: ParsedNotebook, module: cst.Module) -> None:
+    def __init__(
+        self,
+        parsed: ParsedCell,
+        python: PythonSource,
+        env: Environment,
+        notebook: ParsedNotebook,
+        module: cst.Module,
+    ) -> None:
         super().__init__()
         self.cell_index = parsed.cell.index
         self._cell = parsed
@@ -214,14 +224,28 @@ class _Collector(MatchCaptures):
         """Notebook-level names read inside ``node`` (from the scope pass, no walk)."""
         return self._parsed.scopes.global_names_in(node)
 
-    def _bind_target(self, target: cst.BaseExpression, stmt: cst.CSTNode, kind: Any,
-                     value: cst.BaseExpression | None, sources: frozenset[str]) -> None:
+    def _bind_target(
+        self,
+        target: cst.BaseExpression,
+        stmt: cst.CSTNode,
+        kind: Any,
+        value: cst.BaseExpression | None,
+        sources: frozenset[str],
+    ) -> None:
         if isinstance(target, cst.Name):
             is_literal, literal = (False, None)
             if value is not None and self.module is not None:
                 is_literal, literal = self._literal(value)
-            self._bind(target.value, target, kind, from_self=target.value in sources,
-                       literal=literal, is_literal=is_literal, sources=sources, statement=stmt)
+            self._bind(
+                target.value,
+                target,
+                kind,
+                from_self=target.value in sources,
+                literal=literal,
+                is_literal=is_literal,
+                sources=sources,
+                statement=stmt,
+            )
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._bind_target(element.value, stmt, kind, None, sources)
@@ -232,21 +256,30 @@ class _Collector(MatchCaptures):
             base = root_name(target)
             if base is not None and self.at_top and self._access.get(base, True):
                 kind_name: MutationKind = (
-                    "subscript" if isinstance(target, cst.Subscript) else "attribute")
-                self_ref = (value is not None and base.value in self._names_in(value)
-                            and _contains_equal(value, target))
-                self.mutations.append(Mutation(base.value, kind_name, self.loc(target),
-                                               detail=self._source(target),
-                                               self_referential=self_ref, statement=stmt,
-                                               order=self._tick()))
+                    "subscript" if isinstance(target, cst.Subscript) else "attribute"
+                )
+                self_ref = (
+                    value is not None
+                    and base.value in self._names_in(value)
+                    and _contains_equal(value, target)
+                )
+                self.mutations.append(
+                    Mutation(
+                        base.value,
+                        kind_name,
+                        self.loc(target),
+                        detail=self._source(target),
+                        self_referential=self_ref,
+                        statement=stmt,
+                        order=self._tick(),
+                    )
+                )
 
     # -- statements in evaluation order ----------------------------------
     def visit_Assign(self, node: cst.Assign) -> bool:
         targets = tuple(t.target for t in node.targets)
         if isinstance(node.value, cst.Call):
-            self._assigned[node.value] = tuple(
-                n for t in targets for n in _target_names(t)
-            )
+            self._assigned[node.value] = tuple(n for t in targets for n in _target_names(t))
         self.walk(node.value)
         sources = self._names_in(node.value)
         for target in targets:
@@ -278,23 +311,36 @@ class _Collector(MatchCaptures):
                 # ``global x; x += 1`` in a function reads the notebook's ``x``.
                 self._function_reads.setdefault(self._functions[0], set()).add(name)
                 self._add_read(name, node.target, deferred=True)
-            self._bind(name, node.target, "augmented", from_self=True,
-                       sources=sources, statement=node)
+            self._bind(
+                name, node.target, "augmented", from_self=True, sources=sources, statement=node
+            )
         else:
             base = root_name(node.target)
             if base is not None and self.at_top:
-                self.mutations.append(Mutation(base.value, "augmented", self.loc(node.target),
-                                               detail=self._source(node.target),
-                                               self_referential=True, statement=node,
-                                               order=self._tick()))
+                self.mutations.append(
+                    Mutation(
+                        base.value,
+                        "augmented",
+                        self.loc(node.target),
+                        detail=self._source(node.target),
+                        self_referential=True,
+                        statement=node,
+                        order=self._tick(),
+                    )
+                )
         return False
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
         self.walk(node.value)
         if isinstance(node.target, cst.Name) and self._nested <= 1:
             nested, self._nested = self._nested, 0
-            self._bind(node.target.value, node.target, "walrus",
-                       sources=self._names_in(node.value), statement=node)
+            self._bind(
+                node.target.value,
+                node.target,
+                "walrus",
+                sources=self._names_in(node.value),
+                statement=node,
+            )
             self._nested = nested
         return False
 
@@ -312,8 +358,7 @@ class _Collector(MatchCaptures):
         for item in node.items:
             self.walk(item.item)
             if item.asname is not None:
-                self._bind_target(item.asname.name, node, "with", None,
-                                  self._names_in(item.item))
+                self._bind_target(item.asname.name, node, "with", None, self._names_in(item.item))
         self.walk(node.body)
         return False
 
@@ -349,9 +394,16 @@ class _Collector(MatchCaptures):
                 self.walk(element)
                 base = root_name(element)
                 if base is not None and self.at_top:
-                    self.mutations.append(Mutation(base.value, "delete", self.loc(element),
-                                                   detail=self._source(element),
-                                                   self_referential=True, order=self._tick()))
+                    self.mutations.append(
+                        Mutation(
+                            base.value,
+                            "delete",
+                            self.loc(element),
+                            detail=self._source(element),
+                            self_referential=True,
+                            order=self._tick(),
+                        )
+                    )
         return False
 
     def visit_Global(self, node: cst.Global) -> bool:
@@ -361,8 +413,9 @@ class _Collector(MatchCaptures):
             for name in names:
                 if name not in self.bound:
                     self.bound.add(name)
-                    self.bindings.append(Binding(name, self.loc(node), "global", statement=node,
-                                                 order=self._tick()))
+                    self.bindings.append(
+                        Binding(name, self.loc(node), "global", statement=node, order=self._tick())
+                    )
         return False
 
     def _capture(self, name: cst.Name, pattern: cst.CSTNode) -> None:
@@ -383,10 +436,17 @@ class _Collector(MatchCaptures):
         module = "." * len(node.relative) + (self._source(node.module) if node.module else "")
         if isinstance(node.names, cst.ImportStar):
             if self.at_top:
-                self.imports.append(ImportBinding("*", f"{module}.*", module, self.loc(node),
-                                                  is_star=True,
-                                                  conditional=self._conditional > 0,
-                                                  statement=node))
+                self.imports.append(
+                    ImportBinding(
+                        "*",
+                        f"{module}.*",
+                        module,
+                        self.loc(node),
+                        is_star=True,
+                        conditional=self._conditional > 0,
+                        statement=node,
+                    )
+                )
             return False
         for alias in node.names:
             name = self._source(alias.name)
@@ -397,12 +457,21 @@ class _Collector(MatchCaptures):
             self._import(bound, target if module else name, module, alias, node)
         return False
 
-    def _import(self, bound: str, target: str, module: str, alias: cst.CSTNode,
-                stmt: cst.CSTNode) -> None:
+    def _import(
+        self, bound: str, target: str, module: str, alias: cst.CSTNode, stmt: cst.CSTNode
+    ) -> None:
         if not self.at_top:
             return
-        self.imports.append(ImportBinding(bound, target, module, self.loc(alias),
-                                          conditional=self._conditional > 0, statement=stmt))
+        self.imports.append(
+            ImportBinding(
+                bound,
+                target,
+                module,
+                self.loc(alias),
+                conditional=self._conditional > 0,
+                statement=stmt,
+            )
+        )
         self.imports_env[bound] = target
         self.types_env.pop(bound, None)
         self._bind(bound, alias, "import", statement=stmt)
@@ -440,8 +509,9 @@ class _Collector(MatchCaptures):
     def _define(self, node: cst.CSTNode, name: str, kind: Any) -> None:
         reads = frozenset(self._function_reads.pop(name, set()))
         writes = frozenset(self._function_globals.pop(name, set()))
-        self.definitions.append(Definition(name, kind, self.loc(node), reads - writes, writes,
-                                           node=node))
+        self.definitions.append(
+            Definition(name, kind, self.loc(node), reads - writes, writes, node=node)
+        )
         self._bind(name, node, "def" if kind == "function" else "class", statement=node)
         self.types_env.pop(name, None)
 
@@ -486,9 +556,18 @@ class _Collector(MatchCaptures):
                     receiver_type = self.imports_env[head] + (f".{rest}" if rest else "")
         args = tuple(self._argument(arg) for arg in node.args)
         assigned = self._assigned.get(node, ())
-        call = CallSite(dotted, self.loc(node), args, qualified, receiver, receiver_type,
-                        assigned, self._functions[0] if self._functions else None, node=node,
-                        order=self._tick())
+        call = CallSite(
+            dotted,
+            self.loc(node),
+            args,
+            qualified,
+            receiver,
+            receiver_type,
+            assigned,
+            self._functions[0] if self._functions else None,
+            node=node,
+            order=self._tick(),
+        )
         self.calls.append(call)
         if self.at_top and qualified and len(assigned) == 1:
             self.types_env[assigned[0]] = qualified
@@ -511,11 +590,27 @@ class _Collector(MatchCaptures):
         method = node.func.attr.value
         inplace = call.keyword("inplace")
         if inplace is not None and inplace.literal is True:
-            self.mutations.append(Mutation(base.value, "inplace", self.loc(node), method,
-                                           method not in IDEMPOTENT_INPLACE, order=self._tick()))
+            self.mutations.append(
+                Mutation(
+                    base.value,
+                    "inplace",
+                    self.loc(node),
+                    method,
+                    method not in IDEMPOTENT_INPLACE,
+                    order=self._tick(),
+                )
+            )
         elif method in MUTATING_METHODS:
-            self.mutations.append(Mutation(base.value, "method", self.loc(node), method,
-                                           method in ACCUMULATING_METHODS, order=self._tick()))
+            self.mutations.append(
+                Mutation(
+                    base.value,
+                    "method",
+                    self.loc(node),
+                    method,
+                    method in ACCUMULATING_METHODS,
+                    order=self._tick(),
+                )
+            )
 
     def _magic(self, node: cst.Call) -> bool:
         magic = decode_magic(node)
@@ -560,22 +655,40 @@ class _Collector(MatchCaptures):
             if read.name not in self.bound:
                 if (read.name, read.deferred) not in self._read_keys:
                     self._read_keys.add((read.name, read.deferred))
-                    self.reads.append(NameRead(read.name, location, read.deferred,
-                                               read.in_function))
+                    self.reads.append(
+                        NameRead(read.name, location, read.deferred, read.in_function)
+                    )
             elif not read.deferred:
                 self.local_reads.add(read.name)
         self.local_reads |= inner.local_reads
         self.expanded_reads |= inner.expanded_reads
         self.calls.extend(
-            CallSite(c.dotted, location, c.args, c.qualified_name, c.receiver,
-                     c.receiver_type, c.assigned_to, c.in_function, node=c.node,
-                     order=self._tick())
+            CallSite(
+                c.dotted,
+                location,
+                c.args,
+                c.qualified_name,
+                c.receiver,
+                c.receiver_type,
+                c.assigned_to,
+                c.in_function,
+                node=c.node,
+                order=self._tick(),
+            )
             for c in inner.calls
         )
         for binding in inner.bindings:
             self.bound.add(binding.name)
-            self.bindings.append(Binding(binding.name, location, binding.kind, order=self._tick(),
-                                         from_self=binding.from_self, sources=binding.sources))
+            self.bindings.append(
+                Binding(
+                    binding.name,
+                    location,
+                    binding.kind,
+                    order=self._tick(),
+                    from_self=binding.from_self,
+                    sources=binding.sources,
+                )
+            )
         self.imports.extend(
             ImportBinding(i.name, i.target, i.module, location, i.is_star, i.conditional)
             for i in inner.imports

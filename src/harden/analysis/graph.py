@@ -20,9 +20,7 @@ def build_graph(
     for cell in cells:
         for name in cell.defines:
             definers.setdefault(name, []).append(cell.index)
-    functions = {
-        d.name: d.global_reads for cell in cells for d in cell.definitions
-    }
+    functions = {d.name: d.global_reads for cell in cells for d in cell.definitions}
     star_cells = [c.index for c in cells if any(i.is_star for i in c.imports)]
     dependencies: list[Dependency] = []
     unresolved: list[UnresolvedRead] = []

@@ -13,105 +13,345 @@ from __future__ import annotations
 # -- state: what a method does to its receiver --------------------------------------------
 #: Methods that change their receiver in place.
 MUTATING_METHODS = frozenset(
-    {"append", "extend", "insert", "remove", "pop", "popitem", "clear", "update", "add",
-     "discard", "sort", "reverse", "setdefault", "appendleft", "extendleft", "fit",
-     "partial_fit", "set_params", "write", "writerow", "writerows"}
+    {
+        "append",
+        "extend",
+        "insert",
+        "remove",
+        "pop",
+        "popitem",
+        "clear",
+        "update",
+        "add",
+        "discard",
+        "sort",
+        "reverse",
+        "setdefault",
+        "appendleft",
+        "extendleft",
+        "fit",
+        "partial_fit",
+        "set_params",
+        "write",
+        "writerow",
+        "writerows",
+    }
 )
 #: In-place methods whose second run gives a different result from the first.
 ACCUMULATING_METHODS = frozenset(
-    {"append", "extend", "insert", "remove", "pop", "popitem", "appendleft", "extendleft",
-     "partial_fit", "add", "writerow", "writerows", "write"}
+    {
+        "append",
+        "extend",
+        "insert",
+        "remove",
+        "pop",
+        "popitem",
+        "appendleft",
+        "extendleft",
+        "partial_fit",
+        "add",
+        "writerow",
+        "writerows",
+        "write",
+    }
 )
 #: ``inplace=True`` methods that give the same result when run twice.
 IDEMPOTENT_INPLACE = frozenset({"fillna", "sort_values", "sort_index", "clip", "replace"})
 
 # -- idempotence: the same result when applied again (H004) ----------------------------------
 #: Methods whose result, applied again, is the same (``x.m().m() == x.m()``).
-IDEMPOTENT_METHODS = frozenset({
-    "copy", "dropna", "drop_duplicates", "fillna", "ffill", "bfill", "astype", "sort_values",
-    "sort_index", "rename", "lower", "upper", "strip", "lstrip", "rstrip", "title",
-    "casefold", "round", "abs", "clip", "infer_objects", "convert_dtypes", "query", "head",
-    "filter", "select_dtypes", "interpolate", "replace", "normalize", "fit",
-})
+IDEMPOTENT_METHODS = frozenset(
+    {
+        "copy",
+        "dropna",
+        "drop_duplicates",
+        "fillna",
+        "ffill",
+        "bfill",
+        "astype",
+        "sort_values",
+        "sort_index",
+        "rename",
+        "lower",
+        "upper",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "title",
+        "casefold",
+        "round",
+        "abs",
+        "clip",
+        "infer_objects",
+        "convert_dtypes",
+        "query",
+        "head",
+        "filter",
+        "select_dtypes",
+        "interpolate",
+        "replace",
+        "normalize",
+        "fit",
+    }
+)
 #: Functions idempotent in their first argument (matched on the last dotted part).
-IDEMPOTENT_FUNCTIONS = frozenset({
-    "int", "float", "str", "bool", "list", "tuple", "set", "frozenset", "sorted",
-    "to_datetime", "to_numeric", "to_timedelta", "asarray", "array", "unique", "sort",
-    "nan_to_num", "abs", "DataFrame", "Series",
-})
+IDEMPOTENT_FUNCTIONS = frozenset(
+    {
+        "int",
+        "float",
+        "str",
+        "bool",
+        "list",
+        "tuple",
+        "set",
+        "frozenset",
+        "sorted",
+        "to_datetime",
+        "to_numeric",
+        "to_timedelta",
+        "asarray",
+        "array",
+        "unique",
+        "sort",
+        "nan_to_num",
+        "abs",
+        "DataFrame",
+        "Series",
+    }
+)
 #: Accessors that only select a view (``df["a"].str.lower()``); only in the middle
 #: of a chain: ``X = X.values`` fails on a second run.
 ACCESSORS = frozenset({"str", "dt", "cat", "values", "loc"})
 #: Predicate methods: a boolean mask built from them filters idempotently.
-PREDICATES = frozenset({"isin", "notna", "notnull", "isna", "isnull", "between",
-                        "contains", "startswith", "endswith", "duplicated", "any", "all"})
+PREDICATES = frozenset(
+    {
+        "isin",
+        "notna",
+        "notnull",
+        "isna",
+        "isnull",
+        "between",
+        "contains",
+        "startswith",
+        "endswith",
+        "duplicated",
+        "any",
+        "all",
+    }
+)
 
 # -- purity: calls that only compute a value to show (display-only lines) -------------------
 #: Methods whose call only computes a value to show (a display-only last line).
 PURE_METHODS = frozenset(
-    {"head", "tail", "describe", "value_counts", "nunique", "unique", "sum", "mean", "median",
-     "std", "var", "min", "max", "count", "isna", "isnull", "notna", "notnull", "corr", "cov",
-     "round", "to_frame", "reset_index", "sort_values", "sort_index", "groupby", "agg",
-     "aggregate", "size", "memory_usage", "select_dtypes", "nlargest", "nsmallest", "quantile",
-     "cumsum", "pivot", "pivot_table", "transpose", "unstack", "stack", "keys", "copy",
-     "astype", "rename", "set_index", "query", "filter", "dropna", "fillna", "drop", "abs",
-     "all", "any", "idxmax", "idxmin", "mode", "tolist", "to_dict", "to_numpy", "to_string",
-     "get_params", "items", "values", "get", "format", "join", "split", "strip", "upper",
-     "lower", "replace", "crosstab", "merge", "concat", "to_markdown"}
+    {
+        "head",
+        "tail",
+        "describe",
+        "value_counts",
+        "nunique",
+        "unique",
+        "sum",
+        "mean",
+        "median",
+        "std",
+        "var",
+        "min",
+        "max",
+        "count",
+        "isna",
+        "isnull",
+        "notna",
+        "notnull",
+        "corr",
+        "cov",
+        "round",
+        "to_frame",
+        "reset_index",
+        "sort_values",
+        "sort_index",
+        "groupby",
+        "agg",
+        "aggregate",
+        "size",
+        "memory_usage",
+        "select_dtypes",
+        "nlargest",
+        "nsmallest",
+        "quantile",
+        "cumsum",
+        "pivot",
+        "pivot_table",
+        "transpose",
+        "unstack",
+        "stack",
+        "keys",
+        "copy",
+        "astype",
+        "rename",
+        "set_index",
+        "query",
+        "filter",
+        "dropna",
+        "fillna",
+        "drop",
+        "abs",
+        "all",
+        "any",
+        "idxmax",
+        "idxmin",
+        "mode",
+        "tolist",
+        "to_dict",
+        "to_numpy",
+        "to_string",
+        "get_params",
+        "items",
+        "values",
+        "get",
+        "format",
+        "join",
+        "split",
+        "strip",
+        "upper",
+        "lower",
+        "replace",
+        "crosstab",
+        "merge",
+        "concat",
+        "to_markdown",
+    }
 )
 PURE_FUNCTIONS = frozenset(
-    {"len", "type", "repr", "str", "sorted", "list", "tuple", "set", "dict", "round", "abs",
-     "isinstance", "min", "max", "sum", "id", "dir", "vars", "float", "int", "bool", "range",
-     "zip", "enumerate", "reversed", "any", "all", "format", "hash"}
+    {
+        "len",
+        "type",
+        "repr",
+        "str",
+        "sorted",
+        "list",
+        "tuple",
+        "set",
+        "dict",
+        "round",
+        "abs",
+        "isinstance",
+        "min",
+        "max",
+        "sum",
+        "id",
+        "dir",
+        "vars",
+        "float",
+        "int",
+        "bool",
+        "range",
+        "zip",
+        "enumerate",
+        "reversed",
+        "any",
+        "all",
+        "format",
+        "hash",
+    }
 )
 PURE_MODULES = ("pandas.", "numpy.")
-IMPURE_PREFIXES = ("numpy.random", "pandas.read_", "pandas.io", "numpy.save", "numpy.load",
-                   "pandas.set_option", "pandas.reset_option", "pandas.options", "numpy.seterr",
-                   "numpy.set_printoptions")
+IMPURE_PREFIXES = (
+    "numpy.random",
+    "pandas.read_",
+    "pandas.io",
+    "numpy.save",
+    "numpy.load",
+    "pandas.set_option",
+    "pandas.reset_option",
+    "pandas.options",
+    "numpy.seterr",
+    "numpy.set_printoptions",
+)
 
 # -- plotting --------------------------------------------------------------------------------
-PLOT_METHODS = frozenset({"plot", "hist", "boxplot", "scatter", "imshow", "pie", "heatmap",
-                          "barh", "bar", "kde", "savefig", "subplots", "figure"})
+PLOT_METHODS = frozenset(
+    {
+        "plot",
+        "hist",
+        "boxplot",
+        "scatter",
+        "imshow",
+        "pie",
+        "heatmap",
+        "barh",
+        "bar",
+        "kde",
+        "savefig",
+        "subplots",
+        "figure",
+    }
+)
 
 # -- machine learning: fitting, splitting, cross-validating (H401, H402) -----------------------
 #: Modules whose classes are all data-dependent transformers (bar STATELESS).
 TRANSFORMER_MODULES = (
-    "sklearn.preprocessing.", "sklearn.feature_extraction.", "sklearn.feature_selection.",
-    "sklearn.decomposition.", "sklearn.impute.", "category_encoders.",
+    "sklearn.preprocessing.",
+    "sklearn.feature_extraction.",
+    "sklearn.feature_selection.",
+    "sklearn.decomposition.",
+    "sklearn.impute.",
+    "category_encoders.",
 )
 #: Transformers outside those modules.
-TRANSFORMERS = frozenset({
-    "sklearn.compose.ColumnTransformer", "sklearn.compose.make_column_transformer",
-    "sklearn.pipeline.Pipeline", "sklearn.pipeline.make_pipeline",
-    "sklearn.pipeline.FeatureUnion", "sklearn.pipeline.make_union",
-    "sklearn.kernel_approximation.Nystroem", "sklearn.cluster.FeatureAgglomeration",
-})
+TRANSFORMERS = frozenset(
+    {
+        "sklearn.compose.ColumnTransformer",
+        "sklearn.compose.make_column_transformer",
+        "sklearn.pipeline.Pipeline",
+        "sklearn.pipeline.make_pipeline",
+        "sklearn.pipeline.FeatureUnion",
+        "sklearn.pipeline.make_union",
+        "sklearn.kernel_approximation.Nystroem",
+        "sklearn.cluster.FeatureAgglomeration",
+    }
+)
 #: Classes that learn nothing from the rows they are fit on (or only encode the target).
 STATELESS = frozenset(
-    f"sklearn.{name}" for name in (
-        "preprocessing.FunctionTransformer", "preprocessing.Normalizer",
-        "preprocessing.Binarizer", "preprocessing.PolynomialFeatures",
-        "preprocessing.LabelEncoder", "preprocessing.LabelBinarizer",
-        "preprocessing.MultiLabelBinarizer", "feature_extraction.FeatureHasher",
+    f"sklearn.{name}"
+    for name in (
+        "preprocessing.FunctionTransformer",
+        "preprocessing.Normalizer",
+        "preprocessing.Binarizer",
+        "preprocessing.PolynomialFeatures",
+        "preprocessing.LabelEncoder",
+        "preprocessing.LabelBinarizer",
+        "preprocessing.MultiLabelBinarizer",
+        "feature_extraction.FeatureHasher",
         "feature_extraction.text.HashingVectorizer",
     )
 )
 #: Functions that fit and transform in one call (``preprocessing.scale(X)``).
 FIT_TRANSFORM_FUNCTIONS = frozenset(
-    f"sklearn.preprocessing.{name}" for name in (
-        "scale", "minmax_scale", "maxabs_scale", "robust_scale", "quantile_transform",
+    f"sklearn.preprocessing.{name}"
+    for name in (
+        "scale",
+        "minmax_scale",
+        "maxabs_scale",
+        "robust_scale",
+        "quantile_transform",
         "power_transform",
     )
 )
 FIT_METHODS = frozenset({"fit", "fit_transform", "partial_fit", "fit_predict", "fit_resample"})
 #: Functions that split rows into a training and a test part.
-SPLIT_FUNCTIONS = frozenset({"sklearn.model_selection.train_test_split",
-                              "sklearn.cross_validation.train_test_split"})
+SPLIT_FUNCTIONS = frozenset(
+    {"sklearn.model_selection.train_test_split", "sklearn.cross_validation.train_test_split"}
+)
 #: Functions that cross-validate whatever they receive.
 CV_FUNCTIONS = frozenset(
-    f"sklearn.model_selection.{name}" for name in (
-        "cross_val_score", "cross_validate", "cross_val_predict", "learning_curve",
-        "validation_curve", "permutation_test_score",
+    f"sklearn.model_selection.{name}"
+    for name in (
+        "cross_val_score",
+        "cross_validate",
+        "cross_val_predict",
+        "learning_curve",
+        "validation_curve",
+        "permutation_test_score",
     )
 )
 #: Name suffix of the hyper-parameter searches that cross-validate (``GridSearchCV``).

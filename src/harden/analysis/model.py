@@ -30,7 +30,10 @@ class Location:
         if not isinstance(other, Location):
             return NotImplemented
         return (self.cell_index, self.line, self.column) == (
-            other.cell_index, other.line, other.column)
+            other.cell_index,
+            other.line,
+            other.column,
+        )
 
     def __hash__(self) -> int:
         return hash((self.cell_index, self.line, self.column))
@@ -42,8 +45,6 @@ class SyntaxProblem:
 
     message: str
     location: Location
-
-
 
 
 @dataclass(frozen=True)
@@ -233,8 +234,19 @@ class Binding:
 
     name: str
     location: Location
-    kind: Literal["assign", "augmented", "import", "def", "class", "for", "with",
-                  "except", "walrus", "global", "other"]
+    kind: Literal[
+        "assign",
+        "augmented",
+        "import",
+        "def",
+        "class",
+        "for",
+        "with",
+        "except",
+        "walrus",
+        "global",
+        "other",
+    ]
     from_self: bool = False
     literal: Any = None
     is_literal: bool = False
@@ -271,6 +283,7 @@ class CellAnalysis:
         """Where a node of :attr:`module` starts in the cell as the user sees
         it; ``None`` for nodes the analysis did not parse."""
         return self.locator(node) if self.locator is not None else None
+
     #: Names read after the cell itself bound them (``x = 1; print(x)``):
     #: uses the cell satisfies, so they are not in ``reads``.
     local_reads: frozenset[str] = frozenset()

@@ -10,8 +10,24 @@ BUILTIN_NAMES: frozenset[str] = frozenset(dir(builtins)) | frozenset(
 
 #: Names the IPython kernel puts in the user namespace.
 IPYTHON_NAMES: frozenset[str] = frozenset(
-    {"display", "get_ipython", "In", "Out", "_", "__", "___", "_i", "_ii", "_iii",
-     "_ih", "_oh", "_dh", "exit", "quit", "_exit_code"}
+    {
+        "display",
+        "get_ipython",
+        "In",
+        "Out",
+        "_",
+        "__",
+        "___",
+        "_i",
+        "_ii",
+        "_iii",
+        "_ih",
+        "_oh",
+        "_dh",
+        "exit",
+        "quit",
+        "_exit_code",
+    }
 )
 
 
@@ -20,7 +36,7 @@ def is_ipython_name(name: str) -> bool:
     if name in IPYTHON_NAMES:
         return True
     for prefix in ("_i", "_"):
-        rest = name[len(prefix):]
+        rest = name[len(prefix) :]
         if name.startswith(prefix) and rest.isdigit():
             return True
     return False

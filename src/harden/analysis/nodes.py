@@ -24,6 +24,7 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
         return ".".join(reversed(parts))
     return None
 
+
 def root_name(node: cst.BaseExpression) -> cst.Name | None:
     """The name at the root of ``a.b[1].c(...)``-style chains."""
     while True:
@@ -36,12 +37,25 @@ def root_name(node: cst.BaseExpression) -> cst.Name | None:
         else:
             return None
 
-#: Node kinds a Python literal can be (``Name`` only for True/False/None).
-_LITERAL_NODES = (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Name,
-                  cst.UnaryOperation, cst.List, cst.Tuple, cst.Dict, cst.Set)
 
-def literal_value(node: cst.BaseExpression, module: cst.Module,
-                  code: str | None = None) -> tuple[bool, Any]:
+#: Node kinds a Python literal can be (``Name`` only for True/False/None).
+_LITERAL_NODES = (
+    cst.BaseString,
+    cst.Integer,
+    cst.Float,
+    cst.Imaginary,
+    cst.Name,
+    cst.UnaryOperation,
+    cst.List,
+    cst.Tuple,
+    cst.Dict,
+    cst.Set,
+)
+
+
+def literal_value(
+    node: cst.BaseExpression, module: cst.Module, code: str | None = None
+) -> tuple[bool, Any]:
     """``(True, value)`` when ``node`` is a Python literal, else ``(False, None)``.
 
     ``code`` is the node's source when the caller already has it.
@@ -58,8 +72,10 @@ def literal_value(node: cst.BaseExpression, module: cst.Module,
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return False, None
 
+
 def _has_fstring(node: cst.CSTNode) -> bool:
     return any_node(node, lambda inner: isinstance(inner, cst.FormattedString))
+
 
 def _target_names(target: cst.BaseExpression) -> list[str]:
     if isinstance(target, cst.Name):
@@ -70,20 +86,24 @@ def _target_names(target: cst.BaseExpression) -> list[str]:
         return _target_names(target.value)
     return []
 
+
 def _del_targets(target: cst.BaseExpression) -> Sequence[cst.BaseExpression]:
     if isinstance(target, (cst.Tuple, cst.List)):
         return [element.value for element in target.elements]
     return [target]
 
+
 def _contains_equal(haystack: cst.CSTNode, needle: cst.CSTNode) -> bool:
-    return any_node(haystack, lambda node: type(node) is type(needle)
-                    and node.deep_equals(needle))
+    return any_node(haystack, lambda node: type(node) is type(needle) and node.deep_equals(needle))
+
 
 def _code(module: cst.Module | None, node: cst.CSTNode) -> str:
     return (module or cst.Module(body=[])).code_for_node(node)
 
+
 #: ``$name`` in a command line (``$$`` escapes a dollar).
 _DOLLAR_NAME = re.compile(r"(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)")
+
 
 def _expanded_names(command: str) -> set[str]:
     """Names IPython's ``var_expand`` may substitute: ``{expr}`` and ``$name``."""
@@ -102,10 +122,12 @@ def _expanded_names(command: str) -> set[str]:
         names.update(names_in(expression))
     return names
 
+
 def names_in(node: cst.CSTNode) -> set[str]:
     """Every name an expression or statement mentions (attribute names excluded),
     without scope resolution: for small pieces of code taken out of context."""
     return _NameGatherer.gather(node)
+
 
 class _NameGatherer(Walker):
     """Every ``Name`` in a small expression (not attribute names)."""

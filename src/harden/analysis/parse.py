@@ -48,6 +48,7 @@ class ParsedCell:
         line_map = self.python.line_map
         return Location(self.cell.index, line_map.line(line), line_map.column(line, column + 1))
 
+
 @dataclass(frozen=True)
 class ParsedNotebook:
     """Every code cell parsed on its own, scopes resolved once for all.
@@ -61,7 +62,9 @@ class ParsedNotebook:
     scopes: Scopes
     #: ``%time stmt``-style magic calls → their Python, parsed in one batch.
     inline: Mapping[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]] = dataclasses.field(
-        default_factory=dict)
+        default_factory=dict
+    )
+
 
 def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
     """Check each cell with CPython, then parse the valid ones with libcst."""
@@ -75,21 +78,30 @@ def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
                 module = _comments_with_statements(cst.parse_module(python.code))
             except (cst.ParserSyntaxError, RecursionError):
                 # CPython accepts it, but it is beyond what libcst can parse.
-                problem = SyntaxProblem("code nested too deeply to analyse",
-                                        Location(cell.index, 1))
+                problem = SyntaxProblem(
+                    "code nested too deeply to analyse", Location(cell.index, 1)
+                )
         parsed.append(ParsedCell(cell, python, problem, module, Positions(module)))
     scopes = resolve_scopes([p.module for p in parsed if p.module is not None])
     if scopes.too_deep:
         too_deep = {id(module) for module in scopes.too_deep}
         # CPython and libcst accept it, but it is too deep for a recursive walk.
         parsed = [
-            dataclasses.replace(p, problem=SyntaxProblem(
-                "code nested too deeply to analyse", Location(p.cell.index, 1)),
-                module=None, positions=Positions(None))
+            dataclasses.replace(
+                p,
+                problem=SyntaxProblem(
+                    "code nested too deeply to analyse", Location(p.cell.index, 1)
+                ),
+                module=None,
+                positions=Positions(None),
+            )
             if p.module is not None and id(p.module) in too_deep
-            else p for p in parsed]
+            else p
+            for p in parsed
+        ]
     result = tuple(parsed)
     return ParsedNotebook(result, scopes, _parse_inline(result))
+
 
 def _comments_with_statements(module: cst.Module) -> cst.Module:
     """Move the comments and blank lines that open a cell from the module's
@@ -101,7 +113,10 @@ def _comments_with_statements(module: cst.Module) -> cst.Module:
     moved = first.with_changes(leading_lines=[*module.header, *first.leading_lines])
     return module.with_changes(header=[], body=[moved, *module.body[1:]])
 
-def _parse_inline(cells: Sequence[ParsedCell]) -> dict[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]]:
+
+def _parse_inline(
+    cells: Sequence[ParsedCell],
+) -> dict[cst.CSTNode, tuple[ParsedCell, ParsedNotebook]]:
     """Parse the Python inside every ``%time``/``%timeit``/``%prun`` of the
     notebook together, so they share one scope pass."""
     calls: list[tuple[cst.Call, str]] = []
@@ -114,10 +129,12 @@ def _parse_inline(cells: Sequence[ParsedCell]) -> dict[cst.CSTNode, tuple[Parsed
         calls.extend(finder.found)
     if not calls:
         return {}
-    snippets = [Cell(index=number, cell_type="code", source=code)
-                for number, (_, code) in enumerate(calls)]
+    snippets = [
+        Cell(index=number, cell_type="code", source=code) for number, (_, code) in enumerate(calls)
+    ]
     batch = parse_cells(snippets)
     return {call: (batch.cells[number], batch) for number, (call, _) in enumerate(calls)}
+
 
 class _InlineFinder(Walker):
     def __init__(self) -> None:
@@ -130,10 +147,12 @@ class _InlineFinder(Walker):
             self.found.append((node, code))
         return True
 
+
 def _inline_code(node: cst.Call) -> str | None:
     """The Python a ``%time``-like magic call runs in the user namespace."""
     magic = decode_magic(node)
     return python_code(*magic) if magic is not None else None
+
 
 def _check_syntax(cell: Cell, python: PythonSource) -> SyntaxProblem | None:
     """CPython's verdict first: libcst must never see what CPython refuses."""
@@ -155,6 +174,7 @@ def _check_syntax(cell: Cell, python: PythonSource) -> SyntaxProblem | None:
         )
         return SyntaxProblem(message, location)
     return None
+
 
 def _code_lines(python: PythonSource, string_lines: int) -> int:
     """Lines of the cell that hold code: not blank and not only a comment,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # annotation only: parse builds Positions, positions never ca
 #: Nodes whose code is their ``value`` (when not in parentheses).
 _LEAVES = (cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)
 
+
 class Positions:
     """Where the nodes of one parsed cell start, worked out on first use.
 
@@ -55,6 +56,7 @@ class Positions:
         line = bisect.bisect_right(self._line_starts, span[0])
         return line, span[0] - self._line_starts[line - 1]
 
+
 class _PendingLocation(Location):
     """A :class:`Location` whose line and column are worked out when first read.
 
@@ -64,8 +66,14 @@ class _PendingLocation(Location):
     hashes, prints and pickles as the plain :class:`Location` it stands for.
     """
 
-    def __init__(self, cell_index: int, line: int | None = None, column: int | None = None,
-                 *, where: tuple[ParsedCell, cst.CSTNode] | None = None) -> None:
+    def __init__(
+        self,
+        cell_index: int,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        where: tuple[ParsedCell, cst.CSTNode] | None = None,
+    ) -> None:
         object.__setattr__(self, "cell_index", cell_index)
         if where is None:  # built with its values (``dataclasses.replace``)
             object.__setattr__(self, "line", line)
@@ -83,7 +91,9 @@ class _PendingLocation(Location):
         return getattr(self, name)
 
     def __repr__(self) -> str:
-        return f"Location(cell_index={self.cell_index!r}, line={self.line!r}, column={self.column!r})"
+        return (
+            f"Location(cell_index={self.cell_index!r}, line={self.line!r}, column={self.column!r})"
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         return Location, (self.cell_index, self.line, self.column)

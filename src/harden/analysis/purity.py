@@ -22,8 +22,9 @@ from harden.analysis.nodes import dotted_name
 
 
 class _PureCheck(cst.CSTVisitor):
-    def __init__(self, calls: Mapping[cst.CSTNode, CallSite],
-                 qualified: Mapping[str, str] | None) -> None:
+    def __init__(
+        self, calls: Mapping[cst.CSTNode, CallSite], qualified: Mapping[str, str] | None
+    ) -> None:
         super().__init__()
         self.calls = calls
         self.qualified = qualified
@@ -46,8 +47,11 @@ class _PureCheck(cst.CSTVisitor):
     visit_NamedExpr = _impure
 
 
-def is_display_only(expr: cst.BaseExpression, calls: Mapping[cst.CSTNode, CallSite],
-                    qualified: Mapping[str, str] | None = None) -> bool:
+def is_display_only(
+    expr: cst.BaseExpression,
+    calls: Mapping[cst.CSTNode, CallSite],
+    qualified: Mapping[str, str] | None = None,
+) -> bool:
     """True when evaluating ``expr`` only computes a value to show.  Calls are
     looked up in ``calls`` (original nodes), else their dotted name in
     ``qualified`` (``pd.Timedelta`` → ``pandas.Timedelta``)."""

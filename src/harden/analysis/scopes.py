@@ -77,7 +77,7 @@ class Scopes:
         span = self._ranges.get(node) if node is not None else None
         if span is None:
             return frozenset()
-        return frozenset(name for name in self._names[span[0]:span[1]] if name is not None)
+        return frozenset(name for name in self._names[span[0] : span[1]] if name is not None)
 
 
 def _deleted(target: cst.BaseExpression) -> list[cst.BaseExpression]:
@@ -108,8 +108,9 @@ def resolve_scopes(roots: cst.CSTNode | Sequence[cst.CSTNode]) -> Scopes:
         if scope is not None:
             key = (id(scope), node.value)
             known = cache.get(key)
-            is_global = known if known is not None else cache.setdefault(
-                key, scope.is_global(node.value))
+            is_global = (
+                known if known is not None else cache.setdefault(key, scope.is_global(node.value))
+            )
         access[node] = is_global
         names.append(node.value if is_global else None)
     return Scopes(access, names, walker.ranges, tuple(walker.too_deep))
@@ -331,8 +332,9 @@ class _ScopeWalker(MatchCaptures):
         self.scope = outer
         return False
 
-    def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp
-                       | cst.DictComp) -> bool:
+    def _comprehension(
+        self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp
+    ) -> bool:
         self.walk(node.for_in.iter)  # evaluated in the enclosing scope
         first: cst.CompFor | None = node.for_in
         outer = self._enter("comprehension")

@@ -28,17 +28,24 @@ def cell_secrets(cell: CellAnalysis) -> list[tuple[Secret, Location]]:
     texts += [(magic.args, magic.location) for magic in cell.magics]
     if cell.python.cell_magic is not None and cell.magics:
         start = cell.magics[0].location.line
-        texts += [(line, Location(cell.index, start + offset))
-                  for offset, line in enumerate(cell.python.cell_magic.body.splitlines(), 1)]
+        texts += [
+            (line, Location(cell.index, start + offset))
+            for offset, line in enumerate(cell.python.cell_magic.body.splitlines(), 1)
+        ]
     for text, location in texts:
         for secret in known_secrets(text):
             found.setdefault(secret.value, (secret, location))
     pairs = [(b.name, b.literal) for b in cell.bindings if b.is_literal]
-    pairs += [(a.keyword, a.literal) for c in cell.calls for a in c.args
-              if a.keyword and a.is_literal]
-    pairs += [(k.literal, v.literal) for c in cell.calls if c.method in {"setdefault", "putenv"}
-              for k, v in [(c.positional(0), c.positional(1))]
-              if k is not None and v is not None and isinstance(k.literal, str)]
+    pairs += [
+        (a.keyword, a.literal) for c in cell.calls for a in c.args if a.keyword and a.is_literal
+    ]
+    pairs += [
+        (k.literal, v.literal)
+        for c in cell.calls
+        if c.method in {"setdefault", "putenv"}
+        for k, v in [(c.positional(0), c.positional(1))]
+        if k is not None and v is not None and isinstance(k.literal, str)
+    ]
     # Walking the tree is the slow part: only when a secret-like key or attribute is there.
     keys = [string.value for string in cell.strings if len(string.value) < 64]
     keys += [m.detail.rsplit(".", 1)[-1] for m in cell.mutations if m.kind == "attribute"]
@@ -73,7 +80,6 @@ def _tree_pairs(module: cst.Module) -> list[tuple[str, Any]]:
                     if isinstance(index, cst.Index) and isinstance(text(index.value), str):
                         pairs.append((text(index.value), text(node.value)))
     return pairs
-
 
 
 __all__ = ["cell_secrets"]

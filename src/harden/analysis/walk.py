@@ -28,13 +28,35 @@ from libcst._nodes.internal import CodegenState
 
 #: Fields that hold only formatting (whitespace, brackets, separators,
 #: comments outside statements) — never code.
-_TRIVIA_FIELDS = frozenset({
-    "lpar", "rpar", "leading_lines", "lines_after_decorators", "header", "footer",
-    "trailing_whitespace", "comma", "semicolon", "equal", "colon", "lbracket",
-    "rbracket", "lbrace", "rbrace", "operator", "dot", "first_line", "empty_lines",
-    "lines_after_header", "leading_whitespace", "first_colon", "second_colon", "asynchronous",
-    "posonly_ind",
-})
+_TRIVIA_FIELDS = frozenset(
+    {
+        "lpar",
+        "rpar",
+        "leading_lines",
+        "lines_after_decorators",
+        "header",
+        "footer",
+        "trailing_whitespace",
+        "comma",
+        "semicolon",
+        "equal",
+        "colon",
+        "lbracket",
+        "rbracket",
+        "lbrace",
+        "rbrace",
+        "operator",
+        "dot",
+        "first_line",
+        "empty_lines",
+        "lines_after_header",
+        "leading_whitespace",
+        "first_colon",
+        "second_colon",
+        "asynchronous",
+        "posonly_ind",
+    }
+)
 #: Node classes whose fields are declared in another order than their code
 #: reads: walked in source order (libcst's own visiting order), so that the
 #: first read of a name is the first one in the text.
@@ -63,7 +85,8 @@ def child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     if cls.__name__ in _SOURCE_ORDER and cls.__module__.startswith("libcst"):
         return _SOURCE_ORDER[cls.__name__]
     return tuple(
-        f.name for f in dataclasses.fields(cls)
+        f.name
+        for f in dataclasses.fields(cls)
         if f.name not in _TRIVIA_FIELDS and not f.name.startswith("whitespace")
     )
 
@@ -141,8 +164,12 @@ class Walker:
         """Walk every parameter's default and annotation (code that runs where
         the function is defined, not in its body); return the parameters."""
         star = params.star_arg if isinstance(params.star_arg, cst.Param) else None
-        every = (*params.posonly_params, *params.params, *params.kwonly_params,
-                 *(p for p in (star, params.star_kwarg) if p is not None))
+        every = (
+            *params.posonly_params,
+            *params.params,
+            *params.kwonly_params,
+            *(p for p in (star, params.star_kwarg) if p is not None),
+        )
         for param in every:
             if param.default is not None:
                 self.walk(param.default)
@@ -178,8 +205,12 @@ class _SpanState(CodegenState):
         self.spans.setdefault(node, (start, self.position))
 
     def record_syntactic_position(  # type: ignore[override]  # a context manager all the same
-            self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
-            end_node: cst.CSTNode | None = None) -> _Syntactic:
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> _Syntactic:
         return _Syntactic(self, node, start_node, end_node)
 
 
@@ -189,8 +220,13 @@ class _Syntactic:
 
     __slots__ = ("end_node", "node", "start", "start_node", "state")
 
-    def __init__(self, state: _SpanState, node: cst.CSTNode, start_node: cst.CSTNode | None,
-                 end_node: cst.CSTNode | None) -> None:
+    def __init__(
+        self,
+        state: _SpanState,
+        node: cst.CSTNode,
+        start_node: cst.CSTNode | None,
+        end_node: cst.CSTNode | None,
+    ) -> None:
         self.state, self.node = state, node
         self.start_node, self.end_node = start_node, end_node
         self.start = 0
@@ -207,7 +243,6 @@ class _Syntactic:
 
 def code_and_spans(module: cst.Module) -> tuple[str, dict[cst.CSTNode, tuple[int, int]]]:
     """The module's code and every node's ``(start, end)`` character offsets in it."""
-    state = _SpanState(default_indent=module.default_indent,
-                       default_newline=module.default_newline)
+    state = _SpanState(default_indent=module.default_indent, default_newline=module.default_newline)
     module._codegen(state)
     return "".join(state.tokens), state.spans

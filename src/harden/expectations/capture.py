@@ -45,7 +45,9 @@ class Target:
     source: str | None = None
 
     def capture(self) -> Capture:
-        guarded = f'(lambda _v: _v if type(_v).__name__ == "DataFrame" else None)({self.expression})'
+        guarded = (
+            f'(lambda _v: _v if type(_v).__name__ == "DataFrame" else None)({self.expression})'
+        )
         return Capture(name=guarded, after_cell=self.after_cell, format="auto", label=self.name)
 
 
@@ -69,7 +71,8 @@ def plan(
                 variable = _bound_variable(cell, call)
                 if variable is not None:
                     reads.setdefault(variable, []).append(
-                        (_source_path(analysis, call), _read_expression(cell, call, variable)))
+                        (_source_path(analysis, call), _read_expression(cell, call, variable))
+                    )
             elif model_inputs and call.method in FIT_METHODS and call.in_function is None:
                 targets.extend(_model_input_target(cell, call))
         for variable, sources in reads.items():
@@ -86,7 +89,8 @@ def plan(
 
 def _bound_variable(cell: CellAnalysis, call: CallSite) -> str | None:
     variables = call.assigned_to or tuple(
-        b.name for b in cell.bindings
+        b.name
+        for b in cell.bindings
         if b.kind == "assign" and b.location.line == call.location.line
     )
     return variables[0] if len(variables) == 1 else None
@@ -97,8 +101,9 @@ def _read_expression(cell: CellAnalysis, call: CallSite, variable: str) -> str:
     otherwise (``pd.read_csv(...).dropna()``, rebound later in the cell) the
     read call itself, evaluated again after the cell: the frame as read."""
     direct = variable in call.assigned_to
-    rebound = (sum(1 for b in cell.bindings if b.name == variable) > 1
-               or any(m.name == variable for m in cell.mutations))
+    rebound = sum(1 for b in cell.bindings if b.name == variable) > 1 or any(
+        m.name == variable for m in cell.mutations
+    )
     if (direct and not rebound) or call.node is None:
         return variable
     import libcst as cst
@@ -106,8 +111,9 @@ def _read_expression(cell: CellAnalysis, call: CallSite, variable: str) -> str:
     return " ".join(cst.Module(body=[]).code_for_node(call.node).split())
 
 
-def _input_target(cell: CellAnalysis, variable: str, reads: list[tuple[str | None, str]],
-                  cwd: Path) -> Target:
+def _input_target(
+    cell: CellAnalysis, variable: str, reads: list[tuple[str | None, str]], cwd: Path
+) -> Target:
     """Of several reads into one variable (``if``/``else`` branches), name the
     target after the file that exists."""
     known = [(s, e) for s, e in reads if s]
@@ -164,8 +170,14 @@ def _all_frames(analysis: Analysis) -> list[Target]:
         if not section:
             continue
         end = section[-1].index
-        names = sorted({b.name for c in section for b in c.bindings
-                        if b.kind not in ("import", "def", "class") and not b.name.startswith("_")})
+        names = sorted(
+            {
+                b.name
+                for c in section
+                for b in c.bindings
+                if b.kind not in ("import", "def", "class") and not b.name.startswith("_")
+            }
+        )
         targets.extend(Target(safe_name(n), n, end, "requested", n) for n in names)
     return targets
 
@@ -176,8 +188,12 @@ def _unique(targets: list[Target]) -> tuple[Target, ...]:
     kept: list[Target] = []
     for target in targets:
         key = (target.expression, target.after_cell)
-        if key in seen or any(t.expression == target.expression and t.role == "model-input"
-                              and target.role == "model-input" for t in kept):
+        if key in seen or any(
+            t.expression == target.expression
+            and t.role == "model-input"
+            and target.role == "model-input"
+            for t in kept
+        ):
             continue
         seen.add(key)
         kept.append(target)
@@ -187,7 +203,13 @@ def _unique(targets: list[Target]) -> tuple[Target, ...]:
     result = []
     for target in kept:
         if counts[target.name] > 1:
-            target = Target(f"{target.name}_cell{target.after_cell + 1}", target.expression,
-                            target.after_cell, target.role, target.variable, target.source)
+            target = Target(
+                f"{target.name}_cell{target.after_cell + 1}",
+                target.expression,
+                target.after_cell,
+                target.role,
+                target.variable,
+                target.source,
+            )
         result.append(target)
     return tuple(result)

@@ -15,13 +15,22 @@ from harden.expectations.formats import FORMATS
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("suite", metavar="SUITE", help="a Great Expectations suite (JSON)")
-    parser.add_argument("data", metavar="DATA",
-                        help="CSV, Parquet or JSON-lines file, or a database URL "
-                        "(sqlite:///path.db, postgresql://user@host/db) with --table or --query")
+    parser.add_argument(
+        "data",
+        metavar="DATA",
+        help="CSV, Parquet or JSON-lines file, or a database URL "
+        "(sqlite:///path.db, postgresql://user@host/db) with --table or --query",
+    )
     parser.add_argument("--table", help="the table to validate (database URLs)")
-    parser.add_argument("--query", metavar="SQL", help="a query whose rows to validate (database URLs)")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (atomically)")
+    parser.add_argument(
+        "--query", metavar="SQL", help="a query whose rows to validate (database URLs)"
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="text", help="report format (default: text)"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report to FILE (atomically)"
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:

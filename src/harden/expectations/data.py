@@ -21,8 +21,16 @@ from harden.expectations.errors import DataError
 log = logging.getLogger(__name__)
 
 SQL_SCHEMES = ("sqlite:", "postgresql:", "postgresql+", "postgres:")
-READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
-           ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+READERS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
 
 
 @dataclass(frozen=True)
@@ -75,8 +83,11 @@ def read_file(path: str | Path, columns: Mapping[str, Mapping[str, Any]]) -> Any
         raise DataError("is not a file", path)
     kind = READERS.get(path.suffix.lower())
     if kind is None:
-        raise DataError(f"unknown data format {path.suffix or '(no extension)'!r}: use CSV, "
-                        "Parquet or JSON lines", path)
+        raise DataError(
+            f"unknown data format {path.suffix or '(no extension)'!r}: use CSV, "
+            "Parquet or JSON lines",
+            path,
+        )
     try:
         if kind == "csv":
             frame = pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",")
@@ -117,7 +128,9 @@ def restore_types(frame: Any, columns: Mapping[str, Mapping[str, Any]]) -> Any:
                 values = column.dropna()
                 if (values == values.round()).all():
                     dtype = str(info.get("dtype", ""))
-                    frame[name] = column.astype(dtype if dtype.startswith(("Int", "UInt")) else "Int64")
+                    frame[name] = column.astype(
+                        dtype if dtype.startswith(("Int", "UInt")) else "Int64"
+                    )
             elif kind == "float" and pd.api.types.is_integer_dtype(column.dtype):
                 frame[name] = column.astype("float64")
         except (ValueError, TypeError, OverflowError) as exc:

@@ -81,9 +81,13 @@ def expect_notebook(
     targets = plan(analysis, cwd, frames=frames, all_frames=all_frames)
     folder = Path(output_dir) / Path(nb.path).stem
     with tempfile.TemporaryDirectory(prefix="harden-expect-") as scratch:
-        run_options = RunOptions(kernel=kernel, timeout=timeout, output_dir=Path(scratch) / "run",
-                                 captures=tuple(t.capture() for t in targets),
-                                 capture_dir=Path(scratch) / "frames")
+        run_options = RunOptions(
+            kernel=kernel,
+            timeout=timeout,
+            output_dir=Path(scratch) / "run",
+            captures=tuple(t.capture() for t in targets),
+            capture_dir=Path(scratch) / "frames",
+        )
         result = run_notebook(nb, run_options, facts=facts_from_analysis(analysis))
         hashes = {Path(f.path).as_posix(): f.sha256 for f in result.inputs}
         documents: list[tuple[Target, Path, str, Any]] = []
@@ -100,8 +104,12 @@ def expect_notebook(
                 _save_frame(Path(captured.path), folder / f"{target.name}.parquet")
     suites = _write(documents, force)
     return ExpectResult(
-        notebook=str(nb.path), output_dir=str(folder), suites=suites, skipped=tuple(skipped),
-        run_status=result.status, run_message=result.message,
+        notebook=str(nb.path),
+        output_dir=str(folder),
+        suites=suites,
+        skipped=tuple(skipped),
+        run_status=result.status,
+        run_message=result.message,
         failed_cell=result.stopped_at if result.status != "completed" else None,
     )
 
@@ -111,8 +119,13 @@ def _save_frame(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def _suite_text(notebook: str, target: Target, frame_path: Path, options: ExpectOptions,
-                hashes: dict[str, str | None]) -> tuple[str, Any]:
+def _suite_text(
+    notebook: str,
+    target: Target,
+    frame_path: Path,
+    options: ExpectOptions,
+    hashes: dict[str, str | None],
+) -> tuple[str, Any]:
     import pandas as pd
 
     from harden.expectations.profile import profile_frame
@@ -122,8 +135,13 @@ def _suite_text(notebook: str, target: Target, frame_path: Path, options: Expect
     source = None
     if target.source is not None:
         source = {"path": target.source, "sha256": hashes.get(Path(target.source).as_posix())}
-    provenance = {"notebook": Path(notebook).as_posix(), "cell_index": target.after_cell,
-                  "variable": target.variable, "role": target.role, "source": source}
+    provenance = {
+        "notebook": Path(notebook).as_posix(),
+        "cell_index": target.after_cell,
+        "variable": target.variable,
+        "role": target.role,
+        "source": source,
+    }
     return suite_document(target.name, profile, options, provenance), profile
 
 
@@ -132,16 +150,33 @@ def _write(documents: list[tuple[Target, Path, str, Any]], force: bool) -> tuple
     from harden.io import atomic_write
 
     for _, path, text, _ in documents:
-        if not force and path.exists() and path.read_text(encoding="utf-8", errors="replace") != text:
-            raise OutputExistsError("exists and differs from the suite generated now "
-                                    "(edited by hand?); use --force to overwrite", path)
+        if (
+            not force
+            and path.exists()
+            and path.read_text(encoding="utf-8", errors="replace") != text
+        ):
+            raise OutputExistsError(
+                "exists and differs from the suite generated now "
+                "(edited by hand?); use --force to overwrite",
+                path,
+            )
     written = []
     for target, path, text, profile in documents:
         unchanged = path.exists() and path.read_text(encoding="utf-8", errors="replace") == text
         if not unchanged:
             atomic_write(path, text)
         count = len(json.loads(text)["expectations"])
-        written.append(SuiteFile(target.name, str(path), target.role, target.variable, target.after_cell,
-                                 profile.rows, count, "unchanged" if unchanged else "written",
-                                 profile.sampled_rows))
+        written.append(
+            SuiteFile(
+                target.name,
+                str(path),
+                target.role,
+                target.variable,
+                target.after_cell,
+                profile.rows,
+                count,
+                "unchanged" if unchanged else "written",
+                profile.sampled_rows,
+            )
+        )
     return tuple(written)

@@ -32,7 +32,11 @@ def problem(outcome: Outcome) -> str:
         return outcome.error
     parts = []
     if outcome.unexpected_count:
-        percent = f" ({outcome.unexpected_percent:.1f}%)" if outcome.unexpected_percent is not None else ""
+        percent = (
+            f" ({outcome.unexpected_percent:.1f}%)"
+            if outcome.unexpected_percent is not None
+            else ""
+        )
         parts.append(f"{outcome.unexpected_count} unexpected value(s){percent}")
     if outcome.examples:
         parts.append("e.g. " + ", ".join(_short(e) for e in outcome.examples))
@@ -44,8 +48,10 @@ def problem(outcome: Outcome) -> str:
 def render_text(report: ValidationReport) -> str:
     total, failed = len(report.outcomes), report.failed
     verdict = "passed" if not failed else f"{len(failed)} of {total} expectations failed"
-    lines = [f"{report.suite} on {report.data}: {verdict}"
-             + (f" (all {total} expectations met)" if not failed else "")]
+    lines = [
+        f"{report.suite} on {report.data}: {verdict}"
+        + (f" (all {total} expectations met)" if not failed else "")
+    ]
     for outcome in failed:
         lines.append(f"  FAIL {describe(outcome)}")
         lines.append(f"       {problem(outcome)}")
@@ -56,13 +62,23 @@ def render_text(report: ValidationReport) -> str:
 
 def render_json(report: ValidationReport) -> str:
     data = {
-        "suite": report.suite, "suite_name": report.suite_name, "data": report.data,
+        "suite": report.suite,
+        "suite_name": report.suite_name,
+        "data": report.data,
         "success": report.success,
         "statistics": {"evaluated": len(report.outcomes), "failed": len(report.failed)},
         "results": [
-            {"expectation": o.expectation, "column": o.column, "kwargs": o.kwargs, "success": o.success,
-             "observed": o.observed, "unexpected_count": o.unexpected_count,
-             "unexpected_percent": o.unexpected_percent, "examples": list(o.examples), "error": o.error}
+            {
+                "expectation": o.expectation,
+                "column": o.column,
+                "kwargs": o.kwargs,
+                "success": o.success,
+                "observed": o.observed,
+                "unexpected_count": o.unexpected_count,
+                "unexpected_percent": o.unexpected_percent,
+                "examples": list(o.examples),
+                "error": o.error,
+            }
             for o in report.outcomes
         ],
         "skipped": list(report.skipped),
@@ -71,9 +87,14 @@ def render_json(report: ValidationReport) -> str:
 
 
 def render_junit(report: ValidationReport) -> str:
-    suite = ET.Element("testsuite", name=f"harden validate {report.suite_name}",
-                      tests=str(len(report.outcomes)), failures=str(len(report.failed)),
-                      errors="0", skipped=str(len(report.skipped)))
+    suite = ET.Element(
+        "testsuite",
+        name=f"harden validate {report.suite_name}",
+        tests=str(len(report.outcomes)),
+        failures=str(len(report.failed)),
+        errors="0",
+        skipped=str(len(report.skipped)),
+    )
     for outcome in report.outcomes:
         case = ET.SubElement(suite, "testcase", classname=report.suite_name, name=describe(outcome))
         if not outcome.success:

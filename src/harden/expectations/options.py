@@ -76,9 +76,16 @@ def from_section(section: Mapping[str, Any], source: Path | None = None) -> Expe
         name = key.replace("-", "_")
         if name == "exclude":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError("[tool.harden.expect] exclude must be a list of column names", source)
+                raise ConfigError(
+                    "[tool.harden.expect] exclude must be a list of column names", source
+                )
             value = tuple(value)
-        if name in ("range_margin", "null_margin", "row_tolerance", "category_ratio") and isinstance(value, int):
+        if name in (
+            "range_margin",
+            "null_margin",
+            "row_tolerance",
+            "category_ratio",
+        ) and isinstance(value, int):
             value = float(value)
         values[name] = value
     try:

@@ -71,8 +71,7 @@ def profile_frame(frame: Any, options: ExpectOptions = ExpectOptions()) -> Frame
         sample = frame.sample(n=options.sample_rows, random_state=SAMPLE_SEED)
         sampled = options.sample_rows
     columns = tuple(
-        _column(str(name), frame[name], sample[name], options)
-        for name in frame.columns
+        _column(str(name), frame[name], sample[name], options) for name in frame.columns
     )
     return FrameProfile(rows=rows, columns=columns, sampled_rows=sampled)
 
@@ -105,8 +104,14 @@ def gx_type_name(dtype: Any) -> str:
 def _column(name: str, column: Any, sample: Any, options: ExpectOptions) -> ColumnProfile:
     kind = kind_of(column.dtype)
     nulls = int(column.isna().sum())
-    base: dict[str, Any] = {"name": name, "kind": kind, "dtype": str(column.dtype),
-            "gx_type": gx_type_name(column.dtype), "rows": len(column), "nulls": nulls}
+    base: dict[str, Any] = {
+        "name": name,
+        "kind": kind,
+        "dtype": str(column.dtype),
+        "gx_type": gx_type_name(column.dtype),
+        "rows": len(column),
+        "nulls": nulls,
+    }
     if kind == "other" or name in options.exclude or nulls == len(column):
         return ColumnProfile(role="plain" if kind != "other" else "text", **base)
     values = column.dropna()
@@ -127,24 +132,39 @@ def _column(name: str, column: Any, sample: Any, options: ExpectOptions) -> Colu
         stats: dict[str, Any] = {}
         if options.statistics:
             stats = {"mean": float(values.mean()), "median": float(values.median())}
-        return ColumnProfile(role="range", minimum=_native(values.min()),
-                             maximum=_native(values.max()), **base, **stats)
+        return ColumnProfile(
+            role="range",
+            minimum=_native(values.min()),
+            maximum=_native(values.max()),
+            **base,
+            **stats,
+        )
     if kind == "datetime":
         tz = getattr(column.dtype, "tz", None)
-        return ColumnProfile(role="range", minimum=values.min().isoformat(),
-                             maximum=values.max().isoformat(), tz=str(tz) if tz else None, **base)
+        return ColumnProfile(
+            role="range",
+            minimum=values.min().isoformat(),
+            maximum=values.max().isoformat(),
+            tz=str(tz) if tz else None,
+            **base,
+        )
     return _string(base, values, sample_values, options)
 
 
-def _string(base: dict[str, Any], values: Any, sample: Any, options: ExpectOptions) -> ColumnProfile:
+def _string(
+    base: dict[str, Any], values: Any, sample: Any, options: ExpectOptions
+) -> ColumnProfile:
     texts = sample.astype(str)
     distinct = texts.nunique()
-    if distinct <= options.max_categories and distinct <= options.category_ratio * max(len(texts), 1):
+    if distinct <= options.max_categories and distinct <= options.category_ratio * max(
+        len(texts), 1
+    ):
         used = values.astype(str).unique()
         if len(used) <= options.max_categories:
             return ColumnProfile(role="categorical", values=tuple(sorted(map(str, used))), **base)
-    if len(texts) and (texts.str.contains(r"\s", regex=True).mean() > 0.5
-                       or texts.str.len().max() > 100):
+    if len(texts) and (
+        texts.str.contains(r"\s", regex=True).mean() > 0.5 or texts.str.len().max() > 100
+    ):
         return ColumnProfile(role="text", **base)
     full = values.astype(str)
     for shape, regex in SHAPES.items():

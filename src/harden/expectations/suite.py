@@ -36,13 +36,24 @@ class Spec:
 def expectation_specs(profile: FrameProfile, options: ExpectOptions) -> list[Spec]:
     """The expectations for ``profile``, table-level first, then column by column."""
     names = [c.name for c in profile.columns]
-    specs = [Spec("ExpectTableColumnsToMatchSet",
-                  {"column_set": names, "exact_match": options.columns == "exact"})]
+    specs = [
+        Spec(
+            "ExpectTableColumnsToMatchSet",
+            {"column_set": names, "exact_match": options.columns == "exact"},
+        )
+    ]
     if options.column_order:
         specs.append(Spec("ExpectTableColumnsToMatchOrderedList", {"column_list": names}))
     low = math.floor(profile.rows * (1 - options.row_tolerance))
-    specs.append(Spec("ExpectTableRowCountToBeBetween",
-                      {"min_value": max(low, 0), "max_value": math.ceil(profile.rows * (1 + options.row_tolerance))}))
+    specs.append(
+        Spec(
+            "ExpectTableRowCountToBeBetween",
+            {
+                "min_value": max(low, 0),
+                "max_value": math.ceil(profile.rows * (1 + options.row_tolerance)),
+            },
+        )
+    )
     for column in profile.columns:
         if column.name not in options.exclude:
             specs.extend(column_specs(column, options))
@@ -61,28 +72,55 @@ def column_specs(column: ColumnProfile, options: ExpectOptions) -> list[Spec]:
     if column.role == "id":
         specs.append(Spec("ExpectColumnValuesToBeUnique", {"column": name}))
     elif column.role == "categorical":
-        specs.append(Spec("ExpectColumnValuesToBeInSet", {"column": name, "value_set": list(column.values)}))
+        specs.append(
+            Spec("ExpectColumnValuesToBeInSet", {"column": name, "value_set": list(column.values)})
+        )
     elif column.role == "range" and column.kind == "datetime":
         low, high = _datetime_bounds(column.minimum, column.maximum, options.range_margin)
-        specs.append(Spec("ExpectColumnValuesToBeBetween", {"column": name, "min_value": low, "max_value": high}))
+        specs.append(
+            Spec(
+                "ExpectColumnValuesToBeBetween",
+                {"column": name, "min_value": low, "max_value": high},
+            )
+        )
     elif column.role == "range":
         low, high = _numeric_bounds(column, options.range_margin)
-        specs.append(Spec("ExpectColumnValuesToBeBetween", {"column": name, "min_value": low, "max_value": high}))
+        specs.append(
+            Spec(
+                "ExpectColumnValuesToBeBetween",
+                {"column": name, "min_value": low, "max_value": high},
+            )
+        )
         if column.mean is not None and column.median is not None:
             pad = (column.maximum - column.minimum) * options.range_margin
             for stat, value in (("Mean", column.mean), ("Median", column.median)):
-                specs.append(Spec(f"ExpectColumn{stat}ToBeBetween", {
-                    "column": name, "min_value": _round(value - pad, math.floor),
-                    "max_value": _round(value + pad, math.ceil)}))
+                specs.append(
+                    Spec(
+                        f"ExpectColumn{stat}ToBeBetween",
+                        {
+                            "column": name,
+                            "min_value": _round(value - pad, math.floor),
+                            "max_value": _round(value + pad, math.ceil),
+                        },
+                    )
+                )
     if column.min_length is not None and column.max_length is not None and column.role != "text":
         shortest, longest = column.min_length, column.max_length
         if shortest != longest:
             shortest = max(math.floor(shortest * (1 - options.range_margin)), 0)
             longest = math.ceil(longest * (1 + options.range_margin))
-        specs.append(Spec("ExpectColumnValueLengthsToBeBetween",
-                          {"column": name, "min_value": shortest, "max_value": longest}))
+        specs.append(
+            Spec(
+                "ExpectColumnValueLengthsToBeBetween",
+                {"column": name, "min_value": shortest, "max_value": longest},
+            )
+        )
     if column.pattern is not None:
-        specs.append(Spec("ExpectColumnValuesToMatchRegex", {"column": name, "regex": SHAPES[column.pattern]}))
+        specs.append(
+            Spec(
+                "ExpectColumnValuesToMatchRegex", {"column": name, "regex": SHAPES[column.pattern]}
+            )
+        )
     return specs
 
 
@@ -111,13 +149,17 @@ def _datetime_bounds(low: str, high: str, margin: float) -> tuple[str, str]:
     return (start - pad).isoformat(), (end + pad).isoformat()
 
 
-def build_suite(name: str, profile: FrameProfile, options: ExpectOptions, meta: Mapping[str, Any]) -> Any:
+def build_suite(
+    name: str, profile: FrameProfile, options: ExpectOptions, meta: Mapping[str, Any]
+) -> Any:
     """A ``great_expectations.ExpectationSuite`` (GX imported here)."""
     from harden.expectations.gxsession import gx_module
 
     gx = gx_module()
-    expectations = [getattr(gx.expectations, spec.kind)(**spec.kwargs)
-                    for spec in expectation_specs(profile, options)]
+    expectations = [
+        getattr(gx.expectations, spec.kind)(**spec.kwargs)
+        for spec in expectation_specs(profile, options)
+    ]
     return gx.ExpectationSuite(name=name, expectations=expectations, meta={"harden": dict(meta)})
 
 
@@ -130,8 +172,9 @@ def suite_json(suite: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def suite_document(name: str, profile: FrameProfile, options: ExpectOptions,
-                   provenance: Mapping[str, Any]) -> str:
+def suite_document(
+    name: str, profile: FrameProfile, options: ExpectOptions, provenance: Mapping[str, Any]
+) -> str:
     """The suite's JSON, ``meta.harden`` holding ``provenance`` (notebook, cell,
     variable, source file...) plus the row count, sampling, thresholds, column
     kinds and harden's version."""
@@ -143,7 +186,9 @@ def suite_document(name: str, profile: FrameProfile, options: ExpectOptions,
         "sampled_rows": profile.sampled_rows,
         "harden_version": __version__,
         "thresholds": options.thresholds(),
-        "columns": {c.name: {"kind": c.kind, "dtype": c.dtype, **({"tz": c.tz} if c.tz else {})}
-                    for c in profile.columns},
+        "columns": {
+            c.name: {"kind": c.kind, "dtype": c.dtype, **({"tz": c.tz} if c.tz else {})}
+            for c in profile.columns
+        },
     }
     return suite_json(build_suite(name, profile, options, meta))

@@ -25,11 +25,25 @@ EXAMPLES = 5
 #: (SQLite) or compares the spelled-out names (PostgreSQL).
 SQL_TYPES: dict[str, list[str]] = {
     "integer": ["INTEGER", "BIGINT", "SMALLINT"],
-    "float": ["FLOAT", "REAL", "DOUBLE_PRECISION", "DOUBLE PRECISION", "DOUBLE", "NUMERIC", "DECIMAL"],
+    "float": [
+        "FLOAT",
+        "REAL",
+        "DOUBLE_PRECISION",
+        "DOUBLE PRECISION",
+        "DOUBLE",
+        "NUMERIC",
+        "DECIMAL",
+    ],
     "boolean": ["BOOLEAN"],
     "string": ["TEXT", "VARCHAR", "CHAR", "NVARCHAR", "CHARACTER VARYING"],
     "category": ["TEXT", "VARCHAR", "CHAR", "NVARCHAR", "CHARACTER VARYING"],
-    "datetime": ["TIMESTAMP", "DATETIME", "DATE", "TIMESTAMP WITHOUT TIME ZONE", "TIMESTAMP WITH TIME ZONE"],
+    "datetime": [
+        "TIMESTAMP",
+        "DATETIME",
+        "DATE",
+        "TIMESTAMP WITHOUT TIME ZONE",
+        "TIMESTAMP WITH TIME ZONE",
+    ],
 }
 
 
@@ -83,11 +97,17 @@ def load_suite(path: str | Path) -> tuple[Any, dict[str, Any]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SuiteError(f"cannot read the suite ({exc})", path) from None
     except json.JSONDecodeError as exc:
-        raise SuiteError(f"is not a Great Expectations suite: invalid JSON ({exc.msg}, line {exc.lineno})",
-                         path) from None
-    if not isinstance(data, dict) or not isinstance(data.get("expectations"), list) \
-            or not isinstance(data.get("name"), str):
-        raise SuiteError("is not a Great Expectations suite (JSON without 'name' and 'expectations')", path)
+        raise SuiteError(
+            f"is not a Great Expectations suite: invalid JSON ({exc.msg}, line {exc.lineno})", path
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("expectations"), list)
+        or not isinstance(data.get("name"), str)
+    ):
+        raise SuiteError(
+            "is not a Great Expectations suite (JSON without 'name' and 'expectations')", path
+        )
     gx = gx_module()
     try:
         suite = gx.ExpectationSuite(**data)
@@ -96,16 +116,26 @@ def load_suite(path: str | Path) -> tuple[Any, dict[str, Any]]:
         raise SuiteError(f"is not a valid Great Expectations suite: {problem}", path) from None
     if len(suite.expectations) != len(data["expectations"]):
         known = {e.expectation_type for e in suite.expectations}
-        unknown = sorted({str(e.get("type", e.get("expectation_type"))) for e in data["expectations"]
-                          if isinstance(e, dict)} - known)
-        raise SuiteError(f"unknown expectation type(s) {', '.join(unknown) or '(unnamed)'}: "
-                         f"Great Expectations would silently skip "
-                         f"{len(data['expectations']) - len(suite.expectations)} expectation(s)", path)
+        unknown = sorted(
+            {
+                str(e.get("type", e.get("expectation_type")))
+                for e in data["expectations"]
+                if isinstance(e, dict)
+            }
+            - known
+        )
+        raise SuiteError(
+            f"unknown expectation type(s) {', '.join(unknown) or '(unnamed)'}: "
+            f"Great Expectations would silently skip "
+            f"{len(data['expectations']) - len(suite.expectations)} expectation(s)",
+            path,
+        )
     return suite, data
 
 
-def validate_data(suite_path: str | Path, data: str, *, table: str | None = None,
-                  query: str | None = None) -> ValidationReport:
+def validate_data(
+    suite_path: str | Path, data: str, *, table: str | None = None, query: str | None = None
+) -> ValidationReport:
     """Validate ``data`` (a file, or a database URL with ``table``/``query``) against the suite."""
     from harden.expectations.gxsession import ephemeral_context
 
@@ -120,15 +150,20 @@ def validate_data(suite_path: str | Path, data: str, *, table: str | None = None
         frame = read_file(str(source.path), columns)
         asset = context.data_sources.add_pandas("harden").add_dataframe_asset("data")
         batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-            batch_parameters={"dataframe": frame})
+            batch_parameters={"dataframe": frame}
+        )
     order = [e.id for e in (context.suites.add(suite).expectations)]
     result = batch.validate(suite, result_format="SUMMARY")
     by_id = {r.expectation_config.id: r for r in result.results}
     outcomes = _name_missing_columns(tuple(_outcome(by_id[i]) for i in order if i in by_id))
-    return ValidationReport(str(suite_path), suite.name, source.describe(), outcomes, tuple(skipped))
+    return ValidationReport(
+        str(suite_path), suite.name, source.describe(), outcomes, tuple(skipped)
+    )
 
 
-def _sql_batch(context: Any, source: Source, suite: Any, columns: Mapping[str, Any]) -> tuple[Any, Any, list[str]]:
+def _sql_batch(
+    context: Any, source: Source, suite: Any, columns: Mapping[str, Any]
+) -> tuple[Any, Any, list[str]]:
     """A batch of the table or query; types in SQL terms; regexes dropped where the database has none."""
     gx = _gx()
     engine_name = _check_database(source)
@@ -149,21 +184,32 @@ def _sql_batch(context: Any, source: Source, suite: Any, columns: Mapping[str, A
         config = expectation.configuration
         kwargs = dict(config.kwargs)
         if config.type == "expect_column_values_to_be_of_type" and source.query is not None:
-            skipped.append(f"{config.type} on {kwargs.get('column')}: a query's column types are not known")
+            skipped.append(
+                f"{config.type} on {kwargs.get('column')}: a query's column types are not known"
+            )
             continue
         if config.type == "expect_column_values_to_be_of_type":
             kind = columns.get(str(kwargs.get("column")), {}).get("kind")
             if kind in SQL_TYPES:
-                expectations.append(gx.expectations.ExpectColumnValuesToBeInTypeList(
-                    column=kwargs["column"], type_list=SQL_TYPES[kind]))
+                expectations.append(
+                    gx.expectations.ExpectColumnValuesToBeInTypeList(
+                        column=kwargs["column"], type_list=SQL_TYPES[kind]
+                    )
+                )
                 continue
         if config.type == "expect_column_values_to_match_regex" and engine_name == "sqlite":
-            skipped.append(f"{config.type} on {kwargs.get('column')}: SQLite has no regular expressions")
+            skipped.append(
+                f"{config.type} on {kwargs.get('column')}: SQLite has no regular expressions"
+            )
             continue
         expectations.append(expectation)
     for expectation in expectations:
         expectation.id = None
-    return batch, gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=suite.meta), skipped
+    return (
+        batch,
+        gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=suite.meta),
+        skipped,
+    )
 
 
 def _gx() -> Any:
@@ -185,14 +231,18 @@ def _check_database(source: Source) -> str:
     try:
         engine = sa.create_engine(url)
         with engine.connect() as connection:
-            names = set(sa.inspect(connection).get_table_names()) | set(sa.inspect(connection).get_view_names())
+            names = set(sa.inspect(connection).get_table_names()) | set(
+                sa.inspect(connection).get_view_names()
+            )
         dialect = engine.dialect.name
         engine.dispose()
     except ImportError as exc:
         raise DataError(f"no database driver: {exc}", where) from None
     except Exception as exc:  # SQLAlchemy wraps every driver's errors differently
         message = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise DataError(f"cannot connect: {message[0] if message else type(exc).__name__}", where) from None
+        raise DataError(
+            f"cannot connect: {message[0] if message else type(exc).__name__}", where
+        ) from None
     if source.table is not None and source.table not in names:
         raise DataError(f"table {source.table!r} does not exist", where)
     return str(dialect)
@@ -208,11 +258,15 @@ def _outcome(result: Any) -> Outcome:
         observed = mismatch
     examples = tuple(details.get("partial_unexpected_list") or ())[:EXAMPLES]
     return Outcome(
-        expectation=config.type, column=kwargs.get("column"), kwargs=kwargs,
-        success=bool(result.success), observed=_plain(observed),
+        expectation=config.type,
+        column=kwargs.get("column"),
+        kwargs=kwargs,
+        success=bool(result.success),
+        observed=_plain(observed),
         unexpected_count=details.get("unexpected_count"),
         unexpected_percent=details.get("unexpected_percent"),
-        examples=tuple(_plain(e) for e in examples), error=_error(result.exception_info),
+        examples=tuple(_plain(e) for e in examples),
+        error=_error(result.exception_info),
     )
 
 
@@ -226,7 +280,8 @@ def _name_missing_columns(outcomes: tuple[Outcome, ...]) -> tuple[Outcome, ...]:
             missing.update(map(str, outcome.observed.get("missing") or ()))
     return tuple(
         replace(o, error=f"column {o.column!r} is missing from the data")
-        if o.column in missing and not o.success else o
+        if o.column in missing and not o.success
+        else o
         for o in outcomes
     )
 

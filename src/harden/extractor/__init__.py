@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from harden.extractor.check import CheckResult
 
 
-def write_extraction(extraction: Extraction, directory: str | Path | None = None, *,
-                     force: bool = False) -> WriteResult:
+def write_extraction(
+    extraction: Extraction, directory: str | Path | None = None, *, force: bool = False
+) -> WriteResult:
     """Write the module, its log and requirements into ``directory`` (default:
     the notebook's folder).  Hand-edited files are kept unless ``force``."""
     from harden.errors import UsageError
@@ -37,8 +38,10 @@ def write_extraction(extraction: Extraction, directory: str | Path | None = None
     source = Path(extraction.notebook_path).resolve()
     for name in extraction.files():
         if (folder / name).resolve() == source:
-            raise UsageError(f"writing {name} would overwrite the notebook itself; choose "
-                             "another --module-name or --output-dir")
+            raise UsageError(
+                f"writing {name} would overwrite the notebook itself; choose "
+                "another --module-name or --output-dir"
+            )
     return write_files(folder, extraction.files(), force=force)
 
 
@@ -51,6 +54,14 @@ def check_extraction(extraction: Extraction, **options: Any) -> CheckResult:
 
 
 __all__ = [
-    "Extraction", "FunctionChange", "LogEntry", "ParameterSpec", "Plan", "Step",
-    "WriteResult", "check_extraction", "extract", "write_extraction",
+    "Extraction",
+    "FunctionChange",
+    "LogEntry",
+    "ParameterSpec",
+    "Plan",
+    "Step",
+    "WriteResult",
+    "check_extraction",
+    "extract",
+    "write_extraction",
 ]

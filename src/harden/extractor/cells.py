@@ -91,8 +91,11 @@ def _needs_rewrite(cell: CellAnalysis, no_prints: bool) -> bool:
     if cell.magics:
         return True
     for call in cell.calls:
-        if call.dotted == "display" or call.method == "show" or (
-                no_prints and call.dotted == "print"):
+        if (
+            call.dotted == "display"
+            or call.method == "show"
+            or (no_prints and call.dotted == "print")
+        ):
             return True
     return False
 
@@ -135,8 +138,14 @@ def sort_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
             hoisted.append(statement)
         else:
             body.append(statement)
-    return replace(draft, body=tuple(body), hoisted=tuple(hoisted), imports=tuple(imports),
-                   guarded=tuple(guarded), last=last_kept)
+    return replace(
+        draft,
+        body=tuple(body),
+        hoisted=tuple(hoisted),
+        imports=tuple(imports),
+        guarded=tuple(guarded),
+        last=last_kept,
+    )
 
 
 def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
@@ -152,16 +161,16 @@ def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
     location = cell.location(last)
     line = location.line if location is not None else None
     code = (cell.cell.line(line) or "").strip() if line else ""
-    entry = LogEntry("dropped", "display-only expression at the end of a cell",
-                     cell.index, line, code)
+    entry = LogEntry(
+        "dropped", "display-only expression at the end of a cell", cell.index, line, code
+    )
     if len(last.body) == 1:
         kept = body[:-1]
     else:
         rest = [*last.body[:-1]]
         rest[-1] = rest[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
         kept = (*body[:-1], last.with_changes(body=rest))
-    return replace(draft, body=kept, displayed=root_names(small.value),
-                   log=(*draft.log, entry))
+    return replace(draft, body=kept, displayed=root_names(small.value), log=(*draft.log, entry))
 
 
 def rewrite_notebook_only(draft: CellDraft, ctx: CellContext) -> CellDraft:
@@ -170,13 +179,20 @@ def rewrite_notebook_only(draft: CellDraft, ctx: CellContext) -> CellDraft:
     if not _needs_rewrite(ctx.cell, ctx.no_prints):
         return draft
     result = CellDrops(log=list(draft.log), displayed=draft.displayed)
-    rewriter = CellRewriter(ctx.cell, drop_magics=ctx.drop_magics, no_prints=ctx.no_prints,
-                            result=result)
+    rewriter = CellRewriter(
+        ctx.cell, drop_magics=ctx.drop_magics, no_prints=ctx.no_prints, result=result
+    )
     body = cst.Module(body=draft.body).visit(rewriter).body
     hoisted = cst.Module(body=draft.hoisted).visit(rewriter).body
-    return replace(draft, body=tuple(body), hoisted=tuple(hoisted), log=tuple(result.log),
-                   requirements=tuple(result.requirements), problems=tuple(result.problems),
-                   rewritten=True)
+    return replace(
+        draft,
+        body=tuple(body),
+        hoisted=tuple(hoisted),
+        log=tuple(result.log),
+        requirements=tuple(result.requirements),
+        problems=tuple(result.problems),
+        rewritten=True,
+    )
 
 
 def drop_print_only_locals(draft: CellDraft, ctx: CellContext) -> CellDraft:
@@ -195,8 +211,13 @@ def note_cell_magic(draft: CellDraft, ctx: CellContext) -> CellDraft:
     magic = ctx.cell.python.cell_magic
     if magic is None:
         return draft
-    entry = LogEntry("changed", f"%%{magic.name} dropped, the cell body kept",
-                     ctx.cell.index, 1, f"%%{magic.name} {magic.line}".strip())
+    entry = LogEntry(
+        "changed",
+        f"%%{magic.name} dropped, the cell body kept",
+        ctx.cell.index,
+        1,
+        f"%%{magic.name} {magic.line}".strip(),
+    )
     return replace(draft, log=(*draft.log, entry))
 
 
@@ -208,8 +229,9 @@ def pass_globals(draft: CellDraft, ctx: CellContext) -> CellDraft:
         return replace(draft, found=found)
     passer = PassGlobals(changes)
     body = list(cst.Module(body=body).visit(passer).body)
-    return replace(draft, body=tuple(body), found=scan(body), passed=tuple(passer.used),
-                   partial=passer.partial)
+    return replace(
+        draft, body=tuple(body), found=scan(body), passed=tuple(passer.used), partial=passer.partial
+    )
 
 
 def prepare_definitions(draft: CellDraft, ctx: CellContext) -> CellDraft:
@@ -251,24 +273,42 @@ CELL_STEPS: tuple[CellStep, ...] = (
 )
 
 
-def cell_code(cell: CellAnalysis, layout: Layout, removed: AbstractSet[int], *,
-              drop_magics: bool, no_prints: bool) -> CellCode:
+def cell_code(
+    cell: CellAnalysis,
+    layout: Layout,
+    removed: AbstractSet[int],
+    *,
+    drop_magics: bool,
+    no_prints: bool,
+) -> CellCode:
     """Run :data:`CELL_STEPS` over one code cell."""
     ctx = CellContext(cell, layout, removed, drop_magics, no_prints)
     draft = CellDraft()
     for step in CELL_STEPS:
         draft = step(draft, ctx)
     found = draft.found if draft.found is not None else scan(list(draft.body))
-    drops = CellDrops(log=list(draft.log), requirements=list(draft.requirements),
-                      problems=list(draft.problems), displayed=draft.displayed)
+    drops = CellDrops(
+        log=list(draft.log),
+        requirements=list(draft.requirements),
+        problems=list(draft.problems),
+        displayed=draft.displayed,
+    )
     return CellCode(
-        cell.index, cell, body=list(draft.body), imports=list(draft.imports),
-        guarded=list(draft.guarded), definitions=dict(draft.definitions),
-        displayed=draft.displayed, names=frozenset(found.names),
-        loads=frozenset(found.loads), stores=frozenset(found.stores), passed=draft.passed,
+        cell.index,
+        cell,
+        body=list(draft.body),
+        imports=list(draft.imports),
+        guarded=list(draft.guarded),
+        definitions=dict(draft.definitions),
+        displayed=draft.displayed,
+        names=frozenset(found.names),
+        loads=frozenset(found.loads),
+        stores=frozenset(found.stores),
+        passed=draft.passed,
         partial=draft.partial,
         plots=any(_plots(call.qualified_name, call.method) for call in cell.calls),
-        drops=drops)
+        drops=drops,
+    )
 
 
 def _plots(qualified: str | None, method: str | None) -> bool:

@@ -40,8 +40,11 @@ class ValueCheck:
 
     @property
     def where(self) -> str:
-        return f"run() result `{self.name}`" if self.step is None else (
-            f"step `{self.step}` returns `{self.name}`")
+        return (
+            f"run() result `{self.name}`"
+            if self.step is None
+            else (f"step `{self.step}` returns `{self.name}`")
+        )
 
 
 @dataclass(frozen=True)
@@ -67,21 +70,30 @@ class CheckResult:
             where = f"in step `{self.failed_step}`" if self.failed_step else "on import"
             lines.append(f"check: DIFFER: the module failed {where}: {self.module_error}")
         elif self.agree:
-            lines.append(f"check: notebook and module agree ({equal} values compared, "
-                         f"notebook {self.notebook_seconds:.1f}s, module "
-                         f"{self.module_seconds:.1f}s)")
+            lines.append(
+                f"check: notebook and module agree ({equal} values compared, "
+                f"notebook {self.notebook_seconds:.1f}s, module "
+                f"{self.module_seconds:.1f}s)"
+            )
         else:
             first = self.differences[0]
-            lines.append(f"check: DIFFER: {len(self.differences)} of {len(self.values)} values; "
-                         f"first at {first.where}")
+            lines.append(
+                f"check: DIFFER: {len(self.differences)} of {len(self.values)} values; "
+                f"first at {first.where}"
+            )
             lines += [f"  {v.where}: {v.detail}" for v in self.differences]
         lines += [f"  not compared: {v.where}: {v.detail}" for v in skipped]
         return "\n".join(lines)
 
 
-def check(extraction: Extraction, *, parameters: dict[str, Any] | None = None,
-          timeout: float | None = 600.0, kernel: str | None = None,
-          keep: str | Path | None = None) -> CheckResult:
+def check(
+    extraction: Extraction,
+    *,
+    parameters: dict[str, Any] | None = None,
+    timeout: float | None = 600.0,
+    kernel: str | None = None,
+    keep: str | Path | None = None,
+) -> CheckResult:
     """Run both sides and compare (see the module docstring).  ``parameters``
     go to the notebook through papermill and to ``run(**parameters)``."""
     from harden.notebook import Notebook
@@ -97,33 +109,46 @@ def check(extraction: Extraction, *, parameters: dict[str, Any] | None = None,
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         labels = _labels(extraction)
-        captures = tuple(Capture(item["name"], after_cell=item["after"], format="pickle",
-                                 label=item["label"]) for item in labels)
+        captures = tuple(
+            Capture(item["name"], after_cell=item["after"], format="pickle", label=item["label"])
+            for item in labels
+        )
         parameters = dict(parameters or {})
         known = {p.name for p in extraction.plan.parameters}
         unknown = sorted(set(parameters) - known)
         if unknown:
-            raise HardenError("unknown parameter(s) " + ", ".join(unknown) + "; the notebook's "
-                              "parameters are " + (", ".join(sorted(known)) or "none"))
-        options = RunOptions(kernel=kernel, timeout=timeout, captures=captures,
-                             parameters=parameters,
-                             output_dir=workdir / "notebook", capture_dir=workdir / "captured")
+            raise HardenError(
+                "unknown parameter(s) " + ", ".join(unknown) + "; the notebook's "
+                "parameters are " + (", ".join(sorted(known)) or "none")
+            )
+        options = RunOptions(
+            kernel=kernel,
+            timeout=timeout,
+            captures=captures,
+            parameters=parameters,
+            output_dir=workdir / "notebook",
+            capture_dir=workdir / "captured",
+        )
         # The facts come from the extraction's analysis: the notebook is not analysed again.
         run = run_notebook(notebook, options, lambda: facts_from_analysis(analysis))
         if run.status != "completed":
-            raise HardenError(f"cannot check: the notebook itself does not run ({run.message})",
-                              notebook.path)
+            raise HardenError(
+                f"cannot check: the notebook itself does not run ({run.message})", notebook.path
+            )
         paths = {c.label: (c.path if c.ok else None) for c in run.captures}
         module_dir = workdir / "module"
         module_dir.mkdir(exist_ok=True)
         (module_dir / extraction.module_file).write_text(extraction.source, encoding="utf-8")
         spec = {
-            "module_dir": str(module_dir), "module_name": extraction.module_name,
-            "run": extraction.plan.run_name, "parameters": parameters,
-            "steps": [{"name": s.name, "returns": list(s.returns)}
-                      for s in extraction.plan.steps],
-            "outputs": list(extraction.plan.outputs), "labels": labels,
-            "notebook": paths, "result": str(workdir / "result.json"),
+            "module_dir": str(module_dir),
+            "module_name": extraction.module_name,
+            "run": extraction.plan.run_name,
+            "parameters": parameters,
+            "steps": [{"name": s.name, "returns": list(s.returns)} for s in extraction.plan.steps],
+            "outputs": list(extraction.plan.outputs),
+            "labels": labels,
+            "notebook": paths,
+            "result": str(workdir / "result.json"),
         }
         result = _run_worker(spec, workdir, Path(notebook.path).resolve().parent, timeout)
         return _result(result, run.duration)
@@ -136,8 +161,14 @@ def _labels(extraction: Extraction) -> list[dict[str, Any]]:
     labels = []
     for step in extraction.plan.steps:
         for name in step.returns:
-            labels.append({"label": f"{step.name}.{name}", "step": step.name, "name": name,
-                           "after": step.cells[-1]})
+            labels.append(
+                {
+                    "label": f"{step.name}.{name}",
+                    "step": step.name,
+                    "name": name,
+                    "after": step.cells[-1],
+                }
+            )
     analysis = extraction.analysis
     last = max((c.index for c in analysis.cells), default=0)
     for name in extraction.plan.outputs:
@@ -145,34 +176,46 @@ def _labels(extraction: Extraction) -> list[dict[str, Any]]:
     return labels
 
 
-def _run_worker(spec: dict[str, Any], workdir: Path, cwd: Path,
-                timeout: float | None) -> dict[str, Any]:
+def _run_worker(
+    spec: dict[str, Any], workdir: Path, cwd: Path, timeout: float | None
+) -> dict[str, Any]:
     spec_path = workdir / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
     command = [sys.executable, "-m", "harden.extractor.worker", str(spec_path)]
     try:
-        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run(
+            command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired:
-        return {"status": "error", "step": None, "values": [],
-                "error": {"message": f"the module did not finish within {timeout:.0f}s"}}
+        return {
+            "status": "error",
+            "step": None,
+            "values": [],
+            "error": {"message": f"the module did not finish within {timeout:.0f}s"},
+        }
     result_path = Path(spec["result"])
     if not result_path.exists():
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-        return {"status": "error", "step": None, "values": [],
-                "error": {"message": f"the module process died (exit {done.returncode}): "
-                                     f"{tail[0]}"}}
+        return {
+            "status": "error",
+            "step": None,
+            "values": [],
+            "error": {"message": f"the module process died (exit {done.returncode}): {tail[0]}"},
+        }
     return json.loads(result_path.read_text(encoding="utf-8"))
 
 
 def _result(data: dict[str, Any], notebook_seconds: float) -> CheckResult:
-    values = tuple(ValueCheck(v["step"], v["name"], v["outcome"], v.get("detail", ""))
-                   for v in data.get("values", []))
+    values = tuple(
+        ValueCheck(v["step"], v["name"], v["outcome"], v.get("detail", ""))
+        for v in data.get("values", [])
+    )
     if data.get("status") != "ok":
         error = data.get("error", {})
         message = f"{error.get('type', 'Error')}: {error.get('message', '')}".strip(": ")
-        return CheckResult(False, values, message, data.get("step"), notebook_seconds,
-                           data.get("seconds", 0.0))
+        return CheckResult(
+            False, values, message, data.get("step"), notebook_seconds, data.get("seconds", 0.0)
+        )
     agree = all(v.outcome != "differ" for v in values)
     return CheckResult(agree, values, None, None, notebook_seconds, data.get("seconds", 0.0))

@@ -127,8 +127,7 @@ def definition_time_names(node: cst.CSTNode) -> set[str]:
     return names
 
 
-def classify(analysis: Analysis, parameters: Iterable[str],
-             removed: set[int]) -> Layout:
+def classify(analysis: Analysis, parameters: Iterable[str], removed: set[int]) -> Layout:
     """Decide what is module level.  ``removed`` holds id() of the parameter
     assignments that leave the step code."""
     layout = Layout(removed=set(removed))
@@ -145,15 +144,24 @@ def classify(analysis: Analysis, parameters: Iterable[str],
 
     imports = _import_names(cells, smalls, bindings, layout)
     guarded_names = _guarded_names(cells, bindings, layout)
-    defs = {d.name: (c, d) for c in cells for d in c.definitions
-            if d.name in bindings and len(bindings[d.name]) == 1 and d.node is not None
-            and any(s is d.node for s in c.module.body) and d.name not in mutated}
+    defs = {
+        d.name: (c, d)
+        for c in cells
+        for d in c.definitions
+        if d.name in bindings
+        and len(bindings[d.name]) == 1
+        and d.node is not None
+        and any(s is d.node for s in c.module.body)
+        and d.name not in mutated
+    }
     for cell in cells:
         for definition in cell.definitions:
             if definition.name not in defs:
                 layout.kept_in_step.setdefault(
-                    definition.name, "it is bound more than once in the notebook, so each "
-                    "definition stays in the step that makes it")
+                    definition.name,
+                    "it is bound more than once in the notebook, so each "
+                    "definition stays in the step that makes it",
+                )
     for name, (_cell, definition) in defs.items():
         if definition.global_writes:
             layout.kept_in_step[name] = "it assigns notebook globals with `global`"
@@ -163,8 +171,13 @@ def classify(analysis: Analysis, parameters: Iterable[str],
             continue
         cell, binding = found[0]
         line = smalls[cell.index].get(id(binding.statement))
-        if (binding.kind == "assign" and binding.is_literal and line is not None
-                and len(line.body) == 1 and _single_target(line.body[0])):
+        if (
+            binding.kind == "assign"
+            and binding.is_literal
+            and line is not None
+            and len(line.body) == 1
+            and _single_target(line.body[0])
+        ):
             literal[name] = line
     hoisted = {n for n in defs if n not in layout.kept_in_step}
     while True:
@@ -187,7 +200,9 @@ def classify(analysis: Analysis, parameters: Iterable[str],
         hoisted -= set(demote)
         layout.kept_in_step.update(demote)
     layout.constants = {n: literal[n] for n in sorted(constants, key=lambda n: _order(bindings, n))}
-    layout.definitions = {n: defs[n][1].node for n in sorted(hoisted, key=lambda n: _order(bindings, n))}
+    layout.definitions = {
+        n: defs[n][1].node for n in sorted(hoisted, key=lambda n: _order(bindings, n))
+    }
     layout.definition_cells = {n: defs[n][0].index for n in hoisted}
     layout.constant_cells = {n: _order(bindings, n)[0] for n in constants}
     layout.module_level = module_level
@@ -196,7 +211,9 @@ def classify(analysis: Analysis, parameters: Iterable[str],
     return layout
 
 
-def _order(bindings: Mapping[str, list[tuple[CellAnalysis, Binding]]], name: str) -> tuple[int, int]:
+def _order(
+    bindings: Mapping[str, list[tuple[CellAnalysis, Binding]]], name: str
+) -> tuple[int, int]:
     cell, binding = bindings[name][0]
     return (cell.index, binding.location.line)
 
@@ -207,8 +224,12 @@ def _single_target(small: cst.BaseSmallStatement) -> bool:
     return isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
 
 
-def _import_names(cells: Sequence[CellAnalysis], smalls: Mapping[int, Mapping[int, object]],
-                  bindings: Mapping[str, list], layout: Layout) -> set[str]:
+def _import_names(
+    cells: Sequence[CellAnalysis],
+    smalls: Mapping[int, Mapping[int, object]],
+    bindings: Mapping[str, list],
+    layout: Layout,
+) -> set[str]:
     """Names every binding of which is the same top-level import."""
     targets: dict[str, set[str]] = {}
     for cell in cells:
@@ -231,8 +252,12 @@ def _import_names(cells: Sequence[CellAnalysis], smalls: Mapping[int, Mapping[in
         for imp in cell.imports:
             if not imp.is_star and imp.name not in names:
                 layout.hoisted_imports.discard(id(imp.statement))
-    hoisted_names = {imp.name for c in cells for imp in c.imports
-                     if id(imp.statement) in layout.hoisted_imports and not imp.is_star}
+    hoisted_names = {
+        imp.name
+        for c in cells
+        for imp in c.imports
+        if id(imp.statement) in layout.hoisted_imports and not imp.is_star
+    }
     return hoisted_names
 
 
@@ -246,8 +271,9 @@ class _NodeIds(cst.CSTVisitor):
         return True
 
 
-def _guarded_names(cells: Sequence[CellAnalysis], bindings: Mapping[str, list],
-                   layout: Layout) -> set[str]:
+def _guarded_names(
+    cells: Sequence[CellAnalysis], bindings: Mapping[str, list], layout: Layout
+) -> set[str]:
     blocks: dict[int, set[int]] = {}
     for cell in cells:
         for statement in cell.module.body:
@@ -258,20 +284,26 @@ def _guarded_names(cells: Sequence[CellAnalysis], bindings: Mapping[str, list],
     if not blocks:
         return set()
     inside = set().union(*blocks.values())
-    names = {name for name, found in bindings.items()
-             if any(id(b.statement) in inside for _, b in found)}
+    names = {
+        name for name, found in bindings.items() if any(id(b.statement) in inside for _, b in found)
+    }
     bad = {name for name in names if not all(id(b.statement) in inside for _, b in bindings[name])}
     for block, inner in blocks.items():
-        bound_here = {name for name in names
-                      if any(id(b.statement) in inner for _, b in bindings[name])}
+        bound_here = {
+            name for name in names if any(id(b.statement) in inner for _, b in bindings[name])
+        }
         if not bound_here & bad:
             layout.guarded.add(block)
-    return {name for name in names - bad
-            if any(id(b.statement) in blocks[k] for k in layout.guarded for _, b in bindings[name])}
+    return {
+        name
+        for name in names - bad
+        if any(id(b.statement) in blocks[k] for k in layout.guarded for _, b in bindings[name])
+    }
 
 
-def _kwargs(hoisted: set[str], defs: Mapping[str, tuple[CellAnalysis, Definition]],
-            step_level: set[str]) -> dict[str, tuple[str, ...]]:
+def _kwargs(
+    hoisted: set[str], defs: Mapping[str, tuple[CellAnalysis, Definition]], step_level: set[str]
+) -> dict[str, tuple[str, ...]]:
     """For each module-level definition: the step-level names it needs at call
     time, through the module-level functions it calls too."""
     needs = {n: set(defs[n][1].global_reads) & step_level for n in hoisted}

@@ -78,10 +78,12 @@ def extract(
     no Python equivalent (unless ``drop_magics``), :class:`UsageError` for
     bad options, :class:`NotebookError` for unreadable input.
     """
-    notebook = path_or_notebook if isinstance(path_or_notebook, Notebook) else load(
-        path_or_notebook)
-    options = ExtractOptions(module_name, split, outputs, drop_magics, no_prints,
-                             save_figures, allow_hidden_state)
+    notebook = (
+        path_or_notebook if isinstance(path_or_notebook, Notebook) else load(path_or_notebook)
+    )
+    options = ExtractOptions(
+        module_name, split, outputs, drop_magics, no_prints, save_figures, allow_hidden_state
+    )
     try:
         return _extract(notebook, options)
     except HardenError as exc:
@@ -94,11 +96,19 @@ def extract(
 
 def _extract(notebook: Notebook, options: ExtractOptions) -> Extraction:
     state = run_passes(ExtractState(notebook, options), EXTRACT_PASSES)
-    entries = sorted(state.log, key=lambda e: (e.cell_index is None, e.cell_index or 0,
-                                               e.line or 0))
-    return Extraction(notebook.path, state.name, state.source, need(state.plan, "plan"),
-                      tuple(entries), tuple(dict.fromkeys(state.requirements)),
-                      state.local_modules, state.analysis)
+    entries = sorted(
+        state.log, key=lambda e: (e.cell_index is None, e.cell_index or 0, e.line or 0)
+    )
+    return Extraction(
+        notebook.path,
+        state.name,
+        state.source,
+        need(state.plan, "plan"),
+        tuple(entries),
+        tuple(dict.fromkeys(state.requirements)),
+        state.local_modules,
+        state.analysis,
+    )
 
 
 def run_passes(state: ExtractState, passes: Sequence[Pass]) -> ExtractState:
@@ -112,5 +122,4 @@ def run_passes(state: ExtractState, passes: Sequence[Pass]) -> ExtractState:
     return state
 
 
-__all__ = ["EXTRACT_PASSES", "check_module_name", "default_module_name", "extract",
-           "run_passes"]
+__all__ = ["EXTRACT_PASSES", "check_module_name", "default_module_name", "extract", "run_passes"]

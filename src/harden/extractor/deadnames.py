@@ -64,11 +64,17 @@ def _walk(node: ast.AST, result: Scan, nested: bool) -> None:
         elif isinstance(child, ast.ExceptHandler) and child.name:
             result.names.add(child.name)
         if not nested:
-            if isinstance(child, ast.Assign) and len(child.targets) == 1 and isinstance(
-                    child.targets[0], ast.Name):
+            if (
+                isinstance(child, ast.Assign)
+                and len(child.targets) == 1
+                and isinstance(child.targets[0], ast.Name)
+            ):
                 result.stores.add(child.targets[0].id)
-            elif isinstance(child, ast.AnnAssign) and child.value is not None and isinstance(
-                    child.target, ast.Name):
+            elif (
+                isinstance(child, ast.AnnAssign)
+                and child.value is not None
+                and isinstance(child.target, ast.Name)
+            ):
                 result.stores.add(child.target.id)
             elif isinstance(child, ast.withitem) and isinstance(child.optional_vars, ast.Name):
                 result.stores.add(child.optional_vars.id)
@@ -86,13 +92,15 @@ def _walk(node: ast.AST, result: Scan, nested: bool) -> None:
 class DropDeadNames(cst.CSTTransformer):
     """Rewrite the body of one step function (see the module docstring)."""
 
-    def __init__(self, dead: set[str], calls: Mapping[cst.CSTNode, CallSite],
-                 log: list[LogEntry]) -> None:
+    def __init__(
+        self, dead: set[str], calls: Mapping[cst.CSTNode, CallSite], log: list[LogEntry]
+    ) -> None:
         super().__init__()
         self.dead = dead
         self.calls = calls
-        self.qualified = {c.dotted: c.qualified_name for c in calls.values()
-                          if c.dotted and c.qualified_name}
+        self.qualified = {
+            c.dotted: c.qualified_name for c in calls.values() if c.dotted and c.qualified_name
+        }
         self.log = log
 
         self._tries = 0
@@ -114,8 +122,8 @@ class DropDeadNames(cst.CSTTransformer):
         return False
 
     def leave_SimpleStatementLine(  # type: ignore[override]  # returns what libcst accepts
-            self, original_node: cst.SimpleStatementLine,
-            updated_node: cst.SimpleStatementLine) -> object:
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> object:
         body: list[cst.BaseSmallStatement] = []
         changed = False
         for small in updated_node.body:
@@ -130,8 +138,13 @@ class DropDeadNames(cst.CSTTransformer):
             if not self._tries and is_display_only(value, self.calls, self.qualified):
                 self.log.append(LogEntry("dropped", f"nothing reads `{name}`", code=code))
             else:
-                self.log.append(LogEntry("changed", f"nothing reads `{name}`: the value is "
-                                         "still computed, the name dropped", code=code))
+                self.log.append(
+                    LogEntry(
+                        "changed",
+                        f"nothing reads `{name}`: the value is still computed, the name dropped",
+                        code=code,
+                    )
+                )
                 body.append(cst.Expr(value))
         if not changed:
             return updated_node
@@ -140,32 +153,40 @@ class DropDeadNames(cst.CSTTransformer):
         body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
         return updated_node.with_changes(body=body)
 
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
-                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
         if updated_node.body:
             return updated_node
         return updated_node.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
 
-    def leave_WithItem(self, original_node: cst.WithItem,
-                       updated_node: cst.WithItem) -> cst.WithItem:
+    def leave_WithItem(
+        self, original_node: cst.WithItem, updated_node: cst.WithItem
+    ) -> cst.WithItem:
         asname = updated_node.asname
-        if asname is not None and isinstance(asname.name, cst.Name) and \
-                asname.name.value in self.dead:
-            self.log.append(LogEntry("changed", f"nothing reads `{asname.name.value}`: "
-                                     "`as` dropped"))
+        if (
+            asname is not None
+            and isinstance(asname.name, cst.Name)
+            and asname.name.value in self.dead
+        ):
+            self.log.append(
+                LogEntry("changed", f"nothing reads `{asname.name.value}`: `as` dropped")
+            )
             return updated_node.with_changes(asname=None)
         return updated_node
 
-    def leave_NamedExpr(self, original_node: cst.NamedExpr,
-                        updated_node: cst.NamedExpr) -> cst.BaseExpression:
+    def leave_NamedExpr(
+        self, original_node: cst.NamedExpr, updated_node: cst.NamedExpr
+    ) -> cst.BaseExpression:
         target = updated_node.target
         if isinstance(target, cst.Name) and target.value in self.dead:
             self.log.append(LogEntry("changed", f"nothing reads `{target.value}`: `:=` dropped"))
             return updated_node.value
         return updated_node
 
-    def leave_ExceptHandler(self, original_node: cst.ExceptHandler,
-                            updated_node: cst.ExceptHandler) -> cst.ExceptHandler:
+    def leave_ExceptHandler(
+        self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
+    ) -> cst.ExceptHandler:
         name = updated_node.name
         if name is not None and isinstance(name.name, cst.Name) and name.name.value in self.dead:
             return updated_node.with_changes(name=None)
@@ -177,15 +198,22 @@ def _dead_target(small: cst.BaseSmallStatement, dead: set[str]) -> str | None:
         target = small.targets[0].target
         if isinstance(target, cst.Name) and target.value in dead:
             return target.value
-    if isinstance(small, cst.AnnAssign) and small.value is not None and isinstance(
-            small.target, cst.Name) and small.target.value in dead:
+    if (
+        isinstance(small, cst.AnnAssign)
+        and small.value is not None
+        and isinstance(small.target, cst.Name)
+        and small.target.value in dead
+    ):
         return small.target.value
     return None
 
 
-def drop_dead_names(statements: list[Statement], dead: set[str],
-                    calls: Mapping[cst.CSTNode, CallSite],
-                    log: list[LogEntry]) -> list[Statement]:
+def drop_dead_names(
+    statements: list[Statement],
+    dead: set[str],
+    calls: Mapping[cst.CSTNode, CallSite],
+    log: list[LogEntry],
+) -> list[Statement]:
     """``statements`` (a step's body) without the bindings of ``dead`` names.
 
     Simple lines are rewritten directly; only compound statements (loops,
@@ -213,8 +241,7 @@ def _has_walrus(statement: cst.SimpleStatementLine) -> bool:
     return ":=" in _EMPTY.code_for_node(statement)
 
 
-def drop_shadowed_definitions(statements: list[Statement],
-                              log: list[LogEntry]) -> list[Statement]:
+def drop_shadowed_definitions(statements: list[Statement], log: list[LogEntry]) -> list[Statement]:
     """A ``def``/``class`` defined again before anything uses it is dead code
     (ruff F811): the earlier one goes, logged.  Decorated ones stay."""
     names = [s.name.value for s in statements if isinstance(s, (cst.FunctionDef, cst.ClassDef))]
@@ -227,8 +254,11 @@ def drop_shadowed_definitions(statements: list[Statement],
             name = statement.name.value
             if name in pending:
                 drop.add(pending[name])
-                log.append(LogEntry("dropped", "defined again before anything used this "
-                                    "definition", code=name))
+                log.append(
+                    LogEntry(
+                        "dropped", "defined again before anything used this definition", code=name
+                    )
+                )
             used = scan([statement]).loads
             pending = {n: p for n, p in pending.items() if n not in used}
             pending[name] = position if not statement.decorators else -1
@@ -248,17 +278,22 @@ class CleanFunctions(cst.CSTTransformer):
         super().__init__()
         self.log = log
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef,
-                          updated_node: cst.FunctionDef) -> cst.FunctionDef:
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
         body = updated_node.body
         if not isinstance(body, cst.IndentedBlock):
             return updated_node
-        statements = [s for s in body.body
-                      if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))]
+        statements = [
+            s
+            for s in body.body
+            if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        ]
         found = scan(statements)
         dead = found.stores - found.loads
         if not dead:
             return updated_node
         kept = drop_dead_names(statements, dead, {}, self.log)
         return updated_node.with_changes(
-            body=body.with_changes(body=kept or [cst.SimpleStatementLine([cst.Pass()])]))
+            body=body.with_changes(body=kept or [cst.SimpleStatementLine([cst.Pass()])])
+        )

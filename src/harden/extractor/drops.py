@@ -62,8 +62,9 @@ def root_names(expr: cst.CSTNode) -> tuple[str, ...]:
 class CellRewriter(cst.CSTTransformer):
     """Drop or rewrite notebook-only statements of one cell (see module docstring)."""
 
-    def __init__(self, cell: CellAnalysis, *,
-                 drop_magics: bool, no_prints: bool, result: CellDrops) -> None:
+    def __init__(
+        self, cell: CellAnalysis, *, drop_magics: bool, no_prints: bool, result: CellDrops
+    ) -> None:
         super().__init__()
         self.cell = cell
         self.drop_magics = drop_magics
@@ -71,10 +72,16 @@ class CellRewriter(cst.CSTTransformer):
         self.result = result
         self.calls = {call.node: call for call in cell.calls if call.node is not None}
         cell_magic = cell.python.cell_magic
-        self._magic_lines = [m.location.line for m in cell.magics
-                             if not (cell_magic is not None and m.kind == "cell"
-                                     and m.name == cell_magic.name and cell_magic.name
-                                     in magics.PYTHON_BODY_CELL_MAGICS)]
+        self._magic_lines = [
+            m.location.line
+            for m in cell.magics
+            if not (
+                cell_magic is not None
+                and m.kind == "cell"
+                and m.name == cell_magic.name
+                and cell_magic.name in magics.PYTHON_BODY_CELL_MAGICS
+            )
+        ]
 
     # -- locations ----------------------------------------------------------
     def line_of(self, node: cst.CSTNode) -> int | None:
@@ -123,14 +130,16 @@ class CellRewriter(cst.CSTTransformer):
             statements[0] = statements[0].with_changes(leading_lines=updated_node.leading_lines)
         return cst.FlattenSentinel(statements) if len(statements) > 1 else statements[0]
 
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
-                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
         if updated_node.body:
             return updated_node
         return updated_node.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
 
-    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite,
-                                   updated_node: cst.SimpleStatementSuite) -> Any:
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> Any:
         if updated_node.body:
             return updated_node
         return updated_node.with_changes(body=[cst.Pass()])
@@ -160,8 +169,10 @@ class CellRewriter(cst.CSTTransformer):
             self.note("dropped", "display() only shows a value in the notebook", original)
             return None
         if qualified == "matplotlib.pyplot.show" or (
-            isinstance(call.func, cst.Attribute) and call.func.attr.value == "show"
-            and site is not None and (site.receiver_type or "").startswith("matplotlib")
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "show"
+            and site is not None
+            and (site.receiver_type or "").startswith("matplotlib")
         ):
             self.note("dropped", "showing a figure has no effect outside the notebook", original)
             return None
@@ -183,7 +194,8 @@ class CellRewriter(cst.CSTTransformer):
             args = texts[1] if len(texts) > 1 else ""
             what = magics.role("line", name, args)
             if what in (Role.PACKAGES, Role.SHELL) and self._requirement(
-                    original, args if what is Role.SHELL else f"{name} {args}"):
+                original, args if what is Role.SHELL else f"{name} {args}"
+            ):
                 return None
             if what in (Role.DISPLAY, Role.SESSION):
                 self.note("dropped", f"%{name} only configures the notebook", original)
@@ -193,8 +205,7 @@ class CellRewriter(cst.CSTTransformer):
             return self._unsupported(original, f"magic `%{name}`")
         if method == "run_cell_magic":
             if magics.role("cell", name, texts[1] if len(texts) > 1 else "") is Role.DISPLAY:
-                self.note("dropped", f"%%{name} only displays its body", original,
-                          code=f"%%{name}")
+                self.note("dropped", f"%%{name} only displays its body", original, code=f"%%{name}")
                 return None
             return self._unsupported(original, f"cell magic `%%{name}`", code=f"%%{name}")
         return self._unsupported(original, "IPython call")
@@ -217,8 +228,9 @@ class CellRewriter(cst.CSTTransformer):
         self.note("changed", f"%{name} dropped, the statement kept", original)
         return list(body)
 
-    def _magic_value(self, original: cst.BaseSmallStatement, small: Any,
-                     magic: tuple[str, list[str]]) -> Any:
+    def _magic_value(
+        self, original: cst.BaseSmallStatement, small: Any, magic: tuple[str, list[str]]
+    ) -> Any:
         method, texts = magic
         name = texts[0] if texts else ""
         if method == "run_line_magic" and magics.role("line", name) is Role.TIMED:
@@ -234,8 +246,9 @@ class CellRewriter(cst.CSTTransformer):
 
     def _unsupported(self, original: cst.CSTNode, what: str, code: str | None = None) -> Any:
         if self.drop_magics:
-            self.note("risky", f"{what} has no Python equivalent; dropped (--drop-magics)",
-                      original, code)
+            self.note(
+                "risky", f"{what} has no Python equivalent; dropped (--drop-magics)", original, code
+            )
             return None
         line = self.line_of(original)
         if code is None:

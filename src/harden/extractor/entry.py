@@ -28,10 +28,10 @@ def save_figures(prefix: str) -> None:
     plt.close("all")
 '''
 
-_LOCAL_PATH = '''
+_LOCAL_PATH = """
 if os.getcwd() not in sys.path:
     sys.path.insert(0, os.getcwd())
-'''
+"""
 
 
 def figure_helper(name: str) -> cst.FunctionDef:
@@ -43,8 +43,11 @@ def figure_helper(name: str) -> cst.FunctionDef:
 def local_path_bootstrap(modules: Sequence[str]) -> cst.If:
     statement = cst.parse_statement(_LOCAL_PATH.strip() + "\n")
     assert isinstance(statement, cst.If)
-    comment = cst.Comment("# Modules beside the notebook (" + ", ".join(modules)
-                          + ") import from the working directory.")
+    comment = cst.Comment(
+        "# Modules beside the notebook ("
+        + ", ".join(modules)
+        + ") import from the working directory."
+    )
     return statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(comment=comment)])
 
 
@@ -56,7 +59,8 @@ def step_function(step: Step, body: Sequence[Statement]) -> cst.FunctionDef:
     if step.returns:
         if step.result_type:
             value: cst.BaseExpression = nodes.call(
-                step.result_type, keywords=[(n, cst.Name(n)) for n in step.returns])
+                step.result_type, keywords=[(n, cst.Name(n)) for n in step.returns]
+            )
         else:
             value = nodes.names_tuple(step.returns)
         statements.append(nodes.line(cst.Return(value), blank_before=len(body) > 2))
@@ -67,16 +71,29 @@ def step_function(step: Step, body: Sequence[Statement]) -> cst.FunctionDef:
 
 def result_class(step: Step) -> cst.ClassDef:
     assert step.result_type is not None
-    fields = [cst.SimpleStatementLine([cst.AnnAssign(cst.Name(n), cst.Annotation(cst.Name("Any")),
-                                                     value=None)]) for n in step.returns]
+    fields = [
+        cst.SimpleStatementLine(
+            [cst.AnnAssign(cst.Name(n), cst.Annotation(cst.Name("Any")), value=None)]
+        )
+        for n in step.returns
+    ]
     doc = nodes.docstring(f"What {step.name}() returns.")
-    return cst.ClassDef(cst.Name(step.result_type), cst.IndentedBlock([doc, *fields]),
-                        bases=[cst.Arg(cst.Name("NamedTuple"))],
-                        leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+    return cst.ClassDef(
+        cst.Name(step.result_type),
+        cst.IndentedBlock([doc, *fields]),
+        bases=[cst.Arg(cst.Name("NamedTuple"))],
+        leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
+    )
 
 
-def run_function(name: str, steps: Sequence[Step], parameters: Sequence[ParameterSpec],
-                 hidden: Sequence[str], outputs: Sequence[str], doc: str) -> cst.FunctionDef:
+def run_function(
+    name: str,
+    steps: Sequence[Step],
+    parameters: Sequence[ParameterSpec],
+    hidden: Sequence[str],
+    outputs: Sequence[str],
+    doc: str,
+) -> cst.FunctionDef:
     kwonly = []
     body: list[Statement] = [nodes.docstring(doc)]
     for spec in parameters:
@@ -94,8 +111,11 @@ def run_function(name: str, steps: Sequence[Step], parameters: Sequence[Paramete
         else:
             body.append(nodes.line(cst.Expr(value)))
     body.append(nodes.line(cst.Return(nodes.dict_of_names(outputs))))
-    params = cst.Parameters(star_arg=cst.ParamStar(), kwonly_params=kwonly) if kwonly else (
-        cst.Parameters())
+    params = (
+        cst.Parameters(star_arg=cst.ParamStar(), kwonly_params=kwonly)
+        if kwonly
+        else (cst.Parameters())
+    )
     returns = nodes.subscript("dict", cst.Name("str"), cst.Name("Any"))
     return nodes.function(name, params, body, returns)
 
@@ -106,12 +126,16 @@ def _copy_default(spec: ParameterSpec) -> cst.If:
     return cst.If(test, cst.IndentedBlock([nodes.line(nodes.assign([spec.name], copy))]))
 
 
-def main_function(name: str, run: str, parameters: Sequence[ParameterSpec],
-                  hidden: Sequence[str]) -> list[Statement]:
-    parser = nodes.call("argparse.ArgumentParser", keywords=[
-        ("description", cst.Name("__doc__")),
-        ("formatter_class", nodes.dotted("argparse.RawDescriptionHelpFormatter")),
-    ])
+def main_function(
+    name: str, run: str, parameters: Sequence[ParameterSpec], hidden: Sequence[str]
+) -> list[Statement]:
+    parser = nodes.call(
+        "argparse.ArgumentParser",
+        keywords=[
+            ("description", cst.Name("__doc__")),
+            ("formatter_class", nodes.dotted("argparse.RawDescriptionHelpFormatter")),
+        ],
+    )
     body: list[Statement] = [
         nodes.docstring("Command line: each parameter of run() is an option."),
         nodes.line(nodes.assign(["parser"], parser)),
@@ -123,12 +147,15 @@ def main_function(name: str, run: str, parameters: Sequence[ParameterSpec],
     parsed = nodes.call("parser.parse_args", [cst.Name("argv")])
     call = cst.Call(cst.Name(run), [cst.Arg(nodes.call("vars", [parsed]), star="**")])
     body.append(nodes.line(cst.Return(call)))
-    argv = nodes.param("argv", nodes.union_none(nodes.subscript("list", cst.Name("str"))), cst.Name("None"))
+    argv = nodes.param(
+        "argv", nodes.union_none(nodes.subscript("list", cst.Name("str"))), cst.Name("None")
+    )
     returns = nodes.subscript("dict", cst.Name("str"), cst.Name("Any"))
     main = nodes.function(name, cst.Parameters([argv]), body, returns)
     guard = cst.If(
-        cst.Comparison(cst.Name("__name__"),
-                       [cst.ComparisonTarget(cst.Equal(), nodes.string("__main__"))]),
+        cst.Comparison(
+            cst.Name("__name__"), [cst.ComparisonTarget(cst.Equal(), nodes.string("__main__"))]
+        ),
         cst.IndentedBlock([nodes.line(cst.Expr(nodes.call(name)))]),
         leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
     )
@@ -141,8 +168,10 @@ def _option(name: str, spec: ParameterSpec | None) -> cst.Call:
     if flag[2:].replace("-", "_") != name:
         keywords.append(("dest", nodes.string(name)))
     if spec is None:
-        keywords += [("required", cst.Name("True")),
-                     ("help", nodes.string("no notebook cell defines it (hidden state)"))]
+        keywords += [
+            ("required", cst.Name("True")),
+            ("help", nodes.string("no notebook cell defines it (hidden state)")),
+        ]
         return nodes.call("parser.add_argument", [nodes.string(flag)], keywords)
     if spec.type_name == "bool":
         keywords.append(("action", nodes.dotted("argparse.BooleanOptionalAction")))
@@ -152,8 +181,11 @@ def _option(name: str, spec: ParameterSpec | None) -> cst.Call:
         keywords.append(("type", nodes.dotted("json.loads")))
     default = cst.Name("None") if spec.mutable else cst.Name(spec.constant)
     keywords.append(("default", default))
-    text = f"JSON, default: {_short(spec.value)}" if spec.mutable or spec.type_name in {
-        "tuple"} else "default: %(default)s"
+    text = (
+        f"JSON, default: {_short(spec.value)}"
+        if spec.mutable or spec.type_name in {"tuple"}
+        else "default: %(default)s"
+    )
     keywords.append(("help", nodes.string(text)))
     return nodes.call("parser.add_argument", [nodes.string(flag)], keywords)
 

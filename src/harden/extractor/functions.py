@@ -18,8 +18,9 @@ import libcst as cst
 def add_keyword_parameters(node: cst.FunctionDef, names: tuple[str, ...]) -> cst.FunctionDef:
     """``def f(x)`` → ``def f(x, *, a, b)`` for ``names`` (a, b)."""
     params = node.params
-    existing = {p.name.value for p in (*params.posonly_params, *params.params,
-                                       *params.kwonly_params)}
+    existing = {
+        p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+    }
     new = [cst.Param(cst.Name(name)) for name in names if name not in existing]
     if not new:
         return node
@@ -101,8 +102,12 @@ class PassGlobals(cst.CSTTransformer):
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         name = original_node.value
-        if (name not in self.changes or id(original_node) in self._callees
-                or id(original_node) in self._not_loads or not self.changes[name]):
+        if (
+            name not in self.changes
+            or id(original_node) in self._callees
+            or id(original_node) in self._not_loads
+            or not self.changes[name]
+        ):
             return updated_node
         self.partial = True
         func = cst.Attribute(cst.Name("functools"), cst.Name("partial"))

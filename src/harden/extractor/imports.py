@@ -174,7 +174,8 @@ def _public_names(tree: ast.Module) -> list[str] | None:
     names: list[str] = []
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
             try:
                 value = ast.literal_eval(node.value)
             except (ValueError, SyntaxError):
@@ -195,25 +196,28 @@ def _name_key(name: str) -> tuple[int, str]:
     return (kind, name.lower())
 
 
-def statements(entries: Iterable[ImportEntry], folder: Path | None
-               ) -> dict[Group, list[cst.SimpleStatementLine]]:
+def statements(
+    entries: Iterable[ImportEntry], folder: Path | None
+) -> dict[Group, list[cst.SimpleStatementLine]]:
     """Import statements per group, sorted: ``import x`` first, then ``from x import …``."""
     grouped: dict[Group, list[ImportEntry]] = {group: [] for group in GROUPS}
-    for entry in sorted(set(entries), key=lambda e: (e.module.lower(), e.module, e.name or "",
-                                                     e.asname or "")):
+    for entry in sorted(
+        set(entries), key=lambda e: (e.module.lower(), e.module, e.name or "", e.asname or "")
+    ):
         grouped[group_of(entry, folder)].append(entry)
     out: dict[Group, list[cst.SimpleStatementLine]] = {}
     for group, found in grouped.items():
         plain = [e for e in found if e.name is None]
-        lines = [cst.SimpleStatementLine([cst.Import([_alias(e.module, e.asname)])])
-                 for e in plain]
+        lines = [cst.SimpleStatementLine([cst.Import([_alias(e.module, e.asname)])]) for e in plain]
         modules = list(dict.fromkeys(e.module for e in found if e.name is not None))
         for module in modules:
             names = [e for e in found if e.module == module and e.name is not None]
             if any(e.name == "*" for e in names):
                 lines.append(_from(module, None))
-            named = sorted((e for e in names if e.name != "*"),
-                           key=lambda e: (*_name_key(e.name or ""), e.asname or ""))
+            named = sorted(
+                (e for e in names if e.name != "*"),
+                key=lambda e: (*_name_key(e.name or ""), e.asname or ""),
+            )
             if named:
                 lines.append(_from(module, named))
         out[group] = lines
@@ -228,8 +232,10 @@ def _from(module: str, names: list[ImportEntry] | None) -> cst.SimpleStatementLi
     dots = len(module) - len(module.lstrip("."))
     bare = module.lstrip(".")
     imported: cst.ImportStar | list[cst.ImportAlias]
-    imported = cst.ImportStar() if names is None else [
-        _alias(e.name or "", e.asname) for e in names]
-    node = cst.ImportFrom(module=dotted(bare) if bare else None, names=imported,
-                          relative=[cst.Dot()] * dots)
+    imported = (
+        cst.ImportStar() if names is None else [_alias(e.name or "", e.asname) for e in names]
+    )
+    node = cst.ImportFrom(
+        module=dotted(bare) if bare else None, names=imported, relative=[cst.Dot()] * dots
+    )
     return cst.SimpleStatementLine([node])

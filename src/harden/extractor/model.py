@@ -137,8 +137,7 @@ class Extraction:
 
     def files(self) -> dict[str, str]:
         """Relative file name → text, for :func:`harden.extractor.write_extraction`."""
-        out = {self.module_file: self.source,
-               f"{self.module_name}.extract.log": self.log_text}
+        out = {self.module_file: self.source, f"{self.module_name}.extract.log": self.log_text}
         if self.requirements:
             out["requirements-notebook.txt"] = "\n".join(self.requirements) + "\n"
         return out

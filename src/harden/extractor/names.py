@@ -27,5 +27,8 @@ def check_module_name(name: str) -> str:
     return name
 
 
-_BAD_MODULE_NAMES = (frozenset(dir(builtins)) | frozenset(sys.stdlib_module_names)
-                     | {"test", "tests", "setup", "conftest"})
+_BAD_MODULE_NAMES = (
+    frozenset(dir(builtins))
+    | frozenset(sys.stdlib_module_names)
+    | {"test", "tests", "setup", "conftest"}
+)

@@ -35,8 +35,12 @@ def string(value: str) -> cst.SimpleString:
 def docstring_text(text: str) -> cst.SimpleString:
     """A triple-quoted docstring when the text allows it, else a plain literal."""
     text = text.strip()
-    safe = ('"""' not in text and "\\" not in text and not text.endswith('"')
-            and all(c.isprintable() or c == "\n" for c in text))
+    safe = (
+        '"""' not in text
+        and "\\" not in text
+        and not text.endswith('"')
+        and all(c.isprintable() or c == "\n" for c in text)
+    )
     if safe:
         closing = "\n" if "\n" in text else ""
         return cst.SimpleString(f'"""{text}{closing}"""')
@@ -52,8 +56,11 @@ def line(small: cst.BaseSmallStatement, blank_before: bool = False) -> cst.Simpl
     return cst.SimpleStatementLine([small], leading_lines=leading)
 
 
-def call(func: str | cst.BaseExpression, args: Sequence[cst.BaseExpression] = (),
-         keywords: Sequence[tuple[str, cst.BaseExpression]] = ()) -> cst.Call:
+def call(
+    func: str | cst.BaseExpression,
+    args: Sequence[cst.BaseExpression] = (),
+    keywords: Sequence[tuple[str, cst.BaseExpression]] = (),
+) -> cst.Call:
     callee = dotted(func) if isinstance(func, str) else func
     built = [cst.Arg(value) for value in args]
     built += [cst.Arg(value, keyword=cst.Name(name)) for name, value in keywords]
@@ -74,8 +81,11 @@ def names_tuple(names: Sequence[str]) -> cst.BaseExpression:
     return cst.Tuple([cst.Element(cst.Name(n)) for n in names], lpar=[], rpar=[])
 
 
-def param(name: str, annotation: str | cst.BaseExpression | None = None,
-          default: cst.BaseExpression | None = None) -> cst.Param:
+def param(
+    name: str,
+    annotation: str | cst.BaseExpression | None = None,
+    default: cst.BaseExpression | None = None,
+) -> cst.Param:
     note = None
     if annotation is not None:
         note = cst.Annotation(dotted(annotation) if isinstance(annotation, str) else annotation)
@@ -87,10 +97,16 @@ def union_none(type_: str | cst.BaseExpression) -> cst.BinaryOperation:
     return cst.BinaryOperation(left, cst.BitOr(), cst.Name("None"))
 
 
-def function(name: str, params: cst.Parameters, body: Sequence[Statement],
-             returns: cst.BaseExpression | None = None) -> cst.FunctionDef:
+def function(
+    name: str,
+    params: cst.Parameters,
+    body: Sequence[Statement],
+    returns: cst.BaseExpression | None = None,
+) -> cst.FunctionDef:
     return cst.FunctionDef(
-        cst.Name(name), params, cst.IndentedBlock(list(body)),
+        cst.Name(name),
+        params,
+        cst.IndentedBlock(list(body)),
         returns=cst.Annotation(returns) if returns is not None else None,
         leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
     )
@@ -117,13 +133,31 @@ def wrap(text: str, width: int = 79) -> str:
         if all(len(line_) <= width for line_ in lines):
             out.append(paragraph)
         elif any(_LIST_ITEM.match(line_) for line_ in lines):
-            out.append("\n".join(
-                "\n".join(textwrap.wrap(line_, width, break_long_words=False,
-                                        break_on_hyphens=False, subsequent_indent="  "))
-                if len(line_) > width else line_ for line_ in lines))
+            out.append(
+                "\n".join(
+                    "\n".join(
+                        textwrap.wrap(
+                            line_,
+                            width,
+                            break_long_words=False,
+                            break_on_hyphens=False,
+                            subsequent_indent="  ",
+                        )
+                    )
+                    if len(line_) > width
+                    else line_
+                    for line_ in lines
+                )
+            )
         else:
-            out.append(textwrap.fill(" ".join(line_.strip() for line_ in lines), width,
-                                     break_long_words=False, break_on_hyphens=False))
+            out.append(
+                textwrap.fill(
+                    " ".join(line_.strip() for line_ in lines),
+                    width,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
     return "\n\n".join(out)
 
 

@@ -18,8 +18,16 @@ from harden.notebook.tags import INJECTED_PARAMETERS as INJECTED_TAG
 
 CONFIG_TYPES = (str, int, float, bool)
 SECRET_NAME = re.compile(r"(?i)(secret|passw|token|api_?key|access_?key|private_?key|credential)")
-_TYPE_NAMES = {bool: "bool", int: "int", float: "float", str: "str", list: "list",
-               dict: "dict", tuple: "tuple", set: "set"}
+_TYPE_NAMES = {
+    bool: "bool",
+    int: "int",
+    float: "float",
+    str: "str",
+    list: "list",
+    dict: "dict",
+    tuple: "tuple",
+    set: "set",
+}
 
 
 def resolve(analysis: Analysis) -> tuple[tuple[ParameterSpec, ...], set[int], list[LogEntry]]:
@@ -35,30 +43,64 @@ def resolve(analysis: Analysis) -> tuple[tuple[ParameterSpec, ...], set[int], li
         if injected is not None:
             for name, binding in _literals(injected):
                 found[name] = (binding.literal, injected, binding, INJECTED_TAG)
-            log.append(LogEntry("info", "defaults taken from papermill's injected-parameters "
-                                "cell, which overrides the parameters cell", injected.index))
+            log.append(
+                LogEntry(
+                    "info",
+                    "defaults taken from papermill's injected-parameters "
+                    "cell, which overrides the parameters cell",
+                    injected.index,
+                )
+            )
         if found:
-            log.append(LogEntry("info", "parameters from the `parameters` cell: "
-                                + ", ".join(found), analysis.parameters_cell))
+            log.append(
+                LogEntry(
+                    "info",
+                    "parameters from the `parameters` cell: " + ", ".join(found),
+                    analysis.parameters_cell,
+                )
+            )
     else:
         for parameter in leading_literals(analysis):
             if not isinstance(parameter.value, CONFIG_TYPES):
                 continue
             if SECRET_NAME.search(parameter.name):
-                log.append(LogEntry("risky", "looks like a secret, so it is not a command-line "
-                                    "option (its default would show in --help); read it from "
-                                    "the environment instead", parameter.location.cell_index,
-                                    parameter.location.line, parameter.name))
+                log.append(
+                    LogEntry(
+                        "risky",
+                        "looks like a secret, so it is not a command-line "
+                        "option (its default would show in --help); read it from "
+                        "the environment instead",
+                        parameter.location.cell_index,
+                        parameter.location.line,
+                        parameter.name,
+                    )
+                )
                 continue
             cell = analysis.cell(parameter.location.cell_index)
-            assigned = next((b for b in cell.bindings if b.name == parameter.name
-                             and b.location == parameter.location), None) if cell else None
+            assigned = (
+                next(
+                    (
+                        b
+                        for b in cell.bindings
+                        if b.name == parameter.name and b.location == parameter.location
+                    ),
+                    None,
+                )
+                if cell
+                else None
+            )
             if cell is not None and assigned is not None:
                 found[parameter.name] = (parameter.value, cell, assigned, "leading-literals")
         if found:
             first = min(cell.index for _, cell, _, _ in found.values())
-            log.append(LogEntry("info", "no parameters cell: the leading configuration "
-                                "literals became parameters: " + ", ".join(found), first))
+            log.append(
+                LogEntry(
+                    "info",
+                    "no parameters cell: the leading configuration "
+                    "literals became parameters: " + ", ".join(found),
+                    first,
+                )
+            )
     bound = {b.name for c in analysis.cells for b in c.bindings}
     specs: list[ParameterSpec] = []
     removed: set[int] = set()

@@ -27,8 +27,9 @@ from harden.notebook import Notebook
 
 def check_split_mode(state: ExtractState) -> ExtractState:
     if state.options.split not in SPLIT_MODES:
-        raise UsageError(f"--split must be one of {', '.join(split_modes())}, "
-                         f"not {state.options.split!r}")
+        raise UsageError(
+            f"--split must be one of {', '.join(split_modes())}, not {state.options.split!r}"
+        )
     return state
 
 
@@ -43,7 +44,8 @@ def require_python(state: ExtractState) -> ExtractState:
     if not notebook.is_python:
         raise ExtractionError(
             f"not a Python notebook (kernel {notebook.kernel_name or notebook.language!r}); "
-            "harden extracts Python notebooks only")
+            "harden extracts Python notebooks only"
+        )
     return state
 
 
@@ -72,16 +74,29 @@ def check_hidden_state(state: ExtractState) -> ExtractState:
     problems = state_problems(state.notebook, analysis)
     if problems and not state.options.allow_hidden_state:
         raise ExtractionError(refusal_message(problems))
-    entries = [LogEntry("risky", f"{problem.rule_id}: {problem.message} "
-                        "(extracted anyway: --allow-hidden-state)",
-                        problem.cell_index, problem.line) for problem in problems]
+    entries = [
+        LogEntry(
+            "risky",
+            f"{problem.rule_id}: {problem.message} (extracted anyway: --allow-hidden-state)",
+            problem.cell_index,
+            problem.line,
+        )
+        for problem in problems
+    ]
     hidden = [r for r in analysis.unresolved if r.kind in {"later", "undefined"}]
     reported = {(p.cell_index, p.line) for p in problems}
     for read in hidden:
         if (read.reader, read.location.line) not in reported:
-            entries.append(LogEntry("risky", f"`{read.name}` is read before any cell defines "
-                                    "it (finding suppressed in the notebook): a required "
-                                    "argument of run()", read.reader, read.location.line))
+            entries.append(
+                LogEntry(
+                    "risky",
+                    f"`{read.name}` is read before any cell defines "
+                    "it (finding suppressed in the notebook): a required "
+                    "argument of run()",
+                    read.reader,
+                    read.location.line,
+                )
+            )
     names = tuple(dict.fromkeys(r.name for r in hidden if r.name.isidentifier()))
     return state.logged(*entries, hidden=names)
 
@@ -93,8 +108,9 @@ def resolve_parameters(state: ExtractState) -> ExtractState:
 
 def classify_code(state: ExtractState) -> ExtractState:
     """What is module level (imports, constants, definitions) and what stays in steps."""
-    layout = classify(need(state.analysis, "analysis"), [p.name for p in state.parameters],
-                      set(state.removed))
+    layout = classify(
+        need(state.analysis, "analysis"), [p.name for p in state.parameters], set(state.removed)
+    )
     return state.logged(layout=layout)
 
 
@@ -105,7 +121,8 @@ def refuse_global_writers(state: ExtractState) -> ExtractState:
         raise ExtractionError(
             "cannot extract: " + ", ".join(f"`{n}`" for n in writers) + " assign notebook "
             "globals with `global`, which a step function cannot share; return the value "
-            "from the function instead, then extract again")
+            "from the function instead, then extract again"
+        )
     return state
 
 
@@ -118,25 +135,33 @@ def prepare_cells(state: ExtractState) -> ExtractState:
     for cell in need(state.analysis, "analysis").cells:
         if cell.module is None:
             continue
-        code = cell_code(cell, layout, state.removed, drop_magics=options.drop_magics,
-                         no_prints=options.no_prints)
+        code = cell_code(
+            cell,
+            layout,
+            state.removed,
+            drop_magics=options.drop_magics,
+            no_prints=options.no_prints,
+        )
         codes[cell.index] = code
         problems += code.drops.problems
         requirements += code.drops.requirements
-    return state.logged(codes=codes, problems=tuple(problems),
-                        requirements=tuple(requirements))
+    return state.logged(codes=codes, problems=tuple(problems), requirements=tuple(requirements))
 
 
 def refuse_notebook_only(state: ExtractState) -> ExtractState:
     """Magics with no Python equivalent stop the extraction (unless ``--drop-magics``)."""
     if state.problems:
-        listed = "; ".join(f"cell {p.cell_index + 1}"  # type: ignore[operator]
-                           + (f", line {p.line}" if p.line else "") + f": `{p.code}` ({p.message})"
-                           for p in state.problems)
+        listed = "; ".join(
+            f"cell {p.cell_index + 1}"  # type: ignore[operator]
+            + (f", line {p.line}" if p.line else "")
+            + f": `{p.code}` ({p.message})"
+            for p in state.problems
+        )
         raise ExtractionError(
             f"cannot extract: notebook-only commands with no Python equivalent: {listed}. "
             "Replace them with Python (subprocess, shutil, importing the module %run runs), "
-            "or pass --drop-magics to drop them (logged as risky)")
+            "or pass --drop-magics to drop them (logged as risky)"
+        )
     return state
 
 
@@ -156,9 +181,15 @@ def log_cell_changes(state: ExtractState) -> ExtractState:
 
 def plan_steps(state: ExtractState) -> ExtractState:
     """Name the steps, and what each receives and returns."""
-    plan, notes = make_plan(need(state.analysis, "analysis"), list(state.sections),
-                            state.codes, need(state.layout, "layout"), state.parameters,
-                            outputs=state.options.outputs, hidden=list(state.hidden))
+    plan, notes = make_plan(
+        need(state.analysis, "analysis"),
+        list(state.sections),
+        state.codes,
+        need(state.layout, "layout"),
+        state.parameters,
+        outputs=state.options.outputs,
+        hidden=list(state.hidden),
+    )
     return state.logged(*notes, plan=plan)
 
 
@@ -176,9 +207,16 @@ def build_module(state: ExtractState) -> ExtractState:
     title, summary = title_and_summary(notebook.cells)
     taken = reserved_names(analysis, layout, state.parameters) | set(plan.definitions)
     spec = BuildInput(
-        notebook_name=notebook.path.name, module_name=state.name, title=title, summary=summary,
-        folder=_folder(notebook), plan=plan, layout=layout, codes=codes,
-        definitions=definitions, taken=frozenset(taken),
+        notebook_name=notebook.path.name,
+        module_name=state.name,
+        title=title,
+        summary=summary,
+        folder=_folder(notebook),
+        plan=plan,
+        layout=layout,
+        codes=codes,
+        definitions=definitions,
+        taken=frozenset(taken),
         notebook_names=frozenset(b.name for c in analysis.cells for b in c.bindings),
         save_figures=state.options.save_figures,
     )
@@ -190,10 +228,15 @@ def note_results(state: ExtractState) -> ExtractState:
     """Log the local modules the module needs and what ``run()`` returns."""
     entries: list[LogEntry] = []
     if state.local_modules:
-        entries.append(LogEntry("info", "needs the local module(s) "
-                                + ", ".join(state.local_modules)
-                                + " beside the notebook: run the module from the notebook's "
-                                "folder (it puts the working directory on sys.path)"))
+        entries.append(
+            LogEntry(
+                "info",
+                "needs the local module(s) "
+                + ", ".join(state.local_modules)
+                + " beside the notebook: run the module from the notebook's "
+                "folder (it puts the working directory on sys.path)",
+            )
+        )
     plan = need(state.plan, "plan")
     if plan.outputs:
         entries.append(LogEntry("info", "run() returns " + ", ".join(plan.outputs)))
@@ -203,20 +246,34 @@ def note_results(state: ExtractState) -> ExtractState:
 def _layout_notes(layout: Layout, plan: Plan) -> list[LogEntry]:
     notes = []
     for name in layout.constants:
-        notes.append(LogEntry("moved", "literal became a module constant",
-                              layout.constant_cells.get(name), None, name))
+        notes.append(
+            LogEntry(
+                "moved",
+                "literal became a module constant",
+                layout.constant_cells.get(name),
+                None,
+                name,
+            )
+        )
     if plan.definitions:
         notes.append(LogEntry("moved", "defined at module level: " + ", ".join(plan.definitions)))
     for name, reason in sorted(layout.kept_in_step.items()):
         notes.append(LogEntry("changed", f"kept inside its step: {reason}", None, None, name))
     for change in plan.function_changes:
-        notes.append(LogEntry("changed", "reads notebook globals " + ", ".join(change.added)
-                              + ": now keyword-only parameters, every call passes them",
-                              layout.definition_cells.get(change.name), None, change.name))
+        notes.append(
+            LogEntry(
+                "changed",
+                "reads notebook globals "
+                + ", ".join(change.added)
+                + ": now keyword-only parameters, every call passes them",
+                layout.definition_cells.get(change.name),
+                None,
+                change.name,
+            )
+        )
     return notes
 
 
 def _folder(notebook: Notebook) -> Path | None:
     folder = Path(notebook.path).parent
     return folder if str(notebook.path) != "<memory>" and folder.is_dir() else None
-

@@ -30,8 +30,20 @@ from harden.extractor.nodes import Statement, free_name, wrap
 from harden.extractor.sections import Section, identifier
 
 OUTPUT_KINDS = frozenset({"assign", "augmented", "walrus"})
-RESERVED = frozenset({"functools", "argparse", "copy", "json", "os", "sys", "typing", "Any",
-                      "NamedTuple", "FIGURES_DIR"})
+RESERVED = frozenset(
+    {
+        "functools",
+        "argparse",
+        "copy",
+        "json",
+        "os",
+        "sys",
+        "typing",
+        "Any",
+        "NamedTuple",
+        "FIGURES_DIR",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -44,9 +56,16 @@ class _Facts:
     inputs: tuple[str, ...]
 
 
-def make_plan(analysis: Analysis, sections: Sequence[Section], codes: Mapping[int, CellCode],
-              layout: Layout, parameters: Sequence[ParameterSpec], *,
-              outputs: Sequence[str] | None, hidden: Sequence[str]) -> tuple[Plan, list[LogEntry]]:
+def make_plan(
+    analysis: Analysis,
+    sections: Sequence[Section],
+    codes: Mapping[int, CellCode],
+    layout: Layout,
+    parameters: Sequence[ParameterSpec],
+    *,
+    outputs: Sequence[str] | None,
+    hidden: Sequence[str],
+) -> tuple[Plan, list[LogEntry]]:
     log: list[LogEntry] = []
     params = [p.name for p in parameters]
     flowing = layout.step_level | set(hidden)
@@ -55,9 +74,14 @@ def make_plan(analysis: Analysis, sections: Sequence[Section], codes: Mapping[in
         cells = tuple(i for i in section.cells if i in codes and codes[i].body)
         if not cells:
             if section.title:
-                log.append(LogEntry("info", f"section {section.title!r} has no code left "
-                                    "once display lines are dropped; no step",
-                                    section.cells[0] if section.cells else None))
+                log.append(
+                    LogEntry(
+                        "info",
+                        f"section {section.title!r} has no code left "
+                        "once display lines are dropped; no step",
+                        section.cells[0] if section.cells else None,
+                    )
+                )
             continue
         facts.append((section, _step_facts(cells, codes, layout, flowing)))
     final = _outputs(analysis, facts, codes, layout, params, hidden, outputs)
@@ -77,16 +101,27 @@ def make_plan(analysis: Analysis, sections: Sequence[Section], codes: Mapping[in
         if doc and section.doc:
             doc = f"{doc}\n\n{section.doc}"
         doc = wrap(doc, 75)
-        steps.append(Step(name, section.title or "", fact.cells, inputs, returned, doc,
-                          result_type))
+        steps.append(
+            Step(name, section.title or "", fact.cells, inputs, returned, doc, result_type)
+        )
     changes = tuple(FunctionChange(n, v) for n, v in sorted(layout.changes.items()))
-    plan = Plan(tuple(steps), tuple(parameters), final, tuple(layout.constants),
-                tuple(layout.definitions), changes, tuple(hidden), run_name, main_name)
+    plan = Plan(
+        tuple(steps),
+        tuple(parameters),
+        final,
+        tuple(layout.constants),
+        tuple(layout.definitions),
+        changes,
+        tuple(hidden),
+        run_name,
+        main_name,
+    )
     return plan, log
 
 
-def _step_facts(cells: tuple[int, ...], codes: Mapping[int, CellCode], layout: Layout,
-                flowing: set[str]) -> _Facts:
+def _step_facts(
+    cells: tuple[int, ...], codes: Mapping[int, CellCode], layout: Layout, flowing: set[str]
+) -> _Facts:
     bound: list[str] = []
     named: list[str] = []
     conditional: set[str] = set()
@@ -97,15 +132,27 @@ def _step_facts(cells: tuple[int, ...], codes: Mapping[int, CellCode], layout: L
         code = codes[index]
         cell = code.analysis
         top = top_level_smalls(cell.module)
-        removed = {b.name for b in cell.bindings if b.name in flowing
-                   and b.statement is not None and id(b.statement) in layout.removed}
-        here = [b for b in cell.bindings if b.name in flowing and b.name in code.names
-                and not (b.statement is not None and id(b.statement) in layout.removed)]
+        removed = {
+            b.name
+            for b in cell.bindings
+            if b.name in flowing and b.statement is not None and id(b.statement) in layout.removed
+        }
+        here = [
+            b
+            for b in cell.bindings
+            if b.name in flowing
+            and b.name in code.names
+            and not (b.statement is not None and id(b.statement) in layout.removed)
+        ]
         bound_here = {b.name for b in here}
         # A parameter assignment left the cell: what the cell read after it is an input.
         for name in sorted(removed - bound_here):
-            if name in cell.local_reads and name in code.names and name not in available \
-                    and name not in inputs:
+            if (
+                name in cell.local_reads
+                and name in code.names
+                and name not in available
+                and name not in inputs
+            ):
                 inputs.append(name)
         for read in sorted(cell.reads, key=lambda r: (r.location.line, r.location.column or 0)):
             name = read.name
@@ -124,21 +171,34 @@ def _step_facts(cells: tuple[int, ...], codes: Mapping[int, CellCode], layout: L
             if binding.kind in OUTPUT_KINDS and binding.name not in named:
                 named.append(binding.name)
             statement = binding.statement
-            if statement is not None and id(statement) not in top and not any(
-                    s is statement for s in cell.module.body):
+            if (
+                statement is not None
+                and id(statement) not in top
+                and not any(s is statement for s in cell.module.body)
+            ):
                 conditional.add(binding.name)
         for mutation in cell.mutations:
-            if mutation.name in flowing and mutation.name in code.names \
-                    and mutation.name not in mutated:
+            if (
+                mutation.name in flowing
+                and mutation.name in code.names
+                and mutation.name not in mutated
+            ):
                 mutated.append(mutation.name)
         available |= bound_here
     unconditional = {n for n in bound if n not in conditional}
-    return _Facts(cells, tuple(bound), tuple(named), frozenset(conditional - unconditional),
-                  tuple(mutated), tuple(inputs))
+    return _Facts(
+        cells,
+        tuple(bound),
+        tuple(named),
+        frozenset(conditional - unconditional),
+        tuple(mutated),
+        tuple(inputs),
+    )
 
 
-def _returns(facts: Sequence[tuple[Section, _Facts]], outputs: Sequence[str],
-             start: set[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+def _returns(
+    facts: Sequence[tuple[Section, _Facts]], outputs: Sequence[str], start: set[str]
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """(inputs, returns) per step, from a backward pass over what is still needed."""
     before: list[set[str]] = []
     available = set(start)
@@ -160,9 +220,15 @@ def _returns(facts: Sequence[tuple[Section, _Facts]], outputs: Sequence[str],
     return list(reversed(out))
 
 
-def _outputs(analysis: Analysis, facts: Sequence[tuple[Section, _Facts]],
-             codes: Mapping[int, CellCode], layout: Layout, params: Sequence[str],
-             hidden: Sequence[str], requested: Sequence[str] | None) -> tuple[str, ...]:
+def _outputs(
+    analysis: Analysis,
+    facts: Sequence[tuple[Section, _Facts]],
+    codes: Mapping[int, CellCode],
+    layout: Layout,
+    params: Sequence[str],
+    hidden: Sequence[str],
+    requested: Sequence[str] | None,
+) -> tuple[str, ...]:
     known = layout.step_level | layout.module_level | set(params) | set(hidden)
     if requested is not None:
         for name in requested:
@@ -176,8 +242,13 @@ def _outputs(analysis: Analysis, facts: Sequence[tuple[Section, _Facts]],
         for index in last.cells:
             for binding in codes[index].analysis.bindings:
                 name = binding.name
-                if (binding.kind in OUTPUT_KINDS and name in last.bound and not
-                        name.startswith("_") and name not in plots and name not in chosen):
+                if (
+                    binding.kind in OUTPUT_KINDS
+                    and name in last.bound
+                    and not name.startswith("_")
+                    and name not in plots
+                    and name not in chosen
+                ):
                     chosen.append(name)
     shown = [c for c in sorted(codes) if codes[c].body or codes[c].displayed]
     if shown:
@@ -198,16 +269,27 @@ def _plot_names(analysis: Analysis, cells: Sequence[int]) -> set[str]:
     return names
 
 
-def reserved_names(analysis: Analysis, layout: Layout,
-                   parameters: Sequence[ParameterSpec]) -> set[str]:
+def reserved_names(
+    analysis: Analysis, layout: Layout, parameters: Sequence[ParameterSpec]
+) -> set[str]:
     bound = {b.name for c in analysis.cells for b in c.bindings}
-    return (bound | layout.module_level | {p.name for p in parameters}
-            | {p.constant for p in parameters} | set(dir(builtins)) | RESERVED)
+    return (
+        bound
+        | layout.module_level
+        | {p.name for p in parameters}
+        | {p.constant for p in parameters}
+        | set(dir(builtins))
+        | RESERVED
+    )
 
 
-def _step_names(facts: Sequence[tuple[Section, _Facts]], codes: Mapping[int, CellCode],
-                analysis: Analysis, taken: set[str],
-                returns: Sequence[tuple[str, ...]]) -> list[str]:
+def _step_names(
+    facts: Sequence[tuple[Section, _Facts]],
+    codes: Mapping[int, CellCode],
+    analysis: Analysis,
+    taken: set[str],
+    returns: Sequence[tuple[str, ...]],
+) -> list[str]:
     names = []
     for number, ((section, fact), returned) in enumerate(zip(facts, returns), start=1):
         base = identifier(section.title) if section.title else ""
@@ -217,24 +299,29 @@ def _step_names(facts: Sequence[tuple[Section, _Facts]], codes: Mapping[int, Cel
     return names
 
 
-def _name_from_code(analysis: Analysis, fact: _Facts, codes: Mapping[int, CellCode],
-                    returned: Sequence[str]) -> str:
+def _name_from_code(
+    analysis: Analysis, fact: _Facts, codes: Mapping[int, CellCode], returned: Sequence[str]
+) -> str:
     """``load_orders``, ``compute_zscores``, ``update_readings``, ``plot_readings``…"""
     plots = _plot_names(analysis, fact.cells)
     values = [n for n in fact.named if n in returned and n not in plots] or [
-        n for n in fact.named if n not in plots and n not in fact.conditional
-        and not n.startswith("_")]
+        n
+        for n in fact.named
+        if n not in plots and n not in fact.conditional and not n.startswith("_")
+    ]
     displayed = [n for i in fact.cells for n in codes[i].displayed]
     main = next((n for n in reversed(displayed) if n in values), values[-1] if values else None)
-    calls = [c for i in fact.cells for cell in [analysis.cell(i)] if cell is not None
-             for c in cell.calls]
+    calls = [
+        c for i in fact.cells for cell in [analysis.cell(i)] if cell is not None for c in cell.calls
+    ]
     if main is not None:
         producing = [c for c in calls if main in c.assigned_to]
         verb = "compute"
         for call in producing:
             last = (call.dotted or "").rsplit(".", 1)[-1]
             if last.startswith(("read_", "load")) or (call.qualified_name or "").endswith(
-                    ("read_csv", "read_parquet", "read_excel", "read_json", "load")):
+                ("read_csv", "read_parquet", "read_excel", "read_json", "load")
+            ):
                 verb = "load"
             elif last in {"fit", "fit_transform"}:
                 verb = "fit"

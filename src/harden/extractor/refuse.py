@@ -44,11 +44,16 @@ def state_problems(notebook: Notebook, analysis: Analysis) -> list[StateProblem]
     rules = [rule for rule in builtin_rules() if rule.id in STATE_RULES]
     found: list[StateProblem] = []
     if rules:
-        config = Config(pack="extract", select=tuple(r.id for r in rules), ignore=(),
-                        severities={}, options={}, fail_on=Severity.ERROR)
+        config = Config(
+            pack="extract",
+            select=tuple(r.id for r in rules),
+            ignore=(),
+            severities={},
+            options={},
+            fail_on=Severity.ERROR,
+        )
         result = lint_notebook(notebook, config, rules, analysis)
-        found = [StateProblem(f.rule_id, f.cell_index, f.line, f.message)
-                 for f in result.findings]
+        found = [StateProblem(f.rule_id, f.cell_index, f.line, f.message) for f in result.findings]
     have = {rule.id for rule in rules}
     if "H002" not in have or "H003" not in have:
         for read in analysis.unresolved:
@@ -56,16 +61,26 @@ def state_problems(notebook: Notebook, analysis: Analysis) -> list[StateProblem]
             if rule_id is None or rule_id in have:
                 continue
             via = f" (through `{read.via}`)" if read.via else ""
-            text = ("is read before the cell that defines it" if read.kind == "later"
-                    else "is read but no cell defines it")
-            found.append(StateProblem(rule_id, read.reader, read.location.line,
-                                      f"`{read.name}`{via} {text}"))
+            text = (
+                "is read before the cell that defines it"
+                if read.kind == "later"
+                else "is read but no cell defines it"
+            )
+            found.append(
+                StateProblem(rule_id, read.reader, read.location.line, f"`{read.name}`{via} {text}")
+            )
     if "H209" not in have:
         for cell in analysis.cells:
             if cell.syntax_error is not None:
                 problem = cell.syntax_error
-                found.append(StateProblem("H209", cell.index, problem.location.line,
-                                          f"syntax error: {problem.message}"))
+                found.append(
+                    StateProblem(
+                        "H209",
+                        cell.index,
+                        problem.location.line,
+                        f"syntax error: {problem.message}",
+                    )
+                )
     found.sort(key=lambda p: (p.cell_index if p.cell_index is not None else -1, p.line or 0))
     return found
 

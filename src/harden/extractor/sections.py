@@ -56,13 +56,17 @@ def headings(markdown: str) -> list[Heading]:
         match = _ATX.match(line)
         if match:
             found.append((number, len(match.group(1)), match.group(2).strip()))
-        elif (number > 0 and _SETEXT.match(line) and lines[number - 1].strip()
-              and not _ATX.match(lines[number - 1])):
+        elif (
+            number > 0
+            and _SETEXT.match(line)
+            and lines[number - 1].strip()
+            and not _ATX.match(lines[number - 1])
+        ):
             level = 1 if line.strip().startswith("=") else 2
             found.append((number, level, lines[number - 1].strip()))
     out = []
     for number, level, text in found:
-        out.append(Heading(level, _plain(text), _paragraph(lines[number + 1:])))
+        out.append(Heading(level, _plain(text), _paragraph(lines[number + 1 :])))
     return [heading for heading in out if heading.text]
 
 

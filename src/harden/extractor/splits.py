@@ -44,16 +44,22 @@ def by_tags(cells: Sequence[Cell], code_cells: Sequence[int]) -> Sectioning:
     else:
         sections = sections_by_headings(cells, code_cells)
     tagged = any(t.startswith(STEP_TAG) for c in cells for t in c.tags)
-    return Sectioning(tuple(sections),
-                      None if tagged else "no cell is tagged step:<name>; split at headings")
+    return Sectioning(
+        tuple(sections), None if tagged else "no cell is tagged step:<name>; split at headings"
+    )
 
 
 def by_cells(cells: Sequence[Cell], code_cells: Sequence[int]) -> Sectioning:
     """One step per code cell, named from a heading cell right above it if any."""
     preceding = _heading_before(cells)
-    return Sectioning(tuple(Section((index,), preceding.get(index, (None, ""))[0],
-                                    preceding.get(index, (None, ""))[1])
-                            for index in code_cells))
+    return Sectioning(
+        tuple(
+            Section(
+                (index,), preceding.get(index, (None, ""))[0], preceding.get(index, (None, ""))[1]
+            )
+            for index in code_cells
+        )
+    )
 
 
 #: Every split mode by name; the first is the default.  One line per mode.

@@ -24,8 +24,9 @@ class NotComparable(Exception):
     """Values of a kind harden does not compare (figures, open files)."""
 
 
-def compare(expected: Any, actual: Any, data: Sequence[Any] = (), path: str = "",
-            depth: int = 0) -> str | None:
+def compare(
+    expected: Any, actual: Any, data: Sequence[Any] = (), path: str = "", depth: int = 0
+) -> str | None:
     """``None`` when ``actual`` (module) matches ``expected`` (notebook)."""
     where = path or "value"
     if depth > MAX_DEPTH:
@@ -56,8 +57,12 @@ def compare(expected: Any, actual: Any, data: Sequence[Any] = (), path: str = ""
 
 
 def _plain(expected: Any, actual: Any, data: Sequence[Any], where: str, depth: int) -> str | None:
-    if isinstance(expected, float) or type(expected).__module__ == "numpy" and hasattr(
-            expected, "dtype") and expected.dtype.kind in "fc":
+    if (
+        isinstance(expected, float)
+        or type(expected).__module__ == "numpy"
+        and hasattr(expected, "dtype")
+        and expected.dtype.kind in "fc"
+    ):
         if _close(expected, actual):
             return None
         return f"{where}: {expected!r} in the notebook, {actual!r} in the module"
@@ -73,8 +78,13 @@ def _plain(expected: Any, actual: Any, data: Sequence[Any], where: str, depth: i
         if list(expected) != list(actual):
             missing = [k for k in expected if k not in actual]
             extra = [k for k in actual if k not in expected]
-            detail = f"missing {missing!r}" if missing else f"extra {extra!r}" if extra else (
-                "keys in another order")
+            detail = (
+                f"missing {missing!r}"
+                if missing
+                else f"extra {extra!r}"
+                if extra
+                else ("keys in another order")
+            )
             return f"{where}: keys differ ({detail})"
         for key in expected:
             found = compare(expected[key], actual[key], data, f"{where}[{key!r}]", depth + 1)
@@ -82,8 +92,11 @@ def _plain(expected: Any, actual: Any, data: Sequence[Any], where: str, depth: i
                 return found
         return None
     if isinstance(expected, (str, bytes, int, bool, type(None), set, frozenset, complex)):
-        return None if expected == actual else (
-            f"{where}: {_short(expected)} in the notebook, {_short(actual)} in the module")
+        return (
+            None
+            if expected == actual
+            else (f"{where}: {_short(expected)} in the notebook, {_short(actual)} in the module")
+        )
     state = getattr(expected, "__dict__", None)
     if isinstance(state, dict) and state:
         return compare(state, vars(actual), data, f"{where}.__dict__", depth + 1)
@@ -102,13 +115,15 @@ def _kind(value: Any) -> str:
         return "figure"
     if module.startswith("pandas"):
         return {"DataFrame": "frame", "Series": "series"}.get(
-            name, "index" if name.endswith("Index") else "other")
+            name, "index" if name.endswith("Index") else "other"
+        )
     if module == "numpy" and name == "ndarray":
         return "array"
     if module.startswith("scipy.sparse"):
         return "sparse"
     if module.startswith(("sklearn", "xgboost", "lightgbm", "catboost")) and hasattr(
-            value, "get_params"):
+        value, "get_params"
+    ):
         return "estimator"
     return "other"
 
@@ -135,16 +150,25 @@ def _array(expected: Any, actual: Any, where: str) -> str | None:
             np.testing.assert_array_equal(actual, expected)
     except AssertionError as exc:
         lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        useful = [line for line in lines if line.startswith(("Mismatched", "Max absolute",
-                                                              "Max relative"))]
+        useful = [
+            line
+            for line in lines
+            if line.startswith(("Mismatched", "Max absolute", "Max relative"))
+        ]
         return f"{where}: " + "; ".join(useful or lines[:2])
     return None
 
 
-def _estimator(expected: Any, actual: Any, data: Sequence[Any], where: str,
-               depth: int) -> str | None:
-    found = compare(expected.get_params(deep=False), actual.get_params(deep=False), data,
-                    f"{where}.get_params()", depth + 1)
+def _estimator(
+    expected: Any, actual: Any, data: Sequence[Any], where: str, depth: int
+) -> str | None:
+    found = compare(
+        expected.get_params(deep=False),
+        actual.get_params(deep=False),
+        data,
+        f"{where}.get_params()",
+        depth + 1,
+    )
     if found:
         return found
     method = next((m for m in ("predict", "transform") if hasattr(expected, m)), None)

@@ -45,8 +45,13 @@ def run_and_compare(spec: dict[str, Any]) -> dict[str, Any]:
     try:
         results = getattr(module, spec["run"])(**spec.get("parameters", {}))
     except BaseException as exc:  # noqa: BLE001 - a failing step is the finding, not a crash
-        return {"status": "error", "step": current[0], "error": _error(exc), "values": [],
-                "seconds": time.monotonic() - started}
+        return {
+            "status": "error",
+            "step": current[0],
+            "error": _error(exc),
+            "values": [],
+            "seconds": time.monotonic() - started,
+        }
     seconds = time.monotonic() - started
     for name in spec["outputs"]:
         snapshots[f"run.{name}"] = _snapshot(results.get(name))
@@ -67,8 +72,9 @@ def run_and_compare(spec: dict[str, Any]) -> dict[str, Any]:
     return {"status": "ok", "values": values, "seconds": seconds}
 
 
-def _wrap(function: Any, step: dict[str, Any], snapshots: dict[str, Any],
-          current: list[str | None]) -> Any:
+def _wrap(
+    function: Any, step: dict[str, Any], snapshots: dict[str, Any], current: list[str | None]
+) -> Any:
     names = step["returns"]
 
     @functools.wraps(function)
@@ -139,8 +145,11 @@ def _alias_main(module: Any) -> None:
 
 def _error(exc: BaseException) -> dict[str, str]:
     frames = traceback.format_exception(type(exc), exc, exc.__traceback__)
-    return {"type": type(exc).__name__, "message": str(exc)[:500],
-            "traceback": "".join(frames[-6:])[-3000:]}
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc)[:500],
+        "traceback": "".join(frames[-6:])[-3000:],
+    }
 
 
 if __name__ == "__main__":

@@ -47,8 +47,9 @@ def read_manifest(directory: Path) -> dict[str, str]:
         return {}
 
 
-def write_files(directory: str | Path, files: dict[str, str], *, force: bool = False
-                ) -> WriteResult:
+def write_files(
+    directory: str | Path, files: dict[str, str], *, force: bool = False
+) -> WriteResult:
     """Write ``files`` (relative name → text) into ``directory``."""
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
@@ -72,12 +73,18 @@ def write_files(directory: str | Path, files: dict[str, str], *, force: bool = F
     if conflicts:
         raise OutputExistsError(
             "not overwriting " + ", ".join(conflicts) + ": changed since harden wrote it "
-            "(or not written by harden); use --force to overwrite", directory)
+            "(or not written by harden); use --force to overwrite",
+            directory,
+        )
     for target, data in pending:
         atomic_write(target, data)
     for name, data in payloads.items():
         manifest[name] = digest(data)
-    text = json.dumps({"files": dict(sorted(manifest.items())), "version": 1}, indent=2,
-                      sort_keys=True) + "\n"
+    text = (
+        json.dumps(
+            {"files": dict(sorted(manifest.items())), "version": 1}, indent=2, sort_keys=True
+        )
+        + "\n"
+    )
     atomic_write(directory / MANIFEST, text.encode("utf-8"))
     return WriteResult(directory, tuple(t for t, _ in pending), tuple(unchanged))

@@ -12,6 +12,16 @@ from harden.linter.rule import Example, Rule, RuleContext, Violation
 from harden.severity import Severity
 
 __all__ = [
-    "Example", "Finding", "LintReport", "LintResult", "Rule", "RuleContext", "RuleInfo",
-    "Severity", "Violation", "lint_notebook", "lint_path", "lint_paths",
+    "Example",
+    "Finding",
+    "LintReport",
+    "LintResult",
+    "Rule",
+    "RuleContext",
+    "RuleInfo",
+    "Severity",
+    "Violation",
+    "lint_notebook",
+    "lint_path",
+    "lint_paths",
 ]

@@ -23,8 +23,14 @@ from harden.linter.finding import Severity
 from harden.linter.registry import all_rules
 from harden.linter.rule import Example, Rule
 
-SECTIONS = {"H0": "Execution state", "H1": "Reproducibility", "H2": "Maintainability",
-            "H3": "Security", "H4": "ML correctness", "H5": "Hygiene"}
+SECTIONS = {
+    "H0": "Execution state",
+    "H1": "Reproducibility",
+    "H2": "Maintainability",
+    "H3": "Security",
+    "H4": "ML correctness",
+    "H5": "Hygiene",
+}
 
 #: The command that writes ``docs/rules.md``; the staleness test quotes it.
 REGENERATE = "harden rules --format markdown-docs > docs/rules.md"
@@ -50,11 +56,17 @@ def rule_table() -> str:
         if section != current:
             if current is not None:
                 lines.append("")
-            lines += [f"**{section}**", "", "| id | name | severity | flags | fix |",
-                      "|---|---|---|---|---|"]
+            lines += [
+                f"**{section}**",
+                "",
+                "| id | name | severity | flags | fix |",
+                "|---|---|---|---|---|",
+            ]
             current = section
-        lines.append(f"| {rule.id} | [`{rule.name}`](docs/rules.md#{_anchor(rule)}) | "
-                     f"{rule.severity.value} | {_cell(rule.summary)} | {_cell(rule.fix)} |")
+        lines.append(
+            f"| {rule.id} | [`{rule.name}`](docs/rules.md#{_anchor(rule)}) | "
+            f"{rule.severity.value} | {_cell(rule.summary)} | {_cell(rule.fix)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -76,13 +88,23 @@ def pack_uses(rule: type[Rule]) -> list[PackUse]:
     uses = []
     for name in pack_names():
         pack = load_pack(name, Path.cwd())
-        scope = Config(pack=name, select=tuple(pack.get("select", ["ALL"])),
-                       ignore=tuple(pack.get("ignore", [])), severities={}, options={},
-                       fail_on=Severity.ERROR)
+        scope = Config(
+            pack=name,
+            select=tuple(pack.get("select", ["ALL"])),
+            ignore=tuple(pack.get("ignore", [])),
+            severities={},
+            options={},
+            fail_on=Severity.ERROR,
+        )
         if scope.enabled(rule.id):
             severity = pack.get("severity", {}).get(rule.id)
-            uses.append(PackUse(name, Severity.parse(severity) if severity else rule.severity,
-                                dict(pack.get("options", {}).get(rule.id, {}))))
+            uses.append(
+                PackUse(
+                    name,
+                    Severity.parse(severity) if severity else rule.severity,
+                    dict(pack.get("options", {}).get(rule.id, {})),
+                )
+            )
     return uses
 
 
@@ -109,8 +131,13 @@ def rule_markdown(rule: type[Rule]) -> str:
     for title, body in _prose(rule):
         parts += ["", f"### {title}", "", body]
     if rule.options:
-        parts += ["", "### Options", "", f"In `[tool.harden.options.{rule.id}]` or a pack's "
-                  f"`[options.{rule.id}]`:", ""]
+        parts += [
+            "",
+            "### Options",
+            "",
+            f"In `[tool.harden.options.{rule.id}]` or a pack's `[options.{rule.id}]`:",
+            "",
+        ]
         parts += [f"- `{line}`" for line in _option_lines(rule)]
     for title, example in _examples(rule):
         parts += ["", f"### {title}", "", "```python", *example_lines(example, rule.id), "```"]
@@ -120,23 +147,31 @@ def rule_markdown(rule: type[Rule]) -> str:
 def rules_page() -> str:
     """``docs/rules.md``: every built-in rule, grouped by section."""
     rules = all_rules(include_plugins=False)
-    parts = ["<!-- Generated from the rule classes; do not edit. Regenerate with:",
-             f"     {REGENERATE} -->", "", "# Rules", "",
-             "Every rule harden ships, documented from its own class: what it flags, why, "
-             "how to fix it, its options, and two of the examples its tests run: one it "
-             "flags (*Example*) and one it does not (*Use instead*). Examples are notebooks "
-             "written as `# %%` cells, numbered from 1 as in harden's output.", ""]
+    parts = [
+        "<!-- Generated from the rule classes; do not edit. Regenerate with:",
+        f"     {REGENERATE} -->",
+        "",
+        "# Rules",
+        "",
+        "Every rule harden ships, documented from its own class: what it flags, why, "
+        "how to fix it, its options, and two of the examples its tests run: one it "
+        "flags (*Example*) and one it does not (*Use instead*). Examples are notebooks "
+        "written as `# %%` cells, numbered from 1 as in harden's output.",
+        "",
+    ]
     for section in dict.fromkeys(SECTIONS.get(r.id[:2], "Other") for r in rules):
         members = [r for r in rules if SECTIONS.get(r.id[:2], "Other") == section]
-        parts.append(f"- {section}: " + ", ".join(
-            f"[{r.id}](#{_anchor(r)})" for r in members))
+        parts.append(f"- {section}: " + ", ".join(f"[{r.id}](#{_anchor(r)})" for r in members))
     return "\n".join(parts) + "\n" + "".join("\n" + rule_markdown(rule) for rule in rules)
 
 
 # -- shared pieces ---------------------------------------------------------------------
 def _prose(rule: type[Rule]) -> list[tuple[str, str]]:
-    parts = [("What it does", rule.what), ("Why is this bad?", rule.rationale),
-             ("How to fix it", rule.fix)]
+    parts = [
+        ("What it does", rule.what),
+        ("Why is this bad?", rule.rationale),
+        ("How to fix it", rule.fix),
+    ]
     return [(title, body) for title, body in parts if body.strip()]
 
 
@@ -147,18 +182,23 @@ def _examples(rule: type[Rule]) -> list[tuple[str, Example]]:
 
 def _availability(rule: type[Rule]) -> str:
     uses = pack_uses(rule)
-    packs = ", ".join(use.pack + ("" if use.severity is rule.severity
-                                  else f" (as {use.severity.value})") for use in uses)
-    return (f"Default severity: {rule.severity.value}. "
-            + (f"Enabled by the shipped packs: {packs}." if uses
-               else "Not enabled by any shipped pack."))
+    packs = ", ".join(
+        use.pack + ("" if use.severity is rule.severity else f" (as {use.severity.value})")
+        for use in uses
+    )
+    return f"Default severity: {rule.severity.value}. " + (
+        f"Enabled by the shipped packs: {packs}." if uses else "Not enabled by any shipped pack."
+    )
 
 
 def _option_lines(rule: type[Rule]) -> list[str]:
     lines = []
     for key, default in rule.options.items():
-        changed = [f"{use.pack} pack: {_value(use.options[key])}"
-                   for use in pack_uses(rule) if key in use.options]
+        changed = [
+            f"{use.pack} pack: {_value(use.options[key])}"
+            for use in pack_uses(rule)
+            if key in use.options
+        ]
         note = f"  # {', '.join(changed)}" if changed else ""
         lines.append(f"{key} = {_value(default)}{note}")
     return lines
@@ -173,9 +213,17 @@ def _value(value: Any) -> str:
 
 
 def _fill(text: str) -> str:
-    return "\n\n".join(textwrap.fill(block, _WIDTH, initial_indent="  ", subsequent_indent="  ",
-                                     break_on_hyphens=False, break_long_words=False)
-                       for block in text.split("\n\n"))
+    return "\n\n".join(
+        textwrap.fill(
+            block,
+            _WIDTH,
+            initial_indent="  ",
+            subsequent_indent="  ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+        for block in text.split("\n\n")
+    )
 
 
 def _anchor(rule: type[Rule]) -> str:

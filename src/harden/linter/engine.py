@@ -53,8 +53,12 @@ class LintReport:
         return 1 if self.failed else 0
 
 
-def lint_notebook(notebook: Notebook, config: Config, rules: Sequence[type[Rule]],
-                  analysis: Analysis | None = None) -> LintResult:
+def lint_notebook(
+    notebook: Notebook,
+    config: Config,
+    rules: Sequence[type[Rule]],
+    analysis: Analysis | None = None,
+) -> LintResult:
     """Run the enabled ``rules`` over one loaded notebook."""
     enabled = [rule for rule in rules if config.enabled(rule.id)]
     if not notebook.is_python:
@@ -76,8 +80,10 @@ def lint_notebook(notebook: Notebook, config: Config, rules: Sequence[type[Rule]
     # Whatever a rule quotes, secrets never reach an output (DESIGN: Safety).
     findings = redact_findings(findings, analysis)
     findings.sort(key=lambda f: f.sort_key)
-    skipped = () if notebook.is_python else tuple(
-        r.id for r in rules if config.enabled(r.id) and not r.language_agnostic
+    skipped = (
+        ()
+        if notebook.is_python
+        else tuple(r.id for r in rules if config.enabled(r.id) and not r.language_agnostic)
     )
     return LintResult(str(notebook.path), tuple(findings), None, skipped)
 
@@ -93,11 +99,13 @@ def _violations(rule: type[Rule], ctx: RuleContext) -> list[Violation]:
         raise RuleError(
             f"rule {rule.id} {rule.name} failed on this notebook ({type(exc).__name__}: {exc}); "
             "this is a bug in harden or in the plugin that provides the rule: please report it",
-            ctx.notebook.path) from None
+            ctx.notebook.path,
+        ) from None
 
 
-def _finding(rule: type[Rule], severity: Severity, notebook: Notebook,
-             violation: Violation) -> Finding:
+def _finding(
+    rule: type[Rule], severity: Severity, notebook: Notebook, violation: Violation
+) -> Finding:
     cell = notebook.cells[violation.cell_index] if violation.cell_index is not None else None
     snippet = violation.snippet
     if snippet is None and rule.shows_source and cell is not None and violation.line:
@@ -125,8 +133,7 @@ def lint_path(path: Path, config: Config, rules: Sequence[type[Rule]]) -> LintRe
     except HardenError as exc:
         return LintResult(str(path), error=exc)
     except RecursionError:
-        return LintResult(str(path), error=NotebookError("code nested too deeply to analyse",
-                                                         path))
+        return LintResult(str(path), error=NotebookError("code nested too deeply to analyse", path))
 
 
 def lint_paths(
@@ -168,8 +175,12 @@ def lint_paths(
     return LintReport(ordered, tuple(rule.info() for rule in rules), fail_on)
 
 
-def _run(work: list[tuple[Path, Config]], rules: Sequence[type[Rule]], jobs: int,
-         progress: Callable[[int, int], None] | None) -> list[LintResult]:
+def _run(
+    work: list[tuple[Path, Config]],
+    rules: Sequence[type[Rule]],
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[LintResult]:
     """Lint ``work`` on the shared pool (:mod:`harden.batch`): a notebook that kills
     its worker (a native parser crash) is that notebook's error, never harden's crash."""
     count = [0]
@@ -194,7 +205,8 @@ def _lint_in_worker(item: _Item) -> LintResult:
 
 def _crashed(item: _Item, detail: str) -> LintResult:
     problem = "the harden worker process linting this notebook died" + (
-        f" ({detail})" if detail else " (a crash in a parser?); please report it")
+        f" ({detail})" if detail else " (a crash in a parser?); please report it"
+    )
     return LintResult(str(item[0]), error=NotebookError(problem, item[0]))
 
 

@@ -33,4 +33,5 @@ def redact_findings(findings: Iterable[Finding], analysis: Analysis) -> list[Fin
         out.append(finding)
     return out
 
+
 __all__ = ["redact_findings"]

@@ -77,7 +77,11 @@ def check_unique(rules: Iterable[type[Rule]]) -> None:
 
 def _rules_in(module: ModuleType) -> list[type[Rule]]:
     return [
-        obj for obj in vars(module).values()
-        if inspect.isclass(obj) and issubclass(obj, Rule) and obj is not Rule
-        and obj.__module__ == module.__name__ and getattr(obj, "id", None)
+        obj
+        for obj in vars(module).values()
+        if inspect.isclass(obj)
+        and issubclass(obj, Rule)
+        and obj is not Rule
+        and obj.__module__ == module.__name__
+        and getattr(obj, "id", None)
     ]

@@ -42,10 +42,14 @@ class Violation:
     severity: Severity | None = None
 
     @classmethod
-    def at(cls, location: Location, message: str, snippet: str | None = None,
-           severity: Severity | None = None) -> Violation:
-        return cls(message, location.cell_index, location.line, location.column, snippet,
-                   severity)
+    def at(
+        cls,
+        location: Location,
+        message: str,
+        snippet: str | None = None,
+        severity: Severity | None = None,
+    ) -> Violation:
+        return cls(message, location.cell_index, location.line, location.column, snippet, severity)
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,12 @@ class ExampleCell:
     tags: tuple[str, ...] = ()
 
 
-def code(source: str, count: int | None = None, outputs: Sequence[Mapping[str, Any]] = (),
-         tags: Sequence[str] = ()) -> ExampleCell:
+def code(
+    source: str,
+    count: int | None = None,
+    outputs: Sequence[Mapping[str, Any]] = (),
+    tags: Sequence[str] = (),
+) -> ExampleCell:
     return ExampleCell(source, "code", count, tuple(outputs), tuple(tags))
 
 
@@ -94,11 +102,17 @@ class Example:
     message: str | None = None
     severity: Severity | None = None
 
-    def __init__(self, *cells: str | ExampleCell,
-                 expect: Sequence[tuple[int | None, int | None]] = (),
-                 options: Mapping[str, Any] | None = None, language: str = "python",
-                 kernel: str = "python3", size_bytes: int | None = None,
-                 message: str | None = None, severity: Severity | str | None = None) -> None:
+    def __init__(
+        self,
+        *cells: str | ExampleCell,
+        expect: Sequence[tuple[int | None, int | None]] = (),
+        options: Mapping[str, Any] | None = None,
+        language: str = "python",
+        kernel: str = "python3",
+        size_bytes: int | None = None,
+        message: str | None = None,
+        severity: Severity | str | None = None,
+    ) -> None:
         object.__setattr__(self, "cells", tuple(_dedent_cell(cell) for cell in cells))
         object.__setattr__(self, "expect", tuple(expect))
         object.__setattr__(self, "options", dict(options or {}))
@@ -119,10 +133,19 @@ class Example:
 
         cells = [raw if isinstance(raw, ExampleCell) else ExampleCell(raw) for raw in self.cells]
         nb = build_notebook(
-            [CellSpec(c.source, "markdown" if c.cell_type == "markdown" else "code", c.tags,
-                      c.execution_count, c.outputs) for c in cells],
+            [
+                CellSpec(
+                    c.source,
+                    "markdown" if c.cell_type == "markdown" else "code",
+                    c.tags,
+                    c.execution_count,
+                    c.outputs,
+                )
+                for c in cells
+            ],
             kernel=kernelspec(self.kernel, self.language),
-            metadata={"language_info": {"name": self.language}})
+            metadata={"language_info": {"name": self.language}},
+        )
         size = self.size_bytes if self.size_bytes is not None else len(nbformat.writes(nb))
         return from_node(nb, path, size_bytes=size)
 
@@ -188,15 +211,21 @@ class Rule:
             return
         twice = sorted({"summary", "what", "rationale", "fix"} & cls.__dict__.keys())
         if twice:
-            raise TypeError(f"{cls.__name__} sets {', '.join(twice)} both in its docstring "
-                            "and as attributes")
-        cls.summary, cls.what, cls.rationale, cls.fix = (doc.summary, doc.what, doc.rationale,
-                                                         doc.fix)
+            raise TypeError(
+                f"{cls.__name__} sets {', '.join(twice)} both in its docstring and as attributes"
+            )
+        cls.summary, cls.what, cls.rationale, cls.fix = (
+            doc.summary,
+            doc.what,
+            doc.rationale,
+            doc.fix,
+        )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         raise NotImplementedError
 
     @classmethod
     def info(cls) -> RuleInfo:
-        return RuleInfo(cls.id, cls.name, cls.severity, cls.summary,
-                        " ".join(cls.rationale.split()), cls.fix)
+        return RuleInfo(
+            cls.id, cls.name, cls.severity, cls.summary, " ".join(cls.rationale.split()), cls.fix
+        )

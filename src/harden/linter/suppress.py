@@ -52,7 +52,7 @@ def collect(cells: tuple[Cell, ...], analyses: dict[int, CellAnalysis]) -> Suppr
             if tag == TAG:
                 ids.add("*")
             elif tag.startswith(TAG + ":"):
-                ids.update(_ids(tag[len(TAG) + 1:]))
+                ids.update(_ids(tag[len(TAG) + 1 :]))
         if ids:
             by_cell[cell.index] = frozenset(ids)
         analysis = analyses.get(cell.index)
@@ -73,11 +73,11 @@ def parse_comment(comment: str) -> frozenset[str] | None:
         index = body.find("# " + MARKER)
         if index < 0:
             return None
-        body = body[index + 2:]
-    rest = body[len(MARKER):].strip()
+        body = body[index + 2 :]
+    rest = body[len(MARKER) :].strip()
     if not rest.startswith("ignore"):
         return None
-    rest = rest[len("ignore"):].strip()
+    rest = rest[len("ignore") :].strip()
     if not rest.startswith("["):
         return ALL
     inside = rest[1:].split("]", 1)[0]
@@ -101,5 +101,5 @@ def _comments(analysis: CellAnalysis) -> list[tuple[int, str]]:
     exact_targets = {line_map.line(line) for line in line_map.exact}
     for number, text in enumerate(analysis.cell.source.splitlines(), start=1):
         if number not in exact_targets and "#" in text:
-            found.append((number, text[text.index("#"):]))
+            found.append((number, text[text.index("#") :]))
     return found

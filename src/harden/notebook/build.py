@@ -39,8 +39,11 @@ class CellSpec:
 
 def kernelspec(name: str, language: str, display_name: str | None = None) -> dict[str, str]:
     """A ``kernelspec`` metadata entry (``display_name`` defaults to ``name``)."""
-    return {"display_name": display_name if display_name is not None else name,
-            "language": language, "name": name}
+    return {
+        "display_name": display_name if display_name is not None else name,
+        "language": language,
+        "name": name,
+    }
 
 
 def _cell_dict(cell: CellSpec) -> dict[str, Any]:
@@ -61,10 +64,13 @@ def _cell_dict(cell: CellSpec) -> dict[str, Any]:
     return node
 
 
-def build_notebook(cells: Iterable[CellSpec | str], *,
-                   kernel: Mapping[str, Any] | None = None,
-                   metadata: Mapping[str, Any] | None = None,
-                   nbformat_minor: int = 5) -> NotebookNode:
+def build_notebook(
+    cells: Iterable[CellSpec | str],
+    *,
+    kernel: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    nbformat_minor: int = 5,
+) -> NotebookNode:
     """An nbformat v4 notebook holding ``cells`` (a plain string is a code cell).
 
     ``kernel`` is the ``kernelspec`` entry (see :func:`kernelspec`);
@@ -78,9 +84,11 @@ def build_notebook(cells: Iterable[CellSpec | str], *,
         notebook_metadata["kernelspec"] = dict(kernel)
     notebook_metadata.update(copy.deepcopy(dict(metadata or {})))
     specs: Sequence[CellSpec] = [c if isinstance(c, CellSpec) else CellSpec(c) for c in cells]
-    return nbformat.from_dict({
-        "nbformat": 4,
-        "nbformat_minor": nbformat_minor,
-        "metadata": notebook_metadata,
-        "cells": [_cell_dict(c) for c in specs],
-    })
+    return nbformat.from_dict(
+        {
+            "nbformat": 4,
+            "nbformat_minor": nbformat_minor,
+            "metadata": notebook_metadata,
+            "cells": [_cell_dict(c) for c in specs],
+        }
+    )

@@ -69,8 +69,7 @@ def from_dict(data: Any, path: str | Path = "<memory>", size_bytes: int = 0) -> 
         raise NotebookError("JSON but not a notebook (no 'cells' or 'nbformat')", path)
     major = data.get("nbformat")
     if not isinstance(major, int) or isinstance(major, bool):
-        raise NotebookError("not a notebook: 'nbformat' version is missing or not a number",
-                            path)
+        raise NotebookError("not a notebook: 'nbformat' version is missing or not a number", path)
     if major not in SUPPORTED_MAJOR:
         raise UnsupportedFormatError(
             f"nbformat {major} is not supported (harden reads nbformat 3 and 4)", path
@@ -84,8 +83,7 @@ def from_dict(data: Any, path: str | Path = "<memory>", size_bytes: int = 0) -> 
             # whose schema validation costs more than the rest of a lint and
             # only logs what it finds.
             minor = data.get("nbformat_minor", 0)
-            node = nbformat.convert(
-                nbformat.versions[major].to_notebook_json(data, minor=minor), 4)
+            node = nbformat.convert(nbformat.versions[major].to_notebook_json(data, minor=minor), 4)
     except Exception as exc:  # noqa: BLE001 - nbformat raises assorted errors
         raise NotebookError(f"malformed notebook: {_first_line(exc)}", path) from None
     notebook = from_node(node, path, size_bytes=size_bytes, upgraded_from=major)
@@ -182,8 +180,12 @@ def _from_percent_script(path: Path, raw: bytes) -> Notebook:
 def _keep_ids(notebook: Notebook, ids: list[Any]) -> Notebook:
     """``notebook`` with each cell's id taken from ``ids`` (``None`` when absent)."""
     cells = tuple(
-        replace(cell, id=ids[cell.index] if cell.index < len(ids)
-                and isinstance(ids[cell.index], str) else None)
+        replace(
+            cell,
+            id=ids[cell.index]
+            if cell.index < len(ids) and isinstance(ids[cell.index], str)
+            else None,
+        )
         for cell in notebook.cells
     )
     return replace(notebook, cells=cells)

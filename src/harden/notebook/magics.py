@@ -28,7 +28,9 @@ MagicKind = Literal["line", "cell", "shell", "shell-assign", "help"]
 
 #: ``get_ipython().<method>`` → the kind of magic it stands for.
 METHODS: dict[str, MagicKind] = {
-    "run_line_magic": "line", "run_cell_magic": "cell", "system": "shell",
+    "run_line_magic": "line",
+    "run_cell_magic": "cell",
+    "system": "shell",
     "getoutput": "shell-assign",
 }
 
@@ -63,15 +65,50 @@ class Role(enum.Enum):
 #: Line magics by role; any other line magic is :attr:`Role.OTHER`.
 LINE_MAGICS: dict[str, Role] = {
     **dict.fromkeys(
-        ("matplotlib", "config", "autoreload", "aimport", "precision", "pprint", "xmode",
-         "colors", "pdb", "watermark", "tensorboard", "lprun", "mprun"),
-        Role.DISPLAY),
+        (
+            "matplotlib",
+            "config",
+            "autoreload",
+            "aimport",
+            "precision",
+            "pprint",
+            "xmode",
+            "colors",
+            "pdb",
+            "watermark",
+            "tensorboard",
+            "lprun",
+            "mprun",
+        ),
+        Role.DISPLAY,
+    ),
     **dict.fromkeys(("time", "timeit", "prun", "memit"), Role.TIMED),
     **dict.fromkeys(
-        ("who", "whos", "who_ls", "lsmagic", "magic", "quickref", "pinfo", "pinfo2", "psearch",
-         "page", "pwd", "history", "notebook", "automagic", "autocall", "autosave", "tb",
-         "doctest_mode", "alias_magic", "killbgscripts", "unload_ext"),
-        Role.SESSION),
+        (
+            "who",
+            "whos",
+            "who_ls",
+            "lsmagic",
+            "magic",
+            "quickref",
+            "pinfo",
+            "pinfo2",
+            "psearch",
+            "page",
+            "pwd",
+            "history",
+            "notebook",
+            "automagic",
+            "autocall",
+            "autosave",
+            "tb",
+            "doctest_mode",
+            "alias_magic",
+            "killbgscripts",
+            "unload_ext",
+        ),
+        Role.SESSION,
+    ),
     **dict.fromkeys(("pip", "conda", "mamba", "micromamba", "uv"), Role.PACKAGES),
     **dict.fromkeys(("cd", "pushd", "popd"), Role.DIRECTORY),
     **dict.fromkeys(("system", "sx"), Role.SHELL),
@@ -79,12 +116,12 @@ LINE_MAGICS: dict[str, Role] = {
 #: ``%load_ext`` / ``%reload_ext`` of these only serve the interactive session (DISPLAY);
 #: of any other extension, they load magics the code may use later (SESSION).
 EXTENSION_MAGICS = frozenset({"load_ext", "reload_ext"})
-DISPLAY_EXTENSIONS = frozenset({"autoreload", "watermark", "line_profiler", "memory_profiler",
-                                "tensorboard"})
+DISPLAY_EXTENSIONS = frozenset(
+    {"autoreload", "watermark", "line_profiler", "memory_profiler", "tensorboard"}
+)
 #: Cell magics by role; any other cell magic is :attr:`Role.OTHER`.
 CELL_MAGICS: dict[str, Role] = {
-    **dict.fromkeys(("html", "HTML", "markdown", "latex", "svg", "javascript", "js"),
-                    Role.DISPLAY),
+    **dict.fromkeys(("html", "HTML", "markdown", "latex", "svg", "javascript", "js"), Role.DISPLAY),
     **dict.fromkeys(("time", "timeit", "capture", "prun", "memit"), Role.PYTHON),
     **dict.fromkeys(("bash", "sh", "zsh", "system"), Role.SHELL),
 }
@@ -138,8 +175,12 @@ def decode(node: cst.CSTNode) -> tuple[str, list[str]] | None:
     if not isinstance(node, cst.Call):
         return None
     func = node.func
-    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
-            and isinstance(func.value.func, cst.Name) and func.value.func.value == "get_ipython"):
+    if not (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Call)
+        and isinstance(func.value.func, cst.Name)
+        and func.value.func.value == "get_ipython"
+    ):
         return None
     texts: list[str] = []
     for arg in node.args:
@@ -192,19 +233,44 @@ INSTALLERS: dict[str, frozenset[str]] = {
 #: Python package managers whose installs become ``requirements-notebook.txt`` lines,
 #: and the subcommand that adds packages.
 PYTHON_INSTALLERS: dict[str, str] = {
-    "pip": "install", "conda": "install", "mamba": "install", "micromamba": "install",
+    "pip": "install",
+    "conda": "install",
+    "mamba": "install",
+    "micromamba": "install",
     "uv": "add",
 }
 DOWNLOADERS: dict[str, frozenset[str] | None] = {
-    "wget": None, "curl": None, "gdown": None, "aria2c": None,
+    "wget": None,
+    "curl": None,
+    "gdown": None,
+    "aria2c": None,
     "gsutil": frozenset({"cp", "rsync", "cat"}),
     "kaggle": frozenset({"download"}),
     "huggingface-cli": frozenset({"download"}),
 }
 #: Options of the installers that take a value (never a package spec).
-_WITH_VALUE = frozenset({"-i", "--index-url", "--extra-index-url", "-c", "--constraint", "-t",
-                         "--target", "-f", "--find-links", "--prefix", "-n", "--name",
-                         "--channel", "-p", "--python", "--group", "--optional", "--index"})
+_WITH_VALUE = frozenset(
+    {
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-c",
+        "--constraint",
+        "-t",
+        "--target",
+        "-f",
+        "--find-links",
+        "--prefix",
+        "-n",
+        "--name",
+        "--channel",
+        "-p",
+        "--python",
+        "--group",
+        "--optional",
+        "--index",
+    }
+)
 
 
 def split_words(text: str) -> list[str]:
@@ -298,10 +364,34 @@ def _specs(words: list[str]) -> list[str]:
 
 
 __all__ = [
-    "CELL_MAGICS", "DIRECTORY_MAGICS", "DISPLAY_EXTENSIONS", "DOWNLOADERS", "EXTENSION_MAGICS",
-    "HELP_MAGICS", "INSTALLERS", "LINE_MAGICS", "METHODS", "PACKAGE_MAGICS",
-    "PYTHON_BODY_CELL_MAGICS", "PYTHON_INSTALLERS", "PYTHON_LINE_MAGICS", "SHELL_LINE_MAGICS",
-    "MagicKind", "Role", "decode", "decode_magic", "downloads", "install_specs", "installs",
-    "is_display_only", "is_download", "is_install", "is_shell_cell", "python_code", "role",
-    "simple_commands", "split_words", "strip_options",
+    "CELL_MAGICS",
+    "DIRECTORY_MAGICS",
+    "DISPLAY_EXTENSIONS",
+    "DOWNLOADERS",
+    "EXTENSION_MAGICS",
+    "HELP_MAGICS",
+    "INSTALLERS",
+    "LINE_MAGICS",
+    "METHODS",
+    "PACKAGE_MAGICS",
+    "PYTHON_BODY_CELL_MAGICS",
+    "PYTHON_INSTALLERS",
+    "PYTHON_LINE_MAGICS",
+    "SHELL_LINE_MAGICS",
+    "MagicKind",
+    "Role",
+    "decode",
+    "decode_magic",
+    "downloads",
+    "install_specs",
+    "installs",
+    "is_display_only",
+    "is_download",
+    "is_install",
+    "is_shell_cell",
+    "python_code",
+    "role",
+    "simple_commands",
+    "split_words",
+    "strip_options",
 ]

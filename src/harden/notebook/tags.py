@@ -39,11 +39,19 @@ PARAMETER_TAGS = frozenset({PARAMETERS, INJECTED_PARAMETERS})
 
 def step_name(tags: frozenset[str] | tuple[str, ...] | list[str]) -> str | None:
     """The ``<name>`` of the first (sorted) ``step:<name>`` tag, if any."""
-    return next((t[len(STEP_PREFIX):] for t in sorted(tags) if t.startswith(STEP_PREFIX)), None)
+    return next((t[len(STEP_PREFIX) :] for t in sorted(tags) if t.startswith(STEP_PREFIX)), None)
 
 
 __all__ = [
-    "IGNORE", "INJECTED", "INJECTED_PARAMETERS", "NONDETERMINISTIC", "PAPERMILL_ERROR",
-    "PARAMETERS", "PARAMETER_TAGS", "RAISES_EXCEPTION", "SKIP_EXECUTION", "STEP_PREFIX",
+    "IGNORE",
+    "INJECTED",
+    "INJECTED_PARAMETERS",
+    "NONDETERMINISTIC",
+    "PAPERMILL_ERROR",
+    "PARAMETERS",
+    "PARAMETER_TAGS",
+    "RAISES_EXCEPTION",
+    "SKIP_EXECUTION",
+    "STEP_PREFIX",
     "step_name",
 ]

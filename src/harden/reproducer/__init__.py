@@ -17,6 +17,11 @@ from harden.reproducer.repro import (
 )
 
 __all__ = [
-    "STATUSES", "CellResult", "ReproOptions", "ReproResult", "render", "repro_notebook",
+    "STATUSES",
+    "CellResult",
+    "ReproOptions",
+    "ReproResult",
+    "render",
+    "repro_notebook",
     "repro_paths",
 ]

@@ -26,7 +26,9 @@ _Item = tuple[Path, ReproOptions, Worker]
 
 
 def repro_paths(
-    paths: Iterable[str | Path], options: ReproOptions = ReproOptions(), jobs: int = 0,
+    paths: Iterable[str | Path],
+    options: ReproOptions = ReproOptions(),
+    jobs: int = 0,
     progress: Progress | None = None,
 ) -> tuple[ReproResult, ...]:
     """Repro every notebook under ``paths`` (files or folders, ``.ipynb_checkpoints``
@@ -37,7 +39,10 @@ def repro_paths(
 
 
 def run_batch(
-    paths: Iterable[str | Path], options: ReproOptions, jobs: int, progress: Progress | None,
+    paths: Iterable[str | Path],
+    options: ReproOptions,
+    jobs: int,
+    progress: Progress | None,
     worker: Worker = repro_notebook,
 ) -> tuple[ReproResult, ...]:
     """``worker`` (a module-level function, so workers can import it) judges one notebook."""
@@ -49,12 +54,16 @@ def run_batch(
     for position, target in enumerate(targets):
         if target.error is not None:
             message = " ".join(target.error.problem.split())
-            results[position] = ReproResult(str(target.path), "failed", message, input_error=message)
+            results[position] = ReproResult(
+                str(target.path), "failed", message, input_error=message
+            )
             _notify(progress, len(results), total, results[position])
             continue
         item_options = options
         if target.path in names:
-            item_options = replace(options, run=replace(options.run, output_name=names[target.path]))
+            item_options = replace(
+                options, run=replace(options.run, output_name=names[target.path])
+            )
         work.append((position, (target.path, item_options, worker)))
 
     def finished(index: int, result: ReproResult) -> None:
@@ -72,7 +81,9 @@ def _judge(item: _Item) -> ReproResult:
 
 
 def _crashed(item: _Item, detail: str) -> ReproResult:
-    message = "the harden worker process running this notebook died" + (f" ({detail})" if detail else "")
+    message = "the harden worker process running this notebook died" + (
+        f" ({detail})" if detail else ""
+    )
     return ReproResult(str(item[0]), "failed", message, causes=(Cause("worker-crash", message),))
 
 

@@ -25,37 +25,83 @@ log = logging.getLogger(__name__)
 #: Lint rules whose findings explain a difference when they sit in or before a differing
 #: cell, and the cause kind each stands for.
 CAUSE_KINDS = {
-    "H001": "hidden-state", "H002": "hidden-state", "H003": "hidden-state",
-    "H004": "non-idempotent", "H006": "stale-output", "H101": "unseeded-random",
-    "H103": "remote-data", "H104": "install-in-notebook",
+    "H001": "hidden-state",
+    "H002": "hidden-state",
+    "H003": "hidden-state",
+    "H004": "non-idempotent",
+    "H006": "stale-output",
+    "H101": "unseeded-random",
+    "H103": "remote-data",
+    "H104": "install-in-notebook",
 }
 CAUSE_RULES = tuple(CAUSE_KINDS)
 DRIFT_ERRORS = {"AttributeError", "TypeError", "ImportError", "ValueError"}
 NETWORK_ERRORS = {
-    "URLError", "HTTPError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
-    "gaierror", "ConnectTimeout", "ReadTimeout", "ConnectTimeoutError", "SSLError",
-    "MaxRetryError", "NewConnectionError", "RemoteDisconnected", "ClientConnectorError",
+    "URLError",
+    "HTTPError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "gaierror",
+    "ConnectTimeout",
+    "ReadTimeout",
+    "ConnectTimeoutError",
+    "SSLError",
+    "MaxRetryError",
+    "NewConnectionError",
+    "RemoteDisconnected",
+    "ClientConnectorError",
 }
 NETWORK_TEXT = re.compile(
     r"Name or service not known|Temporary failure in name resolution|nodename nor servname|"
-    r"Failed to establish a new connection|Network is unreachable|getaddrinfo failed", re.IGNORECASE,
+    r"Failed to establish a new connection|Network is unreachable|getaddrinfo failed",
+    re.IGNORECASE,
 )
 CLOCK_CALLS = {
-    "datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.utcnow",
-    "datetime.date.today", "time.time", "time.time_ns", "time.localtime", "time.ctime",
-    "pandas.Timestamp.now", "pandas.Timestamp.today", "numpy.datetime64",
+    "datetime.datetime.now",
+    "datetime.datetime.today",
+    "datetime.datetime.utcnow",
+    "datetime.date.today",
+    "time.time",
+    "time.time_ns",
+    "time.localtime",
+    "time.ctime",
+    "pandas.Timestamp.now",
+    "pandas.Timestamp.today",
+    "numpy.datetime64",
 }
 #: Import name → distribution to install, where they differ.
 DISTRIBUTIONS = {
-    "sklearn": "scikit-learn", "skimage": "scikit-image", "cv2": "opencv-python",
-    "PIL": "Pillow", "yaml": "PyYAML", "bs4": "beautifulsoup4", "dateutil": "python-dateutil",
-    "Crypto": "pycryptodome", "dotenv": "python-dotenv", "jwt": "PyJWT", "git": "GitPython",
-    "docx": "python-docx", "pptx": "python-pptx", "magic": "python-magic", "serial": "pyserial",
-    "usb": "pyusb", "OpenSSL": "pyOpenSSL", "google.cloud": "google-cloud", "attr": "attrs",
-    "tensorflow_hub": "tensorflow-hub", "Levenshtein": "python-Levenshtein", "umap": "umap-learn",
-    "lightgbm": "lightgbm", "xgboost": "xgboost", "torch": "torch", "mpl_toolkits": "matplotlib",
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "cv2": "opencv-python",
+    "PIL": "Pillow",
+    "yaml": "PyYAML",
+    "bs4": "beautifulsoup4",
+    "dateutil": "python-dateutil",
+    "Crypto": "pycryptodome",
+    "dotenv": "python-dotenv",
+    "jwt": "PyJWT",
+    "git": "GitPython",
+    "docx": "python-docx",
+    "pptx": "python-pptx",
+    "magic": "python-magic",
+    "serial": "pyserial",
+    "usb": "pyusb",
+    "OpenSSL": "pyOpenSSL",
+    "google.cloud": "google-cloud",
+    "attr": "attrs",
+    "tensorflow_hub": "tensorflow-hub",
+    "Levenshtein": "python-Levenshtein",
+    "umap": "umap-learn",
+    "lightgbm": "lightgbm",
+    "xgboost": "xgboost",
+    "torch": "torch",
+    "mpl_toolkits": "matplotlib",
 }
-SITE_FRAME = re.compile(r"((?:~|/|[A-Za-z]:\\)[^\s:'\"]*?(?:site|dist)-packages)[/\\]([A-Za-z_]\w*)")
+SITE_FRAME = re.compile(
+    r"((?:~|/|[A-Za-z]:\\)[^\s:'\"]*?(?:site|dist)-packages)[/\\]([A-Za-z_]\w*)"
+)
 IGNORED_PACKAGES = {"IPython", "ipykernel", "traitlets", "tornado", "zmq", "_pytest"}
 
 
@@ -72,30 +118,60 @@ class Cause:
 
 
 def failure_causes(
-    error: CellError, cell_index: int | None, node: Any, facts: NotebookFacts,
-    analysis: Any = None, cwd: Path | None = None,
+    error: CellError,
+    cell_index: int | None,
+    node: Any,
+    facts: NotebookFacts,
+    analysis: Any = None,
+    cwd: Path | None = None,
 ) -> tuple[Cause, ...]:
     """Causes of a failing cell's exception (empty when nothing specific is known)."""
     ename, evalue, where = error.ename, error.evalue, cell_index
-    if ename == "ModuleNotFoundError" or (ename == "ImportError" and evalue.startswith("No module named")):
+    if ename == "ModuleNotFoundError" or (
+        ename == "ImportError" and evalue.startswith("No module named")
+    ):
         match = re.search(r"No module named '([^']+)'", evalue)
         if match:
             return (_missing_module(match.group(1), where),)
     if ename == "StdinNotImplementedError":
-        return (Cause("interactive-input", "the notebook asks for input(), which a non-interactive "
-                      "run cannot answer; make it a parameter", where),)
+        return (
+            Cause(
+                "interactive-input",
+                "the notebook asks for input(), which a non-interactive "
+                "run cannot answer; make it a parameter",
+                where,
+            ),
+        )
     if ename == "SystemExit":
-        return (Cause("sys-exit", f"the notebook calls sys.exit({evalue or ''}) and stops there; "
-                      "remove it so the notebook runs top to bottom", where),)
+        return (
+            Cause(
+                "sys-exit",
+                f"the notebook calls sys.exit({evalue or ''}) and stops there; "
+                "remove it so the notebook runs top to bottom",
+                where,
+            ),
+        )
     if ename in {"FileNotFoundError", "IsADirectoryError"} or "No such file or directory" in evalue:
         match = re.search(r"No such file or directory: '([^']+)'", evalue)
         path = match.group(1) if match else evalue
         base = f" (relative to {cwd})" if cwd else ""
-        return (Cause("missing-data-file", f"data file {path!r} does not exist{base}", where,
-                      {"path": path}),)
+        return (
+            Cause(
+                "missing-data-file",
+                f"data file {path!r} does not exist{base}",
+                where,
+                {"path": path},
+            ),
+        )
     if ename in NETWORK_ERRORS or NETWORK_TEXT.search(evalue) or "Connection" in ename:
-        return (Cause("network", f"network access failed ({ename}: {evalue[:160]}); "
-                      "download the data into the project or make it reachable", where),)
+        return (
+            Cause(
+                "network",
+                f"network access failed ({ename}: {evalue[:160]}); "
+                "download the data into the project or make it reachable",
+                where,
+            ),
+        )
     if ename == "NameError":
         match = re.search(r"name '([^']+)' is not defined", evalue)
         if match:
@@ -110,8 +186,12 @@ def failure_causes(
 def _missing_module(module: str, where: int | None) -> Cause:
     top = module.split(".")[0]
     dist = DISTRIBUTIONS.get(module) or DISTRIBUTIONS.get(top) or top
-    return Cause("missing-module", f"module {top!r} is not installed in the kernel's environment: "
-                 f"pip install {dist}", where, {"module": module, "distribution": dist})
+    return Cause(
+        "missing-module",
+        f"module {top!r} is not installed in the kernel's environment: pip install {dist}",
+        where,
+        {"module": module, "distribution": dist},
+    )
 
 
 def _hidden_state(name: str, where: int | None, facts: NotebookFacts, analysis: Any) -> Cause:
@@ -120,13 +200,27 @@ def _hidden_state(name: str, where: int | None, facts: NotebookFacts, analysis: 
         definers = tuple(analysis.definers(name))
     later = [i for i in definers if where is None or i > where]
     if later:
-        return Cause("hidden-state", f"{name!r} is defined only in cell {later[0] + 1}, after cell "
-                     f"{(where or 0) + 1} uses it: the saved notebook ran out of order", where, {"name": name})
+        return Cause(
+            "hidden-state",
+            f"{name!r} is defined only in cell {later[0] + 1}, after cell "
+            f"{(where or 0) + 1} uses it: the saved notebook ran out of order",
+            where,
+            {"name": name},
+        )
     if name in facts.defined_names and not definers:
-        return Cause("hidden-state", f"{name!r} is not defined when cell {(where or 0) + 1} runs",
-                     where, {"name": name})
-    return Cause("hidden-state", f"{name!r} is used but no cell defines it: it came from an earlier "
-                 "session (a deleted or edited cell); define it in the notebook", where, {"name": name})
+        return Cause(
+            "hidden-state",
+            f"{name!r} is not defined when cell {(where or 0) + 1} runs",
+            where,
+            {"name": name},
+        )
+    return Cause(
+        "hidden-state",
+        f"{name!r} is used but no cell defines it: it came from an earlier "
+        "session (a deleted or edited cell); define it in the notebook",
+        where,
+        {"name": name},
+    )
 
 
 def _drift(error: CellError, where: int | None, node: Any, facts: NotebookFacts) -> Cause | None:
@@ -135,8 +229,10 @@ def _drift(error: CellError, where: int | None, node: Any, facts: NotebookFacts)
         return None
     dist, installed = installed_version(package, site)
     written = written_with(node, package, facts)
-    message = (f"library drift: {error.ename} from {package}"
-               f"{f' {installed} (installed)' if installed else ''}")
+    message = (
+        f"library drift: {error.ename} from {package}"
+        f"{f' {installed} (installed)' if installed else ''}"
+    )
     if written and written != installed:
         message += f"; the notebook was written with {package} {written}"
     details = {"package": package, "distribution": dist or package}
@@ -149,7 +245,9 @@ def _drift(error: CellError, where: int | None, node: Any, facts: NotebookFacts)
 
 def _package_of(error: CellError, facts: NotebookFacts) -> tuple[str | None, str | None]:
     """The innermost third-party package in the traceback, and its site-packages folder."""
-    frames = [(m.group(2), m.group(1)) for line in error.traceback for m in SITE_FRAME.finditer(line)]
+    frames = [
+        (m.group(2), m.group(1)) for line in error.traceback for m in SITE_FRAME.finditer(line)
+    ]
     frames = [(pkg, site) for pkg, site in frames if pkg not in IGNORED_PACKAGES]
     if frames:
         return frames[-1]
@@ -171,7 +269,9 @@ def installed_version(package: str, site_dir: str | None = None) -> tuple[str | 
                 name = dist.metadata["Name"] or ""
                 if package in top or _norm(name) == _norm(package):
                     return name, dist.version
-        names = metadata.packages_distributions().get(package) or [DISTRIBUTIONS.get(package, package)]
+        names = metadata.packages_distributions().get(package) or [
+            DISTRIBUTIONS.get(package, package)
+        ]
         return names[0], metadata.version(names[0])
     except Exception:  # noqa: BLE001 - not installed here, or broken metadata
         return None, None
@@ -189,9 +289,11 @@ def written_with(node: Any, package: str, facts: NotebookFacts) -> str | None:
     versions = meta.get("versions") if isinstance(meta, Mapping) else None
     if isinstance(versions, Mapping) and isinstance(versions.get(package), str):
         return versions[package]
-    aliases = [a for a, module in facts.imports.items() if module.split(".")[0] == package] + [package]
+    aliases = [a for a, module in facts.imports.items() if module.split(".")[0] == package] + [
+        package
+    ]
     version = r"(\d+\.\d+(?:\.\d+)?(?:[a-z]+\d*)?)"
-    for cell in (node.get("cells", ()) if node is not None else ()):
+    for cell in node.get("cells", ()) if node is not None else ():
         text = "".join(_output_text(o) for o in cell.get("outputs", ()))
         if not text:
             continue
@@ -215,7 +317,10 @@ def _output_text(output: Mapping[str, Any]) -> str:
 
 
 def difference_causes(
-    differing: Sequence[int], findings: Iterable[Any], analysis: Any, input_changes: Sequence[Any],
+    differing: Sequence[int],
+    findings: Iterable[Any],
+    analysis: Any,
+    input_changes: Sequence[Any],
 ) -> tuple[Cause, ...]:
     """Probable causes of differences in the cells ``differing`` (0-based, in order):
     changed inputs, then findings and clock reads in or before the last of them."""
@@ -225,14 +330,27 @@ def difference_causes(
         for change in input_changes
     ]
     for finding in findings:
-        if finding.rule_id in CAUSE_KINDS and (finding.cell_index is None or finding.cell_index <= last):
+        if finding.rule_id in CAUSE_KINDS and (
+            finding.cell_index is None or finding.cell_index <= last
+        ):
             where = f"cell {finding.cell_index + 1}: " if finding.cell_index is not None else ""
-            causes.append(Cause(CAUSE_KINDS[finding.rule_id],
-                                f"{finding.rule_id} {finding.name}: {where}{finding.message}",
-                                finding.cell_index, {"rule": finding.rule_id}))
+            causes.append(
+                Cause(
+                    CAUSE_KINDS[finding.rule_id],
+                    f"{finding.rule_id} {finding.name}: {where}{finding.message}",
+                    finding.cell_index,
+                    {"rule": finding.rule_id},
+                )
+            )
     for call in getattr(analysis, "calls", ()) if analysis is not None else ():
         if call.qualified_name in CLOCK_CALLS and call.location.cell_index <= last:
-            causes.append(Cause("clock", f"cell {call.location.cell_index + 1} reads the clock "
-                                f"({call.dotted}); its value changes on every run",
-                                call.location.cell_index, {"call": call.qualified_name}))
+            causes.append(
+                Cause(
+                    "clock",
+                    f"cell {call.location.cell_index + 1} reads the clock "
+                    f"({call.dotted}); its value changes on every run",
+                    call.location.cell_index,
+                    {"call": call.qualified_name},
+                )
+            )
     return tuple(causes)

@@ -22,39 +22,97 @@ from typing import Any
 from harden.errors import ConfigError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-CONFIG_KEYS = frozenset({"timeout", "notebook-timeout", "rel-tol", "abs-tol", "normalizers",
-                         "disable-normalizers", "image-mode", "image-severity", "compare-stderr"})
+CONFIG_KEYS = frozenset(
+    {
+        "timeout",
+        "notebook-timeout",
+        "rel-tol",
+        "abs-tol",
+        "normalizers",
+        "disable-normalizers",
+        "image-mode",
+        "image-severity",
+        "compare-stderr",
+    }
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="notebooks or folders (searched recursively, checkpoints skipped)")
-    parser.add_argument("--kernel", help="run every notebook with this kernel "
-                        "(default: the notebook's own when installed, else python3)")
-    parser.add_argument("--cwd", type=Path, help="working directory of the kernel "
-                        "(default: each notebook's folder)")
-    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
-                        metavar=("NAME", "VALUE"), help="set a parameter (value read as YAML, "
-                        "converted to the type of its default); repeatable")
-    parser.add_argument("-f", "--parameters-file", type=Path, metavar="YAML",
-                        help="parameters from a YAML mapping (-p wins over it)")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="notebooks or folders (searched recursively, checkpoints skipped)",
+    )
+    parser.add_argument(
+        "--kernel",
+        help="run every notebook with this kernel "
+        "(default: the notebook's own when installed, else python3)",
+    )
+    parser.add_argument(
+        "--cwd", type=Path, help="working directory of the kernel (default: each notebook's folder)"
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a parameter (value read as YAML, "
+        "converted to the type of its default); repeatable",
+    )
+    parser.add_argument(
+        "-f",
+        "--parameters-file",
+        type=Path,
+        metavar="YAML",
+        help="parameters from a YAML mapping (-p wins over it)",
+    )
     parser.add_argument("--timeout", type=float, help="seconds per cell (default 600)")
-    parser.add_argument("--notebook-timeout", type=float,
-                        help="seconds for a whole notebook (default: no limit)")
-    parser.add_argument("--output-dir", type=Path, help="keep the executed copies here "
-                        "(default: a temporary folder, removed afterwards)")
-    parser.add_argument("--runs", type=int, default=1, metavar="N",
-                        help="run each notebook N times; N >= 2 reports cells that differ "
-                        "between runs as nondeterministic")
-    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
-                        help="notebooks run in parallel (default: number of cores)")
-    parser.add_argument("--format", default="text", choices=["text", "json", "junit"],
-                        help="report format (default: text)")
+    parser.add_argument(
+        "--notebook-timeout", type=float, help="seconds for a whole notebook (default: no limit)"
+    )
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        help="keep the executed copies here (default: a temporary folder, removed afterwards)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run each notebook N times; N >= 2 reports cells that differ "
+        "between runs as nondeterministic",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="notebooks run in parallel (default: number of cores)",
+    )
+    parser.add_argument(
+        "--format",
+        default="text",
+        choices=["text", "json", "junit"],
+        help="report format (default: text)",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    parser.add_argument("--rel-tol", type=float, help="relative tolerance for numbers (default 1e-6)")
-    parser.add_argument("--abs-tol", type=float, help="absolute tolerance for numbers (default 1e-12)")
-    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
-                        help="colour the text report (default: only on a terminal)")
+    parser.add_argument(
+        "--rel-tol", type=float, help="relative tolerance for numbers (default 1e-6)"
+    )
+    parser.add_argument(
+        "--abs-tol", type=float, help="absolute tolerance for numbers (default 1e-12)"
+    )
+    parser.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text report (default: only on a terminal)",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -100,16 +158,29 @@ def run_options(args: argparse.Namespace, section: Mapping[str, Any]) -> Any:
 
     parameters = list(load_parameter_file(args.parameters_file)) if args.parameters_file else []
     parameters += [parse_cli_parameter(name, value) for name, value in args.parameter]
-    timeout = args.timeout if args.timeout is not None else _number(section, "timeout", DEFAULT_TIMEOUT)
-    limit = args.notebook_timeout if args.notebook_timeout is not None else _number(
-        section, "notebook-timeout", None)
+    timeout = (
+        args.timeout if args.timeout is not None else _number(section, "timeout", DEFAULT_TIMEOUT)
+    )
+    limit = (
+        args.notebook_timeout
+        if args.notebook_timeout is not None
+        else _number(section, "notebook-timeout", None)
+    )
     if args.cwd is not None and not args.cwd.is_dir():
         raise UsageError(f"--cwd {args.cwd}: not a folder")
-    return RunOptions(kernel=args.kernel, cwd=args.cwd, parameters=tuple(parameters),
-                      timeout=timeout, notebook_timeout=limit, output_dir=args.output_dir)
+    return RunOptions(
+        kernel=args.kernel,
+        cwd=args.cwd,
+        parameters=tuple(parameters),
+        timeout=timeout,
+        notebook_timeout=limit,
+        output_dir=args.output_dir,
+    )
 
 
-def compare_options(section: Mapping[str, Any], rel_tol: float | None, abs_tol: float | None) -> Any:
+def compare_options(
+    section: Mapping[str, Any], rel_tol: float | None, abs_tol: float | None
+) -> Any:
     """The comparer's options: defaults, then ``[tool.harden.repro]``, then flags."""
     from harden.reproducer.compare import CompareOptions
     from harden.reproducer.normalize import build_normalizers
@@ -126,7 +197,9 @@ def compare_options(section: Mapping[str, Any], rel_tol: float | None, abs_tol: 
         custom = section.get("normalizers", [])
         disable = section.get("disable-normalizers", [])
         if not isinstance(custom, list) or not isinstance(disable, list):
-            raise ConfigError("[tool.harden.repro] normalizers and disable-normalizers must be arrays")
+            raise ConfigError(
+                "[tool.harden.repro] normalizers and disable-normalizers must be arrays"
+            )
         values["normalizers"] = build_normalizers(disable=disable, custom=custom)
     for key in ("image-mode", "image-severity", "compare-stderr"):
         if key in section:
@@ -142,14 +215,18 @@ def _config_section(paths: list[str]) -> Mapping[str, Any]:
     section = resolve(start).sections.get("repro", {})
     unknown = sorted(set(section) - CONFIG_KEYS)
     if unknown:
-        raise ConfigError(f"[tool.harden.repro]: unknown key(s) {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(CONFIG_KEYS))})")
+        raise ConfigError(
+            f"[tool.harden.repro]: unknown key(s) {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(CONFIG_KEYS))})"
+        )
     return section
 
 
 def _number(section: Mapping[str, Any], key: str, default: float | None) -> float | None:
     value = section.get(key, default)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
+    ):
         raise ConfigError(f"[tool.harden.repro] {key} must be a non-negative number, got {value!r}")
     return value
 

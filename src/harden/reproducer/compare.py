@@ -93,10 +93,7 @@ def cells_expected_to_raise(notebook: Any) -> tuple[int, ...]:
         index
         for index, cell in enumerate(notebook["cells"])
         if cell.get("cell_type") == "code"
-        and (
-            RAISES_TAG in _tags(cell)
-            or first_error(cell.get("outputs", [])) is not None
-        )
+        and (RAISES_TAG in _tags(cell) or first_error(cell.get("outputs", [])) is not None)
     )
 
 
@@ -131,21 +128,12 @@ def _code_slots(notebook: Any) -> list[_Slot]:
     return slots
 
 
-def _align(
-    reference: list[_Slot], actual: list[_Slot]
-) -> list[tuple[_Slot, _Slot | None]]:
+def _align(reference: list[_Slot], actual: list[_Slot]) -> list[tuple[_Slot, _Slot | None]]:
     ids = [slot.cell.get("id") for slot in actual]
     by_id = {slot.cell.get("id"): slot for slot in actual}
-    if (
-        all(ids)
-        and len(by_id) == len(ids)
-        and all(s.cell.get("id") in by_id for s in reference)
-    ):
+    if all(ids) and len(by_id) == len(ids) and all(s.cell.get("id") in by_id for s in reference):
         return [(slot, by_id[slot.cell.get("id")]) for slot in reference]
-    return [
-        (slot, actual[i] if i < len(actual) else None)
-        for i, slot in enumerate(reference)
-    ]
+    return [(slot, actual[i] if i < len(actual) else None) for i, slot in enumerate(reference)]
 
 
 DEFAULT_OPTIONS = CompareOptions()
@@ -160,9 +148,7 @@ def compare_notebooks(
     return tuple(_compare_cell(ref, act, options) for ref, act in pairs)
 
 
-def _compare_cell(
-    ref: _Slot, act: _Slot | None, options: CompareOptions
-) -> CellComparison:
+def _compare_cell(ref: _Slot, act: _Slot | None, options: CompareOptions) -> CellComparison:
     cell_id = ref.cell.get("id")
     tags = _tags(ref.cell) | (_tags(act.cell) if act else frozenset())
     if NONDETERMINISTIC_TAG in tags:

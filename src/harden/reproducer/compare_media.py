@@ -193,9 +193,7 @@ def perceptual_difference(expected: str, actual: str) -> float | None:
         return None
     try:
         images = [
-            Image.open(io.BytesIO(raw))
-            .convert("L")
-            .resize((64, 64), Image.Resampling.BILINEAR)
+            Image.open(io.BytesIO(raw)).convert("L").resize((64, 64), Image.Resampling.BILINEAR)
             for raw in (raw_expected, raw_actual)
         ]
     except (UnidentifiedImageError, OSError, ValueError):

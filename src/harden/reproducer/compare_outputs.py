@@ -137,9 +137,7 @@ class OutputComparer:
     def streams(self, ref_outputs: Sequence[Any], act_outputs: Sequence[Any]) -> None:
         """Compare merged streams: stdout, then stderr (warnings apart), then others."""
         ref, act = _merged_streams(ref_outputs), _merged_streams(act_outputs)
-        order = sorted(
-            set(ref) | set(act), key=lambda n: (n != "stdout", n != "stderr", n)
-        )
+        order = sorted(set(ref) | set(act), key=lambda n: (n != "stdout", n != "stderr", n))
         for name in order:
             ref_text, ref_index = ref.get(name, ("", None))
             act_text, act_index = act.get(name, ("", None))
@@ -158,12 +156,8 @@ class OutputComparer:
 
     def rich(self, ref_outputs: Sequence[Any], act_outputs: Sequence[Any]) -> None:
         """Compare execute_result/display_data outputs, paired in order."""
-        ref = [
-            (i, o) for i, o in enumerate(ref_outputs) if o.get("output_type") in _RICH
-        ]
-        act = [
-            (i, o) for i, o in enumerate(act_outputs) if o.get("output_type") in _RICH
-        ]
+        ref = [(i, o) for i, o in enumerate(ref_outputs) if o.get("output_type") in _RICH]
+        act = [(i, o) for i, o in enumerate(act_outputs) if o.get("output_type") in _RICH]
         for (_, ref_output), (act_index, act_output) in zip(ref, act):
             self._rich_pair(act_index, ref_output, act_output)
         for index, output in ref[len(act) :]:
@@ -176,18 +170,12 @@ class OutputComparer:
         image = _image(data)
         if image and self.options.image_mode == "ignore":
             return
-        text = (
-            _describe_image(image)
-            if image
-            else self.norm(_text(data.get("text/plain", "")))
-        )
+        text = _describe_image(image) if image else self.norm(_text(data.get("text/plain", "")))
         text = text or ", ".join(sorted(data))
         severity = self.options.image_severity if image else "error"
         kind = str(output.get("output_type", "display_data"))
         if in_reference:
-            self.add(
-                index, kind, text, "", severity, "output missing from the actual run"
-            )
+            self.add(index, kind, text, "", severity, "output missing from the actual run")
         else:
             self.add(index, kind, "", text, severity, "output not in the reference")
 
@@ -207,20 +195,14 @@ class OutputComparer:
             expected, actual = _text(ref_plain), _text(act_plain)
         elif ref_html is not None and act_plain is not None:
             expected = html_text(_text(ref_html), tables_only=True)
-            expected, actual = _squeeze(expected), _squeeze(
-                strip_pandas_footer(_text(act_plain))
-            )
+            expected, actual = _squeeze(expected), _squeeze(strip_pandas_footer(_text(act_plain)))
         elif ref_plain is not None and act_html is not None:
             actual = html_text(_text(act_html), tables_only=True)
-            expected, actual = _squeeze(
-                strip_pandas_footer(_text(ref_plain))
-            ), _squeeze(actual)
+            expected, actual = _squeeze(strip_pandas_footer(_text(ref_plain))), _squeeze(actual)
         else:
             common = sorted((set(ref_data) & set(act_data)) - _IGNORED_MIMES)
             if not common:
-                expected, actual = ", ".join(sorted(ref_data)), ", ".join(
-                    sorted(act_data)
-                )
+                expected, actual = ", ".join(sorted(ref_data)), ", ".join(sorted(act_data))
                 self.add(
                     index,
                     kind,
@@ -234,9 +216,7 @@ class OutputComparer:
         expected, actual = self.norm(expected), self.norm(actual)
         self.texts(index, kind, expected, actual, "error", f"{kind} differs")
 
-    def _images(
-        self, index: int, ref: tuple[str, str] | None, act: tuple[str, str] | None
-    ) -> None:
+    def _images(self, index: int, ref: tuple[str, str] | None, act: tuple[str, str] | None) -> None:
         severity = self.options.image_severity
         expected, actual = _describe_image(ref), _describe_image(act)
         if ref is None or act is None or expected != actual:
@@ -244,12 +224,8 @@ class OutputComparer:
         elif self.options.image_mode == "perceptual" and ref[0] != "image/svg+xml":
             distance = perceptual_difference(ref[1], act[1])
             if distance is not None and distance > self.options.perceptual_threshold:
-                message = (
-                    f"image content differs (mean pixel difference {distance:.1%})"
-                )
-                self.add(
-                    index, "image", expected, f"{actual} ({message})", severity, message
-                )
+                message = f"image content differs (mean pixel difference {distance:.1%})"
+                self.add(index, "image", expected, f"{actual} ({message})", severity, message)
 
     def error(
         self,
@@ -271,15 +247,9 @@ class OutputComparer:
                 self.add(ref_err[0], "error", ref_text, "", "error", message)
             return ""
         index, act_text = act_err[0], self._error_text(act_err[1])
-        same_class = ref_err is not None and ref_err[1].get("ename") == act_err[1].get(
-            "ename"
-        )
+        same_class = ref_err is not None and ref_err[1].get("ename") == act_err[1].get("ename")
         if not (same_class or tagged):
-            message = (
-                "a different exception was raised"
-                if ref_err
-                else "raised in the actual run"
-            )
+            message = "a different exception was raised" if ref_err else "raised in the actual run"
             self.add(index, "error", ref_text, act_text, "error", message)
             return ""
         if ref_err is None:
@@ -287,13 +257,7 @@ class OutputComparer:
             self.add(index, "error", ref_text, act_text, "info", message)
         else:
             self.texts(index, "error", ref_text, act_text, "info", "exception changed")
-        return (
-            f"tagged {RAISES_TAG}"
-            if tagged
-            else "the reference raised the same exception class"
-        )
+        return f"tagged {RAISES_TAG}" if tagged else "the reference raised the same exception class"
 
     def _error_text(self, output: Any) -> str:
-        return (
-            f"{output.get('ename', '')}: {self.norm(_text(output.get('evalue', '')))}"
-        )
+        return f"{output.get('ename', '')}: {self.norm(_text(output.get('evalue', '')))}"

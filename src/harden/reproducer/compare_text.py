@@ -25,9 +25,7 @@ _INTEGER = re.compile(r"[-+]?\d+")
 
 
 def _tokens(text: str) -> list[tuple[bool, str]]:
-    return [
-        (match.lastgroup == "num", match.group()) for match in _TOKEN.finditer(text)
-    ]
+    return [(match.lastgroup == "num", match.group()) for match in _TOKEN.finditer(text)]
 
 
 def _numbers_close(a: str, b: str, rel_tol: float, abs_tol: float) -> bool:
@@ -38,9 +36,7 @@ def _numbers_close(a: str, b: str, rel_tol: float, abs_tol: float) -> bool:
     return math.isclose(float(a), float(b), rel_tol=rel_tol, abs_tol=abs_tol)
 
 
-def texts_equivalent(
-    expected: str, actual: str, rel_tol: float, abs_tol: float
-) -> bool:
+def texts_equivalent(expected: str, actual: str, rel_tol: float, abs_tol: float) -> bool:
     """True when the texts have the same tokens, numbers equal within the tolerance."""
     if expected == actual:
         return True
@@ -110,9 +106,7 @@ def unified_diff(expected: str, actual: str, max_lines: int, context: int = 2) -
             else:
                 lines.extend(f"- {line}" for line in old[i1:i2])
                 lines.extend(f"+ {line}" for line in new[j1:j2])
-    if (
-        len(lines) == 2
-    ):  # same lines, e.g. a trailing newline or only numbers differ in layout
+    if len(lines) == 2:  # same lines, e.g. a trailing newline or only numbers differ in layout
         lines += [
             "- " + repr(expected)[:_GUIDE_MAX_WIDTH],
             "+ " + repr(actual)[:_GUIDE_MAX_WIDTH],

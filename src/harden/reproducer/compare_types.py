@@ -56,13 +56,9 @@ class CompareOptions:
                 f"image_mode must be size, perceptual or ignore, not {self.image_mode!r}"
             )
         if self.image_severity not in ("error", "info"):
-            raise ConfigError(
-                f"image_severity must be error or info, not {self.image_severity!r}"
-            )
+            raise ConfigError(f"image_severity must be error or info, not {self.image_severity!r}")
         if self.image_mode == "perceptual" and find_spec("PIL") is None:
-            raise ConfigError(
-                "image_mode='perceptual' needs Pillow: pip install pillow"
-            )
+            raise ConfigError("image_mode='perceptual' needs Pillow: pip install pillow")
         if not 0 <= self.perceptual_threshold <= 1:
             raise ConfigError("perceptual_threshold must be between 0 and 1")
         if self.max_diff_lines < 4:

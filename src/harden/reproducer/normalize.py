@@ -162,17 +162,11 @@ def build_normalizers(
     unknown = sorted(disabled - set(BUILTIN_NORMALIZERS))
     if unknown:
         known = ", ".join(BUILTIN_NORMALIZERS)
-        raise ConfigError(
-            f"unknown normaliser(s) {', '.join(unknown)} (known: {known})"
-        )
-    chosen: list[Normalizer] = [
-        n for n in DEFAULT_NORMALIZERS if n.name not in disabled
-    ]
+        raise ConfigError(f"unknown normaliser(s) {', '.join(unknown)} (known: {known})")
+    chosen: list[Normalizer] = [n for n in DEFAULT_NORMALIZERS if n.name not in disabled]
     for entry in custom:
         normalizer = normalizer_from_config(entry)
-        if normalizer.name in BUILTIN_NORMALIZERS or normalizer.name in {
-            n.name for n in chosen
-        }:
+        if normalizer.name in BUILTIN_NORMALIZERS or normalizer.name in {n.name for n in chosen}:
             raise ConfigError(f"normaliser {normalizer.name!r} is defined twice")
         chosen.append(normalizer)
     return tuple(chosen)

@@ -20,7 +20,9 @@ def redact_result(result: Any) -> Any:
     """``result`` with every secret in its texts redacted (unchanged when there is none)."""
     texts = [result.message, *(c.message for c in result.causes)]
     for cell in result.cells:
-        texts += [cell.reason] + [t for d in cell.diffs for t in (d.expected, d.actual, d.unified_diff)]
+        texts += [cell.reason] + [
+            t for d in cell.diffs for t in (d.expected, d.actual, d.unified_diff)
+        ]
     if result.error is not None:
         texts += [result.error.evalue, *result.error.traceback]
     secrets = {s.value: s for text in texts if text for s in text_secrets(text)}
@@ -32,13 +34,25 @@ def redact_result(result: Any) -> Any:
         return redact_text(text, secrets.values()) if text else text
 
     cells = tuple(
-        replace(cell, reason=clean(cell.reason), diffs=tuple(
-            replace(d, expected=clean(d.expected), actual=clean(d.actual), unified_diff=clean(d.unified_diff))
-            for d in cell.diffs))
+        replace(
+            cell,
+            reason=clean(cell.reason),
+            diffs=tuple(
+                replace(
+                    d,
+                    expected=clean(d.expected),
+                    actual=clean(d.actual),
+                    unified_diff=clean(d.unified_diff),
+                )
+                for d in cell.diffs
+            ),
+        )
         for cell in result.cells
     )
     error = result.error
     if error is not None:
-        error = replace(error, evalue=clean(error.evalue), traceback=tuple(clean(t) for t in error.traceback))
+        error = replace(
+            error, evalue=clean(error.evalue), traceback=tuple(clean(t) for t in error.traceback)
+        )
     causes = tuple(replace(c, message=clean(c.message)) for c in result.causes)
     return replace(result, message=clean(result.message), cells=cells, error=error, causes=causes)

@@ -20,20 +20,30 @@ from harden.run.runner import RunResult
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "junit")
 TRACEBACK_LINES = 20
-_COLORS = {"reproduced": "32", "differs": "33", "nondeterministic": "33", "failed": "31",
-           "timeout": "31", "kernel_died": "31"}
+_COLORS = {
+    "reproduced": "32",
+    "differs": "33",
+    "nondeterministic": "33",
+    "failed": "31",
+    "timeout": "31",
+    "kernel_died": "31",
+}
 
 
 def render(results: Sequence[ReproResult], fmt: str = "text", *, color: bool = False) -> str:
     """The whole document for ``results`` in ``fmt`` (``text``, ``json``, ``junit``)."""
     if fmt == "json":
-        return json.dumps(to_data(results), indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+        return (
+            json.dumps(to_data(results), indent=2, sort_keys=True, ensure_ascii=False, default=str)
+            + "\n"
+        )
     if fmt == "junit":
         return render_junit(results)
     return render_text(results, color=color)
 
 
 # ---------------------------------------------------------------- text
+
 
 def render_text(results: Sequence[ReproResult], *, color: bool = False) -> str:
     blocks = [notebook_text(result, color=color) for result in results]
@@ -49,19 +59,32 @@ def notebook_text(result: ReproResult, *, color: bool = False) -> str:
     for cell in result.problem_cells:
         if cell.status == "failed":
             continue  # the message and the traceback say it
-        lines.append(f"  cell {cell.cell_index + 1}: {cell.status}" + (f" ({cell.reason})" if cell.reason and cell.status != "failed" else ""))
+        lines.append(
+            f"  cell {cell.cell_index + 1}: {cell.status}"
+            + (f" ({cell.reason})" if cell.reason and cell.status != "failed" else "")
+        )
         for diff in cell.diffs:
             if diff.severity != "error" and cell.status != "nondeterministic":
                 continue
             lines.append(f"    {diff.message or diff.kind}")
-            labels = ("run 1", "a later run") if cell.status == "nondeterministic" else ("stored", "this run")
-            lines.extend("      " + _diff_line(_relabel(line, labels), color)
-                         for line in diff.unified_diff.splitlines())
+            labels = (
+                ("run 1", "a later run")
+                if cell.status == "nondeterministic"
+                else ("stored", "this run")
+            )
+            lines.extend(
+                "      " + _diff_line(_relabel(line, labels), color)
+                for line in diff.unified_diff.splitlines()
+            )
     if result.error is not None and result.error.traceback:
         lines.append("  traceback (last lines):")
         lines.extend("    " + line for line in _traceback(result.error.traceback))
     if result.causes:
-        lines.append("  probable causes:" if result.status in ("differs", "nondeterministic") else "  causes:")
+        lines.append(
+            "  probable causes:"
+            if result.status in ("differs", "nondeterministic")
+            else "  causes:"
+        )
         lines.extend(f"    - {cause.message}" for cause in result.causes)
     return "\n".join(lines) + "\n"
 
@@ -79,7 +102,11 @@ def _traceback(traceback: Sequence[str]) -> list[str]:
     lines: list[str] = []
     for chunk in traceback:
         chunk_lines = [line.rstrip() for line in chunk.splitlines() if line.strip()]
-        if not chunk_lines or set(chunk_lines[0]) <= {"-"} or "Traceback (most recent" in chunk_lines[0]:
+        if (
+            not chunk_lines
+            or set(chunk_lines[0]) <= {"-"}
+            or "Traceback (most recent" in chunk_lines[0]
+        ):
             continue
         if chunk_lines[0].startswith(("Cell In", "Input In")):
             lines.extend(chunk_lines)
@@ -115,39 +142,97 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 # ---------------------------------------------------------------- JSON
 
+
 def _obj(required: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "required": sorted(required), "properties": required}
 
 
 _NULLABLE_INT = {"type": ["integer", "null"]}
 _NULLABLE_STR = {"type": ["string", "null"]}
-_DIFF = _obj({k: {"type": "string"} for k in ("kind", "message", "expected", "actual", "unified_diff")}
-             | {"severity": {"enum": ["error", "info"]}, "output_index": _NULLABLE_INT})
-_CELL = _obj({"cell_index": {"type": "integer"}, "cell_id": _NULLABLE_STR, "reason": {"type": "string"},
-              "status": {"enum": ["same", "differs", "nondeterministic", "info", "expected-error",
-                                  "skipped", "failed", "not-run"]},
-              "diffs": {"type": "array", "items": _DIFF}})
-_CAUSE = _obj({"kind": {"type": "string"}, "message": {"type": "string"}, "cell_index": _NULLABLE_INT,
-               "details": {"type": "object", "additionalProperties": {"type": "string"}}})
-_RUN = _obj({"status": {"type": "string"}, "message": {"type": "string"}, "kernel": _NULLABLE_STR,
-             "duration": {"type": "number"}, "output_path": _NULLABLE_STR, "parameters": {"type": "object"},
-             "inputs": {"type": "array"}, "captures": {"type": "array"}})
+_DIFF = _obj(
+    {k: {"type": "string"} for k in ("kind", "message", "expected", "actual", "unified_diff")}
+    | {"severity": {"enum": ["error", "info"]}, "output_index": _NULLABLE_INT}
+)
+_CELL = _obj(
+    {
+        "cell_index": {"type": "integer"},
+        "cell_id": _NULLABLE_STR,
+        "reason": {"type": "string"},
+        "status": {
+            "enum": [
+                "same",
+                "differs",
+                "nondeterministic",
+                "info",
+                "expected-error",
+                "skipped",
+                "failed",
+                "not-run",
+            ]
+        },
+        "diffs": {"type": "array", "items": _DIFF},
+    }
+)
+_CAUSE = _obj(
+    {
+        "kind": {"type": "string"},
+        "message": {"type": "string"},
+        "cell_index": _NULLABLE_INT,
+        "details": {"type": "object", "additionalProperties": {"type": "string"}},
+    }
+)
+_RUN = _obj(
+    {
+        "status": {"type": "string"},
+        "message": {"type": "string"},
+        "kernel": _NULLABLE_STR,
+        "duration": {"type": "number"},
+        "output_path": _NULLABLE_STR,
+        "parameters": {"type": "object"},
+        "inputs": {"type": "array"},
+        "captures": {"type": "array"},
+    }
+)
 #: JSON Schema (draft 2020-12) of the ``--format json`` document; docs/repro.md explains each key.
 JSON_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    **_obj({
-        "version": {"const": SCHEMA_VERSION}, "tool": {"const": "harden"}, "command": {"const": "repro"},
-        "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
-        "results": {"type": "array", "items": _obj({
-            "path": {"type": "string"}, "status": {"enum": list(STATUSES)}, "message": {"type": "string"},
-            "duration": {"type": "number"}, "failed_cell": _NULLABLE_INT,
-            "error": {"oneOf": [{"type": "null"}, _obj({"ename": {"type": "string"}, "evalue": {"type": "string"},
-                                                        "traceback": {"type": "array", "items": {"type": "string"}}})]},
-            "causes": {"type": "array", "items": _CAUSE}, "warnings": {"type": "array", "items": {"type": "string"}},
-            "input_error": _NULLABLE_STR, "cells": {"type": "array", "items": _CELL},
-            "runs": {"type": "array", "items": _RUN},
-        })},
-    }),
+    **_obj(
+        {
+            "version": {"const": SCHEMA_VERSION},
+            "tool": {"const": "harden"},
+            "command": {"const": "repro"},
+            "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "results": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "path": {"type": "string"},
+                        "status": {"enum": list(STATUSES)},
+                        "message": {"type": "string"},
+                        "duration": {"type": "number"},
+                        "failed_cell": _NULLABLE_INT,
+                        "error": {
+                            "oneOf": [
+                                {"type": "null"},
+                                _obj(
+                                    {
+                                        "ename": {"type": "string"},
+                                        "evalue": {"type": "string"},
+                                        "traceback": {"type": "array", "items": {"type": "string"}},
+                                    }
+                                ),
+                            ]
+                        },
+                        "causes": {"type": "array", "items": _CAUSE},
+                        "warnings": {"type": "array", "items": {"type": "string"}},
+                        "input_error": _NULLABLE_STR,
+                        "cells": {"type": "array", "items": _CELL},
+                        "runs": {"type": "array", "items": _RUN},
+                    }
+                ),
+            },
+        }
+    ),
 }
 
 
@@ -172,10 +257,16 @@ def _result(result: ReproResult) -> dict[str, Any]:
         "message": result.message,
         "duration": round(result.duration, 3),
         "failed_cell": result.failed_cell,
-        "error": None if error is None else {
-            "ename": error.ename, "evalue": error.evalue, "traceback": list(error.traceback)},
+        "error": None
+        if error is None
+        else {"ename": error.ename, "evalue": error.evalue, "traceback": list(error.traceback)},
         "causes": [
-            {"kind": c.kind, "message": c.message, "cell_index": c.cell_index, "details": dict(c.details)}
+            {
+                "kind": c.kind,
+                "message": c.message,
+                "cell_index": c.cell_index,
+                "details": dict(c.details),
+            }
             for c in result.causes
         ],
         "warnings": list(result.warnings),
@@ -192,8 +283,15 @@ def _cell(cell: CellResult) -> dict[str, Any]:
         "status": cell.status,
         "reason": cell.reason,
         "diffs": [
-            {"kind": d.kind, "message": d.message, "severity": d.severity, "output_index": d.output_index,
-             "expected": d.expected, "actual": d.actual, "unified_diff": d.unified_diff}
+            {
+                "kind": d.kind,
+                "message": d.message,
+                "severity": d.severity,
+                "output_index": d.output_index,
+                "expected": d.expected,
+                "actual": d.actual,
+                "unified_diff": d.unified_diff,
+            }
             for d in cell.diffs
         ],
     }
@@ -209,14 +307,21 @@ def _run(run: RunResult) -> dict[str, Any]:
         "parameters": dict(run.parameters),
         "inputs": [{"path": i.path, "sha256": i.sha256, "size": i.size} for i in run.inputs],
         "captures": [
-            {"name": c.name, "label": c.label, "path": c.path, "format": c.format,
-             "type": c.type_name, "error": c.error}
+            {
+                "name": c.name,
+                "label": c.label,
+                "path": c.path,
+                "format": c.format,
+                "type": c.type_name,
+                "error": c.error,
+            }
             for c in run.captures
         ],
     }
 
 
 # ---------------------------------------------------------------- JUnit
+
 
 def render_junit(results: Sequence[ReproResult]) -> str:
     """One ``<testcase>`` per notebook; a failure carries the text report with its diffs."""
@@ -225,16 +330,28 @@ def render_junit(results: Sequence[ReproResult]) -> str:
     failures = errors = 0
     for result in results:
         path = xml_safe(result.path)
-        classname = xml_safe(path.removesuffix(".ipynb").strip("./").replace("/", ".")) or "notebook"
-        case = ET.SubElement(suite, "testcase", name=path, classname=classname, file=path,
-                             time=f"{result.duration:.3f}")
+        classname = (
+            xml_safe(path.removesuffix(".ipynb").strip("./").replace("/", ".")) or "notebook"
+        )
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            name=path,
+            classname=classname,
+            file=path,
+            time=f"{result.duration:.3f}",
+        )
         body = xml_safe(notebook_text(result))
         if result.input_error is not None:
-            element = ET.SubElement(case, "error", message=xml_safe(result.input_error), type="input-error")
+            element = ET.SubElement(
+                case, "error", message=xml_safe(result.input_error), type="input-error"
+            )
             element.text = body
             errors += 1
         elif result.status != "reproduced":
-            element = ET.SubElement(case, "failure", message=xml_safe(result.message), type=result.status)
+            element = ET.SubElement(
+                case, "failure", message=xml_safe(result.message), type=result.status
+            )
             element.text = body
             failures += 1
         elif result.warnings:

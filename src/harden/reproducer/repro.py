@@ -50,8 +50,17 @@ from harden.run.runner import CellError, RunOptions, RunResult, run_notebook, wa
 
 log = logging.getLogger(__name__)
 
-ReproStatus = Literal["reproduced", "differs", "nondeterministic", "failed", "timeout", "kernel_died"]
-STATUSES: tuple[str, ...] = ("reproduced", "differs", "nondeterministic", "failed", "timeout", "kernel_died")
+ReproStatus = Literal[
+    "reproduced", "differs", "nondeterministic", "failed", "timeout", "kernel_died"
+]
+STATUSES: tuple[str, ...] = (
+    "reproduced",
+    "differs",
+    "nondeterministic",
+    "failed",
+    "timeout",
+    "kernel_died",
+)
 
 Progress = Callable[[int, int, "ReproResult"], None]
 
@@ -121,10 +130,11 @@ def repro_notebook(path: str | Path, options: ReproOptions = ReproOptions()) -> 
 def _repro(path: Path, options: ReproOptions) -> ReproResult:
     from concurrent.futures import ThreadPoolExecutor
 
-
     notebook = load(path)
     stored_errors = _stored_errors(notebook.node)
-    run_options = replace(options.run, expected_error_cells=frozenset(stored_errors) | _tagged(notebook))
+    run_options = replace(
+        options.run, expected_error_cells=frozenset(stored_errors) | _tagged(notebook)
+    )
     runs: list[RunResult] = []
     warm_up()  # shared imports first, so the analysis thread never races them
     # The analysis (libcst import, parsing) runs while the kernel starts.
@@ -152,7 +162,9 @@ def _analyze(notebook: Notebook) -> Analysis | None:
     try:
         return analyze(notebook)
     except Exception:  # the analysis must never stop a run
-        log.warning("%s: analysis failed; causes will be less precise", notebook.path, exc_info=True)
+        log.warning(
+            "%s: analysis failed; causes will be less precise", notebook.path, exc_info=True
+        )
         return None
 
 
@@ -171,12 +183,22 @@ def _tagged(notebook: Any) -> frozenset[int]:
     return frozenset(c.index for c in notebook.cells if RAISES_TAG in c.tags)
 
 
-def _judge(notebook: Any, analysis: Any, facts: Any, stored_errors: dict[int, str],
-           runs: list[RunResult], options: ReproOptions) -> ReproResult:
+def _judge(
+    notebook: Any,
+    analysis: Any,
+    facts: Any,
+    stored_errors: dict[int, str],
+    runs: list[RunResult],
+    options: ReproOptions,
+) -> ReproResult:
     first, last = runs[0], runs[-1]
     compare_options = options.compare or _default_compare_options()
     stripped = tuple(replace(run, notebook=None) for run in runs)
-    base: dict[str, Any] = {"path": str(notebook.path), "runs": stripped, "warnings": _warnings(runs)}
+    base: dict[str, Any] = {
+        "path": str(notebook.path),
+        "runs": stripped,
+        "warnings": _warnings(runs),
+    }
     if last.status == "not_started":
         cause = Cause("missing-kernel", last.message)
         return ReproResult(status="failed", message=last.message, causes=(cause,), **base)
@@ -190,38 +212,76 @@ def _judge(notebook: Any, analysis: Any, facts: Any, stored_errors: dict[int, st
     cells = _cells(ran_vs_stored, between, last, unexpected)
     cwd = Path(options.run.cwd) if options.run.cwd else Path(notebook.path).parent
     if last.status in ("timeout", "kernel_died"):
-        return ReproResult(status=last.status, message=last.message, cells=cells,
-                           failed_cell=last.stopped_at, **base)
+        return ReproResult(
+            status=last.status,
+            message=last.message,
+            cells=cells,
+            failed_cell=last.stopped_at,
+            **base,
+        )
     if last.status in ("error", "exited"):
         causes: tuple[Cause, ...] = ()
         if last.error is not None:
-            causes = failure_causes(last.error, last.stopped_at, notebook.node, facts, analysis, cwd)
-        return ReproResult(status="failed", message=last.message, cells=cells, causes=causes + _fallback(runs),
-                           failed_cell=last.stopped_at, error=last.error, **base)
+            causes = failure_causes(
+                last.error, last.stopped_at, notebook.node, facts, analysis, cwd
+            )
+        return ReproResult(
+            status="failed",
+            message=last.message,
+            cells=cells,
+            causes=causes + _fallback(runs),
+            failed_cell=last.stopped_at,
+            error=last.error,
+            **base,
+        )
     if unexpected is not None:
         index, error = unexpected
-        message = (f"cell {index + 1} raised {error.summary} (the stored output has "
-                   f"{stored_errors[index]})")
+        message = (
+            f"cell {index + 1} raised {error.summary} (the stored output has "
+            f"{stored_errors[index]})"
+        )
         causes = failure_causes(error, index, notebook.node, facts, analysis, cwd)
-        return ReproResult(status="failed", message=message, cells=cells, causes=causes + _fallback(runs),
-                           failed_cell=index, error=error, **base)
+        return ReproResult(
+            status="failed",
+            message=message,
+            cells=cells,
+            causes=causes + _fallback(runs),
+            failed_cell=index,
+            error=error,
+            **base,
+        )
     differing = [c for c in cells if c.status == "differs"]
     unstable = [c for c in cells if c.status == "nondeterministic"]
     if differing or unstable:
         cells_concerned = sorted(c.cell_index for c in differing + unstable)
-        causes = difference_causes(cells_concerned, _findings(notebook, analysis), analysis,
-                                   _input_changes(notebook, runs)) + _fallback(runs)
+        causes = difference_causes(
+            cells_concerned, _findings(notebook, analysis), analysis, _input_changes(notebook, runs)
+        ) + _fallback(runs)
         if first.parameters and differing:
             given = ", ".join(f"{k}={v!r}" for k, v in first.parameters.items())
-            causes = (Cause("parameters", f"the run set {given}; the stored outputs may come from "
-                            "other values"),) + causes
+            causes = (
+                Cause(
+                    "parameters",
+                    f"the run set {given}; the stored outputs may come from other values",
+                ),
+            ) + causes
         if differing:
             listing = ", ".join(str(c.cell_index + 1) for c in differing)
-            return ReproResult(status="differs", message=f"{len(differing)} cell(s) differ from the "
-                               f"stored outputs (cell {listing})", cells=cells, causes=causes, **base)
+            return ReproResult(
+                status="differs",
+                message=f"{len(differing)} cell(s) differ from the stored outputs (cell {listing})",
+                cells=cells,
+                causes=causes,
+                **base,
+            )
         listing = ", ".join(str(c.cell_index + 1) for c in unstable)
-        return ReproResult(status="nondeterministic", message=f"{len(unstable)} cell(s) differ between "
-                           f"{len(runs)} runs (cell {listing})", cells=cells, causes=causes, **base)
+        return ReproResult(
+            status="nondeterministic",
+            message=f"{len(unstable)} cell(s) differ between {len(runs)} runs (cell {listing})",
+            cells=cells,
+            causes=causes,
+            **base,
+        )
     message = "every cell reproduces its stored output"
     if not has_stored_outputs(notebook.node):
         message = "ran without error (the notebook has no stored outputs to compare)"
@@ -232,18 +292,27 @@ def _default_compare_options() -> CompareOptions:
     return CompareOptions()
 
 
-def _unexpected_error(run: RunResult, stored: dict[int, str], tagged: frozenset[int]
-                      ) -> tuple[int, CellError] | None:
+def _unexpected_error(
+    run: RunResult, stored: dict[int, str], tagged: frozenset[int]
+) -> tuple[int, CellError] | None:
     """The first cell allowed to fail (stored error) that raised a different exception class."""
     for cell in run.cells:
-        if (cell.error and cell.index in stored and cell.index not in tagged
-                and cell.error.ename != stored[cell.index]):
+        if (
+            cell.error
+            and cell.index in stored
+            and cell.index not in tagged
+            and cell.error.ename != stored[cell.index]
+        ):
             return cell.index, cell.error
     return None
 
 
-def _cells(stored: Iterable[Any], between: dict[int, Any], run: RunResult,
-           unexpected: tuple[int, CellError] | None) -> tuple[CellResult, ...]:
+def _cells(
+    stored: Iterable[Any],
+    between: dict[int, Any],
+    run: RunResult,
+    unexpected: tuple[int, CellError] | None,
+) -> tuple[CellResult, ...]:
     cells = []
     failed = {run.stopped_at} if run.stopped_at is not None else set()
     if unexpected:

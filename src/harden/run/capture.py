@@ -71,7 +71,11 @@ class Capture:
     def file_label(self) -> str:
         if self.label:
             return _safe(self.label)
-        where = f"after-{self.after_cell}" if self.after_cell is not None else f"before-{self.before_cell}"
+        where = (
+            f"after-{self.after_cell}"
+            if self.after_cell is not None
+            else f"before-{self.before_cell}"
+        )
         return f"{_safe(self.name)}-{where}"
 
 
@@ -103,7 +107,9 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._") or "value"
 
 
-def check_against(cell_count: int, injections: Sequence[Injection], captures: Sequence[Capture]) -> None:
+def check_against(
+    cell_count: int, injections: Sequence[Injection], captures: Sequence[Capture]
+) -> None:
     """Raise :class:`UsageError` for positions outside the notebook or duplicate labels."""
     items: list[Injection | Capture] = [*injections, *captures]
     for item in items:
@@ -140,9 +146,7 @@ def cells_at(
 
 def capture_source(captures: Iterable[Capture], capture_dir: Path) -> str:
     """The code of a cell that saves ``captures`` into ``capture_dir``."""
-    specs = [
-        {"name": c.name, "label": c.file_label, "format": c.format} for c in captures
-    ]
+    specs = [{"name": c.name, "label": c.file_label, "format": c.format} for c in captures]
     return (
         "def _harden_capture_cell():\n"
         + _indent(_HELPER)
@@ -158,7 +162,9 @@ def _indent(code: str) -> str:
     return "".join("    " + line if line.strip() else line for line in code.splitlines(True))
 
 
-def read_captures(captures: Sequence[Capture], capture_dir: Path, stopped_at: int | None) -> tuple[CapturedValue, ...]:
+def read_captures(
+    captures: Sequence[Capture], capture_dir: Path, stopped_at: int | None
+) -> tuple[CapturedValue, ...]:
     """The values the run saved, in the order of ``captures``."""
     entries: dict[str, dict] = {}
     manifest = capture_dir / MANIFEST
@@ -173,8 +179,14 @@ def read_captures(captures: Sequence[Capture], capture_dir: Path, stopped_at: in
     for capture in captures:
         entry = entries.get(capture.file_label)
         if entry is None:
-            where = f" (the notebook stopped at cell {stopped_at})" if stopped_at is not None else ""
-            result.append(CapturedValue(capture.name, capture.file_label, None, None, None, f"not reached{where}"))
+            where = (
+                f" (the notebook stopped at cell {stopped_at})" if stopped_at is not None else ""
+            )
+            result.append(
+                CapturedValue(
+                    capture.name, capture.file_label, None, None, None, f"not reached{where}"
+                )
+            )
             continue
         result.append(
             CapturedValue(
@@ -190,7 +202,7 @@ def read_captures(captures: Sequence[Capture], capture_dir: Path, stopped_at: in
 
 
 # Runs inside the kernel, inside a function, so it leaves no names behind.
-_HELPER = r'''
+_HELPER = r"""
 import importlib.util as _util
 import json as _json
 import os as _os
@@ -255,4 +267,4 @@ def _capture(specs, directory):
                     entry["error"] = "cannot save as %s: %s: %s" % (attempt, type(exc).__name__, exc)
         with open(_os.path.join(directory, "manifest.jsonl"), "a", encoding="utf-8") as handle:
             handle.write(_json.dumps(entry) + "\n")
-'''
+"""

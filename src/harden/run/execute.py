@@ -46,8 +46,12 @@ class _Clock:
     """nbclient's ``timeout_func``: the per-cell timeout, cut to what is left of
     the notebook's limit; remembers the cell being executed."""
 
-    def __init__(self, per_cell: float | None, limit: float | None,
-                 on_first: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        per_cell: float | None,
+        limit: float | None,
+        on_first: Callable[[], None] | None = None,
+    ) -> None:
         self.on_first = on_first
         self.per_cell = per_cell if per_cell and per_cell > 0 else None
         self.limit = limit if limit and limit > 0 else None
@@ -138,10 +142,17 @@ def execute(
             manager = kernel_manager(str(choice.name), str(cwd), log_file)
             try:
                 papermill.execute_notebook(
-                    prepared, str(output_path), parameters=dict(parameters) or None,
-                    kernel_name=choice.name, language=choice.language, progress_bar=False,
-                    start_timeout=startup, execution_timeout=options.timeout, km=manager,
-                    timeout_func=clock, on_cell_execute=clock.before_execute,
+                    prepared,
+                    str(output_path),
+                    parameters=dict(parameters) or None,
+                    kernel_name=choice.name,
+                    language=choice.language,
+                    progress_bar=False,
+                    start_timeout=startup,
+                    execution_timeout=options.timeout,
+                    km=manager,
+                    timeout_func=clock,
+                    on_cell_execute=clock.before_execute,
                     extra_arguments=list(choice.extra_arguments),
                     shutdown_kernel="immediate",  # outputs are in; a graceful stop only costs time
                 )
@@ -157,8 +168,12 @@ def execute(
                 log.debug("execution of %s broke off", output_path, exc_info=True)
                 failure = ("broken", f"{type(exc).__name__}: {exc}".strip())
             returncode = _returncode(manager)
-        if not (failure is not None and clock.cell is None and attempt < START_ATTEMPTS
-                and PORT_RACE in _tail(log_path)):
+        if not (
+            failure is not None
+            and clock.cell is None
+            and attempt < START_ATTEMPTS
+            and PORT_RACE in _tail(log_path)
+        ):
             break
         # jupyter_client picks free ports, then the kernel binds them: another
         # process starting a kernel at the same moment can take one first.
@@ -166,11 +181,15 @@ def execute(
     kernel_log = _tail(log_path)
     executed = nbformat.read(output_path, as_version=4) if output_path.exists() else prepared
     cells, injected = _map_back(executed, len(node.cells))
-    status, message, stopped, error = _judge(cells, injected, failure, clock, returncode, kernel_log, options)
+    status, message, stopped, error = _judge(
+        cells, injected, failure, clock, returncode, kernel_log, options
+    )
     return Outcome(status, message, cells, stopped, error, (), kernel_log, _fresh(node, cells))
 
 
-def _map_back(executed: Any, count: int) -> tuple[tuple[CellRun, ...], list[tuple[int, str, CellRun]]]:
+def _map_back(
+    executed: Any, count: int
+) -> tuple[tuple[CellRun, ...], list[tuple[int, str, CellRun]]]:
     """CellRuns of the original cells, and (preceding original index, label, run) of injected ones."""
     by_index: dict[int, CellRun] = {}
     injected: list[tuple[int, str, CellRun]] = []
@@ -195,14 +214,19 @@ def _cell_run(cell: Any, index: int) -> CellRun:
     for output in outputs:
         if output.get("output_type") == "error":
             error = CellError(
-                str(output.get("ename", "")), str(output.get("evalue", "")),
+                str(output.get("ename", "")),
+                str(output.get("evalue", "")),
                 tuple(ANSI.sub("", line) for line in output.get("traceback", ())),
             )
             break
     return CellRun(
-        index=index, cell_type=cell.cell_type, executed=ran,
+        index=index,
+        cell_type=cell.cell_type,
+        executed=ran,
         execution_count=cell.get("execution_count") if ran else None,
-        outputs=outputs, duration=papermill_meta.get("duration"), error=error,
+        outputs=outputs,
+        duration=papermill_meta.get("duration"),
+        error=error,
     )
 
 
@@ -221,10 +245,21 @@ def _judge(
         kind, detail = failure
         if kind == "timeout":
             if clock.limit_bound:
-                return "timeout", (f"the notebook did not finish within its time limit of "
-                                   f"{clock.limit:g} s (stopped in {where})"), current, None
-            return "timeout", (f"{where} did not finish within the per-cell timeout of "
-                               f"{clock.per_cell:g} s"), current, None
+                return (
+                    "timeout",
+                    (
+                        f"the notebook did not finish within its time limit of "
+                        f"{clock.limit:g} s (stopped in {where})"
+                    ),
+                    current,
+                    None,
+                )
+            return (
+                "timeout",
+                (f"{where} did not finish within the per-cell timeout of {clock.per_cell:g} s"),
+                current,
+                None,
+            )
         if kind == "kernel_died":
             return "kernel_died", _death_message(where, returncode, kernel_log), current, None
         if kind == "not_started" or clock.cell is None:
@@ -240,11 +275,18 @@ def _judge(
         if run.error is None or (not is_injected and run.index in options.expected_error_cells):
             continue
         stop = index if index >= 0 else None
-        later = sum(1 for c in cells if c.cell_type == "code" and c.index > index and not c.executed)
+        later = sum(
+            1 for c in cells if c.cell_type == "code" and c.index > index and not c.executed
+        )
         rest = f"; {later} later code cell(s) did not run" if later else ""
         if run.error.ename == "SystemExit":
             code = run.error.evalue or "None"
-            return "exited", f"{label} called sys.exit({code}): the run stopped there{rest}", stop, run.error
+            return (
+                "exited",
+                f"{label} called sys.exit({code}): the run stopped there{rest}",
+                stop,
+                run.error,
+            )
         return "error", f"{label} raised {run.error.summary}{rest}", stop, run.error
     ran = sum(1 for c in cells if c.executed)
     return "completed", f"ran {ran} code cell(s)", None, None
@@ -268,7 +310,9 @@ def _death_message(where: str, returncode: int | None, kernel_log: str) -> str:
     elif returncode is not None:
         how = f"(the kernel process exited with code {returncode})"
     line = _last_line(kernel_log)
-    return f"the kernel died while running {where} {how}" + (f"; kernel log: {line}" if line else "")
+    return f"the kernel died while running {where} {how}" + (
+        f"; kernel log: {line}" if line else ""
+    )
 
 
 def _returncode(manager: Any) -> int | None:

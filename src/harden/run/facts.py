@@ -55,7 +55,8 @@ def notebook_facts(notebook: Any, analysis: Any = None) -> NotebookFacts:
 
             analysis = analyze(notebook)
         except Exception:  # the analysis must never stop a run
-            log.warning("%s: analysis failed; running without its facts", notebook.path,
-                        exc_info=True)
+            log.warning(
+                "%s: analysis failed; running without its facts", notebook.path, exc_info=True
+            )
             return NotebookFacts()
     return facts_from_analysis(analysis)

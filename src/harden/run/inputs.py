@@ -56,7 +56,11 @@ class InputChange:
         )
 
     def _when(self) -> str:
-        return "when the notebook was saved" if self.reference == "notebook metadata" else "before the run"
+        return (
+            "when the notebook was saved"
+            if self.reference == "notebook metadata"
+            else "before the run"
+        )
 
     def _since(self) -> str:
         return (
@@ -66,7 +70,11 @@ class InputChange:
         )
 
     def _during(self) -> str:
-        return "after the notebook was saved" if self.reference == "notebook metadata" else "during the run"
+        return (
+            "after the notebook was saved"
+            if self.reference == "notebook metadata"
+            else "during the run"
+        )
 
 
 def hash_file(path: Path) -> str | None:

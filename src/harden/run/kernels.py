@@ -59,7 +59,8 @@ def choose_kernel(
         if requested in specs:
             return _choice(requested, specs[requested])
         return KernelChoice(
-            None, notebook_language or "python",
+            None,
+            notebook_language or "python",
             error=f"kernel {requested!r} is not installed (installed kernels: {listing})",
         )
     if notebook_kernel and notebook_kernel in specs:
@@ -70,20 +71,30 @@ def choose_kernel(
     if language in PYTHON_NAMES:
         if FALLBACK in specs:
             return _choice(
-                FALLBACK, specs[FALLBACK],
+                FALLBACK,
+                specs[FALLBACK],
                 warning=f"the notebook names {named}, which is not installed here; ran it with {FALLBACK!r}"
-                if notebook_kernel else None,
+                if notebook_kernel
+                else None,
             )
-        candidates = [n for n, s in sorted(specs.items()) if str(s.get("language", "")).lower() in PYTHON_NAMES]
+        candidates = [
+            n
+            for n, s in sorted(specs.items())
+            if str(s.get("language", "")).lower() in PYTHON_NAMES
+        ]
     else:
-        candidates = [n for n, s in sorted(specs.items()) if str(s.get("language", "")).lower() == language]
+        candidates = [
+            n for n, s in sorted(specs.items()) if str(s.get("language", "")).lower() == language
+        ]
     if candidates:
         return _choice(
-            candidates[0], specs[candidates[0]],
+            candidates[0],
+            specs[candidates[0]],
             warning=f"the notebook names {named}, which is not installed here; ran it with {candidates[0]!r}",
         )
     return KernelChoice(
-        None, shown,
+        None,
+        shown,
         error=f"the notebook needs {named} ({shown}), which is not installed, and no installed "
         f"kernel runs {shown} (installed kernels: {listing}); install one or pass --kernel",
     )

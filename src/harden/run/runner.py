@@ -37,6 +37,7 @@ from harden.run.params import as_parameter_args, resolve_parameters
 
 log = logging.getLogger(__name__)
 
+
 def warm_up() -> None:
     """Import the execution stack (papermill, nbclient, and ipykernel's kernelspec,
     which imports IPython) now, in this thread.  Call it before starting other
@@ -74,8 +75,10 @@ def run_notebook(
     cwd = Path(options.cwd).resolve() if options.cwd else source_path.parent
     if not cwd.is_dir():
         raise UsageError(f"working directory {cwd} does not exist")
-    output_dir = Path(options.output_dir) if options.output_dir else Path(
-        tempfile.mkdtemp(prefix="harden-run-")
+    output_dir = (
+        Path(options.output_dir)
+        if options.output_dir
+        else Path(tempfile.mkdtemp(prefix="harden-run-"))
     )
     output_dir.mkdir(parents=True, exist_ok=True)
     name = (options.output_name or source_path.name).replace("{", "_").replace("}", "_")
@@ -100,7 +103,9 @@ def run_notebook(
     )
     duration = time.monotonic() - started
     inputs = hashed[0] if hashed else hash_inputs(get_facts().input_candidates, cwd)
-    captures = read_captures(options.captures, capture_dir, outcome.stopped_at) if options.captures else ()
+    captures = (
+        read_captures(options.captures, capture_dir, outcome.stopped_at) if options.captures else ()
+    )
     return RunResult(
         status=outcome.status,
         message=outcome.message,
@@ -119,7 +124,9 @@ def run_notebook(
     )
 
 
-def _provider(nb: Any, facts: NotebookFacts | Callable[[], NotebookFacts] | None) -> Callable[[], NotebookFacts]:
+def _provider(
+    nb: Any, facts: NotebookFacts | Callable[[], NotebookFacts] | None
+) -> Callable[[], NotebookFacts]:
     """A function returning the facts, computing them at most once."""
     cache: list[NotebookFacts] = []
 
@@ -139,6 +146,12 @@ def _provider(nb: Any, facts: NotebookFacts | Callable[[], NotebookFacts] | None
 #: The run's value types live in :mod:`harden.run.model`; they are re-exported here
 #: so ``from harden.run.runner import RunOptions, run_notebook`` keeps working.
 __all__ = [
-    "DEFAULT_TIMEOUT", "CellError", "CellRun", "RunOptions", "RunResult", "RunStatus",
-    "run_notebook", "warm_up",
+    "DEFAULT_TIMEOUT",
+    "CellError",
+    "CellRun",
+    "RunOptions",
+    "RunResult",
+    "RunStatus",
+    "run_notebook",
+    "warm_up",
 ]

@@ -62,6 +62,4 @@ def get_formatter(name: str) -> Formatter:
         return FORMATS[name.strip().lower()]
     except KeyError:
         choices = ", ".join(FORMATS)
-        raise UsageError(
-            f"unknown output format {name!r} (choose from {choices})"
-        ) from None
+        raise UsageError(f"unknown output format {name!r} (choose from {choices})") from None

@@ -50,9 +50,7 @@ def to_data(results: Sequence[LintResult], *, fail_on: Severity) -> dict[str, An
             "notebooks": counts.notebooks,
             "notebooks_with_errors": counts.notebooks_with_errors,
             "findings": counts.findings,
-            "by_severity": {
-                severity.value: n for severity, n in counts.by_severity.items()
-            },
+            "by_severity": {severity.value: n for severity, n in counts.by_severity.items()},
             "fail_on": fail_on.value,
             "failing": counts.failing,
         },
@@ -62,9 +60,7 @@ def to_data(results: Sequence[LintResult], *, fail_on: Severity) -> dict[str, An
 def _result(result: LintResult) -> dict[str, Any]:
     return {
         "path": result.path,
-        "error": None
-        if result.error is None
-        else {"message": one_line(result.error.problem)},
+        "error": None if result.error is None else {"message": one_line(result.error.problem)},
         "findings": [_finding(finding) for finding in sorted_findings(result)],
         "skipped_rules": sorted(result.skipped_rules),
     }

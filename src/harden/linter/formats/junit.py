@@ -40,7 +40,6 @@ from harden.linter.formats.text import location_label, one_line, sorted_findings
 LINT_CASE = "harden lint"
 
 
-
 def render(
     results: Sequence[LintResult],
     rules: Sequence[RuleInfo],
@@ -65,9 +64,7 @@ def render(
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def _suite(
-    result: LintResult, summaries: dict[str, str], fail_on: Severity
-) -> ET.Element:
+def _suite(result: LintResult, summaries: dict[str, str], fail_on: Severity) -> ET.Element:
     path = xml_safe(result.path)
     suite = ET.Element("testsuite", name=path, file=path)
     classname = _classname(result.path)
@@ -76,9 +73,7 @@ def _suite(
     if result.error is not None:
         case = _case(LINT_CASE, classname, path)
         problem = xml_safe(one_line(result.error.problem))
-        error = ET.SubElement(
-            case, "error", message=problem, type=type(result.error).__name__
-        )
+        error = ET.SubElement(case, "error", message=problem, type=type(result.error).__name__)
         error.text = f"{path}: {problem}"
         cases.append(case)
         errors += 1
@@ -98,9 +93,7 @@ def _suite(
             summary = summaries.get(rule_id)
             if summary:
                 message += f": {one_line(summary)}"
-            failure = ET.SubElement(
-                case, "failure", message=xml_safe(message), type=worst.value
-            )
+            failure = ET.SubElement(case, "failure", message=xml_safe(message), type=worst.value)
             failure.text = details
             failures += 1
         else:

@@ -127,9 +127,7 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def _descriptors(
-    results: Sequence[LintResult], rules: Sequence[RuleInfo]
-) -> list[dict[str, Any]]:
+def _descriptors(results: Sequence[LintResult], rules: Sequence[RuleInfo]) -> list[dict[str, Any]]:
     by_id: dict[str, dict[str, Any]] = {}
     for rule in rules:
         by_id[rule.id] = _descriptor(rule)
@@ -229,10 +227,7 @@ def _information_uri() -> str | None:
         return None
     for entry in metadata.get_all("Project-URL") or []:
         label, _, url = entry.partition(",")
-        if (
-            label.strip().lower() in ("homepage", "home", "repository", "source")
-            and url.strip()
-        ):
+        if label.strip().lower() in ("homepage", "home", "repository", "source") and url.strip():
             return url.strip()
     home = metadata["Home-page"]  # ``None`` when the metadata has no such field
     return home.strip() if home and home.strip() else None

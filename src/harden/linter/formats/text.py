@@ -134,15 +134,11 @@ def _render_finding(finding: Finding, paint: _Painter) -> str:
         f"{paint(f'[{finding.severity.value}]', style)}"
     )
     lines = [header]
-    lines.extend(
-        f"  {printable(text)}" for text in finding.message.strip().splitlines()
-    )
+    lines.extend(f"  {printable(text)}" for text in finding.message.strip().splitlines())
     if finding.snippet is not None and finding.snippet.strip():
         lines.extend(_excerpt(finding, paint))
     if finding.fix.strip():
-        lines.append(
-            f"  {paint('fix:', _FIX_STYLE)} {printable(one_line(finding.fix))}"
-        )
+        lines.append(f"  {paint('fix:', _FIX_STYLE)} {printable(one_line(finding.fix))}")
     return "\n".join(lines)
 
 
@@ -168,9 +164,7 @@ def _excerpt(finding: Finding, paint: _Painter) -> list[str]:
         pad = _width(source[:start])
         carets = "^" * max(_width(source[start:end]), 1)
         gutter = paint(" " * width + " |", _GUTTER_STYLE)
-        lines.append(
-            f"  {gutter} {' ' * pad}{paint(carets, _SEVERITY_STYLE[finding.severity])}"
-        )
+        lines.append(f"  {gutter} {' ' * pad}{paint(carets, _SEVERITY_STYLE[finding.severity])}")
     return lines
 
 

@@ -36,8 +36,7 @@ def is_idempotent(statement: Any) -> bool:
     value = assigned_value(statement)
     if value is None:
         return False
-    target = (statement.targets[0].target if isinstance(statement, cst.Assign)
-              else statement.target)
+    target = statement.targets[0].target if isinstance(statement, cst.Assign) else statement.target
     return _transforms(value, target)
 
 
@@ -52,12 +51,16 @@ def _transforms(node: cst.BaseExpression, target: cst.BaseExpression) -> bool:
                 # ``fillna(df.median())`` fills nothing on a second run; ``head(len(df) // 2)``
                 # halves again: arguments reading the target break idempotence.
                 if func.attr.value != "fillna" and any(
-                        _mentions(arg.value, target) for arg in node.args):
+                    _mentions(arg.value, target) for arg in node.args
+                ):
                     return False
                 node, receiver = func.value, True
                 continue
-            name = func.attr.value if isinstance(func, cst.Attribute) else (
-                func.value if isinstance(func, cst.Name) else "")
+            name = (
+                func.attr.value
+                if isinstance(func, cst.Attribute)
+                else (func.value if isinstance(func, cst.Name) else "")
+            )
             if name in IDEMPOTENT_FUNCTIONS and node.args and node.args[0].keyword is None:
                 if any(_mentions(arg.value, target) for arg in node.args[1:]):
                     return False
@@ -73,17 +76,25 @@ def _transforms(node: cst.BaseExpression, target: cst.BaseExpression) -> bool:
         if isinstance(node, cst.ListComp):
             # ``df.columns = [c.strip().lower() for c in df.columns]``
             loop = node.for_in
-            return (loop.inner_for_in is None and not loop.ifs
-                    and isinstance(loop.target, cst.Name) and loop.iter.deep_equals(target)
-                    and _transforms(node.elt, loop.target))
+            return (
+                loop.inner_for_in is None
+                and not loop.ifs
+                and isinstance(loop.target, cst.Name)
+                and loop.iter.deep_equals(target)
+                and _transforms(node.elt, loop.target)
+            )
         return False
 
 
 def _idempotent_method(call: cst.Call, method: str) -> bool:
     if method == "reset_index":
-        return any(a.keyword is not None and a.keyword.value == "drop"
-                   and isinstance(a.value, cst.Name) and a.value.value == "True"
-                   for a in call.args)
+        return any(
+            a.keyword is not None
+            and a.keyword.value == "drop"
+            and isinstance(a.value, cst.Name)
+            and a.value.value == "True"
+            for a in call.args
+        )
     return method in IDEMPOTENT_METHODS
 
 
@@ -97,7 +108,8 @@ def _is_mask(element: cst.BaseSlice) -> bool:
     if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.BitInvert):
         return True
     if isinstance(value, cst.BinaryOperation) and isinstance(
-            value.operator, (cst.BitAnd, cst.BitOr)):
+        value.operator, (cst.BitAnd, cst.BitOr)
+    ):
         return True
     if isinstance(value, (cst.List, cst.Tuple)):
         return all(isinstance(e.value, cst.SimpleString) for e in value.elements)
@@ -107,5 +119,4 @@ def _is_mask(element: cst.BaseSlice) -> bool:
 
 
 def _mentions(haystack: cst.CSTNode, needle: cst.CSTNode) -> bool:
-    return any_node(haystack, lambda node: type(node) is type(needle)
-                    and node.deep_equals(needle))
+    return any_node(haystack, lambda node: type(node) is type(needle) and node.deep_equals(needle))

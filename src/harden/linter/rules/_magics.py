@@ -61,8 +61,9 @@ def specific_rule(magic: MagicUse, cell: CellAnalysis) -> str | None:
     commands = [c for c in shell_commands(cell) if c.magic is magic]
     if not commands:
         return None
-    claims = ["H104" if installs(c.text) else "H103" if downloads(c.text) else None
-              for c in commands]
+    claims = [
+        "H104" if installs(c.text) else "H103" if downloads(c.text) else None for c in commands
+    ]
     return claims[0] if all(claims) else None
 
 

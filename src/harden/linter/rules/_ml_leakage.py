@@ -61,8 +61,9 @@ def looks_like_test(name: str) -> bool:
     return any(w in _TEST_WORDS or w.startswith("test") or w.endswith("test") for w in words)
 
 
-def data_names(call: CallSite, positions: Sequence[int] = (0,),
-               keywords: Iterable[str] = ("X",)) -> frozenset[str]:
+def data_names(
+    call: CallSite, positions: Sequence[int] = (0,), keywords: Iterable[str] = ("X",)
+) -> frozenset[str]:
     """Names read by the data arguments of a call."""
     names: set[str] = set()
     for position in positions:
@@ -183,8 +184,11 @@ def inside_data_argument(call: cst.CSTNode, place: Placement) -> bool:
     for position, node in enumerate(path[:-1]):
         if node is call:
             arg = path[position + 1]
-            return isinstance(arg, cst.Arg) and (
-                arg.keyword is None or arg.keyword.value == "X") and not arg.star
+            return (
+                isinstance(arg, cst.Arg)
+                and (arg.keyword is None or arg.keyword.value == "X")
+                and not arg.star
+            )
     return False
 
 
@@ -208,9 +212,13 @@ def split_outputs(cell: CellAnalysis, call: CallSite) -> list[tuple[str, ...]]:
 def _yields(node: cst.CSTNode, call: object) -> bool:
     if node is call:
         return True
-    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
-            and node.func.value in {"enumerate", "next"} and bool(node.args)
-            and node.args[0].value is call)
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value in {"enumerate", "next"}
+        and bool(node.args)
+        and node.args[0].value is call
+    )
 
 
 def _element(target: cst.BaseExpression, index: int) -> cst.BaseExpression:
@@ -246,8 +254,9 @@ def _collect_target(target: cst.BaseExpression, names: set[str], roots: set[str]
             roots.add(node.value)
 
 
-def _path_to(node: cst.CSTNode, target: cst.CSTNode,
-             stack: list[cst.CSTNode]) -> list[cst.CSTNode] | None:
+def _path_to(
+    node: cst.CSTNode, target: cst.CSTNode, stack: list[cst.CSTNode]
+) -> list[cst.CSTNode] | None:
     """The chain of nodes from ``node`` down to ``target`` (not into functions,
     classes or lambdas), or ``None`` when ``target`` is not below ``node``."""
     if node is target:

@@ -47,8 +47,11 @@ def exported_names(analysis: Analysis) -> frozenset[str]:
     names: set[str] = set()
     for cell in analysis.cells:
         for binding in cell.bindings:
-            if binding.name == "__all__" and binding.is_literal and isinstance(
-                    binding.literal, (list, tuple, set)):
+            if (
+                binding.name == "__all__"
+                and binding.is_literal
+                and isinstance(binding.literal, (list, tuple, set))
+            ):
                 names.update(str(item) for item in binding.literal)
     return frozenset(names)
 

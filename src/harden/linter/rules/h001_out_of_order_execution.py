@@ -35,11 +35,21 @@ class OutOfOrderExecution(Rule):
         Example(code("a = 1", 1), code("# empty-ish"), code("b = 2", 2)),
     )
     invalid = (
-        Example(code("a = 1", 2), code("b = a + 1", 1),
-                message="cell ran as [1] after a cell above it ran as [2]", severity="warning",
-                expect=[(1, None)]),
-        Example(code("x = 1", 1), md("text"), code("y = 2", 7), code("z = 3", 3),
-                code("w = 4", 4), expect=[(3, None)]),
+        Example(
+            code("a = 1", 2),
+            code("b = a + 1", 1),
+            message="cell ran as [1] after a cell above it ran as [2]",
+            severity="warning",
+            expect=[(1, None)],
+        ),
+        Example(
+            code("x = 1", 1),
+            md("text"),
+            code("y = 2", 7),
+            code("z = 3", 3),
+            code("w = 4", 4),
+            expect=[(3, None)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:

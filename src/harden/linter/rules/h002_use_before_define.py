@@ -39,14 +39,21 @@ class UseBeforeDefine(Rule):
         Example("total = sum(v for v in [1, 2])", "total"),
     )
     invalid = (
-        Example("print(x)", "x = 1",
-                message="`x` is read here, but only cell 2 further down defines it",
-                severity="error",
-                expect=[(0, 1)]),
+        Example(
+            "print(x)",
+            "x = 1",
+            message="`x` is read here, but only cell 2 further down defines it",
+            severity="error",
+            expect=[(0, 1)],
+        ),
         Example(md("# Setup"), "y = 1\nz = w + y", md("later"), "w = 2", expect=[(1, 2)]),
-        Example("def f():\n    return rate * 2", "f()", "rate = 0.1",
-                message="calling `f` reads `rate`, which only cell 3 further down defines",
-                expect=[(1, 1)]),
+        Example(
+            "def f():\n    return rate * 2",
+            "f()",
+            "rate = 0.1",
+            message="calling `f` reads `rate`, which only cell 3 further down defines",
+            expect=[(1, 1)],
+        ),
         Example("%timeit sorted(data)", "data = [3, 1]", expect=[(0, 1)]),
         Example("for row in rows:\n    print(row)", "rows = [1]", expect=[(0, 1)]),
     )
@@ -55,8 +62,10 @@ class UseBeforeDefine(Rule):
         for read in unresolved_once(ctx.analysis, frozenset({"later"})):
             where = cells_text(read.definers)
             if read.via is not None:
-                message = (f"calling `{read.via}` reads `{read.name}`, which only {where} "
-                           "further down defines")
+                message = (
+                    f"calling `{read.via}` reads `{read.name}`, which only {where} "
+                    "further down defines"
+                )
             else:
                 message = f"`{read.name}` is read here, but only {where} further down defines it"
             yield Violation.at(read.location, message)

@@ -33,9 +33,11 @@ class UndefinedName(Rule):
     valid = (
         Example("print(len([1]), __name__)", "display(In[-1], Out, _, _i1, _2)"),
         Example("from math import *", "print(sqrt(2))"),
-        Example("f = lambda q: q + 1\nys = [v * 2 for v in range(3)]",
-                "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    print(e)",
-                "with open('data.csv') as fh:\n    print(fh.read())"),
+        Example(
+            "f = lambda q: q + 1\nys = [v * 2 for v in range(3)]",
+            "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    print(e)",
+            "with open('data.csv') as fh:\n    print(fh.read())",
+        ),
         Example("def setup():\n    global CONFIG\n    CONFIG = {}", "setup()", "print(CONFIG)"),
         Example("import os.path", "os.path.join('a', 'b')"),
         Example("if (n := 10) > 5:\n    print(n)", "%time r = sorted([2, 1])", "r"),
@@ -43,13 +45,23 @@ class UndefinedName(Rule):
         Example("print(x)", "x = 1"),
     )
     invalid = (
-        Example("import pandas as pd", "df2 = df.dropna()",
-                message="`df` is not defined by any cell, import or builtin", severity="error",
-                expect=[(1, 1)]),
-        Example("def f(a):\n    return a + missing", message="`f` reads `missing` when it runs",
-                expect=[(0, 2)]),
-        Example("x = 1\ndel x\nprint(x)", message="`x` is read after `del x` removed it",
-                expect=[(0, 3)]),
+        Example(
+            "import pandas as pd",
+            "df2 = df.dropna()",
+            message="`df` is not defined by any cell, import or builtin",
+            severity="error",
+            expect=[(1, 1)],
+        ),
+        Example(
+            "def f(a):\n    return a + missing",
+            message="`f` reads `missing` when it runs",
+            expect=[(0, 2)],
+        ),
+        Example(
+            "x = 1\ndel x\nprint(x)",
+            message="`x` is read after `del x` removed it",
+            expect=[(0, 3)],
+        ),
         Example("[v for v in range(3)]\nprint(v)", expect=[(0, 2)]),
         Example("%timeit helper(3)", expect=[(0, 1)]),
         Example("seen = set()\nseen.add(ghost)\nprint(ghost)", expect=[(0, 2)]),
@@ -61,9 +73,13 @@ class UndefinedName(Rule):
             if cell is not None and read.name in cell.deletes and read.via is None:
                 message = f"`{read.name}` is read after `del {read.name}` removed it"
             elif read.via is not None:
-                message = (f"`{read.via}` reads `{read.name}` when it runs, and no cell, "
-                           "import or builtin defines it")
+                message = (
+                    f"`{read.via}` reads `{read.name}` when it runs, and no cell, "
+                    "import or builtin defines it"
+                )
             else:
-                message = (f"`{read.name}` is not defined by any cell, import or builtin "
-                           "(a deleted cell or hidden kernel state?)")
+                message = (
+                    f"`{read.name}` is not defined by any cell, import or builtin "
+                    "(a deleted cell or hidden kernel state?)"
+                )
             yield Violation.at(read.location, message)

@@ -36,25 +36,38 @@ class NonIdempotentCell(Rule):
 
     valid = (
         Example("x = 0\nx = x + 1"),
-        Example("df = load()", "df = df.dropna()\ndf = df[df['price'] > 0]",
-                "df['d'] = pd.to_datetime(df['d'])\ndf['n'] = df['n'].str.strip().str.lower()"),
+        Example(
+            "df = load()",
+            "df = df.dropna()\ndf = df[df['price'] > 0]",
+            "df['d'] = pd.to_datetime(df['d'])\ndf['n'] = df['n'].str.strip().str.lower()",
+        ),
         Example("rows = []", "rows = []\nrows.append(1)"),
         Example("import sys", "sys.path.append('..')"),
         Example("df = load()", "df['total'] = df['a'] + df['b']\nclean = df.drop(columns='a')"),
         Example("df = load()", "df['a'] = df['a'].fillna(df['a'].median())"),
         Example("m = make()", "m.fit(X, y)\nm = m.fit(X, y)"),
-        Example("df = load()", "df = df.loc[df.a > 0].copy()\ndf = df[['a', 'b']]",
-                "df.columns = [c.strip().lower().replace(' ', '_') for c in df.columns]"),
+        Example(
+            "df = load()",
+            "df = df.loc[df.a > 0].copy()\ndf = df[['a', 'b']]",
+            "df.columns = [c.strip().lower().replace(' ', '_') for c in df.columns]",
+        ),
     )
     invalid = (
-        Example("x = 1", "x = x + 1",
-                message="`x` is rebound from its own value, which cell 1 defines", severity="info",
-                expect=[(1, 1)]),
+        Example(
+            "x = 1",
+            "x = x + 1",
+            message="`x` is rebound from its own value, which cell 1 defines",
+            severity="info",
+            expect=[(1, 1)],
+        ),
         Example("df = load()", "print(df.shape)\ndf = df.drop(columns=['a'])", expect=[(1, 2)]),
         Example("df = load()", "df['a'] *= 2\ndf['a'] = df['a'] * 2", expect=[(1, 1)]),
-        Example("rows = []", "for r in range(3):\n    rows.append(r)",
-                message="`rows.append(...)` changes `rows`; `rows` comes from cell 1",
-                expect=[(1, 2)]),
+        Example(
+            "rows = []",
+            "for r in range(3):\n    rows.append(r)",
+            message="`rows.append(...)` changes `rows`; `rows` comes from cell 1",
+            expect=[(1, 2)],
+        ),
         Example("total = 0", "%time total += 5", expect=[(1, 1)]),
         Example("df = load()", "df.drop(columns=['a'], inplace=True)", expect=[(1, 1)]),
         Example("df = load()", "df = df.head(len(df) // 2)", expect=[(1, 1)]),
@@ -72,8 +85,11 @@ class NonIdempotentCell(Rule):
                 if provider is not None and _is_import(analysis, provider, name):
                     continue
                 origin = f"cell {provider + 1}" if provider is not None else "another cell"
-                yield Violation.at(location, what.replace(_ORIGIN, origin) + ": running this "
-                                   "cell twice applies the change twice")
+                yield Violation.at(
+                    location,
+                    what.replace(_ORIGIN, origin) + ": running this "
+                    "cell twice applies the change twice",
+                )
 
 
 def _first_changes(cell: CellAnalysis) -> Iterator[tuple[str, Location, str]]:
@@ -86,15 +102,16 @@ def _first_changes(cell: CellAnalysis) -> Iterator[tuple[str, Location, str]]:
         elif binding.kind in {"assign", "augmented", "walrus"}:
             same = is_idempotent(binding.statement)
             what = f"`{binding.name}` is rebound from its own value, which {_ORIGIN} defines"
-            events.append((binding.order, binding.location, binding.name,
-                           _SAME if same else what))
+            events.append((binding.order, binding.location, binding.name, _SAME if same else what))
     for mutation in cell.mutations:
         if mutation.self_referential and not is_idempotent(mutation.statement):
             if mutation.statement is not None or mutation.kind == "delete":
                 what = f"`{mutation.detail}` is changed from its own value"
             else:
                 inplace = ", inplace=True" if mutation.kind == "inplace" else ""
-                what = f"`{mutation.name}.{mutation.detail}(...{inplace})` changes `{mutation.name}`"
+                what = (
+                    f"`{mutation.name}.{mutation.detail}(...{inplace})` changes `{mutation.name}`"
+                )
             what += f"; `{mutation.name}` comes from {_ORIGIN}"
             events.append((mutation.order, mutation.location, mutation.name, what))
     events.sort(key=lambda e: e[0])  # evaluation order: no positions needed

@@ -40,11 +40,21 @@ class UnexecutedCell(Rule):
         Example(code("a = 1", 1), code("!rm -rf cache", tags=[SKIP_TAG]), code("b", 2)),
     )
     invalid = (
-        Example(code("a = 1", 1), code("b = 2"), code("c = 3", 2),
-                message="cell was never run, but cell 3 below it was", severity="warning",
-                expect=[(1, None)]),
-        Example(code("x = 1"), md("text"), code("y = (", None), code("z = 3", 1),
-                expect=[(0, None), (2, None)]),
+        Example(
+            code("a = 1", 1),
+            code("b = 2"),
+            code("c = 3", 2),
+            message="cell was never run, but cell 3 below it was",
+            severity="warning",
+            expect=[(1, None)],
+        ),
+        Example(
+            code("x = 1"),
+            md("text"),
+            code("y = (", None),
+            code("z = 3", 1),
+            expect=[(0, None), (2, None)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -57,7 +67,11 @@ class UnexecutedCell(Rule):
             facts = ctx.analysis.cell(cell.index)
             empty = facts is not None and facts.syntax_error is None and facts.code_lines == 0
             if next_run is not None and not empty and SKIP_TAG not in cell.tags:
-                flagged.append(Violation(
-                    f"cell was never run, but cell {next_run + 1} below it was: the stored "
-                    "results do not include it", cell.index))
+                flagged.append(
+                    Violation(
+                        f"cell was never run, but cell {next_run + 1} below it was: the stored "
+                        "results do not include it",
+                        cell.index,
+                    )
+                )
         yield from reversed(flagged)

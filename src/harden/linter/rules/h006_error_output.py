@@ -9,14 +9,19 @@ from harden.linter.rule import Example, Rule, RuleContext, Violation, code
 from harden.linter.rules._state_helpers import truncate
 from harden.notebook.tags import RAISES_EXCEPTION as EXPECTED_TAG
 
-_KEY_ERROR = {"output_type": "error", "ename": "KeyError", "evalue": "'price'",
-              "traceback": ["KeyError: 'price'"]}
-_LONG = {"output_type": "error", "ename": "ValueError",
-         "evalue": "could not convert string to float: " + "x" * 200 + "\nsecond line",
-         "traceback": ["ValueError ..."]}
+_KEY_ERROR = {
+    "output_type": "error",
+    "ename": "KeyError",
+    "evalue": "'price'",
+    "traceback": ["KeyError: 'price'"],
+}
+_LONG = {
+    "output_type": "error",
+    "ename": "ValueError",
+    "evalue": "could not convert string to float: " + "x" * 200 + "\nsecond line",
+    "traceback": ["ValueError ..."],
+}
 _STDERR = {"output_type": "stream", "name": "stderr", "text": "UserWarning: careful\n"}
-
-
 
 
 class ErrorOutput(Rule):
@@ -42,14 +47,29 @@ class ErrorOutput(Rule):
     valid = (
         Example(code("a = 1", 1)),
         Example(code("import warnings\nwarnings.warn('careful')", 1, outputs=[_STDERR])),
-        Example(code("print(1)", 1, outputs=[{"output_type": "stream", "name": "stdout",
-                                              "text": "Traceback is just a word\n"}])),
+        Example(
+            code(
+                "print(1)",
+                1,
+                outputs=[
+                    {
+                        "output_type": "stream",
+                        "name": "stdout",
+                        "text": "Traceback is just a word\n",
+                    }
+                ],
+            )
+        ),
         Example(code("df['price']", 1, outputs=[_KEY_ERROR], tags=[EXPECTED_TAG])),
     )
     invalid = (
-        Example(code("df = load()", 1), code("df['price']", 2, outputs=[_KEY_ERROR]),
-                message="stored output is an error: KeyError: 'price'", severity="warning",
-                expect=[(1, None)]),
+        Example(
+            code("df = load()", 1),
+            code("df['price']", 2, outputs=[_KEY_ERROR]),
+            message="stored output is an error: KeyError: 'price'",
+            severity="warning",
+            expect=[(1, None)],
+        ),
         Example(code("float(s)", 1, outputs=[_STDERR, _LONG]), expect=[(0, None)]),
     )
 

@@ -8,72 +8,206 @@ from harden.analysis.model import Analysis, CallSite, Location
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 
-RANDOM_FUNCS = frozenset({
-    "random", "randint", "randrange", "choice", "choices", "shuffle", "sample", "uniform",
-    "triangular", "gauss", "normalvariate", "lognormvariate", "expovariate", "vonmisesvariate",
-    "gammavariate", "betavariate", "paretovariate", "weibullvariate", "getrandbits",
-    "randbytes", "binomialvariate",
-})
-NUMPY_LEGACY = frozenset({
-    "rand", "randn", "randint", "random_integers", "random_sample", "random", "ranf", "sample",
-    "choice", "bytes", "shuffle", "permutation", "beta", "binomial", "chisquare", "dirichlet",
-    "exponential", "f", "gamma", "geometric", "gumbel", "hypergeometric", "laplace", "logistic",
-    "lognormal", "logseries", "multinomial", "multivariate_normal", "negative_binomial",
-    "noncentral_chisquare", "noncentral_f", "normal", "pareto", "poisson", "power", "rayleigh",
-    "standard_cauchy", "standard_exponential", "standard_gamma", "standard_normal",
-    "standard_t", "triangular", "uniform", "vonmises", "wald", "weibull", "zipf",
-})
+RANDOM_FUNCS = frozenset(
+    {
+        "random",
+        "randint",
+        "randrange",
+        "choice",
+        "choices",
+        "shuffle",
+        "sample",
+        "uniform",
+        "triangular",
+        "gauss",
+        "normalvariate",
+        "lognormvariate",
+        "expovariate",
+        "vonmisesvariate",
+        "gammavariate",
+        "betavariate",
+        "paretovariate",
+        "weibullvariate",
+        "getrandbits",
+        "randbytes",
+        "binomialvariate",
+    }
+)
+NUMPY_LEGACY = frozenset(
+    {
+        "rand",
+        "randn",
+        "randint",
+        "random_integers",
+        "random_sample",
+        "random",
+        "ranf",
+        "sample",
+        "choice",
+        "bytes",
+        "shuffle",
+        "permutation",
+        "beta",
+        "binomial",
+        "chisquare",
+        "dirichlet",
+        "exponential",
+        "f",
+        "gamma",
+        "geometric",
+        "gumbel",
+        "hypergeometric",
+        "laplace",
+        "logistic",
+        "lognormal",
+        "logseries",
+        "multinomial",
+        "multivariate_normal",
+        "negative_binomial",
+        "noncentral_chisquare",
+        "noncentral_f",
+        "normal",
+        "pareto",
+        "poisson",
+        "power",
+        "rayleigh",
+        "standard_cauchy",
+        "standard_exponential",
+        "standard_gamma",
+        "standard_normal",
+        "standard_t",
+        "triangular",
+        "uniform",
+        "vonmises",
+        "wald",
+        "weibull",
+        "zipf",
+    }
+)
 #: Constructors of independent generators: unseeded when given no seed.
-GENERATORS = frozenset({
-    "numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator",
-    "numpy.random.PCG64", "numpy.random.PCG64DXSM", "numpy.random.MT19937",
-    "numpy.random.Philox", "numpy.random.SFC64", "numpy.random.SeedSequence", "random.Random",
-})
-TORCH_FUNCS = frozenset({
-    "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
-    "bernoulli", "multinomial", "normal", "poisson",
-})
+GENERATORS = frozenset(
+    {
+        "numpy.random.default_rng",
+        "numpy.random.RandomState",
+        "numpy.random.Generator",
+        "numpy.random.PCG64",
+        "numpy.random.PCG64DXSM",
+        "numpy.random.MT19937",
+        "numpy.random.Philox",
+        "numpy.random.SFC64",
+        "numpy.random.SeedSequence",
+        "random.Random",
+    }
+)
+TORCH_FUNCS = frozenset(
+    {
+        "rand",
+        "randn",
+        "randint",
+        "randperm",
+        "rand_like",
+        "randn_like",
+        "randint_like",
+        "bernoulli",
+        "multinomial",
+        "normal",
+        "poisson",
+    }
+)
 #: ``tf.random`` members that draw nothing.
-TF_NOT_DRAWS = frozenset({"set_seed", "Generator", "get_global_generator",
-                          "set_global_generator", "create_rng_state"})
+TF_NOT_DRAWS = frozenset(
+    {"set_seed", "Generator", "get_global_generator", "set_global_generator", "create_rng_state"}
+)
 #: scikit-learn callables that take ``random_state``, and when they actually use it.
-SKLEARN_ALWAYS = frozenset({
-    "ShuffleSplit", "StratifiedShuffleSplit", "GroupShuffleSplit", "RepeatedKFold",
-    "RepeatedStratifiedKFold", "IsolationForest", "RandomizedSearchCV", "HalvingRandomSearchCV",
-    "KMeans", "MiniBatchKMeans", "BisectingKMeans", "TSNE", "TruncatedSVD", "GaussianMixture",
-    "BayesianGaussianMixture", "resample", "shuffle", "permutation_importance", "MLPClassifier",
-    "MLPRegressor", "LatentDirichletAllocation", "FastICA", "SpectralClustering",
-    "SpectralEmbedding", "MDS", "GaussianRandomProjection", "SparseRandomProjection",
-    "BaggingClassifier", "BaggingRegressor", "RandomTreesEmbedding", "Perceptron",
-    "SGDClassifier", "SGDRegressor", "SGDOneClassSVM", "PassiveAggressiveClassifier",
-    "PassiveAggressiveRegressor",
-})
-SKLEARN_PREFIXES = ("RandomForest", "ExtraTree", "GradientBoosting", "HistGradientBoosting",
-                    "DecisionTree", "AdaBoost")
+SKLEARN_ALWAYS = frozenset(
+    {
+        "ShuffleSplit",
+        "StratifiedShuffleSplit",
+        "GroupShuffleSplit",
+        "RepeatedKFold",
+        "RepeatedStratifiedKFold",
+        "IsolationForest",
+        "RandomizedSearchCV",
+        "HalvingRandomSearchCV",
+        "KMeans",
+        "MiniBatchKMeans",
+        "BisectingKMeans",
+        "TSNE",
+        "TruncatedSVD",
+        "GaussianMixture",
+        "BayesianGaussianMixture",
+        "resample",
+        "shuffle",
+        "permutation_importance",
+        "MLPClassifier",
+        "MLPRegressor",
+        "LatentDirichletAllocation",
+        "FastICA",
+        "SpectralClustering",
+        "SpectralEmbedding",
+        "MDS",
+        "GaussianRandomProjection",
+        "SparseRandomProjection",
+        "BaggingClassifier",
+        "BaggingRegressor",
+        "RandomTreesEmbedding",
+        "Perceptron",
+        "SGDClassifier",
+        "SGDRegressor",
+        "SGDOneClassSVM",
+        "PassiveAggressiveClassifier",
+        "PassiveAggressiveRegressor",
+    }
+)
+SKLEARN_PREFIXES = (
+    "RandomForest",
+    "ExtraTree",
+    "GradientBoosting",
+    "HistGradientBoosting",
+    "DecisionTree",
+    "AdaBoost",
+)
 #: Used only when a keyword has one of these literal values (LogisticRegression's
 #: default lbfgs solver, PCA's full solver and SVC without probabilities are deterministic).
 SKLEARN_WHEN: dict[str, tuple[str, set[object]]] = {
-    "KFold": ("shuffle", {True}), "StratifiedKFold": ("shuffle", {True}),
-    "GroupKFold": ("shuffle", {True}), "StratifiedGroupKFold": ("shuffle", {True}),
+    "KFold": ("shuffle", {True}),
+    "StratifiedKFold": ("shuffle", {True}),
+    "GroupKFold": ("shuffle", {True}),
+    "StratifiedGroupKFold": ("shuffle", {True}),
     "LogisticRegression": ("solver", {"sag", "saga", "liblinear"}),
     "LogisticRegressionCV": ("solver", {"sag", "saga", "liblinear"}),
     "PCA": ("svd_solver", {"randomized", "arpack"}),
-    "SVC": ("probability", {True}), "NuSVC": ("probability", {True}),
+    "SVC": ("probability", {True}),
+    "NuSVC": ("probability", {True}),
 }
 #: Seeding calls per domain; the "seed everything" helpers seed every domain.
 SEEDS = {
-    "random": {"random.seed"}, "numpy": {"numpy.random.seed"},
+    "random": {"random.seed"},
+    "numpy": {"numpy.random.seed"},
     "torch": {"torch.manual_seed", "torch.random.manual_seed"},
-    "tensorflow": {"tensorflow.random.set_seed", "tensorflow.set_random_seed",
-                   "tensorflow.compat.v1.set_random_seed"},
+    "tensorflow": {
+        "tensorflow.random.set_seed",
+        "tensorflow.set_random_seed",
+        "tensorflow.compat.v1.set_random_seed",
+    },
 }
-SEED_EVERYTHING = frozenset({
-    "pytorch_lightning.seed_everything", "lightning.seed_everything",
-    "lightning.pytorch.seed_everything", "transformers.set_seed", "accelerate.utils.set_seed",
-    "tensorflow.keras.utils.set_random_seed", "keras.utils.set_random_seed",
-})
-FIX = {"random": "random.seed(42)", "numpy": "numpy.random.seed(42)",
-       "torch": "torch.manual_seed(42)", "tensorflow": "tf.random.set_seed(42)"}
+SEED_EVERYTHING = frozenset(
+    {
+        "pytorch_lightning.seed_everything",
+        "lightning.seed_everything",
+        "lightning.pytorch.seed_everything",
+        "transformers.set_seed",
+        "accelerate.utils.set_seed",
+        "tensorflow.keras.utils.set_random_seed",
+        "keras.utils.set_random_seed",
+    }
+)
+FIX = {
+    "random": "random.seed(42)",
+    "numpy": "numpy.random.seed(42)",
+    "torch": "torch.manual_seed(42)",
+    "tensorflow": "tf.random.set_seed(42)",
+}
 
 
 _SEED_KEYWORDS = ("seed", "a", "x", "entropy", "bit_generator")
@@ -116,16 +250,24 @@ def unseeded(call: CallSite) -> tuple[str | None, str] | None:
     if name.startswith("torch.") and func in {"DataLoader", "random_split", "RandomSampler"}:
         shuffle = call.keyword("shuffle")
         generator = call.keyword("generator") or (
-            call.positional(2) if func == "random_split" else None)
-        if generator is None and (func != "DataLoader" or (
-                shuffle is not None and shuffle.literal is True)):
-            return "torch", (f"`{name}` shuffles with no `torch.manual_seed(...)` before it "
-                             "and no `generator=`")
-    if (module == "tensorflow.random" and not func.startswith("stateless")
-            and func not in TF_NOT_DRAWS and not call.keyword("seed")):
+            call.positional(2) if func == "random_split" else None
+        )
+        if generator is None and (
+            func != "DataLoader" or (shuffle is not None and shuffle.literal is True)
+        ):
+            return "torch", (
+                f"`{name}` shuffles with no `torch.manual_seed(...)` before it and no `generator=`"
+            )
+    if (
+        module == "tensorflow.random"
+        and not func.startswith("stateless")
+        and func not in TF_NOT_DRAWS
+        and not call.keyword("seed")
+    ):
         return "tensorflow", f"`{name}` is called with no `tf.random.set_seed(...)` before it"
     sklearn = name.startswith("sklearn.") and (
-        _sklearn_random(call, func) or module == "sklearn.datasets" and func.startswith("make_"))
+        _sklearn_random(call, func) or module == "sklearn.datasets" and func.startswith("make_")
+    )
     if sklearn or name in {"umap.UMAP", "umap.umap_.UMAP"}:
         state = call.keyword("random_state")
         if state is None or (state.is_literal and state.literal is None):
@@ -185,43 +327,66 @@ class UnseededRandomness(Rule):
 
     valid = (
         Example("import random\nrandom.seed(0)", "x = random.choice([1, 2, 3])"),
-        Example("import numpy as np\nrng = np.random.default_rng(42)\nrng.normal(size=3)",
-                "np.random.seed(SEED)\nnp.random.rand(2)"),
-        Example("from sklearn.model_selection import train_test_split, KFold\n"
-                "a, b = train_test_split(X, random_state=SEED)\nKFold(5)\n"
-                "train_test_split(X, shuffle=False)"),
-        Example("from sklearn.linear_model import LogisticRegression\nfrom sklearn.decomposition "
-                "import PCA\nLogisticRegression(max_iter=500)\nPCA(n_components=2)\n"
-                "from sklearn.ensemble import RandomForestClassifier as RF\nRF(**params)"),
-        Example("import torch\ntorch.manual_seed(0)\nw = torch.randn(3, 3)",
-                "from torch.utils.data import DataLoader\nDataLoader(ds, shuffle=True)"),
-        Example("import numpy as np\ndef noise(n):\n    return np.random.rand(n)",
-                "np.random.seed(1)\nnoise(3)", "import lightning as L\nL.seed_everything(7)\n"
-                "import torch\ntorch.rand(2)"),
+        Example(
+            "import numpy as np\nrng = np.random.default_rng(42)\nrng.normal(size=3)",
+            "np.random.seed(SEED)\nnp.random.rand(2)",
+        ),
+        Example(
+            "from sklearn.model_selection import train_test_split, KFold\n"
+            "a, b = train_test_split(X, random_state=SEED)\nKFold(5)\n"
+            "train_test_split(X, shuffle=False)"
+        ),
+        Example(
+            "from sklearn.linear_model import LogisticRegression\nfrom sklearn.decomposition "
+            "import PCA\nLogisticRegression(max_iter=500)\nPCA(n_components=2)\n"
+            "from sklearn.ensemble import RandomForestClassifier as RF\nRF(**params)"
+        ),
+        Example(
+            "import torch\ntorch.manual_seed(0)\nw = torch.randn(3, 3)",
+            "from torch.utils.data import DataLoader\nDataLoader(ds, shuffle=True)",
+        ),
+        Example(
+            "import numpy as np\ndef noise(n):\n    return np.random.rand(n)",
+            "np.random.seed(1)\nnoise(3)",
+            "import lightning as L\nL.seed_everything(7)\nimport torch\ntorch.rand(2)",
+        ),
     )
     invalid = (
-        Example("import random\nrandom.shuffle(items)\nrandom.seed(0)",
-                message="`random.shuffle` is called with no `random.seed(...)` before it",
-                severity="warning",
-                expect=[(0, 2)]),
-        Example("import numpy as np\nx = np.random.rand(10)\nrng = np.random.default_rng()",
-                "np.random.seed(None)\ny = np.random.normal(0, 1, 5)",
-                expect=[(0, 2), (0, 3), (1, 2)]),
-        Example("from sklearn.model_selection import train_test_split as tts, KFold\n"
-                "X_tr, X_te = tts(X, test_size=0.2)\ncv = KFold(5, shuffle=True)",
-                "from sklearn.ensemble import RandomForestClassifier\n"
-                "m = RandomForestClassifier(n_estimators=100, random_state=None)",
-                message="random_state",
-                expect=[(0, 2), (0, 3), (1, 2)]),
-        Example("from sklearn.svm import SVC\nfrom sklearn.cluster import KMeans\n"
-                "SVC(probability=True)\nKMeans(3)\nfrom sklearn.datasets import make_blobs\n"
-                "X, y = make_blobs(100)", expect=[(0, 3), (0, 4), (0, 6)]),
-        Example("import torch\nfrom torch import nn\nw = torch.randn(2)\n"
-                "nn.init.xavier_uniform_(w)", "from torch.utils.data import DataLoader\n"
-                "DataLoader(ds, batch_size=8, shuffle=True)",
-                expect=[(0, 3), (0, 4), (1, 2)]),
-        Example("import tensorflow as tf\nz = tf.random.normal([3])", "import random as r\n"
-                "g = r.Random()", expect=[(0, 2), (1, 2)]),
+        Example(
+            "import random\nrandom.shuffle(items)\nrandom.seed(0)",
+            message="`random.shuffle` is called with no `random.seed(...)` before it",
+            severity="warning",
+            expect=[(0, 2)],
+        ),
+        Example(
+            "import numpy as np\nx = np.random.rand(10)\nrng = np.random.default_rng()",
+            "np.random.seed(None)\ny = np.random.normal(0, 1, 5)",
+            expect=[(0, 2), (0, 3), (1, 2)],
+        ),
+        Example(
+            "from sklearn.model_selection import train_test_split as tts, KFold\n"
+            "X_tr, X_te = tts(X, test_size=0.2)\ncv = KFold(5, shuffle=True)",
+            "from sklearn.ensemble import RandomForestClassifier\n"
+            "m = RandomForestClassifier(n_estimators=100, random_state=None)",
+            message="random_state",
+            expect=[(0, 2), (0, 3), (1, 2)],
+        ),
+        Example(
+            "from sklearn.svm import SVC\nfrom sklearn.cluster import KMeans\n"
+            "SVC(probability=True)\nKMeans(3)\nfrom sklearn.datasets import make_blobs\n"
+            "X, y = make_blobs(100)",
+            expect=[(0, 3), (0, 4), (0, 6)],
+        ),
+        Example(
+            "import torch\nfrom torch import nn\nw = torch.randn(2)\nnn.init.xavier_uniform_(w)",
+            "from torch.utils.data import DataLoader\nDataLoader(ds, batch_size=8, shuffle=True)",
+            expect=[(0, 3), (0, 4), (1, 2)],
+        ),
+        Example(
+            "import tensorflow as tf\nz = tf.random.normal([3])",
+            "import random as r\ng = r.Random()",
+            expect=[(0, 2), (1, 2)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:

@@ -12,14 +12,47 @@ from harden.secrets import quote
 #: First directories that hold people's homes.
 HOME_ROOTS = frozenset({"home", "Users", "root"})
 #: First directories of mounts and machine-specific storage (Colab, Kaggle, Databricks, HPC).
-MACHINE_ROOTS = frozenset({
-    "mnt", "media", "Volumes", "data", "datasets", "opt", "srv", "var", "content", "kaggle",
-    "dbfs", "Workspace", "workspace", "gpfs", "scratch", "nfs", "lustre", "storage", "shared",
-    "net", "projects", "work",
-})
+MACHINE_ROOTS = frozenset(
+    {
+        "mnt",
+        "media",
+        "Volumes",
+        "data",
+        "datasets",
+        "opt",
+        "srv",
+        "var",
+        "content",
+        "kaggle",
+        "dbfs",
+        "Workspace",
+        "workspace",
+        "gpfs",
+        "scratch",
+        "nfs",
+        "lustre",
+        "storage",
+        "shared",
+        "net",
+        "projects",
+        "work",
+    }
+)
 #: System and temporary locations that exist on every POSIX machine: not flagged.
-SYSTEM_PREFIXES = ("/dev/", "/proc/", "/sys/", "/tmp/", "/usr/", "/etc/", "/bin/", "/sbin/",
-                   "/lib/", "/lib64/", "/var/tmp/", "/private/tmp/")
+SYSTEM_PREFIXES = (
+    "/dev/",
+    "/proc/",
+    "/sys/",
+    "/tmp/",
+    "/usr/",
+    "/etc/",
+    "/bin/",
+    "/sbin/",
+    "/lib/",
+    "/lib64/",
+    "/var/tmp/",
+    "/private/tmp/",
+)
 
 _POSIX = re.compile(r"^/([\w.@+-]+)((?:/[^/\n]*)*)$")
 _EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,5}$")
@@ -34,7 +67,7 @@ def path_kind(value: str) -> str | None:
     if "\n" in value or len(value) > 500:
         return None
     if value.startswith("file://"):
-        value = value[len("file://"):]
+        value = value[len("file://") :]
         value = value[1:] if re.match(r"^/[A-Za-z]:", value) else value
     if _TILDE.match(value):
         return "user-specific"
@@ -83,34 +116,60 @@ class AbsolutePath(Rule):
     valid = (
         Example("df = read('data/train.csv')", "url = 'https://example.org/home/x.csv'"),
         Example("out = open('/dev/null', 'w')", "tmp = '/tmp/cache.pkl'", "route = '/api/v1'"),
-        Example("sep = '/'", "pattern = r'C:\\d+'", "p = Path.home() / 'data'",
-                "s = '/usr/share/dict/words'"),
-        Example("doc = '''Data lives in\n/home/ana'''", "ratio = '1/2'", "x = '/data'",
-                "p = f'{BASE}/data/train.csv'"),
+        Example(
+            "sep = '/'",
+            "pattern = r'C:\\d+'",
+            "p = Path.home() / 'data'",
+            "s = '/usr/share/dict/words'",
+        ),
+        Example(
+            "doc = '''Data lives in\n/home/ana'''",
+            "ratio = '1/2'",
+            "x = '/data'",
+            "p = f'{BASE}/data/train.csv'",
+        ),
     )
     invalid = (
-        Example("import pandas as pd\ndf = pd.read_csv('/home/ana/data/train.csv')",
-                expect=[(0, 2)]),
-        Example("BASE = '/Users/ana/projects/churn'", "p = r'C:\\Users\\ana\\data.csv'",
-                expect=[(0, 1), (1, 1)]),
-        Example("cfg = load('~/configs/run.yaml')", "df = read(f'/mnt/shared/{day}/x.parquet')",
-                expect=[(0, 1), (1, 1)]),
-        Example("paths = [\n    '/content/drive/MyDrive/train.csv',\n    'D:/data/test.csv',\n"
-                "    r'\\\\fileserver\\team\\x.csv',\n]", expect=[(0, 2), (0, 3), (0, 4)]),
-        Example("model = load('/opt/models/model.pkl')", "%cd /home/ana/work",
-                expect=[(0, 1), (1, 1)]),
+        Example(
+            "import pandas as pd\ndf = pd.read_csv('/home/ana/data/train.csv')", expect=[(0, 2)]
+        ),
+        Example(
+            "BASE = '/Users/ana/projects/churn'",
+            "p = r'C:\\Users\\ana\\data.csv'",
+            expect=[(0, 1), (1, 1)],
+        ),
+        Example(
+            "cfg = load('~/configs/run.yaml')",
+            "df = read(f'/mnt/shared/{day}/x.parquet')",
+            expect=[(0, 1), (1, 1)],
+        ),
+        Example(
+            "paths = [\n    '/content/drive/MyDrive/train.csv',\n    'D:/data/test.csv',\n"
+            "    r'\\\\fileserver\\team\\x.csv',\n]",
+            expect=[(0, 2), (0, 3), (0, 4)],
+        ),
+        Example(
+            "model = load('/opt/models/model.pkl')", "%cd /home/ana/work", expect=[(0, 1), (1, 1)]
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for cell in ctx.analysis.cells:
             found = [(s.value, s.location) for s in cell.strings if not s.mid_fstring]
-            found += [(word, magic.location) for magic in cell.magics if magic.kind != "help"
-                      for word in _words(magic.args)]
+            found += [
+                (word, magic.location)
+                for magic in cell.magics
+                if magic.kind != "help"
+                for word in _words(magic.args)
+            ]
             for value, location in found:
                 kind = path_kind(value)
                 if kind is not None:
-                    yield Violation.at(location, f"{kind} path `{quote(value)}` only exists on the "
-                                       "machine the notebook was written on")
+                    yield Violation.at(
+                        location,
+                        f"{kind} path `{quote(value)}` only exists on the "
+                        "machine the notebook was written on",
+                    )
 
 
 def _words(args: str) -> list[str]:

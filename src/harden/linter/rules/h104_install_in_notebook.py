@@ -47,25 +47,39 @@ class InstallInNotebook(Rule):
     invalid = (
         Example("!pip install pandas==2.2", expect=[(0, 1)]),
         Example("import os\n%pip install -q scikit-learn", expect=[(0, 2)]),
-        Example("!python -m pip install --upgrade lightgbm", "!pip3 install torch",
-                expect=[(0, 1), (1, 1)]),
-        Example("%conda install -c conda-forge numpy", "!conda install -y shap",
-                expect=[(0, 1), (1, 1)]),
-        Example("!sudo apt-get update && sudo apt-get install -y graphviz",
-                "!apt install ffmpeg", expect=[(0, 1), (1, 1)]),
+        Example(
+            "!python -m pip install --upgrade lightgbm",
+            "!pip3 install torch",
+            expect=[(0, 1), (1, 1)],
+        ),
+        Example(
+            "%conda install -c conda-forge numpy", "!conda install -y shap", expect=[(0, 1), (1, 1)]
+        ),
+        Example(
+            "!sudo apt-get update && sudo apt-get install -y graphviz",
+            "!apt install ffmpeg",
+            expect=[(0, 1), (1, 1)],
+        ),
         Example("%%bash\nset -e\npip install -r requirements.txt\nls", expect=[(0, 3)]),
         Example("out = !pip install xgboost", "%pip list", expect=[(0, 1), (1, 1)]),
-        Example("import sys\n!{sys.executable} -m pip install shap", "!uv pip install polars",
-                expect=[(0, 2), (1, 1)]),
+        Example(
+            "import sys\n!{sys.executable} -m pip install shap",
+            "!uv pip install polars",
+            expect=[(0, 2), (1, 1)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for cell in ctx.analysis.cells:
             for magic in cell.magics:
                 if magic.kind == "line" and magic.name in PACKAGE_MAGICS:
-                    yield Violation.at(magic.location, f"`{shown(magic)}` manages packages "
-                                       "from inside the notebook")
+                    yield Violation.at(
+                        magic.location,
+                        f"`{shown(magic)}` manages packages from inside the notebook",
+                    )
             for command in shell_commands(cell):
                 if installs(command.text):
-                    yield Violation.at(command.location, f"`{command_shown(command)}` installs "
-                                       "packages from inside the notebook")
+                    yield Violation.at(
+                        command.location,
+                        f"`{command_shown(command)}` installs packages from inside the notebook",
+                    )

@@ -54,24 +54,38 @@ class IpythonOnlySyntax(Rule):
 
     valid = (
         Example("import subprocess\nsubprocess.run(['ls'], check=True)", "x = 'a ! b'"),
-        Example("!pip install pandas", "%pip install numpy", "!wget https://x.org/d.csv",
-                "%cd data"),
+        Example(
+            "!pip install pandas", "%pip install numpy", "!wget https://x.org/d.csv", "%cd data"
+        ),
         Example("%%bash\npip install -r requirements.txt\ncurl -O https://x.org/a.zip"),
         Example("# %run helpers.py\nprint('100%')"),
     )
     invalid = (
-        Example("%run helpers.py", "%store model", "%env SEED=1",
-                expect=[(0, 1), (1, 1), (2, 1)]),
-        Example("files = !ls data", "import pandas as pd\npd.read_csv?", "!ls -la",
-                expect=[(0, 1), (1, 2), (2, 1)]),
-        Example("%%bash\nls\npip install x", code("%%writefile util.py\ndef f():\n    pass"),
-                expect=[(0, 1), (1, 1)]),
-        Example("%matplotlib inline\n%load_ext autoreload\n%autoreload 2",
-                "%time y = 1\n%who", expect=[(0, 1), (0, 2), (0, 3), (1, 1), (1, 2)]),
+        Example("%run helpers.py", "%store model", "%env SEED=1", expect=[(0, 1), (1, 1), (2, 1)]),
+        Example(
+            "files = !ls data",
+            "import pandas as pd\npd.read_csv?",
+            "!ls -la",
+            expect=[(0, 1), (1, 2), (2, 1)],
+        ),
+        Example(
+            "%%bash\nls\npip install x",
+            code("%%writefile util.py\ndef f():\n    pass"),
+            expect=[(0, 1), (1, 1)],
+        ),
+        Example(
+            "%matplotlib inline\n%load_ext autoreload\n%autoreload 2",
+            "%time y = 1\n%who",
+            expect=[(0, 1), (0, 2), (0, 3), (1, 1), (1, 2)],
+        ),
         Example("%%time\nx = sum(range(10))", "%load_ext sql", expect=[(0, 1), (1, 1)]),
         Example("!pip list && ls", "%%script bash\necho hi", expect=[(0, 1), (1, 1)]),
-        Example("%matplotlib inline", message="only affects the interactive session",
-                severity="info", expect=[(0, 1)]),
+        Example(
+            "%matplotlib inline",
+            message="only affects the interactive session",
+            severity="info",
+            expect=[(0, 1)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -80,17 +94,30 @@ class IpythonOnlySyntax(Rule):
                 if specific_rule(magic, cell) is not None:
                     continue
                 if is_display_only(magic):
-                    yield Violation.at(magic.location, f"`{shown(magic)}` only affects the "
-                                       "interactive session; drop it outside Jupyter",
-                                       severity=Severity.INFO)
+                    yield Violation.at(
+                        magic.location,
+                        f"`{shown(magic)}` only affects the "
+                        "interactive session; drop it outside Jupyter",
+                        severity=Severity.INFO,
+                    )
                     continue
-                what = "shell escape" if magic.kind.startswith("shell") else (
-                    "help lookup" if magic.kind == "help" else "magic")
+                what = (
+                    "shell escape"
+                    if magic.kind.startswith("shell")
+                    else ("help lookup" if magic.kind == "help" else "magic")
+                )
                 if magic.kind == "cell" and is_shell_cell(magic):
                     what = "shell cell"
                 hint = _HINTS.get(magic.name) if magic.kind in {"line", "cell"} else None
-                hint = hint or ("use subprocess.run" if what.startswith("shell") else
-                                "remove it" if what == "help lookup" else
-                                "rewrite it in Python or delete it")
-                yield Violation.at(magic.location, f"`{shown(magic)}` is an IPython-only "
-                                   f"{what} that plain Python cannot run; {hint}")
+                hint = hint or (
+                    "use subprocess.run"
+                    if what.startswith("shell")
+                    else "remove it"
+                    if what == "help lookup"
+                    else "rewrite it in Python or delete it"
+                )
+                yield Violation.at(
+                    magic.location,
+                    f"`{shown(magic)}` is an IPython-only "
+                    f"{what} that plain Python cannot run; {hint}",
+                )

@@ -50,9 +50,15 @@ class WorkingDirectoryChange(Rule):
         for cell in ctx.analysis.cells:
             for call in cell.calls:
                 if call.qualified_name in CHDIR_CALLS:
-                    yield Violation.at(call.location, f"`{call.qualified_name}` changes the "
-                                       "working directory every later relative path depends on")
+                    yield Violation.at(
+                        call.location,
+                        f"`{call.qualified_name}` changes the "
+                        "working directory every later relative path depends on",
+                    )
             for magic in cell.magics:
                 if magic.kind == "line" and magic.name in DIRECTORY_MAGICS:
-                    yield Violation.at(magic.location, f"`{shown(magic)}` changes the working "
-                                       "directory every later relative path depends on")
+                    yield Violation.at(
+                        magic.location,
+                        f"`{shown(magic)}` changes the working "
+                        "directory every later relative path depends on",
+                    )

@@ -12,15 +12,27 @@ from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 
 #: Calls that wait for a person (qualified names).
-INTERACTIVE = frozenset({
-    "builtins.input", "getpass.getpass", "matplotlib.pyplot.ginput", "sys.stdin.read",
-    "sys.stdin.readline", "sys.stdin.readlines", "click.prompt", "click.confirm",
-    "ipywidgets.interact", "ipywidgets.interactive", "ipywidgets.interact_manual",
-    "ipywidgets.widgets.interact", "ipywidgets.widgets.interactive",
-    "ipywidgets.widgets.interact_manual", "ipywidgets.widgets.interaction.interact",
-    "ipywidgets.widgets.interaction.interactive",
-    "ipywidgets.widgets.interaction.interact_manual",
-})
+INTERACTIVE = frozenset(
+    {
+        "builtins.input",
+        "getpass.getpass",
+        "matplotlib.pyplot.ginput",
+        "sys.stdin.read",
+        "sys.stdin.readline",
+        "sys.stdin.readlines",
+        "click.prompt",
+        "click.confirm",
+        "ipywidgets.interact",
+        "ipywidgets.interactive",
+        "ipywidgets.interact_manual",
+        "ipywidgets.widgets.interact",
+        "ipywidgets.widgets.interactive",
+        "ipywidgets.widgets.interact_manual",
+        "ipywidgets.widgets.interaction.interact",
+        "ipywidgets.widgets.interaction.interactive",
+        "ipywidgets.widgets.interaction.interact_manual",
+    }
+)
 
 
 def _decorators(cell: CellAnalysis, imports: dict[str, str]) -> Iterator[tuple[str, Definition]]:
@@ -67,15 +79,26 @@ class InteractiveInput(Rule):
     )
     invalid = (
         Example("n = int(input('How many rows? '))", expect=[(0, 1)]),
-        Example("from getpass import getpass\npw = getpass()", "import getpass as gp\n"
-                "token = gp.getpass('token: ')", expect=[(0, 2), (1, 2)]),
-        Example("import ipywidgets as widgets", "widgets.interact(plot, n=(1, 10))",
-                "from ipywidgets import interact\n\n@interact\ndef show(n=5):\n    print(n)",
-                expect=[(1, 1), (2, 4)]),
-        Example("from ipywidgets import interact_manual\n@interact_manual(n=5)\ndef f(n):\n"
-                "    pass", expect=[(0, 2)]),
-        Example("import matplotlib.pyplot as plt\npts = plt.ginput(3)",
-                "import sys\ndata = sys.stdin.read()", expect=[(0, 2), (1, 2)]),
+        Example(
+            "from getpass import getpass\npw = getpass()",
+            "import getpass as gp\ntoken = gp.getpass('token: ')",
+            expect=[(0, 2), (1, 2)],
+        ),
+        Example(
+            "import ipywidgets as widgets",
+            "widgets.interact(plot, n=(1, 10))",
+            "from ipywidgets import interact\n\n@interact\ndef show(n=5):\n    print(n)",
+            expect=[(1, 1), (2, 4)],
+        ),
+        Example(
+            "from ipywidgets import interact_manual\n@interact_manual(n=5)\ndef f(n):\n    pass",
+            expect=[(0, 2)],
+        ),
+        Example(
+            "import matplotlib.pyplot as plt\npts = plt.ginput(3)",
+            "import sys\ndata = sys.stdin.read()",
+            expect=[(0, 2), (1, 2)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -88,10 +111,16 @@ class InteractiveInput(Rule):
                     what = "input"  # the builtin: no cell binds its own ``input``
                 else:
                     continue
-                yield Violation.at(call.location, f"`{what}` waits for a person to type or click; "
-                                   "an unattended run blocks or fails")
+                yield Violation.at(
+                    call.location,
+                    f"`{what}` waits for a person to type or click; "
+                    "an unattended run blocks or fails",
+                )
             for name, definition in _decorators(cell, imports):
                 if name in INTERACTIVE:
-                    yield Violation.at(definition.location, f"`@{name.rsplit('.', 1)[-1]}` on "
-                                       f"`{definition.name}` waits for widget input; an "
-                                       "unattended run never calls it with new values")
+                    yield Violation.at(
+                        definition.location,
+                        f"`@{name.rsplit('.', 1)[-1]}` on "
+                        f"`{definition.name}` waits for widget input; an "
+                        "unattended run never calls it with new values",
+                    )

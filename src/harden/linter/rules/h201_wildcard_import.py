@@ -46,8 +46,13 @@ class WildcardImport(Rule):
                 if not imp.is_star:
                     continue
                 message = f"`from {imp.module} import *` hides which names it binds"
-                names = sorted({u.name for u in ctx.analysis.unresolved
-                                if u.kind == "star" and u.reader >= cell.index})
+                names = sorted(
+                    {
+                        u.name
+                        for u in ctx.analysis.unresolved
+                        if u.kind == "star" and u.reader >= cell.index
+                    }
+                )
                 if names:
                     shown = ", ".join(f"`{n}`" for n in names[:5])
                     more = f" and {len(names) - 5} more" if len(names) > 5 else ""

@@ -17,11 +17,24 @@ from harden.linter.rules._state_helpers import (
 
 #: Modules imported for their side effect (they register accessors, projections,
 #: or enable experimental APIs): never "unused".
-SIDE_EFFECT_MODULES = frozenset({
-    "mpl_toolkits.mplot3d", "sklearn.experimental", "hvplot.pandas", "hvplot.xarray",
-    "hvplot.polars", "janitor", "swifter", "pandas_profiling", "ydata_profiling",
-    "rioxarray", "pint_pandas", "pint_xarray", "cf_xarray", "readline",
-})
+SIDE_EFFECT_MODULES = frozenset(
+    {
+        "mpl_toolkits.mplot3d",
+        "sklearn.experimental",
+        "hvplot.pandas",
+        "hvplot.xarray",
+        "hvplot.polars",
+        "janitor",
+        "swifter",
+        "pandas_profiling",
+        "ydata_profiling",
+        "rioxarray",
+        "pint_pandas",
+        "pint_xarray",
+        "cf_xarray",
+        "readline",
+    }
+)
 
 
 class UnusedImport(Rule):
@@ -54,19 +67,25 @@ class UnusedImport(Rule):
         Example("import numpy as np\nx = np.zeros(3)"),
         Example("import math", "def f():\n    return math.pi", "%timeit sorted([3, 1])"),
         Example("import math", "%timeit math.sqrt(2)"),
-        Example("from __future__ import annotations\nfrom mpl_toolkits.mplot3d import Axes3D\n"
-                "from sklearn.experimental import enable_iterative_imputer"),
-        Example("from helpers import clean as clean\nfrom helpers import load\n"
-                "__all__ = ['load']"),
+        Example(
+            "from __future__ import annotations\nfrom mpl_toolkits.mplot3d import Axes3D\n"
+            "from sklearn.experimental import enable_iterative_imputer"
+        ),
+        Example("from helpers import clean as clean\nfrom helpers import load\n__all__ = ['load']"),
         Example("import os", "!ls {os.sep}"),
         Example("import os", "x = (", "y = 1"),
     )
     invalid = (
         Example("import os\nimport numpy as np", "x = np.zeros(3)", expect=[(0, 1)]),
-        Example("import pandas as pd, seaborn as sns\nfrom os import path, sep",
-                "pd.DataFrame(path)", expect=[(0, 1), (0, 2)]),
-        Example("try:\n    import ujson as json\nexcept ImportError:\n    import json",
-                expect=[(0, 2), (0, 4)]),
+        Example(
+            "import pandas as pd, seaborn as sns\nfrom os import path, sep",
+            "pd.DataFrame(path)",
+            expect=[(0, 1), (0, 2)],
+        ),
+        Example(
+            "try:\n    import ujson as json\nexcept ImportError:\n    import json",
+            expect=[(0, 2), (0, 4)],
+        ),
         Example("import a.b", "b = 1\nprint(b)", expect=[(0, 1)]),
     )
 
@@ -99,10 +118,12 @@ def _is_reexport(imp: ImportBinding) -> bool:
     """``from m import x as x`` / ``import x as x``: the conventional explicit re-export."""
     statement = imp.statement
     if not isinstance(statement, (cst.Import, cst.ImportFrom)) or not isinstance(
-            statement.names, (list, tuple)):
+        statement.names, (list, tuple)
+    ):
         return False
     return any(
-        isinstance(alias.name, cst.Name) and alias.asname is not None
+        isinstance(alias.name, cst.Name)
+        and alias.asname is not None
         and isinstance(alias.asname.name, cst.Name)
         and alias.name.value == alias.asname.name.value == imp.name
         for alias in statement.names

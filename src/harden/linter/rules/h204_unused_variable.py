@@ -47,8 +47,11 @@ class UnusedVariable(Rule):
     valid = (
         Example("x = 1", "print(x)"),
         Example("x = 1\nx", "_tmp = 3\n__all__ = ['y']\ny = 2"),
-        Example("a, b = 1, 2\nprint(a)", "for i in range(3):\n    pass",
-                "with open('f') as fh:\n    pass"),
+        Example(
+            "a, b = 1, 2\nprint(a)",
+            "for i in range(3):\n    pass",
+            "with open('f') as fh:\n    pass",
+        ),
         Example("THRESHOLD = 3", "def f():\n    return THRESHOLD"),
         Example("folder = 'data'", "!ls {folder}", "big = [0] * 10", "del big"),
         Example("x = 1", "print(eval('x'))"),
@@ -56,13 +59,15 @@ class UnusedVariable(Rule):
         Example("n = 0\nwhile (n := n + 1) < 3:\n    pass\nprint(n)"),
     )
     invalid = (
-        Example("x = 1", "y = 2\nprint(y)",
-                message="`x` is assigned here and never read or displayed afterwards",
-                severity="info",
-                expect=[(0, 1)]),
+        Example(
+            "x = 1",
+            "y = 2\nprint(y)",
+            message="`x` is assigned here and never read or displayed afterwards",
+            severity="info",
+            expect=[(0, 1)],
+        ),
         Example("df = load()\nresult = df.mean()", expect=[(0, 2)]),
-        Example("count = 0", "count += 1", message="`count` is assigned here",
-                expect=[(1, 1)]),
+        Example("count = 0", "count += 1", message="`count` is assigned here", expect=[(1, 1)]),
         Example("x = 1\nx = 2", expect=[(0, 2)]),
         Example("%time r = sorted([2, 1])", expect=[(0, 1)]),
     )
@@ -83,14 +88,19 @@ class UnusedVariable(Rule):
                 if binding.kind in KINDS:
                     last[binding.name] = binding
             for name, binding in last.items():
-                if (name.startswith("_") or name in used or _unpacked(binding)
-                        or name in cell.local_reads | cell.expanded_reads | cell.deletes
-                        or last_use.get(name, -1) > cell.index
-                        or (name, cell.index) in too_early):
+                if (
+                    name.startswith("_")
+                    or name in used
+                    or _unpacked(binding)
+                    or name in cell.local_reads | cell.expanded_reads | cell.deletes
+                    or last_use.get(name, -1) > cell.index
+                    or (name, cell.index) in too_early
+                ):
                     continue
-                yield Violation.at(binding.location,
-                                   f"`{name}` is assigned here and never read or displayed "
-                                   "afterwards")
+                yield Violation.at(
+                    binding.location,
+                    f"`{name}` is assigned here and never read or displayed afterwards",
+                )
 
 
 def _used_anytime(analysis: Analysis) -> frozenset[str]:
@@ -100,13 +110,15 @@ def _used_anytime(analysis: Analysis) -> frozenset[str]:
 
 
 def _read_too_early(analysis: Analysis) -> frozenset[tuple[str, int]]:
-    return frozenset((u.name, d) for u in analysis.unresolved if u.kind == "later"
-                     for d in u.definers)
+    return frozenset(
+        (u.name, d) for u in analysis.unresolved if u.kind == "later" for d in u.definers
+    )
 
 
 def _unpacked(binding: Binding) -> bool:
     statement = binding.statement
     if not isinstance(statement, cst.Assign):
         return False
-    return not any(isinstance(t.target, cst.Name) and t.target.value == binding.name
-                   for t in statement.targets)
+    return not any(
+        isinstance(t.target, cst.Name) and t.target.value == binding.name for t in statement.targets
+    )

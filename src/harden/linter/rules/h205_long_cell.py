@@ -48,5 +48,6 @@ class LongCell(Rule):
         limit = int(ctx.option("max-lines"))
         for cell in ctx.analysis.cells:
             if cell.code_lines > limit:
-                yield Violation(f"cell has {cell.code_lines} lines of code (limit {limit})",
-                                cell.index)
+                yield Violation(
+                    f"cell has {cell.code_lines} lines of code (limit {limit})", cell.index
+                )

@@ -36,8 +36,9 @@ class EmptyCell(Rule):
     )
     invalid = (
         Example("x = 1", "", expect=[(1, None)]),
-        Example("   \n\n", md("text"), "# df = df.dropna()\n# print(df)", expect=[(0, None),
-                                                                               (2, None)]),
+        Example(
+            "   \n\n", md("text"), "# df = df.dropna()\n# print(df)", expect=[(0, None), (2, None)]
+        ),
         Example("%%capture\n# nothing here", expect=[(0, None)]),
     )
 
@@ -46,5 +47,6 @@ class EmptyCell(Rule):
             if cell.syntax_error is not None or cell.code_lines:
                 continue
             empty = not cell.cell.source.strip()
-            yield Violation("code cell is empty" if empty else "code cell holds only comments",
-                            cell.index)
+            yield Violation(
+                "code cell is empty" if empty else "code cell holds only comments", cell.index
+            )

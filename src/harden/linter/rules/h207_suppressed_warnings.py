@@ -48,26 +48,39 @@ class SuppressedWarnings(Rule):
     severity = Severity.WARNING
 
     valid = (
-        Example("import warnings\nwarnings.filterwarnings('ignore', category=FutureWarning)\n"
-                "warnings.simplefilter('error')\n"
-                "warnings.filterwarnings('ignore', message='divide by zero')"),
-        Example("import warnings\nwith warnings.catch_warnings():\n"
-                "    warnings.simplefilter('ignore')\n    x = 1"),
-        Example("import numpy as np\nnp.seterr(divide='ignore')\n"
-                "with np.errstate(all='ignore'):\n    y = 1"),
-        Example("import pandas as pd\npd.set_option('display.max_columns', None)\n"
-                "pd.options.mode.chained_assignment = 'raise'"),
+        Example(
+            "import warnings\nwarnings.filterwarnings('ignore', category=FutureWarning)\n"
+            "warnings.simplefilter('error')\n"
+            "warnings.filterwarnings('ignore', message='divide by zero')"
+        ),
+        Example(
+            "import warnings\nwith warnings.catch_warnings():\n"
+            "    warnings.simplefilter('ignore')\n    x = 1"
+        ),
+        Example(
+            "import numpy as np\nnp.seterr(divide='ignore')\n"
+            "with np.errstate(all='ignore'):\n    y = 1"
+        ),
+        Example(
+            "import pandas as pd\npd.set_option('display.max_columns', None)\n"
+            "pd.options.mode.chained_assignment = 'raise'"
+        ),
     )
     invalid = (
         Example("import warnings\nwarnings.filterwarnings('ignore')", expect=[(0, 2)]),
-        Example("from warnings import simplefilter", "simplefilter(action='ignore')",
-                expect=[(1, 1)]),
+        Example(
+            "from warnings import simplefilter", "simplefilter(action='ignore')", expect=[(1, 1)]
+        ),
         Example("import warnings as w\nw.filterwarnings('ignore', '', Warning)", expect=[(0, 2)]),
         Example("import numpy as np\nnp.seterr(all='ignore')", expect=[(0, 2)]),
-        Example("import pandas as pd\npd.options.mode.chained_assignment = None\n"
-                "pd.set_option('mode.chained_assignment', None)", expect=[(0, 2), (0, 3)]),
-        Example("import warnings", "def quiet():\n    warnings.simplefilter('ignore')",
-                expect=[(1, 2)]),
+        Example(
+            "import pandas as pd\npd.options.mode.chained_assignment = None\n"
+            "pd.set_option('mode.chained_assignment', None)",
+            expect=[(0, 2), (0, 3)],
+        ),
+        Example(
+            "import warnings", "def quiet():\n    warnings.simplefilter('ignore')", expect=[(1, 2)]
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -83,16 +96,20 @@ class SuppressedWarnings(Rule):
                 if id(call.node) not in scoped:
                     yield Violation.at(call.location, what)
             for mutation in cell.mutations:
-                if (mutation.kind == "attribute" and mutation.name in pandas
-                        and mutation.detail.endswith("options.mode.chained_assignment")
-                        and isinstance(mutation.statement, cst.Assign)
-                        and isinstance(mutation.statement.value, cst.Name)
-                        and mutation.statement.value.value == "None"):
+                if (
+                    mutation.kind == "attribute"
+                    and mutation.name in pandas
+                    and mutation.detail.endswith("options.mode.chained_assignment")
+                    and isinstance(mutation.statement, cst.Assign)
+                    and isinstance(mutation.statement.value, cst.Name)
+                    and mutation.statement.value.value == "None"
+                ):
                     yield Violation.at(mutation.location, _CHAINED_MESSAGE)
 
 
-_CHAINED_MESSAGE = ("pandas' chained-assignment warning is turned off: writes to copies "
-                    "will fail silently")
+_CHAINED_MESSAGE = (
+    "pandas' chained-assignment warning is turned off: writes to copies will fail silently"
+)
 
 
 def _suppression(call: CallSite) -> str | None:
@@ -103,15 +120,20 @@ def _suppression(call: CallSite) -> str | None:
             return None
         message, module = _arg(call, params, "message"), _arg(call, params, "module")
         category = _arg(call, params, "category")
-        if (message is not None and not _is(message, "", ".*")) or (
-                module is not None and not _is(module, "")) or (
-                category is not None and category.code not in {"Warning", "warnings.Warning"}):
+        if (
+            (message is not None and not _is(message, "", ".*"))
+            or (module is not None and not _is(module, ""))
+            or (category is not None and category.code not in {"Warning", "warnings.Warning"})
+        ):
             return None
-        return f"`{call.dotted}(\"ignore\")` silences every warning for the rest of the run"
+        return f'`{call.dotted}("ignore")` silences every warning for the rest of the run'
     if name == "numpy.seterr" and _is(call.keyword("all"), "ignore"):
-        return "`numpy.seterr(all=\"ignore\")` hides floating-point errors (NaN, inf, overflow)"
-    if name == "pandas.set_option" and _is(call.positional(0), *CHAINED) and _is(
-            call.positional(1), None):
+        return '`numpy.seterr(all="ignore")` hides floating-point errors (NaN, inf, overflow)'
+    if (
+        name == "pandas.set_option"
+        and _is(call.positional(0), *CHAINED)
+        and _is(call.positional(1), None)
+    ):
         return _CHAINED_MESSAGE
     return None
 
@@ -135,9 +157,11 @@ def _scoped_calls(cell: CellAnalysis) -> set[int]:
 
     for node in iter_nodes(cell.module):
         if isinstance(node, cst.With) and any(
-                isinstance(item.item, cst.Call)
-                and (dotted_name(item.item.func) or "").endswith("catch_warnings")
-                for item in node.items):
-            scoped.update(id(inner) for inner in iter_nodes(node.body)
-                          if isinstance(inner, cst.Call))
+            isinstance(item.item, cst.Call)
+            and (dotted_name(item.item.func) or "").endswith("catch_warnings")
+            for item in node.items
+        ):
+            scoped.update(
+                id(inner) for inner in iter_nodes(node.body) if isinstance(inner, cst.Call)
+            )
     return scoped

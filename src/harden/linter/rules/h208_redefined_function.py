@@ -32,20 +32,37 @@ class RedefinedFunction(Rule):
 
     valid = (
         Example("def clean(df):\n    return df", "def load():\n    return 1", "clean(load())"),
-        Example("import sys\nif sys.version_info >= (3, 11):\n    def f():\n        return 1\n"
-                "else:\n    def f():\n        return 2"),
-        Example("class A:\n    def run(self):\n        pass", "class B:\n    def run(self):\n"
-                "        pass"),
-        Example("def outer():\n    def helper():\n        return 1\n    return helper()",
-                "def helper():\n    return 2"),
+        Example(
+            "import sys\nif sys.version_info >= (3, 11):\n    def f():\n        return 1\n"
+            "else:\n    def f():\n        return 2"
+        ),
+        Example(
+            "class A:\n    def run(self):\n        pass",
+            "class B:\n    def run(self):\n        pass",
+        ),
+        Example(
+            "def outer():\n    def helper():\n        return 1\n    return helper()",
+            "def helper():\n    return 2",
+        ),
     )
     invalid = (
-        Example("def clean(df):\n    return df", md("## v2"), "x = 1\n\ndef clean(df):\n"
-                "    return df.dropna()", expect=[(2, 3)]),
-        Example("class Model:\n    pass", "def Model():\n    return 1",
-                "@decorate\nclass Model:\n    pass", expect=[(1, 1), (2, 2)]),
-        Example("def f():\n    return 1\ndef f():\n    return 2", "def f():\n    return 3",
-                expect=[(1, 1)]),
+        Example(
+            "def clean(df):\n    return df",
+            md("## v2"),
+            "x = 1\n\ndef clean(df):\n    return df.dropna()",
+            expect=[(2, 3)],
+        ),
+        Example(
+            "class Model:\n    pass",
+            "def Model():\n    return 1",
+            "@decorate\nclass Model:\n    pass",
+            expect=[(1, 1), (2, 2)],
+        ),
+        Example(
+            "def f():\n    return 1\ndef f():\n    return 2",
+            "def f():\n    return 3",
+            expect=[(1, 1)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -59,8 +76,14 @@ class RedefinedFunction(Rule):
                 seen_here.add(name)
                 earlier = first.setdefault(name, definition)
                 if earlier.location.cell_index != cell.index:
-                    same = "it" if earlier.kind == definition.kind else f"a {earlier.kind} of that name"
-                    yield Violation.at(definition.location,
-                                       f"{definition.kind} `{name}` is defined again; cell "
-                                       f"{earlier.location.cell_index + 1} already defines "
-                                       f"{same}, and this one silently replaces it")
+                    same = (
+                        "it"
+                        if earlier.kind == definition.kind
+                        else f"a {earlier.kind} of that name"
+                    )
+                    yield Violation.at(
+                        definition.location,
+                        f"{definition.kind} `{name}` is defined again; cell "
+                        f"{earlier.location.cell_index + 1} already defines "
+                        f"{same}, and this one silently replaces it",
+                    )

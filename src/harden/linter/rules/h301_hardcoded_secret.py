@@ -48,26 +48,52 @@ class HardcodedSecret(Rule):
     shows_source = False
 
     valid = (
-        Example("import os\napi_key = os.environ['API_KEY']", "password = ''",
-                "token = 'YOUR_API_KEY'", "secret = '<your-secret>'"),
-        Example("eos_token = '</s>'\npad_token = '[PAD]'", "token_path = '~/.cache/token'",
-                "token = 'hello'", "API_KEY_ENV = 'OPENAI_API_KEY'"),
-        Example("import getpass\npassword = getpass.getpass()", "tokens = tokenize(text)",
-                "client(api_key=key)", "aws_key = 'AKIAXXXXXXXXXXXXXXXX'"),
+        Example(
+            "import os\napi_key = os.environ['API_KEY']",
+            "password = ''",
+            "token = 'YOUR_API_KEY'",
+            "secret = '<your-secret>'",
+        ),
+        Example(
+            "eos_token = '</s>'\npad_token = '[PAD]'",
+            "token_path = '~/.cache/token'",
+            "token = 'hello'",
+            "API_KEY_ENV = 'OPENAI_API_KEY'",
+        ),
+        Example(
+            "import getpass\npassword = getpass.getpass()",
+            "tokens = tokenize(text)",
+            "client(api_key=key)",
+            "aws_key = 'AKIAXXXXXXXXXXXXXXXX'",
+        ),
     )
     invalid = (
-        Example(f"AWS_ACCESS_KEY_ID = '{_AWS}'",
-                message="AWS access key id `AKIA…(20 chars)` is written in the source",
-                severity="error",
-                expect=[(0, 1)]),
-        Example("import os", f"os.environ['GITHUB_TOKEN'] = '{_GITHUB}'",
-                f"headers = {{'Authorization': 'Bearer {_JWT}'}}", expect=[(1, 1), (2, 1)]),
-        Example("db_password = 'hunter22!'\nx = 1\nclient = Client(api_key='k3y-9f8e7d6c5b')",
-                expect=[(0, 1), (0, 3)]),
-        Example(f"cfg = {{\n    'slack': '{_SLACK}',\n    'client_secret': 'Zq8-pL3x-Vw9',\n}}",
-                f"openai.api_key = '{_OPENAI}'", expect=[(0, 2), (0, 3), (1, 1)]),
-        Example(f"KEY = '{_KEY}'", f"!curl -H 'Authorization: token {_GITHUB}' x",
-                expect=[(0, 1), (1, 1)]),
+        Example(
+            f"AWS_ACCESS_KEY_ID = '{_AWS}'",
+            message="AWS access key id `AKIA…(20 chars)` is written in the source",
+            severity="error",
+            expect=[(0, 1)],
+        ),
+        Example(
+            "import os",
+            f"os.environ['GITHUB_TOKEN'] = '{_GITHUB}'",
+            f"headers = {{'Authorization': 'Bearer {_JWT}'}}",
+            expect=[(1, 1), (2, 1)],
+        ),
+        Example(
+            "db_password = 'hunter22!'\nx = 1\nclient = Client(api_key='k3y-9f8e7d6c5b')",
+            expect=[(0, 1), (0, 3)],
+        ),
+        Example(
+            f"cfg = {{\n    'slack': '{_SLACK}',\n    'client_secret': 'Zq8-pL3x-Vw9',\n}}",
+            f"openai.api_key = '{_OPENAI}'",
+            expect=[(0, 2), (0, 3), (1, 1)],
+        ),
+        Example(
+            f"KEY = '{_KEY}'",
+            f"!curl -H 'Authorization: token {_GITHUB}' x",
+            expect=[(0, 1), (1, 1)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -78,12 +104,17 @@ class HardcodedSecret(Rule):
                 line = ctx.notebook.cells[cell.index].line(location.line) or ""
                 # A named secret written with escapes is not literally on the line,
                 # so it cannot be redacted there: show no line rather than leak it.
-                hidden = all(s.value in line for s, at in found
-                             if s.name is not None and at.line == location.line)
+                hidden = all(
+                    s.value in line
+                    for s, at in found
+                    if s.name is not None and at.line == location.line
+                )
                 snippet = redact_text(line, secrets) if line and hidden else None
                 if secret.name is not None:
-                    message = (f"`{secret.name}` is set to a literal secret "
-                               f"`{secret.redacted}` in the source")
+                    message = (
+                        f"`{secret.name}` is set to a literal secret "
+                        f"`{secret.redacted}` in the source"
+                    )
                 else:
                     message = f"{secret.kind} `{secret.redacted}` is written in the source"
                 yield Violation.at(location, message, snippet=snippet)

@@ -19,13 +19,21 @@ def _stream(text: str) -> dict[str, object]:
 
 
 def _result(mime: str, text: str) -> dict[str, object]:
-    return {"output_type": "execute_result", "execution_count": 1, "metadata": {},
-            "data": {mime: text}}
+    return {
+        "output_type": "execute_result",
+        "execution_count": 1,
+        "metadata": {},
+        "data": {mime: text},
+    }
 
 
 def _error(value: str) -> dict[str, object]:
-    return {"output_type": "error", "ename": "ValueError", "evalue": value,
-            "traceback": ["\x1b[0;31mValueError\x1b[0m: " + value]}
+    return {
+        "output_type": "error",
+        "ename": "ValueError",
+        "evalue": value,
+        "traceback": ["\x1b[0;31mValueError\x1b[0m: " + value],
+    }
 
 
 class SecretInOutput(Rule):
@@ -55,19 +63,28 @@ class SecretInOutput(Rule):
     valid = (
         Example(code("print('done')", 1, [_stream("done\n")])),
         Example(code("cfg", 2, [_result("text/plain", "{'token': 'YOUR_TOKEN', 'password': ''}")])),
-        Example(code("tok", 1, [_result("text/plain", "['eos_token', 'pad_token']")]),
-                code(f"x = '{_AWS}'")),
+        Example(
+            code("tok", 1, [_result("text/plain", "['eos_token', 'pad_token']")]),
+            code(f"x = '{_AWS}'"),
+        ),
     )
     invalid = (
-        Example(code("import os\nprint(os.environ['GH'])", 1, [_stream(_GITHUB + "\n")]),
-                message="shows GitHub token `ghp_…(40 chars)`", severity="error",
-                expect=[(0, None)]),
-        Example("import json", code("cfg", 3, [_result("text/plain",
-                                                       "{'db_password': 'hunter22!'}")]),
-                expect=[(1, None)]),
-        Example(code("connect()", 4, [_error(f"bad key {_GOOGLE}")]),
-                code("show()", 5, [_result("text/html", f"<td>{_AWS}</td>")]),
-                expect=[(0, None), (1, None)]),
+        Example(
+            code("import os\nprint(os.environ['GH'])", 1, [_stream(_GITHUB + "\n")]),
+            message="shows GitHub token `ghp_…(40 chars)`",
+            severity="error",
+            expect=[(0, None)],
+        ),
+        Example(
+            "import json",
+            code("cfg", 3, [_result("text/plain", "{'db_password': 'hunter22!'}")]),
+            expect=[(1, None)],
+        ),
+        Example(
+            code("connect()", 4, [_error(f"bad key {_GOOGLE}")]),
+            code("show()", 5, [_result("text/html", f"<td>{_AWS}</td>")]),
+            expect=[(0, None), (1, None)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -78,7 +95,11 @@ class SecretInOutput(Rule):
                     if secret.value in seen:
                         continue
                     seen.add(secret.value)
-                    subject = (f"`{secret.name}` set to a secret `{secret.redacted}`"
-                               if secret.name else f"{secret.kind} `{secret.redacted}`")
-                    yield Violation(f"this cell's stored output ({what}) shows {subject}",
-                                    cell.index)
+                    subject = (
+                        f"`{secret.name}` set to a secret `{secret.redacted}`"
+                        if secret.name
+                        else f"{secret.kind} `{secret.redacted}`"
+                    )
+                    yield Violation(
+                        f"this cell's stored output ({what}) shows {subject}", cell.index
+                    )

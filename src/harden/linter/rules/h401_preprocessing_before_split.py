@@ -22,10 +22,12 @@ from harden.linter.rules._ml_leakage import (
     transformer_fit,
 )
 
-_IMPORTS = ("import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\n"
-            "from sklearn.model_selection import train_test_split, KFold, cross_val_score\n"
-            "from sklearn.linear_model import LogisticRegression\n"
-            "df = pd.read_csv('data.csv')\nX, y = df.drop(columns='y'), df['y']")
+_IMPORTS = (
+    "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\n"
+    "from sklearn.model_selection import train_test_split, KFold, cross_val_score\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "df = pd.read_csv('data.csv')\nX, y = df.drop(columns='y'), df['y']"
+)
 
 
 class PreprocessingBeforeSplit(Rule):
@@ -64,52 +66,94 @@ class PreprocessingBeforeSplit(Rule):
     severity = Severity.WARNING
 
     valid = (
-        Example(_IMPORTS, "X_train, X_test, y_train, y_test = train_test_split(X, y)",
-                "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)\n"
-                "X_test = scaler.transform(X_test)"),
-        Example(_IMPORTS, "from sklearn.pipeline import make_pipeline\n"
-                "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-                "pipe = make_pipeline(StandardScaler(), LogisticRegression())\n"
-                "pipe.fit(X_train, y_train)", "cross_val_score(pipe, X, y)"),
-        Example(_IMPORTS, "from sklearn.decomposition import PCA\n"
-                "coords = PCA(2).fit_transform(X)  # a plot of all the data",
-                "X_train, X_test, y_train, y_test = train_test_split(X, y)"),
-        Example(_IMPORTS, "from sklearn.preprocessing import PolynomialFeatures, LabelEncoder\n"
-                "X = PolynomialFeatures(2).fit_transform(X)\ny = LabelEncoder().fit_transform(y)",
-                "X_train, X_test, y_train, y_test = train_test_split(X, y)"),
-        Example(_IMPORTS, "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-                "X_train_s = StandardScaler().fit_transform(X_train)",
-                "cross_val_score(LogisticRegression(), X_train_s, y_train)"),
-        Example(_IMPORTS, "scaler = StandardScaler().fit(X)  # exploring",
-                "X_train, X_test, y_train, y_test = train_test_split(X, y)",
-                "X_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)"),
-        Example(_IMPORTS, "scaler = StandardScaler()\nX_s = scaler.fit_transform(X)",
-                "X = df.drop(columns=['y', 'id'])\n"
-                "X_train, X_test, y_train, y_test = train_test_split(X, y)"),
+        Example(
+            _IMPORTS,
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)",
+            "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)\n"
+            "X_test = scaler.transform(X_test)",
+        ),
+        Example(
+            _IMPORTS,
+            "from sklearn.pipeline import make_pipeline\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+            "pipe = make_pipeline(StandardScaler(), LogisticRegression())\n"
+            "pipe.fit(X_train, y_train)",
+            "cross_val_score(pipe, X, y)",
+        ),
+        Example(
+            _IMPORTS,
+            "from sklearn.decomposition import PCA\n"
+            "coords = PCA(2).fit_transform(X)  # a plot of all the data",
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)",
+        ),
+        Example(
+            _IMPORTS,
+            "from sklearn.preprocessing import PolynomialFeatures, LabelEncoder\n"
+            "X = PolynomialFeatures(2).fit_transform(X)\ny = LabelEncoder().fit_transform(y)",
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)",
+        ),
+        Example(
+            _IMPORTS,
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+            "X_train_s = StandardScaler().fit_transform(X_train)",
+            "cross_val_score(LogisticRegression(), X_train_s, y_train)",
+        ),
+        Example(
+            _IMPORTS,
+            "scaler = StandardScaler().fit(X)  # exploring",
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)",
+            "X_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)",
+        ),
+        Example(
+            _IMPORTS,
+            "scaler = StandardScaler()\nX_s = scaler.fit_transform(X)",
+            "X = df.drop(columns=['y', 'id'])\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)",
+        ),
     )
     invalid = (
-        Example(_IMPORTS, "scaler = StandardScaler()\nX_scaled = scaler.fit_transform(X)",
-                "X_train, X_test, y_train, y_test = train_test_split(X_scaled, y)",
-                message="its output `X_scaled` is split by `train_test_split` in cell 3",
-                severity="warning",
-                expect=[(1, 2)]),
-        Example(_IMPORTS, "cols = ['a', 'b']\ndf[cols] = StandardScaler().fit_transform(df[cols])",
-                "X = df.drop(columns='y')\nX_train, X_test = train_test_split(X)",
-                expect=[(1, 2)]),
-        Example(_IMPORTS, "from sklearn import impute\nimp = impute.SimpleImputer()",
-                "imp.fit(X)\nX = pd.DataFrame(imp.transform(X))",
-                "for train, test in KFold(5).split(X):\n    pass", expect=[(2, 1)]),
-        Example(_IMPORTS, "scaler = StandardScaler().fit(X)",
-                "X_train, X_test, y_train, y_test = train_test_split(X, y)",
-                "X_train = scaler.transform(X_train)",
-                message="and the call in cell 4 transforms a part of the split",
-                expect=[(1, 1)]),
-        Example(_IMPORTS, "from sklearn.preprocessing import scale\nX = scale(X)",
-                "cross_val_score(LogisticRegression(), X, y)", expect=[(1, 2)]),
-        Example(_IMPORTS, "from sklearn.feature_extraction.text import TfidfVectorizer\n"
-                "vec = TfidfVectorizer()\nfeatures = vec.fit_transform(df['text'])",
-                "X_train, X_test, y_train, y_test = train_test_split(features, y)",
-                expect=[(1, 3)]),
+        Example(
+            _IMPORTS,
+            "scaler = StandardScaler()\nX_scaled = scaler.fit_transform(X)",
+            "X_train, X_test, y_train, y_test = train_test_split(X_scaled, y)",
+            message="its output `X_scaled` is split by `train_test_split` in cell 3",
+            severity="warning",
+            expect=[(1, 2)],
+        ),
+        Example(
+            _IMPORTS,
+            "cols = ['a', 'b']\ndf[cols] = StandardScaler().fit_transform(df[cols])",
+            "X = df.drop(columns='y')\nX_train, X_test = train_test_split(X)",
+            expect=[(1, 2)],
+        ),
+        Example(
+            _IMPORTS,
+            "from sklearn import impute\nimp = impute.SimpleImputer()",
+            "imp.fit(X)\nX = pd.DataFrame(imp.transform(X))",
+            "for train, test in KFold(5).split(X):\n    pass",
+            expect=[(2, 1)],
+        ),
+        Example(
+            _IMPORTS,
+            "scaler = StandardScaler().fit(X)",
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)",
+            "X_train = scaler.transform(X_train)",
+            message="and the call in cell 4 transforms a part of the split",
+            expect=[(1, 1)],
+        ),
+        Example(
+            _IMPORTS,
+            "from sklearn.preprocessing import scale\nX = scale(X)",
+            "cross_val_score(LogisticRegression(), X, y)",
+            expect=[(1, 2)],
+        ),
+        Example(
+            _IMPORTS,
+            "from sklearn.feature_extraction.text import TfidfVectorizer\n"
+            "vec = TfidfVectorizer()\nfeatures = vec.fit_transform(df['text'])",
+            "X_train, X_test, y_train, y_test = train_test_split(features, y)",
+            expect=[(1, 3)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -132,21 +176,24 @@ def _counts_as_split(fit_after_split: frozenset[str]) -> Callable[[Split | None]
     return lambda split: split is not None and not (split.kind == "cv" and fit_after_split)
 
 
-def _leak(events: list[Event], index: int, data: frozenset[str],
-          counts: Callable[[Split | None], bool]) -> str | None:
+def _leak(
+    events: list[Event], index: int, data: frozenset[str], counts: Callable[[Split | None], bool]
+) -> str | None:
     """How the fit at ``events[index]`` leaks into a later split, if it does."""
     event = events[index]
     call = event.call
     assert call is not None
     place = placement(event.cell, call)
-    if any(counts(as_split(c)) and c.node is not None and inside_data_argument(c.node, place)
-           for c in event.cell.calls):
+    if any(
+        counts(as_split(c)) and c.node is not None and inside_data_argument(c.node, place)
+        for c in event.cell.calls
+    ):
         return ", inside the call that splits its output, so the test rows leak into the fit"
     produced = Lineage(set(place.roots), set(place.names))
     if call.qualified_name is None and root(call.receiver):
         produced.names.add(root(call.receiver) or "")
     fit_data, split_parts = Lineage(set(data)), Lineage()
-    for later in events[index + 1:]:
+    for later in events[index + 1 :]:
         if later.binding is not None:
             for lineage in (produced, fit_data, split_parts):
                 lineage.bind(later.binding)
@@ -154,22 +201,35 @@ def _leak(events: list[Event], index: int, data: frozenset[str],
         other = later.call
         assert other is not None
         split, method, receiver = as_split(other), method_of(other), root(other.receiver)
-        where = (f"in cell {later.cell.index + 1}" if later.cell is not event.cell
-                 else f"on line {other.location.line} of this cell")
+        where = (
+            f"in cell {later.cell.index + 1}"
+            if later.cell is not event.cell
+            else f"on line {other.location.line} of this cell"
+        )
         if split is not None and counts(split):
             hit = produced.hits(split.data)
             if hit:
-                what = (f"its output `{hit[0]}`" if hit[0] in place.names | place.roots
-                        else f"`{hit[0]}`, computed from its output,")
-                return (f", before the split: {what} is split by `{split.label}` {where}, "
-                        "so the test rows leak into the fit")
+                what = (
+                    f"its output `{hit[0]}`"
+                    if hit[0] in place.names | place.roots
+                    else f"`{hit[0]}`, computed from its output,"
+                )
+                return (
+                    f", before the split: {what} is split by `{split.label}` {where}, "
+                    "so the test rows leak into the fit"
+                )
             if split.kind == "split" and fit_data.hits(split.data):
                 split_parts.pending |= all_outputs(later.cell, other)
         elif receiver in produced.names and method in {"fit", "fit_transform"}:
             produced.names.discard(receiver)  # refit: what it learnt before is gone
-        elif (receiver in produced.names and method == "transform"
-              and split_parts.hits(data_names(other))):
-            return (f" on `{', '.join(sorted(data))}`, which is split afterwards, and the "
-                    f"call {where} transforms a part of the split with it, so the test rows "
-                    "leak into the fit")
+        elif (
+            receiver in produced.names
+            and method == "transform"
+            and split_parts.hits(data_names(other))
+        ):
+            return (
+                f" on `{', '.join(sorted(data))}`, which is split afterwards, and the "
+                f"call {where} transforms a part of the split with it, so the test rows "
+                "leak into the fit"
+            )
     return None

@@ -16,10 +16,12 @@ from harden.linter.rules._ml_leakage import (
     timeline,
 )
 
-_SETUP = ("import pandas as pd\nfrom sklearn.model_selection import train_test_split, KFold\n"
-          "from sklearn.preprocessing import StandardScaler\n"
-          "from sklearn.ensemble import RandomForestClassifier\n"
-          "df = pd.read_csv('data.csv')\nX, y = df.drop(columns='y'), df['y']")
+_SETUP = (
+    "import pandas as pd\nfrom sklearn.model_selection import train_test_split, KFold\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "from sklearn.ensemble import RandomForestClassifier\n"
+    "df = pd.read_csv('data.csv')\nX, y = df.drop(columns='y'), df['y']"
+)
 _SPLIT = "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)"
 
 
@@ -54,51 +56,91 @@ class FitOnTestData(Rule):
     severity = Severity.ERROR
 
     valid = (
-        Example(_SETUP, _SPLIT, """
+        Example(
+            _SETUP,
+            _SPLIT,
+            """
                 scaler = StandardScaler().fit(X_train)
                 X_test_s = scaler.transform(X_test)
                 model = RandomForestClassifier()
                 model.fit(scaler.transform(X_train), y_train)
                 model.predict(X_test_s)
                 model.score(X_test_s, y_test)
-                """),
-        Example(_SETUP, _SPLIT, "final = RandomForestClassifier()\n"
-                "final.fit(pd.concat([X_train, X_test]), pd.concat([y_train, y_test]))"),
-        Example(_SETUP, _SPLIT, "test = pd.read_csv('test.csv')\n"
-                "X_test = test.drop(columns='y')\nStandardScaler().fit(X_test)"),
-        Example(_SETUP, "for train_idx, test_idx in KFold(5).split(X):\n"
-                "    model = RandomForestClassifier()\n"
-                "    model.fit(X.iloc[train_idx], y.iloc[train_idx])\n"
-                "    model.score(X.iloc[test_idx], y.iloc[test_idx])"),
-        Example(_SETUP, _SPLIT, "import xgboost as xgb\nm = xgb.XGBClassifier()\n"
-                "m.fit(X_train, y_train, eval_set=[(X_test, y_test)])"),
+                """,
+        ),
+        Example(
+            _SETUP,
+            _SPLIT,
+            "final = RandomForestClassifier()\n"
+            "final.fit(pd.concat([X_train, X_test]), pd.concat([y_train, y_test]))",
+        ),
+        Example(
+            _SETUP,
+            _SPLIT,
+            "test = pd.read_csv('test.csv')\n"
+            "X_test = test.drop(columns='y')\nStandardScaler().fit(X_test)",
+        ),
+        Example(
+            _SETUP,
+            "for train_idx, test_idx in KFold(5).split(X):\n"
+            "    model = RandomForestClassifier()\n"
+            "    model.fit(X.iloc[train_idx], y.iloc[train_idx])\n"
+            "    model.score(X.iloc[test_idx], y.iloc[test_idx])",
+        ),
+        Example(
+            _SETUP,
+            _SPLIT,
+            "import xgboost as xgb\nm = xgb.XGBClassifier()\n"
+            "m.fit(X_train, y_train, eval_set=[(X_test, y_test)])",
+        ),
     )
     invalid = (
-        Example(_SETUP, _SPLIT, """
+        Example(
+            _SETUP,
+            _SPLIT,
+            """
                 model = RandomForestClassifier()
                 model.fit(X_test, y_test)
                 """,
-                message=("`model.fit` is called on `X_test`, which is the test part of the "
-                         "split in cell 2: the test rows become training rows"),
-                severity="error", expect=[(2, 2)]),
-        Example(_SETUP, _SPLIT,
-                "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)",
-                "X_test_scaled = scaler.fit_transform(X_test)", expect=[(3, 1)]),
-        Example(_SETUP, "train, test = train_test_split(df)\n"
-                "test_X = test.drop(columns='y')\nRandomForestClassifier().fit(test_X, test['y'])",
-                message="`.fit()` is called on `test_X`, computed from `test`",
-                expect=[(1, 3)]),
-        Example(_SETUP, "X_train, y_train, X_test, y_test = train_test_split(X, y)",
-                "RandomForestClassifier().fit(X_train, y_train)",
-                message="`y_train`, which is the test part of the split in cell 2 (output 2 of 4)",
-                expect=[(2, 1)]),
-        Example(_SETUP, "for fold, (tr, te) in enumerate(KFold(5).split(X)):\n"
-                "    X_te = X.iloc[te]\n    StandardScaler().fit(X_te)", expect=[(1, 3)]),
+            message=(
+                "`model.fit` is called on `X_test`, which is the test part of the "
+                "split in cell 2: the test rows become training rows"
+            ),
+            severity="error",
+            expect=[(2, 2)],
+        ),
+        Example(
+            _SETUP,
+            _SPLIT,
+            "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)",
+            "X_test_scaled = scaler.fit_transform(X_test)",
+            expect=[(3, 1)],
+        ),
+        Example(
+            _SETUP,
+            "train, test = train_test_split(df)\n"
+            "test_X = test.drop(columns='y')\nRandomForestClassifier().fit(test_X, test['y'])",
+            message="`.fit()` is called on `test_X`, computed from `test`",
+            expect=[(1, 3)],
+        ),
+        Example(
+            _SETUP,
+            "X_train, y_train, X_test, y_test = train_test_split(X, y)",
+            "RandomForestClassifier().fit(X_train, y_train)",
+            message="`y_train`, which is the test part of the split in cell 2 (output 2 of 4)",
+            expect=[(2, 1)],
+        ),
+        Example(
+            _SETUP,
+            "for fold, (tr, te) in enumerate(KFold(5).split(X)):\n"
+            "    X_te = X.iloc[te]\n    StandardScaler().fit(X_te)",
+            expect=[(1, 3)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         test: dict[str, tuple[str, str]] = {}  # name -> (test part it comes from, what that is)
-        train: set[str] = set()                # training parts and names computed from them
+        train: set[str] = set()  # training parts and names computed from them
         pending: dict[str, tuple[str, str] | None] = {}
         for event in timeline(ctx.analysis):
             binding, call = event.binding, event.call

@@ -11,14 +11,39 @@ from harden.linter.rule import Example, Rule, RuleContext, Violation, code, md
 from harden.notebook import tags
 from harden.notebook.tags import PARAMETER_TAGS
 
-_CONFIG_WORDS = frozenset({
-    "seed", "state", "size", "epochs", "epoch", "batch", "lr", "rate", "estimators", "depth",
-    "threshold", "splits", "folds", "path", "dir", "file", "filename", "url", "root",
-    "target", "iterations", "iters", "steps", "features", "columns", "alpha",
-})
+_CONFIG_WORDS = frozenset(
+    {
+        "seed",
+        "state",
+        "size",
+        "epochs",
+        "epoch",
+        "batch",
+        "lr",
+        "rate",
+        "estimators",
+        "depth",
+        "threshold",
+        "splits",
+        "folds",
+        "path",
+        "dir",
+        "file",
+        "filename",
+        "url",
+        "root",
+        "target",
+        "iterations",
+        "iters",
+        "steps",
+        "features",
+        "columns",
+        "alpha",
+    }
+)
 _PATH = re.compile(
-    r"[/\\]|\.(csv|tsv|parquet|json|jsonl|xlsx?|txt|pkl|pickle|feather|h5|npz?|zip)$",
-    re.IGNORECASE)
+    r"[/\\]|\.(csv|tsv|parquet|json|jsonl|xlsx?|txt|pkl|pickle|feather|h5|npz?|zip)$", re.IGNORECASE
+)
 _LIMIT = 5
 
 
@@ -61,20 +86,31 @@ class MissingParametersCell(Rule):
     severity = Severity.INFO
 
     valid = (
-        Example(code("DATA_PATH = 'data/train.csv'\nSEED = 42", tags=[tags.PARAMETERS]),
-                "import pandas as pd\ndf = pd.read_csv(DATA_PATH)"),
+        Example(
+            code("DATA_PATH = 'data/train.csv'\nSEED = 42", tags=[tags.PARAMETERS]),
+            "import pandas as pd\ndf = pd.read_csv(DATA_PATH)",
+        ),
         Example("import pandas as pd\ndf = pd.read_csv('data/train.csv')\nSEED = 42"),
         Example("x = 1\ny = [1, 2]", "print(x + sum(y))"),
         Example(code("SEED = 1", tags=[tags.INJECTED_PARAMETERS]), "print(SEED)"),
         Example(md("# Title"), "MODEL = None\nimport math"),
     )
     invalid = (
-        Example(md("# Churn"), "import pandas as pd\nDATA_PATH = 'data/train.csv'\nSEED = 42",
-                "df = pd.read_csv(DATA_PATH)", expect=[(None, None)]),
-        Example("%matplotlib inline\ntest_size = 0.2\ndata_dir = 'data'\nx = 3",
-                "print(test_size, data_dir, x)", expect=[(None, None)]),
-        Example(code("A = 1\nB = 2\nC = 3\nD = 4\nE = 5\nF = 6", tags=["settings"]),
-                expect=[(None, None)]),
+        Example(
+            md("# Churn"),
+            "import pandas as pd\nDATA_PATH = 'data/train.csv'\nSEED = 42",
+            "df = pd.read_csv(DATA_PATH)",
+            expect=[(None, None)],
+        ),
+        Example(
+            "%matplotlib inline\ntest_size = 0.2\ndata_dir = 'data'\nx = 3",
+            "print(test_size, data_dir, x)",
+            expect=[(None, None)],
+        ),
+        Example(
+            code("A = 1\nB = 2\nC = 3\nD = 4\nE = 5\nF = 6", tags=["settings"]),
+            expect=[(None, None)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -89,4 +125,5 @@ class MissingParametersCell(Rule):
         cell = candidates[0].location.cell_index + 1
         yield Violation(
             f"no cell is tagged `parameters`, while the notebook starts (cell {cell}) with "
-            f"configuration literals that could be parameters: {shown}{tail}")
+            f"configuration literals that could be parameters: {shown}{tail}"
+        )

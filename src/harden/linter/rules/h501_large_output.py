@@ -15,8 +15,11 @@ def _stream(size: int) -> dict[str, Any]:
 
 
 def _image(size: int) -> dict[str, Any]:
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": "A" * size, "text/plain": "<Figure>"}}
+    return {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": "A" * size, "text/plain": "<Figure>"},
+    }
 
 
 def output_bytes(outputs: Any) -> int:
@@ -70,7 +73,9 @@ class LargeOutput(Rule):
     name = "large-output"
     severity = Severity.WARNING
     options: ClassVar[Mapping[str, Any]] = {
-        "max-output-bytes": 1_000_000, "max-notebook-bytes": 10_000_000}
+        "max-output-bytes": 1_000_000,
+        "max-notebook-bytes": 10_000_000,
+    }
 
     valid = (
         Example(code("print('hi')", 1, outputs=[_stream(100)])),
@@ -78,14 +83,25 @@ class LargeOutput(Rule):
         Example(code("x = 1"), size_bytes=10_000_000),
     )
     invalid = (
-        Example(code("x = 1", 1), code("plot()", 2, outputs=[_image(5000)]),
-                options={"max-output-bytes": 1000}, expect=[(1, None)]),
-        Example(code("for i in range(10**5):\n    print(i)", 1, outputs=[_stream(3000)]),
-                options={"max-output-bytes": 2000}, expect=[(0, None)]),
+        Example(
+            code("x = 1", 1),
+            code("plot()", 2, outputs=[_image(5000)]),
+            options={"max-output-bytes": 1000},
+            expect=[(1, None)],
+        ),
+        Example(
+            code("for i in range(10**5):\n    print(i)", 1, outputs=[_stream(3000)]),
+            options={"max-output-bytes": 2000},
+            expect=[(0, None)],
+        ),
         Example(code("x = 1", 1), size_bytes=12_000_000, expect=[(None, None)]),
-        Example(code("a", 1, outputs=[_stream(600)]), code("b", 2, outputs=[_stream(2000)]),
-                options={"max-output-bytes": 500, "max-notebook-bytes": 1000},
-                size_bytes=4000, expect=[(None, None), (0, None), (1, None)]),
+        Example(
+            code("a", 1, outputs=[_stream(600)]),
+            code("b", 2, outputs=[_stream(2000)]),
+            options={"max-output-bytes": 500, "max-notebook-bytes": 1000},
+            size_bytes=4000,
+            expect=[(None, None), (0, None), (1, None)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -101,4 +117,6 @@ class LargeOutput(Rule):
             if stored > limit:
                 yield Violation(
                     f"stored outputs are {human(stored)} (limit {human(limit)}), mostly "
-                    f"{_largest_kind(cell.outputs)}", cell.index)
+                    f"{_largest_kind(cell.outputs)}",
+                    cell.index,
+                )

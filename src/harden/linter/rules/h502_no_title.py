@@ -32,8 +32,12 @@ def has_heading(markdown: str) -> bool:
             continue
         if _ATX.match(line) or _HTML.search(line):
             return True
-        if (_SETEXT.match(line) and previous.strip() and not previous.startswith("    ")
-                and not _BLOCK_START.match(previous)):
+        if (
+            _SETEXT.match(line)
+            and previous.strip()
+            and not previous.startswith("    ")
+            and not _BLOCK_START.match(previous)
+        ):
             return True
         previous = line
     return False
@@ -72,8 +76,10 @@ class NoTitle(Rule):
     invalid = (
         Example("import pandas as pd", "x = 1", expect=[(None, None)]),
         Example(md("Loads the data and fits a model."), "x = 1", expect=[(None, None)]),
-        Example(md("```python\n# not a heading\n```\n#hashtag\n    # indented code"),
-                expect=[(None, None)]),
+        Example(
+            md("```python\n# not a heading\n```\n#hashtag\n    # indented code"),
+            expect=[(None, None)],
+        ),
         Example(md("Some text\n\n---\n\n- item\n---"), expect=[(None, None)]),
     )
 
@@ -84,7 +90,9 @@ class NoTitle(Rule):
         if len(markdown) == 1:
             yield Violation("the only markdown cell has no heading: the notebook has no title")
         elif markdown:
-            yield Violation(f"none of the {len(markdown)} markdown cells has a heading: "
-                            "the notebook has no title")
+            yield Violation(
+                f"none of the {len(markdown)} markdown cells has a heading: "
+                "the notebook has no title"
+            )
         else:
             yield Violation("the notebook has no markdown cells, so no title or headings")

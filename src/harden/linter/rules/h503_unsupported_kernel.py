@@ -35,11 +35,15 @@ class UnsupportedKernel(Rule):
         Example("x = 1", language="", kernel=""),
     )
     invalid = (
-        Example("library(ggplot2)", language="R", kernel="ir",
-                message="the notebook is written in R (kernel `ir`)", severity="error",
-                expect=[(None, None)]),
-        Example("using DataFrames", language="julia", kernel="julia-1.9",
-                expect=[(None, None)]),
+        Example(
+            "library(ggplot2)",
+            language="R",
+            kernel="ir",
+            message="the notebook is written in R (kernel `ir`)",
+            severity="error",
+            expect=[(None, None)],
+        ),
+        Example("using DataFrames", language="julia", kernel="julia-1.9", expect=[(None, None)]),
         Example("val x = 1", language="", kernel="spylon-kernel-scala", expect=[(None, None)]),
     )
 
@@ -49,5 +53,7 @@ class UnsupportedKernel(Rule):
             return
         language = notebook.language or "an unknown language"
         kernel = f" (kernel `{notebook.kernel_name}`)" if notebook.kernel_name else ""
-        yield Violation(f"the notebook is written in {language}{kernel}, not Python: "
-                        "harden's other rules were not run")
+        yield Violation(
+            f"the notebook is written in {language}{kernel}, not Python: "
+            "harden's other rules were not run"
+        )
