@@ -10,8 +10,10 @@ both the notebook and the module and compares their key results.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from harden.errors import UsageError
+from harden.extractor.check import CheckResult, check
 from harden.extractor.core import extract
 from harden.extractor.model import (
     Extraction,
@@ -23,17 +25,12 @@ from harden.extractor.model import (
 )
 from harden.extractor.write import WriteResult, write_files
 
-if TYPE_CHECKING:
-    from harden.extractor.check import CheckResult
-
 
 def write_extraction(
     extraction: Extraction, directory: str | Path | None = None, *, force: bool = False
 ) -> WriteResult:
     """Write the module, its log and requirements into ``directory`` (default:
     the notebook's folder).  Hand-edited files are kept unless ``force``."""
-    from harden.errors import UsageError
-
     folder = Path(directory) if directory is not None else Path(extraction.notebook_path).parent
     source = Path(extraction.notebook_path).resolve()
     for name in extraction.files():
@@ -48,8 +45,6 @@ def write_extraction(
 def check_extraction(extraction: Extraction, **options: Any) -> CheckResult:
     """Run the notebook (papermill, fresh kernel) and the module (fresh process)
     and compare their key results, step by step."""
-    from harden.extractor.check import check
-
     return check(extraction, **options)
 
 

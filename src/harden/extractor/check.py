@@ -25,6 +25,10 @@ from typing import Any
 
 from harden.errors import HardenError
 from harden.extractor.model import Extraction
+from harden.notebook import Notebook
+from harden.run.capture import Capture
+from harden.run.facts import facts_from_analysis
+from harden.run.runner import RunOptions, run_notebook
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +100,6 @@ def check(
 ) -> CheckResult:
     """Run both sides and compare (see the module docstring).  ``parameters``
     go to the notebook through papermill and to ``run(**parameters)``."""
-    from harden.notebook import Notebook
-    from harden.run.capture import Capture
-    from harden.run.facts import facts_from_analysis
-    from harden.run.runner import RunOptions, run_notebook
 
     analysis = extraction.analysis
     notebook = analysis.notebook if analysis is not None else None

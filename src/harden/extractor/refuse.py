@@ -12,7 +12,11 @@ import logging
 from dataclasses import dataclass
 
 from harden.analysis import Analysis
+from harden.config import Config
+from harden.linter.engine import lint_notebook
+from harden.linter.registry import builtin_rules
 from harden.notebook import Notebook
+from harden.severity import Severity
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +40,6 @@ class StateProblem:
 
 def state_problems(notebook: Notebook, analysis: Analysis) -> list[StateProblem]:
     """H002/H003/H209 findings for the notebook, in notebook order."""
-    from harden.config import Config
-    from harden.linter.engine import lint_notebook
-    from harden.linter.finding import Severity
-    from harden.linter.registry import builtin_rules
-
     rules = [rule for rule in builtin_rules() if rule.id in STATE_RULES]
     found: list[StateProblem] = []
     if rules:
