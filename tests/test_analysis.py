@@ -3,6 +3,9 @@ statements, lines and comments, and a broken cell never disturbs the others."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import nbformat
 
 from harden.analysis import Location, analyze, analyze_cell
@@ -116,3 +119,29 @@ def test_global_augmented_assignment_in_a_function_reads_the_global() -> None:
 def test_time_magic_inside_a_function_binds_nothing_at_notebook_level() -> None:
     analysis = analyze(_notebook("def f():\n    %time y = 1\n    return 2"))
     assert analysis.cells[0].defines == {"f"}
+
+
+def test_the_dependency_graph_does_not_depend_on_the_hash_seed() -> None:
+    """Names a called notebook function reads come out in one order, whatever
+    PYTHONHASHSEED is (they came from a set)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from harden.notebook import load; from harden.analysis import analyze; "
+        "a = analyze(load('notebooks/examples/churn_messy.ipynb')); "
+        "print([(d.name, d.provider) for d in a.dependencies])"
+    )
+    root = Path(__file__).resolve().parents[1]
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+    assert len(outputs) == 1

@@ -70,7 +70,7 @@ def _effective_reads(
         if call.dotted and call.in_function is None
     ]
     for fn, location in called:
-        for name in _closure(fn, functions):
+        for name in sorted(_closure(fn, functions)):  # sets iterate in hash order
             if name not in seen and name not in cell.defines:
                 seen.add(name)
                 out.append((name, location, fn, False))
