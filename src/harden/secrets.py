@@ -344,4 +344,7 @@ def output_texts(outputs: Iterable[Mapping[str, Any]]) -> Iterator[tuple[str, st
 
 
 def _joined(value: Any) -> str:
-    return "".join(value) if isinstance(value, list) else str(value)
+    """A notebook's multi-line string (a list of lines), tolerating damaged items."""
+    if isinstance(value, list):
+        return "".join(item if isinstance(item, str) else str(item) for item in value)
+    return str(value)

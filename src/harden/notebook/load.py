@@ -105,18 +105,20 @@ def from_node(
         raise NotebookError("malformed notebook: 'cells' is not a list", path)
     for index, raw in enumerate(raw_cells):
         cells.append(_cell(index, raw, path))
-    metadata = node.get("metadata") or {}
-    kernelspec = metadata.get("kernelspec") or {}
-    language_info = metadata.get("language_info") or {}
-    language = kernelspec.get("language") or language_info.get("name")
+    metadata = _mapping(node.get("metadata"), "the notebook's metadata", path)
+    kernelspec = _mapping(metadata.get("kernelspec"), "metadata.kernelspec", path)
+    language_info = _mapping(metadata.get("language_info"), "metadata.language_info", path)
+    language = _text(kernelspec.get("language"), "kernelspec.language", path) or _text(
+        language_info.get("name"), "language_info.name", path
+    )
     if upgraded_from != 4:
         log.info("%s: upgraded from nbformat %s", path, upgraded_from)
     return Notebook(
         path=path,
         cells=tuple(cells),
-        kernel_name=kernelspec.get("name"),
+        kernel_name=_text(kernelspec.get("name"), "kernelspec.name", path),
         language=language,
-        nbformat=(int(node.get("nbformat", 4)), int(node.get("nbformat_minor", 0))),
+        nbformat=(_number(node, "nbformat", 4, path), _number(node, "nbformat_minor", 0, path)),
         size_bytes=size_bytes,
         metadata=metadata,
         node=node,
@@ -131,18 +133,67 @@ def _cell(index: int, raw: Any, path: Path) -> Cell:
         source = "".join(str(part) for part in source)
     if not isinstance(source, str):
         raise NotebookError(f"malformed notebook: cell {index + 1} has no text source", path)
-    metadata = raw.get("metadata") or {}
+    where = f"cell {index + 1}"
+    metadata = _mapping(raw.get("metadata"), f"{where}'s metadata", path)
     tags = metadata.get("tags") or []
+    if not isinstance(tags, list):
+        raise NotebookError(f"malformed notebook: {where}'s tags are not a list", path)
     count = raw.get("execution_count")
+    outputs = raw.get("outputs") or []
+    if not isinstance(outputs, list) or not all(_is_output(o) for o in outputs):
+        raise NotebookError(f"malformed notebook: {where} has malformed outputs", path)
+    cell_id = raw.get("id")
     return Cell(
         index=index,
         cell_type=str(raw.get("cell_type", "code")),
         source=source,
-        id=raw.get("id"),
+        id=cell_id if isinstance(cell_id, str) else None,
         tags=frozenset(str(tag) for tag in tags if isinstance(tag, str)),
-        execution_count=count if isinstance(count, int) else None,
-        outputs=tuple(raw.get("outputs") or ()),
+        execution_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
+        outputs=tuple(outputs),
         metadata=metadata,
+    )
+
+
+def _mapping(value: Any, what: str, path: Path) -> dict[str, Any]:
+    """A JSON object field (absent or null: empty); anything else is malformed."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise NotebookError(f"malformed notebook: {what} is not an object", path)
+    return value
+
+
+def _text(value: Any, what: str, path: Path) -> str | None:
+    if value is None or isinstance(value, str):
+        return value or None
+    raise NotebookError(f"malformed notebook: {what} is not a string", path)
+
+
+def _number(node: Any, key: str, default: int, path: Path) -> int:
+    value = node.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise NotebookError(f"malformed notebook: '{key}' is not a number", path)
+    return value
+
+
+#: Output fields whose value is text (a string, or a list of strings).
+_TEXT_FIELDS = ("text", "evalue", "ename")
+
+
+def _is_output(output: Any) -> bool:
+    """The shape every reader of outputs relies on: an object with text fields that
+    are text and a ``data`` bundle that is an object."""
+    if not isinstance(output, dict) or not isinstance(output.get("output_type", ""), str):
+        return False
+    for field in _TEXT_FIELDS:
+        value = output.get(field)
+        if value is not None and not isinstance(value, (str, list)):
+            return False
+    data = output.get("data")
+    traceback = output.get("traceback")
+    return (data is None or isinstance(data, dict)) and (
+        traceback is None or isinstance(traceback, list)
     )
 
 
