@@ -242,3 +242,26 @@ def test_help_and_version_do_not_import_heavy_packages() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert "lint" in done.stdout and "repro" in done.stdout
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["bogus"],
+            "harden: argument COMMAND: invalid choice: 'bogus' (choose from 'lint', 'rules', "
+            "'extract', 'repro', 'expect', 'validate')\n",
+        ),
+        (
+            ["lint", "--format", "x", "a.ipynb"],
+            "harden: lint: argument --format: invalid choice: 'x' "
+            "(choose from 'text', 'json', 'sarif', 'junit')\n",
+        ),
+        (["lint"], "harden: lint: the following arguments are required: PATH\n"),
+    ],
+)
+def test_usage_error_names_the_program_once(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(capsys, *argv)
+    assert (code, out, err) == (2, "", expected)
