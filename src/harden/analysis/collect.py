@@ -63,6 +63,7 @@ from harden.notebook.ipython import PythonSource
 from harden.notebook.magics import (
     HELP_MAGICS,
     PYTHON_LINE_MAGICS,
+    body_binds,
     decode_magic,
 )
 from harden.notebook.model import Cell
@@ -106,6 +107,21 @@ def collect(
         magics = [m for m in magics if not (m.kind == "cell" and m.name == magic.name)]
         line = len(cell.source) - len(cell.source.lstrip("\n")) + 1
         magics.insert(0, MagicUse("cell", magic.name, magic.line, Location(cell.index, line, 1)))
+    if python.cell_magic is not None and not body_binds(python.cell_magic.name):
+        # ``%%timeit``: the body runs in a function of its own, only to be timed; it
+        # reads the notebook's names and nothing else it does reaches the notebook.
+        return CellAnalysis(
+            cell=cell,
+            python=python,
+            reads=tuple(collector.reads),
+            strings=tuple(collector.strings),
+            magics=tuple(magics),
+            code_lines=_code_lines(python, collector.string_lines),
+            module=module,
+            locator=parsed.location,
+            local_reads=frozenset(collector.local_reads),
+            expanded_reads=frozenset(collector.expanded_reads),
+        )
     return CellAnalysis(
         cell=cell,
         python=python,
@@ -632,11 +648,13 @@ class _Collector(MatchCaptures):
         self.magics.append(MagicUse(kind, name, args, location))
         code = _inline_code(node)
         if code is not None:
-            self._inline_python(code, location, node)
+            self._inline_python(code, location, node, binds=body_binds(name))
         return True
 
-    def _inline_python(self, code: str, location: Location, node: cst.Call) -> None:
-        """Names used in ``%time expr`` and friends are reads (and binds).
+    def _inline_python(self, code: str, location: Location, node: cst.Call, *, binds: bool) -> None:
+        """Names used in ``%time stmt`` and friends are reads; unless the magic only times
+        its body (``%timeit``, see :func:`harden.notebook.magics.body_binds`), the statement
+        also binds, calls and imports as if written in the cell.
 
         Inside a function body the statement's names belong to the function,
         whose scope is not known here: they are left out rather than guessed.
@@ -662,6 +680,8 @@ class _Collector(MatchCaptures):
                 self.local_reads.add(read.name)
         self.local_reads |= inner.local_reads
         self.expanded_reads |= inner.expanded_reads
+        if not binds:
+            return
         self.calls.extend(
             CallSite(
                 c.dotted,

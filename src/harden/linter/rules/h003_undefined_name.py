@@ -64,6 +64,15 @@ class UndefinedName(Rule):
         ),
         Example("[v for v in range(3)]\nprint(v)", expect=[(0, 2)]),
         Example("%timeit helper(3)", expect=[(0, 1)]),
+        Example(
+            "x = 1",
+            "%timeit y = x * 2",
+            "%%timeit\nw = x * 3",
+            "print(y, w)",
+            message="is not defined by any cell, import or builtin",
+            severity="error",
+            expect=[(3, 1), (3, 1)],
+        ),
         Example("seen = set()\nseen.add(ghost)\nprint(ghost)", expect=[(0, 2)]),
     )
 
