@@ -64,6 +64,7 @@ from harden.notebook.magics import (
     HELP_MAGICS,
     PYTHON_LINE_MAGICS,
     body_binds,
+    bound_names,
     decode_magic,
 )
 from harden.notebook.model import Cell
@@ -107,6 +108,12 @@ def collect(
         magics = [m for m in magics if not (m.kind == "cell" and m.name == magic.name)]
         line = len(cell.source) - len(cell.source.lstrip("\n")) + 1
         magics.insert(0, MagicUse("cell", magic.name, magic.line, Location(cell.index, line, 1)))
+        # ``%%capture out`` binds ``out`` once its body has run.
+        for bound in bound_names("cell", magic.name, magic.line):
+            collector.unbinds.discard(bound)
+            collector.bindings.append(
+                Binding(bound, Location(cell.index, line, 1), "other", order=collector._tick())
+            )
     if python.cell_magic is not None and not body_binds(python.cell_magic.name):
         # ``%%timeit``: the body runs in a function of its own, only to be timed; it
         # reads the notebook's names and nothing else it does reaches the notebook.
@@ -129,6 +136,8 @@ def collect(
         reads=tuple(collector.reads),
         mutations=tuple(collector.mutations),
         deletes=frozenset(collector.deletes),
+        unbinds=frozenset(collector.unbinds),
+        handler_names=frozenset(collector.handler_names),
         imports=tuple(collector.imports),
         calls=tuple(collector.calls),
         strings=tuple(collector.strings),
@@ -165,6 +174,8 @@ class _Collector(MatchCaptures):
         self.expanded_reads: set[str] = set()
         self.mutations: list[Mutation] = []
         self.deletes: set[str] = set()
+        self.unbinds: set[str] = set()
+        self.handler_names: set[str] = set()
         self.imports: list[ImportBinding] = []
         self.calls: list[CallSite] = []
         self.strings: list[StringLiteral] = []
@@ -234,6 +245,8 @@ class _Collector(MatchCaptures):
             return
         self.bound.add(name)
         self.deletes.discard(name)
+        self.unbinds.discard(name)
+        self.handler_names.discard(name)
         self.bindings.append(Binding(name, self.loc(node), kind, order=self._tick(), **extra))
 
     def _names_in(self, node: cst.CSTNode | None) -> frozenset[str]:
@@ -381,9 +394,18 @@ class _Collector(MatchCaptures):
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> bool:
         if node.type is not None:
             self.walk(node.type)
-        if node.name is not None and isinstance(node.name.name, cst.Name):
-            self._bind(node.name.name.value, node.name.name, "except", statement=node)
+        name = node.name.name.value if node.name and isinstance(node.name.name, cst.Name) else None
+        unbound_before = name is not None and self.at_top and name not in self.bound
+        first = len(self.bindings)
+        if name is not None and node.name is not None:
+            self._bind(name, node.name.name, "except", statement=node)
         self.walk(node.body)
+        if name is not None and unbound_before:
+            # Python deletes ``name`` when the handler ends: whether or not the handler
+            # ran, nothing after it sees a value it bound.
+            self.bound.discard(name)
+            self.bindings[first:] = [b for b in self.bindings[first:] if b.name != name]
+            self.handler_names.add(name)
         return False
 
     def visit_If(self, node: cst.If) -> bool:
@@ -406,6 +428,8 @@ class _Collector(MatchCaptures):
                 if self.at_top:
                     self.bound.discard(element.value)
                     self.deletes.add(element.value)
+                    if not self._conditional:
+                        self.unbinds.add(element.value)
             else:
                 self.walk(element)
                 base = root_name(element)
@@ -649,6 +673,8 @@ class _Collector(MatchCaptures):
         code = _inline_code(node)
         if code is not None:
             self._inline_python(code, location, node, binds=body_binds(name))
+        for bound in bound_names(kind, name, args):
+            self._bind(bound, node, "other")
         return True
 
     def _inline_python(self, code: str, location: Location, node: cst.Call, *, binds: bool) -> None:

@@ -174,6 +174,17 @@ def body_binds(name: str) -> bool:
     return name not in READ_ONLY_BODY_MAGICS
 
 
+def bound_names(kind: MagicKind, name: str, args: str) -> tuple[str, ...]:
+    """Names the magic itself binds in the notebook's namespace: ``%%capture out`` binds
+    ``out`` (a ``CapturedIO``), ``%store -r a b`` restores ``a`` and ``b``."""
+    words = [w for w in args.split() if not w.startswith("-")]
+    if kind == "cell" and name == "capture":
+        return tuple(words[:1])
+    if kind == "line" and name == "store" and "-r" in args.split():
+        return tuple(w for w in words if w.isidentifier())
+    return ()
+
+
 def is_shell_cell(name: str, args: str) -> bool:
     """``%%bash``, ``%%sh``, ``%%system``, ``%%script bash``…: a cell that is a shell script."""
     return role("cell", name, args) is Role.SHELL
@@ -396,6 +407,7 @@ __all__ = [
     "MagicKind",
     "Role",
     "body_binds",
+    "bound_names",
     "decode",
     "decode_magic",
     "downloads",
