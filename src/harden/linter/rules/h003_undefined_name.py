@@ -119,7 +119,9 @@ class UndefinedName(Rule):
                 for c in ctx.analysis.cells
                 if c.index <= read.reader and read.name in c.handler_names
             ]
+            related: list[int] = []
             if read.deleted_in is not None:
+                related = [read.deleted_in]
                 reads = (
                     f"`{read.name}` is read"
                     if read.via is None
@@ -131,7 +133,8 @@ class UndefinedName(Rule):
             elif cell is not None and read.name in cell.deletes and read.via is None:
                 message = f"`{read.name}` is read after `del {read.name}` removed it"
             elif handlers and read.via is None:
-                where = "" if handlers[-1] == read.reader else f" in {cells_text(handlers[-1:])}"
+                related = [] if handlers[-1] == read.reader else handlers[-1:]
+                where = f" in {cells_text(related)}" if related else ""
                 message = (
                     f"`{read.name}` is read after the `except ... as {read.name}` handler"
                     f"{where} that bound it; Python unbinds it when the handler ends"
@@ -146,4 +149,4 @@ class UndefinedName(Rule):
                     f"`{read.name}` is not defined by any cell, import or builtin "
                     "(a deleted cell or hidden kernel state?)"
                 )
-            yield Violation.at(read.location, message)
+            yield Violation.at(read.location, message, related_cells=related)
