@@ -59,14 +59,24 @@ def test_for_target_is_bound_and_iterable_read_first() -> None:
     assert "rows" in cell.free_reads and "row" not in cell.free_reads
 
 
-def test_with_and_except_names_are_bound() -> None:
+def test_with_names_are_bound_except_names_only_inside_the_handler() -> None:
     cell = _cell(
         "with open(p) as fh:\n    fh.read()\ntry:\n    pass\n"
         "except ValueError as err:\n    print(err)"
     )
     assert cell.binding("fh").kind == "with"
-    assert cell.binding("err").kind == "except"
+    # Python deletes `err` when the handler ends: no notebook-level binding.
+    assert cell.binding("err") is None and "err" not in cell.defines
+    assert cell.handler_names == {"err"}
     assert cell.free_reads == {"open", "p", "ValueError", "print"}
+    after = _cell("try:\n    pass\nexcept ValueError as err:\n    err = str(err)\nprint(err)")
+    assert "err" in after.free_reads and not after.defines
+
+
+def test_del_outside_any_branch_unbinds_for_later_cells() -> None:
+    assert _cell("x = 1\ndel x").unbinds == {"x"}
+    assert _cell("if c:\n    del x").unbinds == frozenset()
+    assert _cell("del x\nx = 2").unbinds == frozenset()
 
 
 def test_walrus_binds_at_notebook_level_even_in_a_comprehension() -> None:
@@ -200,10 +210,12 @@ def test_time_assignment_binds_and_reads_are_not_duplicated() -> None:
     assert "x" in cell.local_reads
 
 
-def test_timeit_cell_magic_body_is_python() -> None:
+def test_timeit_cell_magic_body_is_python_read_only() -> None:
+    # %%timeit runs its body in a function of its own: it reads, binds nothing.
     cell = _cell("%%timeit -n 3\ntotal = sum(vals)")
     assert cell.free_reads == {"sum", "vals"}
-    assert cell.binding("total").location.line == 2
+    assert [r.location.line for r in cell.reads if r.name == "vals"] == [2]
+    assert not cell.bindings and not cell.calls
 
 
 def test_shell_and_magic_interpolation_are_uses_not_reads() -> None:

@@ -242,3 +242,45 @@ def test_help_and_version_do_not_import_heavy_packages() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert "lint" in done.stdout and "repro" in done.stdout
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["bogus"],
+            "harden: argument COMMAND: invalid choice: 'bogus' (choose from 'lint', 'rules', "
+            "'extract', 'repro', 'expect', 'validate')\n",
+        ),
+        (
+            ["lint", "--format", "x", "a.ipynb"],
+            "harden: lint: argument --format: invalid choice: 'x' "
+            "(choose from 'text', 'json', 'sarif', 'junit')\n",
+        ),
+        (["lint"], "harden: lint: the following arguments are required: PATH\n"),
+    ],
+)
+def test_usage_error_names_the_program_once(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(capsys, *argv)
+    assert (code, out, err) == (2, "", expected)
+
+
+def test_json_cell_number_and_related_cells_text_execution_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # cells: 1 markdown title, 2 reads `total` (In [1]), 3 defines it (In [2])
+    path = _nb(tmp_path / "nb.ipynb", "print(total)", "total = 1")
+    code, out, _ = _run(capsys, "lint", str(path), "--format", "json", "--select", "H002")
+    (finding,) = json.loads(out)["results"][0]["findings"]
+    assert (finding["cell_index"], finding["cell_number"], finding["related_cells"]) == (1, 2, [2])
+    assert "only cell 3 further down defines it" in finding["message"]
+    code, out, _ = _run(capsys, "lint", str(path), "--select", "H002")
+    assert (
+        out.splitlines()[0]
+        == f"{path}  cell 2 [In 1], line 1, col 7  H002 use-before-define [error]"
+    )
+    unrun = _nb(tmp_path / "unrun.ipynb", "print(total)", "total = 1", counts=False)
+    code, out, _ = _run(capsys, "lint", str(unrun), "--select", "H002")
+    assert out.splitlines()[0].startswith(f"{unrun}  cell 2, line 1, col 7  H002")

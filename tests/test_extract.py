@@ -500,3 +500,40 @@ def test_suppressed_hidden_state_still_gives_a_sound_module(tmp_path: Path) -> N
     run = functions(e.source)["run"]
     assert kwonly(run) == ["base"]
     assert any(entry.kind == "risky" and "suppressed" in entry.message for entry in e.log)
+
+
+def test_upper_case_list_and_dict_parameters_keep_their_defaults(tmp_path: Path) -> None:
+    from test_extract_examples import call_with_defaults
+
+    path = nb(
+        tmp_path,
+        (
+            'C_GRID = [0.01, 0.1]\nOPTIONS = {"scale": 2}\nALPHA = 0.5\nname = "x"',
+            ["parameters"],
+        ),
+        "best = max(c * OPTIONS['scale'] * ALPHA for c in C_GRID)\nlabel = name + str(best)\nlabel",
+    )
+    e = extract(path)
+    tree = ast.parse(e.source)
+    constants = [
+        t.id
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    ]
+    assert constants == ["C_GRID_DEFAULT", "OPTIONS_DEFAULT", "ALPHA", "NAME"]
+    assert kwonly(functions(e.source)["run"]) == ["C_GRID", "OPTIONS", "ALPHA", "name"]
+    assert "C_GRID = copy.deepcopy(C_GRID_DEFAULT)" in e.source
+    module = tmp_path / e.module_file
+    module.write_text(e.source, encoding="utf-8")
+    done = call_with_defaults(module, tmp_path)
+    assert done.returncode == 0, done.stderr
+    override = subprocess.run(
+        [sys.executable, str(module), "--c-grid", "[1, 2]", "--alpha", "2"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert override.returncode == 0, override.stderr

@@ -185,3 +185,39 @@ def test_cli_check_exit_code(tmp_path: Path) -> None:
     notebook = EXAMPLES / "sensor_anomalies.ipynb"
     assert main(["extract", str(notebook), "-o", str(tmp_path), "-q", "--check"]) == 0
     assert (tmp_path / "sensor_anomalies.py").exists()
+
+
+#: Imports the generated module from its file and calls ``run()`` and ``main([])``.
+_CALL_WITH_DEFAULTS = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("extracted", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+assert isinstance(module.run(), dict)
+assert isinstance(module.main([]), dict)
+"""
+
+
+def call_with_defaults(module: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``run()`` and ``main([])`` of ``module`` in a fresh process with ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-c", _CALL_WITH_DEFAULTS, str(module)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n in RUNNABLE if n not in NOT_PYTHON])
+def test_run_and_main_work_with_their_defaults(
+    name: str, extractions: dict, tmp_path: Path
+) -> None:
+    extraction = extractions[name]
+    module = tmp_path / extraction.module_file
+    module.write_text(extraction.source, encoding="utf-8")
+    done = call_with_defaults(module, EXAMPLES)
+    assert done.returncode == 0, done.stderr[-3000:]

@@ -82,6 +82,7 @@ H101 = Finding(
     end_line=3,
     end_column=19,
     snippet="x = np.random.rand(10)",
+    execution_count=2,
 )
 H502 = Finding(
     "H502",
@@ -228,7 +229,7 @@ def test_text_finding_block_has_header_message_caret_and_fix():
     out = render("text")
     block = _block(out, "H101")
     assert block == [
-        f"{MESSY}  cell 4, line 3, col 5  H101 unseeded-randomness [warning]",
+        f"{MESSY}  cell 4 [In 2], line 3, col 5  H101 unseeded-randomness [warning]",
         "  numpy.random.rand is called but numpy is never seeded",
         "  3 | x = np.random.rand(10)",
         "    |     ^^^^^^^^^^^^^^",
@@ -273,7 +274,7 @@ def test_text_groups_findings_by_notebook_in_cell_order():
     assert [h.split("  ")[1] for h in headers[:3]] == [
         "notebook",
         "cell 1, line 2",
-        "cell 4, line 3, col 5",
+        "cell 4 [In 2], line 3, col 5",
     ]
 
 
@@ -328,6 +329,8 @@ def test_json_round_trips_with_sorted_keys():
         "name": "unseeded-randomness",
         "severity": "warning",
         "cell_index": 3,
+        "cell_number": 4,
+        "related_cells": [],
         "cell_id": "c-rand",
         "line": 3,
         "column": 5,

@@ -16,7 +16,7 @@ import pytest
 import harden
 from harden.errors import ExtractionError
 from harden.notebook import magics
-from harden.notebook.magics import Role
+from harden.notebook.magics import CELL_MAGICS, LINE_MAGICS, Role
 from tests.helpers import write_notebook
 
 #: (cell source, expected role).  Every key of LINE_MAGICS and CELL_MAGICS appears
@@ -162,3 +162,25 @@ def test_contradictions_resolved_for_the_user(tmp_path: Path) -> None:
 )
 def test_install_specs(command: str, specs: list[str] | None) -> None:
     assert magics.install_specs(command) == specs
+
+
+def test_every_python_magic_says_whether_its_body_binds() -> None:
+    python = {n for n, r in LINE_MAGICS.items() if r is Role.TIMED} | {
+        n for n, r in CELL_MAGICS.items() if r is Role.PYTHON
+    }
+    assert python == magics.BINDING_BODY_MAGICS | magics.READ_ONLY_BODY_MAGICS
+    assert not magics.BINDING_BODY_MAGICS & magics.READ_ONLY_BODY_MAGICS
+    assert magics.body_binds("time") and not magics.body_binds("timeit")
+
+
+def test_timeit_body_is_read_only_time_body_binds(tmp_path: Path) -> None:
+    from harden.analysis import analyze
+    from harden.notebook.load import load
+
+    path = write_notebook(
+        tmp_path, "x = 1", "%timeit y = x * 2", "%time z = x + 1", "%%timeit\nw = x"
+    )
+    cells = analyze(load(path)).cells
+    assert [sorted(b.name for b in c.bindings) for c in cells[1:]] == [[], ["z"], []]
+    assert [sorted(r.name for r in c.reads) for c in cells[1:]] == [["x"], ["x"], ["x"]]
+    assert not cells[1].calls and not cells[3].calls

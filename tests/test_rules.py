@@ -62,6 +62,27 @@ def test_invalid_example_is_flagged(rule: type[Rule], example: Example) -> None:
             assert example.message in finding.message, finding.message
         if example.severity is not None:
             assert finding.severity is example.severity, (finding.severity, finding.message)
+        assert named_cells(finding.message) == {i + 1 for i in finding.related_cells}, (
+            finding.message,
+            finding.related_cells,
+        )
+
+
+_NAMED_CELLS = re.compile(r"\bcells? (\d+(?:(?:, | and )\d+)*)")
+
+
+def named_cells(message: str) -> set[int]:
+    """The 1-based cell numbers a message names ("cell 4", "cells 2, 5 and 7")."""
+    return {
+        int(number)
+        for match in _NAMED_CELLS.finditer(message)
+        for number in re.split(r", | and ", match.group(1))
+    }
+
+
+def test_named_cells() -> None:
+    assert named_cells("only cells 2, 5 and 7 further down define it; cell 9") == {2, 5, 7, 9}
+    assert named_cells("running this cell twice; line 3 of this cell") == set()
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])

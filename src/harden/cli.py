@@ -44,7 +44,9 @@ STEP_COMMANDS: dict[str, tuple[str, str]] = {
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        # main() prefixes every one-line error with "harden: "; name only the subcommand.
+        command = self.prog.removeprefix("harden").strip()
+        raise UsageError(f"{command}: {message}" if command else message)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

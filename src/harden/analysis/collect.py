@@ -63,6 +63,8 @@ from harden.notebook.ipython import PythonSource
 from harden.notebook.magics import (
     HELP_MAGICS,
     PYTHON_LINE_MAGICS,
+    body_binds,
+    bound_names,
     decode_magic,
 )
 from harden.notebook.model import Cell
@@ -106,6 +108,27 @@ def collect(
         magics = [m for m in magics if not (m.kind == "cell" and m.name == magic.name)]
         line = len(cell.source) - len(cell.source.lstrip("\n")) + 1
         magics.insert(0, MagicUse("cell", magic.name, magic.line, Location(cell.index, line, 1)))
+        # ``%%capture out`` binds ``out`` once its body has run.
+        for bound in bound_names("cell", magic.name, magic.line):
+            collector.unbinds.discard(bound)
+            collector.bindings.append(
+                Binding(bound, Location(cell.index, line, 1), "other", order=collector._tick())
+            )
+    if python.cell_magic is not None and not body_binds(python.cell_magic.name):
+        # ``%%timeit``: the body runs in a function of its own, only to be timed; it
+        # reads the notebook's names and nothing else it does reaches the notebook.
+        return CellAnalysis(
+            cell=cell,
+            python=python,
+            reads=tuple(collector.reads),
+            strings=tuple(collector.strings),
+            magics=tuple(magics),
+            code_lines=_code_lines(python, collector.string_lines),
+            module=module,
+            locator=parsed.location,
+            local_reads=frozenset(collector.local_reads),
+            expanded_reads=frozenset(collector.expanded_reads),
+        )
     return CellAnalysis(
         cell=cell,
         python=python,
@@ -113,6 +136,8 @@ def collect(
         reads=tuple(collector.reads),
         mutations=tuple(collector.mutations),
         deletes=frozenset(collector.deletes),
+        unbinds=frozenset(collector.unbinds),
+        handler_names=frozenset(collector.handler_names),
         imports=tuple(collector.imports),
         calls=tuple(collector.calls),
         strings=tuple(collector.strings),
@@ -149,6 +174,8 @@ class _Collector(MatchCaptures):
         self.expanded_reads: set[str] = set()
         self.mutations: list[Mutation] = []
         self.deletes: set[str] = set()
+        self.unbinds: set[str] = set()
+        self.handler_names: set[str] = set()
         self.imports: list[ImportBinding] = []
         self.calls: list[CallSite] = []
         self.strings: list[StringLiteral] = []
@@ -218,6 +245,8 @@ class _Collector(MatchCaptures):
             return
         self.bound.add(name)
         self.deletes.discard(name)
+        self.unbinds.discard(name)
+        self.handler_names.discard(name)
         self.bindings.append(Binding(name, self.loc(node), kind, order=self._tick(), **extra))
 
     def _names_in(self, node: cst.CSTNode | None) -> frozenset[str]:
@@ -365,9 +394,18 @@ class _Collector(MatchCaptures):
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> bool:
         if node.type is not None:
             self.walk(node.type)
-        if node.name is not None and isinstance(node.name.name, cst.Name):
-            self._bind(node.name.name.value, node.name.name, "except", statement=node)
+        name = node.name.name.value if node.name and isinstance(node.name.name, cst.Name) else None
+        unbound_before = name is not None and self.at_top and name not in self.bound
+        first = len(self.bindings)
+        if name is not None and node.name is not None:
+            self._bind(name, node.name.name, "except", statement=node)
         self.walk(node.body)
+        if name is not None and unbound_before:
+            # Python deletes ``name`` when the handler ends: whether or not the handler
+            # ran, nothing after it sees a value it bound.
+            self.bound.discard(name)
+            self.bindings[first:] = [b for b in self.bindings[first:] if b.name != name]
+            self.handler_names.add(name)
         return False
 
     def visit_If(self, node: cst.If) -> bool:
@@ -390,6 +428,8 @@ class _Collector(MatchCaptures):
                 if self.at_top:
                     self.bound.discard(element.value)
                     self.deletes.add(element.value)
+                    if not self._conditional:
+                        self.unbinds.add(element.value)
             else:
                 self.walk(element)
                 base = root_name(element)
@@ -632,11 +672,15 @@ class _Collector(MatchCaptures):
         self.magics.append(MagicUse(kind, name, args, location))
         code = _inline_code(node)
         if code is not None:
-            self._inline_python(code, location, node)
+            self._inline_python(code, location, node, binds=body_binds(name))
+        for bound in bound_names(kind, name, args):
+            self._bind(bound, node, "other")
         return True
 
-    def _inline_python(self, code: str, location: Location, node: cst.Call) -> None:
-        """Names used in ``%time expr`` and friends are reads (and binds).
+    def _inline_python(self, code: str, location: Location, node: cst.Call, *, binds: bool) -> None:
+        """Names used in ``%time stmt`` and friends are reads; unless the magic only times
+        its body (``%timeit``, see :func:`harden.notebook.magics.body_binds`), the statement
+        also binds, calls and imports as if written in the cell.
 
         Inside a function body the statement's names belong to the function,
         whose scope is not known here: they are left out rather than guessed.
@@ -662,6 +706,8 @@ class _Collector(MatchCaptures):
                 self.local_reads.add(read.name)
         self.local_reads |= inner.local_reads
         self.expanded_reads |= inner.expanded_reads
+        if not binds:
+            return
         self.calls.extend(
             CallSite(
                 c.dotted,

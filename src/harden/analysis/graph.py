@@ -17,9 +17,12 @@ def build_graph(
     cells: Sequence[CellAnalysis],
 ) -> tuple[tuple[Dependency, ...], tuple[UnresolvedRead, ...]]:
     definers: dict[str, list[int]] = {}
+    deleters: dict[str, list[int]] = {}
     for cell in cells:
-        for name in cell.defines:
+        for name in cell.defines - cell.unbinds:
             definers.setdefault(name, []).append(cell.index)
+        for name in cell.unbinds:
+            deleters.setdefault(name, []).append(cell.index)
     functions = {d.name: d.global_reads for cell in cells for d in cell.definitions}
     star_cells = [c.index for c in cells if any(i.is_star for i in c.imports)]
     dependencies: list[Dependency] = []
@@ -27,6 +30,13 @@ def build_graph(
     for cell in cells:
         for name, location, via, uncalled in _effective_reads(cell, functions):
             earlier = [i for i in definers.get(name, []) if i < cell.index]
+            deleted = [i for i in deleters.get(name, []) if i < cell.index]
+            if deleted and not uncalled and (not earlier or deleted[-1] > earlier[-1]):
+                # ``del name`` in an earlier cell, after the last cell that bound it.
+                unresolved.append(
+                    UnresolvedRead(cell.index, name, location, "undefined", (), via, deleted[-1])
+                )
+                continue
             if earlier and not uncalled:
                 dependencies.append(Dependency(cell.index, name, earlier[-1], location, via))
                 continue

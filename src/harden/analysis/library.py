@@ -356,3 +356,23 @@ CV_FUNCTIONS = frozenset(
 )
 #: Name suffix of the hyper-parameter searches that cross-validate (``GridSearchCV``).
 SEARCH_CV = ("SearchCV",)
+
+
+# -- processes: calls that run a command line ------------------------------------------------
+#: Functions that run a command, given as a string or a list of words (first argument or
+#: ``args=`` / ``command=``): H104 reads installs in them, as in ``!pip install``.
+COMMAND_FUNCTIONS = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+    }
+)
+#: Keywords that name the command of a :data:`COMMAND_FUNCTIONS` call.
+COMMAND_KEYWORDS = frozenset({"args", "command", "cmd"})

@@ -287,6 +287,12 @@ class CellAnalysis:
     #: Names read after the cell itself bound them (``x = 1; print(x)``):
     #: uses the cell satisfies, so they are not in ``reads``.
     local_reads: frozenset[str] = frozenset()
+    #: Names the cell leaves unbound however it runs: ``del x`` at the top level, outside
+    #: any ``if``/``try``/loop, not bound again afterwards.
+    unbinds: frozenset[str] = frozenset()
+    #: Names only an ``except ... as name`` handler bound, which Python unbinds when the
+    #: handler ends (not bound again afterwards): reads after the handler find nothing.
+    handler_names: frozenset[str] = frozenset()
     #: Names IPython may substitute into a shell escape or line magic
     #: (``!ls {folder}``, ``%cd $path``).  IPython expands them only when they
     #: exist, so they are uses of a binding but never unresolved reads.
@@ -370,6 +376,8 @@ class UnresolvedRead:
     kind: Literal["later", "undefined", "star"]
     definers: tuple[int, ...] = ()
     via: str | None = None
+    #: The earlier cell whose ``del`` removed the name after the last cell that bound it.
+    deleted_in: int | None = None
 
 
 @dataclass(frozen=True)

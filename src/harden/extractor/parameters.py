@@ -106,7 +106,7 @@ def resolve(analysis: Analysis) -> tuple[tuple[ParameterSpec, ...], set[int], li
     removed: set[int] = set()
     taken: set[str] = set()
     for name, (value, cell, binding, source) in found.items():
-        constant = _constant(name, bound, taken)
+        constant = _constant(name, bound, taken, isinstance(value, (list, dict, set)))
         taken.add(constant)
         specs.append(ParameterSpec(name, constant, type_name(value), value, cell.index, source))
         removed.add(id(binding.statement))
@@ -131,7 +131,21 @@ def type_name(value: object) -> str | None:
     return _TYPE_NAMES.get(type(value))
 
 
-def _constant(name: str, bound: set[str], taken: set[str]) -> str:
-    upper = name.upper()
-    clash = (upper in bound and upper != name) or upper in taken or hasattr(builtins, upper)
-    return f"{upper}_DEFAULT" if clash else upper
+def _constant(name: str, bound: set[str], taken: set[str], mutable: bool) -> str:
+    """The module constant holding the default of parameter ``name``.
+
+    A list, dict or set default is copied inside ``run()``, where the keyword argument
+    ``name`` hides any module global of that name: ``if name is None: name =
+    copy.deepcopy(CONSTANT)`` must read the module's constant, so for those the constant
+    is never ``name`` itself (``C_GRID`` → ``C_GRID_DEFAULT``).  A scalar default is read
+    where ``run()`` is defined, at module level, so ``ALPHA: float = ALPHA`` is right.
+    """
+    candidate = name.upper()
+    while (
+        (candidate == name and mutable)
+        or (candidate in bound and candidate != name)
+        or candidate in taken
+        or hasattr(builtins, candidate)
+    ):
+        candidate += "_DEFAULT"
+    return candidate

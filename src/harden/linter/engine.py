@@ -122,6 +122,8 @@ def _finding(
         line=violation.line,
         column=violation.column,
         snippet=snippet,
+        execution_count=cell.execution_count if cell is not None else None,
+        related_cells=violation.related_cells,
     )
 
 

@@ -29,7 +29,8 @@ class Finding:
     ``column`` are 1-based and refer to the cell's source as the user sees it
     (magics included).  ``snippet`` is the offending source line, already
     redacted where the rule deals with secrets; ``None`` when there is nothing
-    to show.
+    to show.  ``execution_count`` is the cell's ``In [n]`` when it was run;
+    ``related_cells`` are the 0-based indexes of the cells the message names.
     """
 
     rule_id: str
@@ -45,6 +46,14 @@ class Finding:
     end_line: int | None = None
     end_column: int | None = None
     snippet: str | None = None
+    execution_count: int | None = None
+    related_cells: tuple[int, ...] = ()
+
+    @property
+    def cell_number(self) -> int | None:
+        """The cell's 1-based position among all cells, as messages and the text output
+        count ("cell 7"); ``None`` for a notebook-level finding."""
+        return None if self.cell_index is None else self.cell_index + 1
 
     @property
     def sort_key(self) -> tuple[int, int, int, str]:

@@ -12,7 +12,7 @@ notebooks; a fresh instance is made for every notebook.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -31,7 +31,9 @@ class Violation:
     redacted line; the source is never shown for them otherwise).
     ``severity`` refines the rule's default for this one finding (H105 reports
     display-only magics as ``info``); a severity the pack or ``[tool.harden]``
-    sets for the rule still applies to all of its findings.
+    sets for the rule still applies to all of its findings.  ``related_cells``
+    are the 0-based indexes of the cells the message names ("only cell 5
+    further down defines it"), in the order it names them.
     """
 
     message: str
@@ -40,6 +42,7 @@ class Violation:
     column: int | None = None
     snippet: str | None = None
     severity: Severity | None = None
+    related_cells: tuple[int, ...] = ()
 
     @classmethod
     def at(
@@ -48,8 +51,17 @@ class Violation:
         message: str,
         snippet: str | None = None,
         severity: Severity | None = None,
+        related_cells: Iterable[int] = (),
     ) -> Violation:
-        return cls(message, location.cell_index, location.line, location.column, snippet, severity)
+        return cls(
+            message,
+            location.cell_index,
+            location.line,
+            location.column,
+            snippet,
+            severity,
+            tuple(related_cells),
+        )
 
 
 @dataclass(frozen=True)

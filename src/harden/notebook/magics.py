@@ -129,6 +129,13 @@ CELL_MAGICS: dict[str, Role] = {
 PYTHON_BODY_CELL_MAGICS = frozenset(n for n, r in CELL_MAGICS.items() if r is Role.PYTHON)
 #: Line magics whose argument is Python run in the user namespace.
 PYTHON_LINE_MAGICS = frozenset(n for n, r in LINE_MAGICS.items() if r is Role.TIMED)
+#: Magics whose Python runs in the user namespace as a cell's code would: it reads and binds
+#: (``%time z = f(x)`` binds ``z``, ``%%capture`` and ``%%prun`` bodies bind what they assign).
+BINDING_BODY_MAGICS = frozenset({"time", "prun", "memit", "capture"})
+#: Magics whose Python runs in a function of its own, over and over, only to be timed
+#: (``%timeit``, ``%%timeit``): it reads names, but binds nothing in the namespace and
+#: its results are thrown away.
+READ_ONLY_BODY_MAGICS = frozenset({"timeit"})
 #: Line magics that manage packages whatever their subcommand (H104).
 PACKAGE_MAGICS = frozenset(n for n, r in LINE_MAGICS.items() if r is Role.PACKAGES)
 #: Line magics that change the working directory (H106).
@@ -159,6 +166,23 @@ def role(kind: MagicKind, name: str, args: str = "") -> Role:
 def is_display_only(kind: MagicKind, name: str, args: str = "") -> bool:
     """True when dropping the magic changes nothing but presentation or timing output."""
     return role(kind, name, args) in (Role.DISPLAY, Role.TIMED, Role.PYTHON)
+
+
+def body_binds(name: str) -> bool:
+    """True when the Python of the magic ``name`` binds names in the notebook's namespace
+    (``%time``, ``%%capture``…); False for ``%timeit``, whose body is only read."""
+    return name not in READ_ONLY_BODY_MAGICS
+
+
+def bound_names(kind: MagicKind, name: str, args: str) -> tuple[str, ...]:
+    """Names the magic itself binds in the notebook's namespace: ``%%capture out`` binds
+    ``out`` (a ``CapturedIO``), ``%store -r a b`` restores ``a`` and ``b``."""
+    words = [w for w in args.split() if not w.startswith("-")]
+    if kind == "cell" and name == "capture":
+        return tuple(words[:1])
+    if kind == "line" and name == "store" and "-r" in args.split():
+        return tuple(w for w in words if w.isidentifier())
+    return ()
 
 
 def is_shell_cell(name: str, args: str) -> bool:
@@ -364,6 +388,7 @@ def _specs(words: list[str]) -> list[str]:
 
 
 __all__ = [
+    "BINDING_BODY_MAGICS",
     "CELL_MAGICS",
     "DIRECTORY_MAGICS",
     "DISPLAY_EXTENSIONS",
@@ -377,9 +402,12 @@ __all__ = [
     "PYTHON_BODY_CELL_MAGICS",
     "PYTHON_INSTALLERS",
     "PYTHON_LINE_MAGICS",
+    "READ_ONLY_BODY_MAGICS",
     "SHELL_LINE_MAGICS",
     "MagicKind",
     "Role",
+    "body_binds",
+    "bound_names",
     "decode",
     "decode_magic",
     "downloads",

@@ -72,6 +72,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "name": finding.name,
         "severity": finding.severity.value,
         "cell_index": finding.cell_index,
+        "cell_number": finding.cell_number,
+        "related_cells": list(finding.related_cells),
         "cell_id": finding.cell_id,
         "line": finding.line,
         "column": finding.column,

@@ -48,10 +48,12 @@ def sorted_findings(result: LintResult) -> list[Finding]:
 
 
 def location_label(finding: Finding) -> str:
-    """``cell 4, line 3, col 5`` (cell 1-based) or ``notebook`` for a notebook-level finding."""
-    if finding.cell_index is None:
+    """``cell 4 [In 2], line 3, col 5`` (cell 1-based among all cells, then the execution
+    count when the cell was run) or ``notebook`` for a notebook-level finding."""
+    if finding.cell_number is None:
         return "notebook"
-    parts = [f"cell {finding.cell_index + 1}"]
+    run = f" [In {finding.execution_count}]" if finding.execution_count is not None else ""
+    parts = [f"cell {finding.cell_number}{run}"]
     if finding.line is not None:
         parts.append(f"line {finding.line}")
         if finding.column is not None:

@@ -68,4 +68,4 @@ class UseBeforeDefine(Rule):
                 )
             else:
                 message = f"`{read.name}` is read here, but only {where} further down defines it"
-            yield Violation.at(read.location, message)
+            yield Violation.at(read.location, message, related_cells=sorted(set(read.definers)))

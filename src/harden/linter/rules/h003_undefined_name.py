@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
-from harden.linter.rules._state_helpers import unresolved_once
+from harden.linter.rules._state_helpers import cells_text, unresolved_once
 
 
 class UndefinedName(Rule):
@@ -43,6 +43,13 @@ class UndefinedName(Rule):
         Example("if (n := 10) > 5:\n    print(n)", "%time r = sorted([2, 1])", "r"),
         Example("class Model:\n    def score(self):\n        return self.w", "Model().score()"),
         Example("print(x)", "x = 1"),
+        Example("%%capture cap\nprint('hi')", "print(cap.stdout)", "%store -r model\nmodel"),
+        Example(
+            "err = None\ntry:\n    1 / 0\nexcept ZeroDivisionError as err:\n    print(err)\nerr",
+            "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    error = str(e)\nerror",
+        ),
+        Example("x = 1", "if x > 5:\n    del x", "print(x)", "y = 1\ndel y\ny = 2", "y"),
+        Example("x = 1", "del x", "x = 2", "print(x)"),
     )
     invalid = (
         Example(
@@ -64,14 +71,74 @@ class UndefinedName(Rule):
         ),
         Example("[v for v in range(3)]\nprint(v)", expect=[(0, 2)]),
         Example("%timeit helper(3)", expect=[(0, 1)]),
+        Example(
+            "x = 1",
+            "%timeit y = x * 2",
+            "%%timeit\nw = x * 3",
+            "print(y, w)",
+            message="is not defined by any cell, import or builtin",
+            severity="error",
+            expect=[(3, 1), (3, 1)],
+        ),
         Example("seen = set()\nseen.add(ghost)\nprint(ghost)", expect=[(0, 2)]),
+        Example(
+            "big = list(range(10))",
+            "del big",
+            "print(len(big))",
+            message="`big` is read after `del big` in cell 2 removed it",
+            severity="error",
+            expect=[(2, 1)],
+        ),
+        Example(
+            "x = 1\ndef f():\n    return x",
+            "del x",
+            "f()",
+            message="`f` reads `x` when it runs, after `del x` in cell 2 removed it",
+            expect=[(2, 1)],
+        ),
+        Example(
+            "try:\n    1 / 0\nexcept ZeroDivisionError as err:\n    print(err)\nprint(err)",
+            message="`err` is read after the `except ... as err` handler that bound it; "
+            "Python unbinds it when the handler ends",
+            severity="error",
+            expect=[(0, 5)],
+        ),
+        Example(
+            "try:\n    1 / 0\nexcept ZeroDivisionError as err:\n    pass",
+            "print(err)",
+            message="`err` is read after the `except ... as err` handler in cell 1 that bound it",
+            expect=[(1, 1)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for read in unresolved_once(ctx.analysis, frozenset({"undefined"})):
             cell = ctx.analysis.cell(read.reader)
-            if cell is not None and read.name in cell.deletes and read.via is None:
+            handlers = [
+                c.index
+                for c in ctx.analysis.cells
+                if c.index <= read.reader and read.name in c.handler_names
+            ]
+            related: list[int] = []
+            if read.deleted_in is not None:
+                related = [read.deleted_in]
+                reads = (
+                    f"`{read.name}` is read"
+                    if read.via is None
+                    else f"`{read.via}` reads `{read.name}` when it runs,"
+                )
+                message = (
+                    f"{reads} after `del {read.name}` in {cells_text([read.deleted_in])} removed it"
+                )
+            elif cell is not None and read.name in cell.deletes and read.via is None:
                 message = f"`{read.name}` is read after `del {read.name}` removed it"
+            elif handlers and read.via is None:
+                related = [] if handlers[-1] == read.reader else handlers[-1:]
+                where = f" in {cells_text(related)}" if related else ""
+                message = (
+                    f"`{read.name}` is read after the `except ... as {read.name}` handler"
+                    f"{where} that bound it; Python unbinds it when the handler ends"
+                )
             elif read.via is not None:
                 message = (
                     f"`{read.via}` reads `{read.name}` when it runs, and no cell, "
@@ -82,4 +149,4 @@ class UndefinedName(Rule):
                     f"`{read.name}` is not defined by any cell, import or builtin "
                     "(a deleted cell or hidden kernel state?)"
                 )
-            yield Violation.at(read.location, message)
+            yield Violation.at(read.location, message, related_cells=related)

@@ -89,6 +89,7 @@ class NonIdempotentCell(Rule):
                     location,
                     what.replace(_ORIGIN, origin) + ": running this "
                     "cell twice applies the change twice",
+                    related_cells=() if provider is None else (provider,),
                 )
 
 

@@ -72,6 +72,7 @@ class UnexecutedCell(Rule):
                         f"cell was never run, but cell {next_run + 1} below it was: the stored "
                         "results do not include it",
                         cell.index,
+                        related_cells=(next_run,),
                     )
                 )
         yield from reversed(flagged)

@@ -327,6 +327,8 @@ class UnseededRandomness(Rule):
 
     valid = (
         Example("import random\nrandom.seed(0)", "x = random.choice([1, 2, 3])"),
+        # Only timed: the values %timeit computes are thrown away.
+        Example("import numpy as np", "%timeit np.random.rand(3)", "%%timeit\nnp.random.rand(3)"),
         Example(
             "import numpy as np\nrng = np.random.default_rng(42)\nrng.normal(size=3)",
             "np.random.seed(SEED)\nnp.random.rand(2)",

@@ -26,6 +26,22 @@ def is_display_only(magic: MagicUse) -> bool:
     return magics.is_display_only(magic.kind, magic.name, magic.args)
 
 
+def _display_only_message(magic: MagicUse) -> str:
+    """Display-only magics go; a timing or capturing magic goes but its code stays."""
+    role = magics.role(magic.kind, magic.name, magic.args)
+    if role is magics.Role.TIMED and magics.strip_options(magic.args):
+        return (
+            f"`{shown(magic)}` only times its statement; outside Jupyter remove the "
+            f"`%{magic.name}` prefix and keep the statement"
+        )
+    if role is magics.Role.PYTHON:
+        return (
+            f"`{shown(magic)}` only {'captures the output of' if magic.name == 'capture' else 'times'} "
+            f"its body; outside Jupyter remove the `%%{magic.name}` line and keep the body"
+        )
+    return f"`{shown(magic)}` only affects the interactive session; drop it outside Jupyter"
+
+
 class IpythonOnlySyntax(Rule):
     """IPython-only syntax: magics (`%run`, `%%bash`), shell escapes (`!ls`), `x?`.
     ## What it does
@@ -45,7 +61,9 @@ class IpythonOnlySyntax(Rule):
 
     ## How to fix it
     Replace the magic with Python (`subprocess.run`, `os.environ`, an import) or delete
-    it; display-only magics can simply go.
+    it; display-only magics can simply go. A timing or capturing magic (`%time`, `%timeit`,
+    `%%time`, `%%capture`) goes but its code stays: remove the `%time` prefix or the `%%time` line
+    and keep the statement or the body.
     """
 
     id = "H105"
@@ -86,6 +104,36 @@ class IpythonOnlySyntax(Rule):
             severity="info",
             expect=[(0, 1)],
         ),
+        Example(
+            "x = 2",
+            "%time z = x * 2",
+            message="`%time z = x * 2` only times its statement; outside Jupyter remove the "
+            "`%time` prefix and keep the statement",
+            severity="info",
+            expect=[(1, 1)],
+        ),
+        Example(
+            "x = 2",
+            "%timeit -n 10 x * 2",
+            message="`%timeit -n 10 x * 2` only times its statement; outside Jupyter remove "
+            "the `%timeit` prefix and keep the statement",
+            severity="info",
+            expect=[(1, 1)],
+        ),
+        Example(
+            "%%time\nx = sum(range(10))",
+            message="`%%time` only times its body; outside Jupyter remove the `%%time` line "
+            "and keep the body",
+            severity="info",
+            expect=[(0, 1)],
+        ),
+        Example(
+            "%%capture cap\nx = sum(range(10))",
+            message="`%%capture cap` only captures the output of its body; outside Jupyter "
+            "remove the `%%capture` line and keep the body",
+            severity="info",
+            expect=[(0, 1)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -95,10 +143,7 @@ class IpythonOnlySyntax(Rule):
                     continue
                 if is_display_only(magic):
                     yield Violation.at(
-                        magic.location,
-                        f"`{shown(magic)}` only affects the "
-                        "interactive session; drop it outside Jupyter",
-                        severity=Severity.INFO,
+                        magic.location, _display_only_message(magic), severity=Severity.INFO
                     )
                     continue
                 what = (

@@ -102,6 +102,7 @@ class ScatteredImports(Rule):
                     cell.imports[0].location,
                     f"imports {names}{more} after code in cell "
                     f"{first_code + 1}: keep imports together at the top",
+                    related_cells=(first_code,),
                 )
             elif first_code is None and _has_other_code(cell):
                 first_code = cell.index

@@ -57,6 +57,8 @@ class UnusedVariable(Rule):
         Example("x = 1", "print(eval('x'))"),
         Example("print(y)", "y = 2"),
         Example("n = 0\nwhile (n := n + 1) < 3:\n    pass\nprint(n)"),
+        # %timeit runs its statement in a function of its own: nothing is bound.
+        Example("x = 1", "%timeit y = x * 2", "%%timeit\nw = x * 3"),
     )
     invalid = (
         Example(

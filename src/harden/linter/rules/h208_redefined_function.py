@@ -86,4 +86,5 @@ class RedefinedFunction(Rule):
                         f"{definition.kind} `{name}` is defined again; cell "
                         f"{earlier.location.cell_index + 1} already defines "
                         f"{same}, and this one silently replaces it",
+                        related_cells=(earlier.location.cell_index,),
                     )

@@ -167,9 +167,12 @@ class PreprocessingBeforeSplit(Rule):
             data = data_names(call, (0,), ("X", "raw_documents"))
             # Cross-validating data scaled after an earlier split is left alone.
             counts = _counts_as_split(data & on_split[index])
-            message = _leak(events, index, data, counts)
-            if message is not None:
-                yield Violation.at(call.location, f"{fitted} is fit here{message}")
+            leak = _leak(events, index, data, counts)
+            if leak is not None:
+                message, related = leak
+                yield Violation.at(
+                    call.location, f"{fitted} is fit here{message}", related_cells=related
+                )
 
 
 def _counts_as_split(fit_after_split: frozenset[str]) -> Callable[[Split | None], bool]:
@@ -178,8 +181,9 @@ def _counts_as_split(fit_after_split: frozenset[str]) -> Callable[[Split | None]
 
 def _leak(
     events: list[Event], index: int, data: frozenset[str], counts: Callable[[Split | None], bool]
-) -> str | None:
-    """How the fit at ``events[index]`` leaks into a later split, if it does."""
+) -> tuple[str, tuple[int, ...]] | None:
+    """How the fit at ``events[index]`` leaks into a later split, if it does, and the
+    cells that message names."""
     event = events[index]
     call = event.call
     assert call is not None
@@ -188,7 +192,7 @@ def _leak(
         counts(as_split(c)) and c.node is not None and inside_data_argument(c.node, place)
         for c in event.cell.calls
     ):
-        return ", inside the call that splits its output, so the test rows leak into the fit"
+        return ", inside the call that splits its output, so the test rows leak into the fit", ()
     produced = Lineage(set(place.roots), set(place.names))
     if call.qualified_name is None and root(call.receiver):
         produced.names.add(root(call.receiver) or "")
@@ -201,9 +205,11 @@ def _leak(
         other = later.call
         assert other is not None
         split, method, receiver = as_split(other), method_of(other), root(other.receiver)
+        elsewhere = later.cell is not event.cell
+        related = (later.cell.index,) if elsewhere else ()
         where = (
             f"in cell {later.cell.index + 1}"
-            if later.cell is not event.cell
+            if elsewhere
             else f"on line {other.location.line} of this cell"
         )
         if split is not None and counts(split):
@@ -217,7 +223,7 @@ def _leak(
                 return (
                     f", before the split: {what} is split by `{split.label}` {where}, "
                     "so the test rows leak into the fit"
-                )
+                ), related
             if split.kind == "split" and fit_data.hits(split.data):
                 split_parts.pending |= all_outputs(later.cell, other)
         elif receiver in produced.names and method in {"fit", "fit_transform"}:
@@ -231,5 +237,5 @@ def _leak(
                 f" on `{', '.join(sorted(data))}`, which is split afterwards, and the "
                 f"call {where} transforms a part of the split with it, so the test rows "
                 "leak into the fit"
-            )
+            ), related
     return None

@@ -139,9 +139,10 @@ class FitOnTestData(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        test: dict[str, tuple[str, str]] = {}  # name -> (test part it comes from, what that is)
+        # name -> (test part it comes from, what that is, the cell that split it)
+        test: dict[str, tuple[str, str, int]] = {}
         train: set[str] = set()  # training parts and names computed from them
-        pending: dict[str, tuple[str, str] | None] = {}
+        pending: dict[str, tuple[str, str, int] | None] = {}
         for event in timeline(ctx.analysis):
             binding, call = event.binding, event.call
             if binding is not None:
@@ -169,19 +170,24 @@ class FitOnTestData(Rule):
                         continue
                     hit = sorted(arg.names & test.keys())
                     if hit:
-                        yield Violation.at(call.location, _message(call, hit[0], *test[hit[0]]))
+                        source, what, split_cell = test[hit[0]]
+                        yield Violation.at(
+                            call.location,
+                            _message(call, hit[0], source, what),
+                            related_cells=(split_cell,),
+                        )
                         break
 
 
-def _parts(cell: int, parts: list[tuple[str, ...]]) -> dict[str, tuple[str, str] | None]:
-    """Output name -> (name, what it is) for test parts, ``None`` for training parts."""
-    out: dict[str, tuple[str, str] | None] = {}
+def _parts(cell: int, parts: list[tuple[str, ...]]) -> dict[str, tuple[str, str, int] | None]:
+    """Output name -> (name, what it is, ``cell``) for test parts, ``None`` for training parts."""
+    out: dict[str, tuple[str, str, int] | None] = {}
     for position, names in enumerate(parts):
         for name in names:
             what = f"the test part of the split in cell {cell + 1}"
             if not looks_like_test(name):
                 what += f" (output {position + 1} of {len(parts)})"
-            out[name] = None if position % 2 == 0 else (name, what)
+            out[name] = None if position % 2 == 0 else (name, what, cell)
     return out
 
 

@@ -125,5 +125,6 @@ class MissingParametersCell(Rule):
         cell = candidates[0].location.cell_index + 1
         yield Violation(
             f"no cell is tagged `parameters`, while the notebook starts (cell {cell}) with "
-            f"configuration literals that could be parameters: {shown}{tail}"
+            f"configuration literals that could be parameters: {shown}{tail}",
+            related_cells=(cell - 1,),
         )
