@@ -102,9 +102,9 @@ def check(
     go to the notebook through papermill and to ``run(**parameters)``."""
 
     analysis = extraction.analysis
-    notebook = analysis.notebook if analysis is not None else None
-    if not isinstance(notebook, Notebook):
-        raise HardenError("internal error: the extraction carries no notebook")
+    if analysis is None or not isinstance(analysis.notebook, Notebook):
+        raise HardenError("internal error: the extraction carries no analysis of its notebook")
+    notebook = analysis.notebook
     workdir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="harden-check-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
@@ -169,8 +169,8 @@ def _labels(extraction: Extraction) -> list[dict[str, Any]]:
                     "after": step.cells[-1],
                 }
             )
-    analysis = extraction.analysis
-    last = max((c.index for c in analysis.cells), default=0)
+    cells = extraction.analysis.cells if extraction.analysis is not None else ()
+    last = max((c.index for c in cells), default=0)
     for name in extraction.plan.outputs:
         labels.append({"label": f"run.{name}", "step": None, "name": name, "after": last})
     return labels

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from harden.analysis import Analysis
 
 LogKind = Literal["dropped", "moved", "changed", "risky", "requirement", "info"]
 ParameterSource = Literal["parameters", "injected-parameters", "leading-literals"]
@@ -123,7 +126,7 @@ class Extraction:
     log: tuple[LogEntry, ...] = ()
     requirements: tuple[str, ...] = ()
     local_modules: tuple[str, ...] = ()
-    analysis: Any = field(default=None, compare=False, repr=False)
+    analysis: Analysis | None = field(default=None, compare=False, repr=False)
 
     @property
     def module_file(self) -> str:

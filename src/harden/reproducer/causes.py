@@ -15,10 +15,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harden.run.facts import NotebookFacts
 from harden.run.runner import CellError
+
+if TYPE_CHECKING:
+    from harden.analysis import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +125,7 @@ def failure_causes(
     cell_index: int | None,
     node: Any,
     facts: NotebookFacts,
-    analysis: Any = None,
+    analysis: Analysis | None = None,
     cwd: Path | None = None,
 ) -> tuple[Cause, ...]:
     """Causes of a failing cell's exception (empty when nothing specific is known)."""
@@ -194,7 +197,9 @@ def _missing_module(module: str, where: int | None) -> Cause:
     )
 
 
-def _hidden_state(name: str, where: int | None, facts: NotebookFacts, analysis: Any) -> Cause:
+def _hidden_state(
+    name: str, where: int | None, facts: NotebookFacts, analysis: Analysis | None
+) -> Cause:
     definers: tuple[int, ...] = ()
     if analysis is not None:
         definers = tuple(analysis.definers(name))
@@ -319,7 +324,7 @@ def _output_text(output: Mapping[str, Any]) -> str:
 def difference_causes(
     differing: Sequence[int],
     findings: Iterable[Any],
-    analysis: Any,
+    analysis: Analysis | None,
     input_changes: Sequence[Any],
 ) -> tuple[Cause, ...]:
     """Probable causes of differences in the cells ``differing`` (0-based, in order):

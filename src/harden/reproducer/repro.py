@@ -185,7 +185,7 @@ def _tagged(notebook: Any) -> frozenset[int]:
 
 def _judge(
     notebook: Any,
-    analysis: Any,
+    analysis: Analysis | None,
     facts: Any,
     stored_errors: dict[int, str],
     runs: list[RunResult],

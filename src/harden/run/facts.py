@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harden.analysis import Analysis, analyze
+from harden.notebook import Notebook
 from harden.run.params import NOT_LITERAL
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ class NotebookFacts:
     imports: Mapping[str, str] = field(default_factory=dict)
 
 
-def facts_from_analysis(analysis: Any) -> NotebookFacts:
+def facts_from_analysis(analysis: Analysis) -> NotebookFacts:
     """Read the facts from a :class:`harden.analysis.model.Analysis`."""
     defaults: dict[str, Any] | None = None
     if analysis.parameters_cell is not None:
@@ -46,13 +48,11 @@ def facts_from_analysis(analysis: Any) -> NotebookFacts:
     return NotebookFacts(defaults, strings, defined, imports)
 
 
-def notebook_facts(notebook: Any, analysis: Any = None) -> NotebookFacts:
+def notebook_facts(notebook: Notebook, analysis: Analysis | None = None) -> NotebookFacts:
     """Facts from ``analysis``; without one, the notebook is analysed here.
     If the analysis itself fails (a bug), the run goes on with no facts."""
     if analysis is None:
         try:
-            from harden.analysis import analyze
-
             analysis = analyze(notebook)
         except Exception:  # the analysis must never stop a run
             log.warning(
