@@ -160,4 +160,4 @@ def test_a_failing_notebook_keeps_the_suites_captured_before_the_failing_cell(
     assert sorted(p.name for p in (tmp_path / "sales_forecast_messy").iterdir()) == [
         "sales_csv.json"
     ]
-    assert "no suite for train_feature_cols: not reached" in out
+    assert "no suite for train_feature_cols: not reached (the notebook stopped at cell 5)" in out

@@ -180,7 +180,8 @@ def read_captures(
         entry = entries.get(capture.file_label)
         if entry is None:
             where = (
-                f" (the notebook stopped at cell {stopped_at})" if stopped_at is not None else ""
+                # cells are 1-based in every message harden shows
+                f" (the notebook stopped at cell {stopped_at + 1})" if stopped_at is not None else ""
             )
             result.append(
                 CapturedValue(
