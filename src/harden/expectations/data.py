@@ -136,3 +136,23 @@ def restore_types(frame: Any, columns: Mapping[str, Mapping[str, Any]]) -> Any:
         except (ValueError, TypeError, OverflowError) as exc:
             log.debug("column %s left as read (%s)", name, exc)
     return frame
+
+
+def for_gx(frame: Any) -> Any:
+    """``frame`` with naive datetime columns in nanoseconds where the values fit.
+
+    GX's pandas ``expect_column_values_to_be_between`` is vectorised only for
+    ``datetime64[ns]`` (and tz-aware) columns; any other unit (pandas 3 reads
+    Parquet timestamps as ``datetime64[us]``) falls back to a Python call per
+    value, ~5 s per million rows.  The type GX checks (``datetime64``) is the
+    same for every unit.  Columns are replaced in place, one at a time.
+    """
+    import numpy as np
+
+    for position, dtype in enumerate(frame.dtypes):
+        if isinstance(dtype, np.dtype) and dtype.kind == "M" and dtype != "datetime64[ns]":
+            try:
+                frame.isetitem(position, frame.iloc[:, position].astype("datetime64[ns]"))
+            except (ValueError, OverflowError) as exc:  # beyond 1677..2262: left as read
+                log.debug("column %s kept as %s (%s)", frame.columns[position], dtype, exc)
+    return frame
