@@ -37,10 +37,11 @@ SQL_TYPES: dict[str, list[str]] = {
 }
 
 
-def sql_batch(
+def sql_batches(
     context: Any, source: Source, suite: Any, columns: Mapping[str, Any]
 ) -> tuple[Any, Any, list[str]]:
-    """A batch of the table or query; types in SQL terms; regexes dropped where the database has none."""
+    """The table's or query's batch definition and the suite in SQL terms:
+    types as SQL type names, regexes dropped where the database has none."""
     gx = _gx()
     engine_name = check_database(source)
     url = source.url or ""
@@ -54,7 +55,7 @@ def sql_batch(
         asset = datasource.add_table_asset("data", table_name=source.table)
     else:
         asset = datasource.add_query_asset("data", query=source.query)
-    batch = asset.add_batch_definition_whole_table("all").get_batch()
+    batches = asset.add_batch_definition_whole_table("all")
     expectations, skipped = [], []
     for expectation in suite.expectations:
         config = expectation.configuration
@@ -82,7 +83,7 @@ def sql_batch(
     for expectation in expectations:
         expectation.id = None
     return (
-        batch,
+        batches,
         gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=suite.meta),
         skipped,
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from harden.expectations.data import for_gx, read_file, source_for
 from harden.expectations.errors import SuiteError
-from harden.expectations.sqlsource import sql_batch
+from harden.expectations.sqlsource import sql_batches
 
 log = logging.getLogger(__name__)
 
@@ -114,26 +114,31 @@ def validate_data(
     suite_path: str | Path, data: str, *, table: str | None = None, query: str | None = None
 ) -> ValidationReport:
     """Validate ``data`` (a file, or a database URL with ``table``/``query``) against the suite."""
-    from harden.expectations.gxsession import ephemeral_context
+    from harden.expectations.gxsession import ephemeral_context, gx_module
 
     source = source_for(str(data), table, query)
     suite, raw = load_suite(suite_path)
     columns = raw.get("meta", {}).get("harden", {}).get("columns", {}) or {}
     context = ephemeral_context()
     skipped: list[str] = []
+    parameters: dict[str, Any] | None = None
     if source.is_sql:
-        batch, suite, skipped = sql_batch(context, source, suite, columns)
+        batches, suite, skipped = sql_batches(context, source, suite, columns)
     else:
-        frame = for_gx(read_file(str(source.path), columns))
+        parameters = {"dataframe": for_gx(read_file(str(source.path), columns))}
         asset = context.data_sources.add_pandas("harden").add_dataframe_asset("data")
-        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-            batch_parameters={"dataframe": frame}
-        )
-    order = [e.id for e in (context.suites.add(suite).expectations)]
-    # BASIC carries all a report shows (observed value, unexpected count and
-    # percent, a partial list of bad values); SUMMARY's extra value counts and
-    # index lists cost a third more on large frames and are never shown.
-    result = batch.validate(suite, result_format="BASIC")
+        batches = asset.add_batch_definition_whole_dataframe("all")
+    suite = context.suites.add(suite)
+    order = [e.id for e in suite.expectations]
+    # A validation definition gets the batch once (``get_batch`` then
+    # ``batch.validate`` gets it twice, and GX fingerprints a pandas frame by
+    # hashing every row each time).  BASIC carries all a report shows: the
+    # observed value, unexpected count and percent, a partial list of bad
+    # values; SUMMARY's extra value counts and index lists are never shown.
+    definition = context.validation_definitions.add(
+        gx_module().ValidationDefinition(name="harden", data=batches, suite=suite)
+    )
+    result = definition.run(batch_parameters=parameters, result_format="BASIC")
     by_id = {r.expectation_config.id: r for r in result.results}
     outcomes = _name_missing_columns(tuple(_outcome(by_id[i]) for i in order if i in by_id))
     return ValidationReport(
