@@ -92,7 +92,7 @@ def read_file(path: str | Path, columns: Mapping[str, Mapping[str, Any]]) -> Any
         if kind == "csv":
             frame = pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",")
         elif kind == "parquet":
-            frame = pd.read_parquet(path)
+            frame = read_parquet(path)
         else:
             frame = pd.read_json(path, lines=True)
     except pd.errors.EmptyDataError:
@@ -104,6 +104,19 @@ def read_file(path: str | Path, columns: Mapping[str, Mapping[str, Any]]) -> Any
         problem = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise DataError(f"cannot read as {kind.upper()}: {problem}", path) from None
     return restore_types(frame, columns) if kind != "parquet" else frame
+
+
+def read_parquet(path: str | Path) -> Any:
+    """``pandas.read_parquet``, Arrow's buffers freed column by column as they
+    become pandas ones and no consolidation copy (pandas >= 3 passes
+    ``to_pandas_kwargs`` on): a lower peak, and faster."""
+    import inspect
+
+    import pandas as pd
+
+    if "to_pandas_kwargs" in inspect.signature(pd.read_parquet).parameters:
+        return pd.read_parquet(path, to_pandas_kwargs={"self_destruct": True, "split_blocks": True})
+    return pd.read_parquet(path)
 
 
 def restore_types(frame: Any, columns: Mapping[str, Mapping[str, Any]]) -> Any:
