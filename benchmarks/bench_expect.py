@@ -18,7 +18,7 @@ then resets the kernel's peak-RSS mark (``/proc/self/clear_refs``) and runs it
 on the whole file.  ``net_peak_mb`` is the peak the step itself adds
 over the process after imports (VmHWM − VmRSS before the step): the figure the
 target is about.  ``peak_mb`` is the whole process's ``ru_maxrss``, imports
-included (~400 MB for GX + pandas), reported as well.
+included (~290 MB after importing GX, pandas and harden), reported as well.
 """
 
 from __future__ import annotations
