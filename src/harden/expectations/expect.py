@@ -126,12 +126,11 @@ def _suite_text(
     options: ExpectOptions,
     hashes: dict[str, str | None],
 ) -> tuple[str, Any]:
-    import pandas as pd
-
+    from harden.expectations.data import read_parquet
     from harden.expectations.profile import profile_frame
     from harden.expectations.suite import suite_document
 
-    profile = profile_frame(pd.read_parquet(frame_path), options)
+    profile = profile_frame(read_parquet(frame_path), options)
     source = None
     if target.source is not None:
         source = {"path": target.source, "sha256": hashes.get(Path(target.source).as_posix())}

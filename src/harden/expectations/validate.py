@@ -15,36 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harden.expectations.data import Source, read_file, source_for
-from harden.expectations.errors import DataError, SuiteError
+from harden.expectations.data import for_gx, read_file, source_for
+from harden.expectations.errors import SuiteError
+from harden.expectations.sqlsource import sql_batches
 
 log = logging.getLogger(__name__)
 
 EXAMPLES = 5
-#: pandas kinds → SQL type names: GX resolves them in the dialect's type module
-#: (SQLite) or compares the spelled-out names (PostgreSQL).
-SQL_TYPES: dict[str, list[str]] = {
-    "integer": ["INTEGER", "BIGINT", "SMALLINT"],
-    "float": [
-        "FLOAT",
-        "REAL",
-        "DOUBLE_PRECISION",
-        "DOUBLE PRECISION",
-        "DOUBLE",
-        "NUMERIC",
-        "DECIMAL",
-    ],
-    "boolean": ["BOOLEAN"],
-    "string": ["TEXT", "VARCHAR", "CHAR", "NVARCHAR", "CHARACTER VARYING"],
-    "category": ["TEXT", "VARCHAR", "CHAR", "NVARCHAR", "CHARACTER VARYING"],
-    "datetime": [
-        "TIMESTAMP",
-        "DATETIME",
-        "DATE",
-        "TIMESTAMP WITHOUT TIME ZONE",
-        "TIMESTAMP WITH TIME ZONE",
-    ],
-}
 
 
 @dataclass(frozen=True)
@@ -137,115 +114,41 @@ def validate_data(
     suite_path: str | Path, data: str, *, table: str | None = None, query: str | None = None
 ) -> ValidationReport:
     """Validate ``data`` (a file, or a database URL with ``table``/``query``) against the suite."""
-    from harden.expectations.gxsession import ephemeral_context
+    from harden.expectations.gxsession import (
+        ephemeral_context,
+        gx_module,
+        no_frame_fingerprint,
+    )
 
     source = source_for(str(data), table, query)
     suite, raw = load_suite(suite_path)
     columns = raw.get("meta", {}).get("harden", {}).get("columns", {}) or {}
     context = ephemeral_context()
     skipped: list[str] = []
+    parameters: dict[str, Any] | None = None
     if source.is_sql:
-        batch, suite, skipped = _sql_batch(context, source, suite, columns)
+        batches, suite, skipped = sql_batches(context, source, suite, columns)
     else:
-        frame = read_file(str(source.path), columns)
+        parameters = {"dataframe": for_gx(read_file(str(source.path), columns))}
         asset = context.data_sources.add_pandas("harden").add_dataframe_asset("data")
-        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-            batch_parameters={"dataframe": frame}
-        )
-    order = [e.id for e in (context.suites.add(suite).expectations)]
-    result = batch.validate(suite, result_format="SUMMARY")
+        batches = asset.add_batch_definition_whole_dataframe("all")
+    suite = context.suites.add(suite)
+    order = [e.id for e in suite.expectations]
+    # A validation definition gets the batch once (``get_batch`` then
+    # ``batch.validate`` gets it twice, and GX fingerprints a pandas frame by
+    # hashing every row each time).  BASIC carries all a report shows: the
+    # observed value, unexpected count and percent, a partial list of bad
+    # values; SUMMARY's extra value counts and index lists are never shown.
+    definition = context.validation_definitions.add(
+        gx_module().ValidationDefinition(name="harden", data=batches, suite=suite)
+    )
+    with no_frame_fingerprint():
+        result = definition.run(batch_parameters=parameters, result_format="BASIC")
     by_id = {r.expectation_config.id: r for r in result.results}
     outcomes = _name_missing_columns(tuple(_outcome(by_id[i]) for i in order if i in by_id))
     return ValidationReport(
         str(suite_path), suite.name, source.describe(), outcomes, tuple(skipped)
     )
-
-
-def _sql_batch(
-    context: Any, source: Source, suite: Any, columns: Mapping[str, Any]
-) -> tuple[Any, Any, list[str]]:
-    """A batch of the table or query; types in SQL terms; regexes dropped where the database has none."""
-    gx = _gx()
-    engine_name = _check_database(source)
-    url = source.url or ""
-    if engine_name == "sqlite":
-        datasource = context.data_sources.add_sqlite("harden", connection_string=url)
-    elif engine_name == "postgresql":
-        datasource = context.data_sources.add_postgres("harden", connection_string=url)
-    else:
-        datasource = context.data_sources.add_sql("harden", connection_string=url)
-    if source.table is not None:
-        asset = datasource.add_table_asset("data", table_name=source.table)
-    else:
-        asset = datasource.add_query_asset("data", query=source.query)
-    batch = asset.add_batch_definition_whole_table("all").get_batch()
-    expectations, skipped = [], []
-    for expectation in suite.expectations:
-        config = expectation.configuration
-        kwargs = dict(config.kwargs)
-        if config.type == "expect_column_values_to_be_of_type" and source.query is not None:
-            skipped.append(
-                f"{config.type} on {kwargs.get('column')}: a query's column types are not known"
-            )
-            continue
-        if config.type == "expect_column_values_to_be_of_type":
-            kind = columns.get(str(kwargs.get("column")), {}).get("kind")
-            if kind in SQL_TYPES:
-                expectations.append(
-                    gx.expectations.ExpectColumnValuesToBeInTypeList(
-                        column=kwargs["column"], type_list=SQL_TYPES[kind]
-                    )
-                )
-                continue
-        if config.type == "expect_column_values_to_match_regex" and engine_name == "sqlite":
-            skipped.append(
-                f"{config.type} on {kwargs.get('column')}: SQLite has no regular expressions"
-            )
-            continue
-        expectations.append(expectation)
-    for expectation in expectations:
-        expectation.id = None
-    return (
-        batch,
-        gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=suite.meta),
-        skipped,
-    )
-
-
-def _gx() -> Any:
-    from harden.expectations.gxsession import gx_module
-
-    return gx_module()
-
-
-def _check_database(source: Source) -> str:
-    """Connect once with SQLAlchemy: a refused connection or a missing table is a one-line error."""
-    import sqlalchemy as sa
-
-    url = source.url or ""
-    where = source.describe()
-    if url.startswith("sqlite:"):
-        database = url.split(":///", 1)[-1]
-        if database and database != ":memory:" and not Path(database).is_file():
-            raise DataError("no such database file", database)
-    try:
-        engine = sa.create_engine(url)
-        with engine.connect() as connection:
-            names = set(sa.inspect(connection).get_table_names()) | set(
-                sa.inspect(connection).get_view_names()
-            )
-        dialect = engine.dialect.name
-        engine.dispose()
-    except ImportError as exc:
-        raise DataError(f"no database driver: {exc}", where) from None
-    except Exception as exc:  # SQLAlchemy wraps every driver's errors differently
-        message = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise DataError(
-            f"cannot connect: {message[0] if message else type(exc).__name__}", where
-        ) from None
-    if source.table is not None and source.table not in names:
-        raise DataError(f"table {source.table!r} does not exist", where)
-    return str(dialect)
 
 
 def _outcome(result: Any) -> Outcome:
