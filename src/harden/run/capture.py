@@ -181,7 +181,9 @@ def read_captures(
         if entry is None:
             where = (
                 # cells are 1-based in every message harden shows
-                f" (the notebook stopped at cell {stopped_at + 1})" if stopped_at is not None else ""
+                f" (the notebook stopped at cell {stopped_at + 1})"
+                if stopped_at is not None
+                else ""
             )
             result.append(
                 CapturedValue(
