@@ -284,3 +284,46 @@ def test_json_cell_number_and_related_cells_text_execution_count(
     unrun = _nb(tmp_path / "unrun.ipynb", "print(total)", "total = 1", counts=False)
     code, out, _ = _run(capsys, "lint", str(unrun), "--select", "H002")
     assert out.splitlines()[0].startswith(f"{unrun}  cell 2, line 1, col 7  H002")
+
+
+def _noisy_notebook(tmp_path: Path) -> Path:
+    """Six unseeded random draws, one per cell (cells 3-8): six H101 findings."""
+    from tests.helpers import write_notebook
+
+    cells = ["# Noisy", "import numpy as np"] + [f"x{i} = np.random.rand(3)" for i in range(6)]
+    return write_notebook(tmp_path, *cells, name="noisy.ipynb")
+
+
+def test_a_rules_repeats_are_collapsed_after_the_third(tmp_path, capsys) -> None:
+    from harden.cli import main
+
+    path = _noisy_notebook(tmp_path)
+    main(["lint", str(path), "--select", "H101"])
+    out = capsys.readouterr().out
+    assert out.count("H101 unseeded-randomness [warning]") == 3
+    assert "... and 3 more H101 unseeded-randomness in cells 6-8 (--show-all shows them)" in out
+    assert "0 errors, 6 warnings" in out  # the summary still counts every finding
+
+    main(["lint", str(path), "--select", "H101", "--show-all"])
+    out = capsys.readouterr().out
+    assert out.count("H101 unseeded-randomness [warning]") == 6
+    assert "more H101" not in out
+
+
+def test_statistics_count_findings_per_rule(tmp_path, capsys) -> None:
+    from harden.cli import main
+
+    path = _noisy_notebook(tmp_path)
+    assert main(["lint", str(path), "--select", "H101,H204", "--statistics"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["6", "H101", "unseeded-randomness", "[warning]"]
+    assert lines[1].split()[:2] == ["6", "H204"]
+
+    main(["lint", str(path), "--select", "H101", "--statistics", "--format", "json"])
+    rows = json.loads(capsys.readouterr().out)["statistics"]
+    assert rows == [
+        {"rule_id": "H101", "name": "unseeded-randomness", "severity": "warning", "count": 6}
+    ]
+
+    assert main(["lint", str(path), "--statistics", "--format", "sarif"]) == 2
+    assert "--statistics prints text or json" in capsys.readouterr().err

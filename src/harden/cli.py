@@ -14,9 +14,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harden.errors import HardenError, UsageError
 from harden.version import __version__
+
+if TYPE_CHECKING:
+    from harden.linter.finding import LintResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -114,6 +118,17 @@ def _add_lint(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-j", "--jobs", type=int, default=0, help="worker processes (default: automatic)"
     )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print the number of findings per rule instead of the findings (text or json)",
+    )
+    parser.add_argument(
+        "--show-all",
+        action="store_true",
+        help="text: show every finding (by default a rule's findings after the third "
+        "in a notebook are collapsed into one line)",
+    )
     _add_color(parser)
     parser.set_defaults(handler=cmd_lint)
 
@@ -123,6 +138,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from harden.linter.engine import lint_paths
     from harden.linter.finding import Severity
     from harden.linter.formats import get_formatter
+    from harden.linter.formats.text import render as render_text
 
     formatter = get_formatter(args.format)
     overrides = Overrides(
@@ -136,11 +152,38 @@ def cmd_lint(args: argparse.Namespace) -> int:
     progress = _progress_bar("linting") if _show_progress(args) else None
     report = lint_paths(args.paths, overrides, jobs=args.jobs, progress=progress)
     color = args.format == "text" and _use_color(args, sys.stdout)
-    text = formatter(
-        report.results, report.rules, color=color and not args.output, fail_on=report.fail_on
-    )
+    if args.statistics:
+        text = _statistics(report.results, args.format)
+    elif args.format == "text":
+        text = render_text(
+            report.results,
+            report.rules,
+            color=color and not args.output,
+            fail_on=report.fail_on,
+            show_all=args.show_all,
+        )
+    else:
+        text = formatter(
+            report.results, report.rules, color=color and not args.output, fail_on=report.fail_on
+        )
     _emit(text, args.output)
     return report.exit_code
+
+
+def _statistics(results: Sequence[LintResult], fmt: str) -> str:
+    import json
+
+    from harden.linter.formats.text import render_statistics, statistics
+
+    if fmt == "text":
+        return render_statistics(results)
+    if fmt == "json":
+        rows = [
+            {"rule_id": rule, "name": name, "severity": severity, "count": count}
+            for rule, name, severity, count in statistics(results)
+        ]
+        return json.dumps({"statistics": rows}, indent=2) + "\n"
+    raise UsageError(f"--statistics prints text or json, not {fmt}")
 
 
 # -- rules --------------------------------------------------------------------

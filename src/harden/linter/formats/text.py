@@ -103,14 +103,24 @@ def printable(text: str) -> str:
 # --------------------------------------------------------------------------- rendering
 
 
+#: A rule's findings shown in full per notebook before the rest are collapsed.
+SHOWN_PER_RULE = 3
+
+
 def render(
     results: Sequence[LintResult],
     rules: Sequence[RuleInfo],
     *,
     color: bool,
     fail_on: Severity,
+    show_all: bool = False,
 ) -> str:
-    """Render lint results as text for a person; ANSI colour only when ``color``."""
+    """Render lint results as text for a person; ANSI colour only when ``color``.
+
+    Within a notebook, a rule's findings after the third are collapsed into one
+    line naming how many more and in which cells (``show_all`` shows them all),
+    so a rule that fires everywhere cannot bury the others.
+    """
     del rules  # every finding already carries its rule's name and fix
     paint = _Painter(color)
     blocks: list[str] = []
@@ -121,10 +131,68 @@ def render(
                 f"{paint('error', _SEVERITY_STYLE[Severity.ERROR])}: "
                 f"{printable(one_line(result.error.problem))}"
             )
-        for finding in sorted_findings(result):
+        findings = sorted_findings(result)
+        hidden = {} if show_all else _collapsed(findings)
+        for finding in findings:
+            if id(finding) in hidden:
+                more = hidden[id(finding)]
+                if more:
+                    blocks.append(_more_line(finding, more, paint))
+                continue
             blocks.append(_render_finding(finding, paint))
     blocks.append(_summary(results, fail_on, paint))
     return "\n\n".join(blocks) + "\n"
+
+
+def _collapsed(findings: Sequence[Finding]) -> dict[int, list[Finding]]:
+    """``id(finding)`` of each finding not shown → the findings its line stands for
+    (the first hidden finding of a rule carries them all, the others an empty list)."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault(finding.rule_id, []).append(finding)
+    hidden: dict[int, list[Finding]] = {}
+    for group in by_rule.values():
+        rest = group[SHOWN_PER_RULE:]
+        for position, finding in enumerate(rest):
+            hidden[id(finding)] = rest if position == 0 else []
+    return hidden
+
+
+def _more_line(first: Finding, more: Sequence[Finding], paint: _Painter) -> str:
+    numbers = sorted({f.cell_number for f in more if f.cell_number is not None})
+    if not numbers:
+        where = ""
+    elif len(numbers) == 1:
+        where = f" in cell {numbers[0]}"
+    else:
+        where = f" in cells {numbers[0]}-{numbers[-1]}"
+    return (
+        f"{paint(printable(first.path), _BOLD)}  ... and {len(more)} more "
+        f"{paint(first.rule_id, _SEVERITY_STYLE[first.severity])} {first.name}{where} "
+        "(--show-all shows them)"
+    )
+
+
+def statistics(results: Sequence[LintResult]) -> list[tuple[str, str, str, int]]:
+    """``(rule id, name, worst severity, count)`` per rule that fired, most frequent first."""
+    counts: dict[str, tuple[str, Severity, int]] = {}
+    for result in results:
+        for finding in result.findings:
+            name, worst, count = counts.get(finding.rule_id, (finding.name, finding.severity, 0))
+            counts[finding.rule_id] = (name, max(worst, finding.severity), count + 1)
+    rows = [(rule, name, worst.value, n) for rule, (name, worst, n) in counts.items()]
+    return sorted(rows, key=lambda row: (-row[3], row[0]))
+
+
+def render_statistics(results: Sequence[LintResult]) -> str:
+    """Counts per rule, like ``ruff --statistics``."""
+    rows = statistics(results)
+    if not rows:
+        return "No findings.\n"
+    width = max(len(str(n)) for *_, n in rows)
+    return "".join(
+        f"{str(n).rjust(width)}  {rule}  {name} [{severity}]\n" for rule, name, severity, n in rows
+    )
 
 
 def _render_finding(finding: Finding, paint: _Painter) -> str:
