@@ -376,3 +376,9 @@ COMMAND_FUNCTIONS = frozenset(
 )
 #: Keywords that name the command of a :data:`COMMAND_FUNCTIONS` call.
 COMMAND_KEYWORDS = frozenset({"args", "command", "cmd"})
+
+# -- data contracts: the frames harden expect captures -----------------------------------------
+#: Calls that read a data file into a DataFrame (qualified-name prefixes): the notebook's inputs.
+FRAME_READERS = ("pandas.read_",)
+#: The fit whose first argument is the feature matrix production inference must match.
+MODEL_FIT_METHODS = frozenset({"fit"})

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from harden.analysis.library import FRAME_READERS, MODEL_FIT_METHODS
 from harden.analysis.model import Analysis, CallSite, CellAnalysis
 from harden.errors import UsageError
 from harden.run.capture import Capture
@@ -28,8 +29,6 @@ from harden.run.capture import Capture
 log = logging.getLogger(__name__)
 
 Role = Literal["input", "model-input", "requested"]
-READERS = ("pandas.read_",)
-FIT_METHODS = frozenset({"fit"})
 
 
 @dataclass(frozen=True)
@@ -67,13 +66,13 @@ def plan(
     for cell in analysis.cells:
         reads: dict[str, list[tuple[str | None, str]]] = {}
         for call in sorted(cell.calls, key=lambda c: c.order):
-            if (call.qualified_name or "").startswith(READERS):
+            if (call.qualified_name or "").startswith(FRAME_READERS):
                 variable = _bound_variable(cell, call)
                 if variable is not None:
                     reads.setdefault(variable, []).append(
                         (_source_path(analysis, call), _read_expression(cell, call, variable))
                     )
-            elif model_inputs and call.method in FIT_METHODS and call.in_function is None:
+            elif model_inputs and call.method in MODEL_FIT_METHODS and call.in_function is None:
                 targets.extend(_model_input_target(cell, call))
         for variable, sources in reads.items():
             targets.append(_input_target(cell, variable, sources, cwd))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harden.errors import UsageError
 from harden.expectations.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,6 @@ class Source:
 
 
 def source_for(data: str, table: str | None = None, query: str | None = None) -> Source:
-    from harden.errors import UsageError
-
     if data.startswith(SQL_SCHEMES):
         if (table is None) == (query is None):
             raise UsageError(f"{redact_url(data)}: give exactly one of --table or --query")

@@ -17,9 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from harden.analysis import analyze
 from harden.errors import OutputExistsError
 from harden.expectations.capture import Target, plan
+from harden.expectations.data import read_parquet
 from harden.expectations.options import ExpectOptions
+from harden.expectations.profile import profile_frame
+from harden.expectations.suite import suite_document
+from harden.io import atomic_write
+from harden.notebook import load
+from harden.run.facts import facts_from_analysis
+from harden.run.runner import RunOptions, run_notebook
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +78,6 @@ def expect_notebook(
     save_frames: bool = False,
 ) -> ExpectResult:
     """Capture, profile and write suites for ``notebook``; see the module docstring."""
-    from harden.analysis import analyze
-    from harden.notebook import load
-    from harden.run.facts import facts_from_analysis
-    from harden.run.runner import RunOptions, run_notebook
-
     nb = load(notebook)
     analysis = analyze(nb)
     cwd = Path(nb.path).resolve().parent
@@ -126,10 +129,6 @@ def _suite_text(
     options: ExpectOptions,
     hashes: dict[str, str | None],
 ) -> tuple[str, Any]:
-    from harden.expectations.data import read_parquet
-    from harden.expectations.profile import profile_frame
-    from harden.expectations.suite import suite_document
-
     profile = profile_frame(read_parquet(frame_path), options)
     source = None
     if target.source is not None:
@@ -146,8 +145,6 @@ def _suite_text(
 
 def _write(documents: list[tuple[Target, Path, str, Any]], force: bool) -> tuple[SuiteFile, ...]:
     """Write every suite, or none: a differing existing file needs ``force``."""
-    from harden.io import atomic_write
-
     for _, path, text, _ in documents:
         if (
             not force

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from harden.expectations.validate import Outcome, ValidationReport
+from harden.junit import xml_safe
 
 FORMATS = ("text", "json", "junit")
 
@@ -87,22 +88,27 @@ def render_json(report: ValidationReport) -> str:
 
 
 def render_junit(report: ValidationReport) -> str:
+    """One ``<testcase>`` per expectation; values from the data pass through
+    :func:`harden.junit.xml_safe` (a bad value may hold characters XML forbids)."""
+    suite_name = xml_safe(report.suite_name)
     suite = ET.Element(
         "testsuite",
-        name=f"harden validate {report.suite_name}",
+        name=f"harden validate {suite_name}",
         tests=str(len(report.outcomes)),
         failures=str(len(report.failed)),
         errors="0",
         skipped=str(len(report.skipped)),
     )
     for outcome in report.outcomes:
-        case = ET.SubElement(suite, "testcase", classname=report.suite_name, name=describe(outcome))
+        name = xml_safe(describe(outcome))
+        case = ET.SubElement(suite, "testcase", classname=suite_name, name=name)
         if not outcome.success:
-            failure = ET.SubElement(case, "failure", message=problem(outcome))
-            failure.text = f"{describe(outcome)}\n{problem(outcome)}\ndata: {report.data}"
+            message = xml_safe(problem(outcome))
+            failure = ET.SubElement(case, "failure", message=message)
+            failure.text = f"{name}\n{message}\ndata: {xml_safe(report.data)}"
     for note in report.skipped:
-        case = ET.SubElement(suite, "testcase", classname=report.suite_name, name=note)
-        ET.SubElement(case, "skipped", message=note)
+        case = ET.SubElement(suite, "testcase", classname=suite_name, name=xml_safe(note))
+        ET.SubElement(case, "skipped", message=xml_safe(note))
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from harden.config import Overrides, resolve
 from harden.errors import ConfigError
 
 
@@ -96,8 +97,6 @@ def from_section(section: Mapping[str, Any], source: Path | None = None) -> Expe
 
 def resolve_options(start: Path, config_file: Path | None = None, **flags: Any) -> ExpectOptions:
     """Defaults, then ``[tool.harden.expect]`` above ``start``, then the flags given (not ``None``)."""
-    from harden.config import Overrides, resolve
-
     config = resolve(start, Overrides(config_file=config_file))
     options = from_section(config.sections.get("expect", {}), config.source)
     given = {k: v for k, v in flags.items() if v is not None}

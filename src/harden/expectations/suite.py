@@ -21,6 +21,7 @@ from typing import Any
 
 from harden.expectations.options import ExpectOptions
 from harden.expectations.profile import SHAPES, ColumnProfile, FrameProfile
+from harden.version import __version__
 
 log = logging.getLogger(__name__)
 
@@ -178,8 +179,6 @@ def suite_document(
     """The suite's JSON, ``meta.harden`` holding ``provenance`` (notebook, cell,
     variable, source file...) plus the row count, sampling, thresholds, column
     kinds and harden's version."""
-    from harden.version import __version__
-
     meta: dict[str, Any] = {
         **provenance,
         "rows": profile.rows,
