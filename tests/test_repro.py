@@ -20,11 +20,11 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from harden.cli import main
 from harden.notebook import from_node
-from harden.reproducer import ReproOptions, ReproResult, repro_notebook, repro_paths
-from harden.reproducer.batch import run_batch
+from harden.reproducer.batch import repro_paths, run_batch
 from harden.reproducer.causes import failure_causes, written_with
 from harden.reproducer.redact import redact_result
 from harden.reproducer.report import JSON_SCHEMA, render
+from harden.reproducer.repro import ReproOptions, ReproResult, repro_notebook
 from harden.run.facts import NotebookFacts, notebook_facts
 from harden.run.runner import CellError, RunOptions
 

@@ -77,7 +77,8 @@ def repro(
     Each result has a ``status``: reproduced, differs, nondeterministic,
     failed, timeout or kernel_died.  The input notebooks are never written.
     """
-    from harden.reproducer import ReproOptions, repro_paths
+    from harden.reproducer.batch import repro_paths
+    from harden.reproducer.repro import ReproOptions
     from harden.run.runner import RunOptions
 
     run = RunOptions(kernel=kernel, parameters=dict(parameters or {}), timeout=timeout)

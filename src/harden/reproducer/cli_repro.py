@@ -116,8 +116,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from harden.reproducer import ReproOptions, repro_paths
+    from harden.reproducer.batch import repro_paths
     from harden.reproducer.report import render
+    from harden.reproducer.repro import ReproOptions
 
     if args.runs < 1:
         raise UsageError(f"--runs must be at least 1, got {args.runs}")
