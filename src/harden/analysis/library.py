@@ -382,3 +382,66 @@ COMMAND_KEYWORDS = frozenset({"args", "command", "cmd"})
 FRAME_READERS = ("pandas.read_",)
 #: The fit whose first argument is the feature matrix production inference must match.
 MODEL_FIT_METHODS = frozenset({"fit"})
+
+# -- results: what a notebook computes to conclude (extract names and returns them) ------------
+#: scikit-learn calls that compute from a fitted estimator without changing it (pure: they
+#: clone or only read the estimator), beside :data:`PURE_METHODS`.
+PREDICT_METHODS = frozenset(
+    {"predict", "predict_proba", "predict_log_proba", "decision_function", "score_samples"}
+)
+ESTIMATOR_READ_METHODS = frozenset(
+    {*PREDICT_METHODS, "score", "transform", "inverse_transform", "get_feature_names_out"}
+)
+#: Qualified-name prefixes of pure calls outside pandas and numpy.
+PURE_QUALIFIED = (
+    "sklearn.metrics.",
+    "sklearn.model_selection.cross_val_score",
+    "sklearn.model_selection.cross_validate",
+    "sklearn.model_selection.cross_val_predict",
+    "sklearn.model_selection.learning_curve",
+    "sklearn.model_selection.validation_curve",
+)
+#: Functions whose result is a score (a metric the notebook concludes with).
+METRIC_PREFIXES = ("sklearn.metrics.",)
+METRIC_CV = frozenset(
+    {
+        "sklearn.model_selection.cross_val_score",
+        "sklearn.model_selection.cross_validate",
+    }
+)
+#: Functions whose result is a prediction (``cross_val_predict``).
+PREDICTION_FUNCTIONS = frozenset({"sklearn.model_selection.cross_val_predict"})
+#: Reductions of a result that are still that result (``cross_val_score(...).mean()``).
+RESULT_REDUCTIONS = frozenset({"mean", "std", "min", "max", "median", "sum"})
+#: Fitted attributes, by meaning (any other ``name_`` attribute is a fitted value).
+FITTED_METRICS = frozenset({"best_score_", "oob_score_"})
+FITTED_PARAMS = frozenset({"best_params_", "best_index_"})
+FITTED_MODELS = frozenset({"best_estimator_"})
+#: Result names for metric functions whose own name would shadow the import.
+METRIC_NAMES = {
+    "mean_squared_error": "mse",
+    "root_mean_squared_error": "rmse",
+    "mean_absolute_error": "mae",
+    "mean_absolute_percentage_error": "mape",
+    "confusion_matrix": "confusion",
+    "classification_report": "report",
+    "r2_score": "r2",
+}
+#: Packages whose classes with ``fit`` are estimators (a fitted one is a result).
+ESTIMATOR_PACKAGES = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "imblearn.")
+#: Keywords of scikit-learn style calls whose literal value is a parameter of the run.
+PARAMETER_KEYWORDS = frozenset(
+    {
+        "random_state",
+        "test_size",
+        "train_size",
+        "cv",
+        "n_splits",
+        "n_estimators",
+        "n_iter",
+        "param_grid",
+        "param_distributions",
+        "n_neighbors",
+        "max_depth",
+    }
+)

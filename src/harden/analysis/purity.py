@@ -12,10 +12,12 @@ from collections.abc import Mapping
 import libcst as cst
 
 from harden.analysis.library import (
+    ESTIMATOR_READ_METHODS,
     IMPURE_PREFIXES,
     PURE_FUNCTIONS,
     PURE_METHODS,
     PURE_MODULES,
+    PURE_QUALIFIED,
 )
 from harden.analysis.model import CallSite
 from harden.analysis.nodes import dotted_name
@@ -69,12 +71,13 @@ def _pure_call(node: cst.Call, site: CallSite | None, resolved: str | None = Non
     if qualified:
         if qualified.startswith(IMPURE_PREFIXES):
             return False
-        if qualified.startswith(PURE_MODULES):
+        if qualified.startswith(PURE_MODULES) or qualified.startswith(PURE_QUALIFIED):
             return True
     if isinstance(node.func, cst.Name):
         return node.func.value in PURE_FUNCTIONS
     if isinstance(node.func, cst.Attribute):
-        return node.func.attr.value in PURE_METHODS
+        method = node.func.attr.value
+        return method in PURE_METHODS or method in ESTIMATOR_READ_METHODS
     return False
 
 

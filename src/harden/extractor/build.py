@@ -125,7 +125,9 @@ def _body(
     first = True
     for parameter in plan.parameters:
         cell = spec.codes.get(parameter.cell_index)
-        value = _parameter_value(cell, parameter.name)
+        value = (
+            parameter.node if parameter.node is not None else _parameter_value(cell, parameter.name)
+        )
         statement = nodes.line(nodes.assign([parameter.constant], value), blank_before=first)
         out.append(statement)
         first = False

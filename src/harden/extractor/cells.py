@@ -14,9 +14,10 @@ returning the next draft; :func:`cell_code` runs them in order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import libcst as cst
 
@@ -29,7 +30,8 @@ from harden.extractor.deadnames import CleanFunctions, Scan, scan
 from harden.extractor.drops import CellDrops, CellRewriter, root_names
 from harden.extractor.functions import PassGlobals, add_keyword_parameters
 from harden.extractor.model import LogEntry
-from harden.extractor.nodes import Statement
+from harden.extractor.nodes import Statement, line
+from harden.extractor.results import Core, ResultKind, result_cores, result_name
 
 
 @dataclass
@@ -50,6 +52,8 @@ class CellCode:
     partial: bool = False
     plots: bool = False
     drops: CellDrops = field(default_factory=CellDrops)
+    results: tuple[tuple[str, ResultKind], ...] = ()  # results it shows, now named
+    uses: tuple[str, ...] = ()  # parameters that replaced literals in its calls
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class CellContext:
     removed: AbstractSet[int]  # id() of parameter assignments that leave the step
     drop_magics: bool
     no_prints: bool
+    taken: AbstractSet[str] = frozenset()  # names a result must not take
+    replacements: Mapping[int, str] = field(default_factory=dict)  # literal id() → parameter
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ class CellDraft:
     passed: tuple[str, ...] = ()
     partial: bool = False
     definitions: tuple[tuple[str, Statement], ...] = ()
+    results: tuple[tuple[str, ResultKind], ...] = ()
+    uses: tuple[str, ...] = ()
 
 
 CellStep = Callable[[CellDraft, CellContext], CellDraft]
@@ -149,7 +157,9 @@ def sort_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
 
 
 def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
-    """The last line goes when it only displays a value (``df.head()``)."""
+    """The last line goes when it only displays a value (``df.head()``); when
+    it shows a result (a score, a prediction, a search's best parameters),
+    the result is named instead (:mod:`harden.extractor.results`)."""
     body, last, cell = draft.body, draft.last, ctx.cell
     if last is None or not body or body[-1] is not last:
         return draft
@@ -159,18 +169,117 @@ def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
     if not isinstance(small, cst.Expr) or not is_display_only(small.value, calls):
         return draft
     location = cell.location(last)
-    line = location.line if location is not None else None
-    code = (cell.cell.line(line) or "").strip() if line else ""
-    entry = LogEntry(
-        "dropped", "display-only expression at the end of a cell", cell.index, line, code
-    )
-    if len(last.body) == 1:
-        kept = body[:-1]
-    else:
-        rest = [*last.body[:-1]]
+    line_number = location.line if location is not None else None
+    code = (cell.cell.line(line_number) or "").strip() if line_number else ""
+    cores = result_cores(small.value, calls)
+    rest = [*last.body[:-1]]
+    if rest:
         rest[-1] = rest[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-        kept = (*body[:-1], last.with_changes(body=rest))
-    return replace(draft, body=kept, displayed=root_names(small.value), log=(*draft.log, entry))
+    kept: list[Statement] = list(body[:-1])
+    if rest:
+        kept.append(last.with_changes(body=rest))
+    if cores:
+        taken = _taken(ctx, draft)
+        named = _assignments(cores, taken)
+        lines = [line(assign) for assign, _, _ in named]
+        lines[0] = lines[0].with_changes(leading_lines=last.leading_lines if not rest else [])
+        names = ", ".join(f"`{n}` ({kind})" for _, n, kind in named)
+        entry = LogEntry(
+            "changed",
+            f"result shown at the end of a cell named {names} and returned",
+            cell.index,
+            line_number,
+            code,
+        )
+        return replace(
+            draft,
+            body=(*kept, *lines),
+            log=(*draft.log, entry),
+            results=(*draft.results, *((n, k) for _, n, k in named)),
+        )
+    entry = LogEntry(
+        "dropped", "display-only expression at the end of a cell", cell.index, line_number, code
+    )
+    return replace(
+        draft, body=tuple(kept), displayed=root_names(small.value), log=(*draft.log, entry)
+    )
+
+
+def _taken(ctx: CellContext, draft: CellDraft) -> set[str]:
+    return set(ctx.taken) | {name for name, _ in draft.results}
+
+
+def _assignments(cores: list[Core], taken: set[str]) -> list[tuple[cst.Assign, str, ResultKind]]:
+    out = []
+    for core in cores:
+        name = result_name(core, taken)
+        assign = cst.Assign([cst.AssignTarget(cst.Name(name))], core.node)
+        out.append((assign, name, core.kind))
+    return out
+
+
+def name_printed_results(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """``print("auc", roc_auc_score(y, p))`` at a cell's top level: the result is
+    named (``roc_auc = ...``) and returned, the print shows the name (and with
+    ``--no-prints`` only the print goes)."""
+    cell = ctx.cell
+    calls = {call.node: call for call in cell.calls if call.node is not None}
+    body: list[Statement] = []
+    log = list(draft.log)
+    results = list(draft.results)
+    changed = False
+    for statement in draft.body:
+        printed = _printed_cores(statement, calls)
+        if not printed:
+            body.append(statement)
+            continue
+        assert isinstance(statement, cst.SimpleStatementLine)
+        taken = set(ctx.taken) | {n for n, _ in results}
+        named = _assignments(printed, taken)
+        small = statement.body[0]
+        for (_, name, _), core in zip(named, printed):
+            small = small.deep_replace(core.node, cst.Name(name))  # type: ignore[assignment]
+        lines = [line(assign) for assign, _, _ in named]
+        lines[0] = lines[0].with_changes(leading_lines=statement.leading_lines)
+        body.extend([*lines, statement.with_changes(body=[small], leading_lines=[])])
+        location = cell.location(statement)
+        number = location.line if location is not None else None
+        log.append(
+            LogEntry(
+                "changed",
+                "printed result named "
+                + ", ".join(f"`{n}` ({k})" for _, n, k in named)
+                + " and returned",
+                cell.index,
+                number,
+                (cell.cell.line(number) or "").strip() if number else "",
+            )
+        )
+        results += [(n, k) for _, n, k in named]
+        changed = True
+    if not changed:
+        return draft
+    return replace(draft, body=tuple(body), log=tuple(log), results=tuple(results))
+
+
+def _printed_cores(statement: Statement, calls: dict[cst.CSTNode, object]) -> list[Core]:
+    """The results a one-statement ``print(...)`` line shows, when its arguments are pure."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return []
+    small = statement.body[0]
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+        return []
+    call = small.value
+    if not (isinstance(call.func, cst.Name) and call.func.value == "print"):
+        return []
+    cores: list[Core] = []
+    for arg in call.args:
+        if arg.keyword is not None or arg.star:
+            continue
+        if not is_display_only(arg.value, calls):  # type: ignore[arg-type]
+            return []
+        cores += result_cores(arg.value, calls)  # type: ignore[arg-type]
+    return cores
 
 
 def rewrite_notebook_only(draft: CellDraft, ctx: CellContext) -> CellDraft:
@@ -204,6 +313,32 @@ def drop_print_only_locals(draft: CellDraft, ctx: CellContext) -> CellDraft:
     body = cst.Module(body=draft.body).visit(cleaner).body
     hoisted = cst.Module(body=draft.hoisted).visit(cleaner).body
     return replace(draft, body=tuple(body), hoisted=tuple(hoisted), log=tuple(log))
+
+
+class _UseParameters(cst.CSTTransformer):
+    def __init__(self, replacements: Mapping[int, str]) -> None:
+        super().__init__()
+        self.replacements = replacements
+        self.used: list[str] = []
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        name = self.replacements.get(id(original_node))
+        if name is None:
+            return updated_node
+        if name not in self.used:
+            self.used.append(name)
+        return cst.Name(name)
+
+
+def use_parameters(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """Literals that became parameters (``random_state=42``) read the parameter."""
+    if not ctx.replacements:
+        return draft
+    user = _UseParameters(ctx.replacements)
+    body = cst.Module(body=draft.body).visit(user).body
+    if not user.used:
+        return draft
+    return replace(draft, body=tuple(body), uses=tuple(user.used))
 
 
 def note_cell_magic(draft: CellDraft, ctx: CellContext) -> CellDraft:
@@ -264,8 +399,10 @@ def refuse_top_level_await(draft: CellDraft, ctx: CellContext) -> CellDraft:
 CELL_STEPS: tuple[CellStep, ...] = (
     sort_statements,
     drop_display_line,
+    name_printed_results,
     rewrite_notebook_only,
     drop_print_only_locals,
+    use_parameters,
     note_cell_magic,
     pass_globals,
     prepare_definitions,
@@ -280,9 +417,11 @@ def cell_code(
     *,
     drop_magics: bool,
     no_prints: bool,
+    taken: AbstractSet[str] = frozenset(),
+    replacements: Mapping[int, str] | None = None,
 ) -> CellCode:
-    """Run :data:`CELL_STEPS` over one code cell."""
-    ctx = CellContext(cell, layout, removed, drop_magics, no_prints)
+    """Run :data:`CELL_STEPS` over one code cell; results it shows take names not in ``taken``."""
+    ctx = CellContext(cell, layout, removed, drop_magics, no_prints, taken, replacements or {})
     draft = CellDraft()
     for step in CELL_STEPS:
         draft = step(draft, ctx)
@@ -308,6 +447,8 @@ def cell_code(
         partial=draft.partial,
         plots=any(_plots(call.qualified_name, call.method) for call in cell.calls),
         drops=drops,
+        results=draft.results,
+        uses=draft.uses,
     )
 
 

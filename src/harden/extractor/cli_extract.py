@@ -48,6 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-prints", action="store_true", help="drop print() calls")
     parser.add_argument(
+        "--parameters",
+        choices=("promote", "suggest"),
+        default="promote",
+        help="literal paths, seeds, split sizes, cv folds and grids in calls: make them "
+        "run() keywords (promote, the default) or only list them in the log (suggest)",
+    )
+    parser.add_argument(
         "--save-figures",
         metavar="DIR",
         help="save matplotlib figures into DIR when the module runs",
@@ -114,6 +121,7 @@ def run_command(args: argparse.Namespace) -> int:
         no_prints=args.no_prints,
         save_figures=args.save_figures,
         allow_hidden_state=args.allow_hidden_state,
+        parameters=args.parameters,
     )
     info = sys.stderr if args.stdout else sys.stdout
     if args.stdout:

@@ -27,6 +27,7 @@ from harden.extractor.passes import (
     note_results,
     plan_steps,
     prepare_cells,
+    promote_parameters,
     refuse_global_writers,
     refuse_notebook_only,
     require_python,
@@ -47,6 +48,7 @@ EXTRACT_PASSES: tuple[Pass, ...] = (
     avoid_name_clashes,
     check_hidden_state,
     resolve_parameters,
+    promote_parameters,
     classify_code,
     refuse_global_writers,
     prepare_cells,
@@ -70,6 +72,7 @@ def extract(
     no_prints: bool = False,
     save_figures: str | None = None,
     allow_hidden_state: bool = False,
+    parameters: str = "promote",
 ) -> Extraction:
     """Turn a notebook into a module; see ``docs/extract.md``.
 
@@ -82,7 +85,14 @@ def extract(
         path_or_notebook if isinstance(path_or_notebook, Notebook) else load(path_or_notebook)
     )
     options = ExtractOptions(
-        module_name, split, outputs, drop_magics, no_prints, save_figures, allow_hidden_state
+        module_name,
+        split,
+        outputs,
+        drop_magics,
+        no_prints,
+        save_figures,
+        allow_hidden_state,
+        parameters,
     )
     try:
         return _extract(notebook, options)

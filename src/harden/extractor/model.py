@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from harden.analysis import Analysis
 
 LogKind = Literal["dropped", "moved", "changed", "risky", "requirement", "info"]
-ParameterSource = Literal["parameters", "injected-parameters", "leading-literals"]
+ParameterSource = Literal["parameters", "injected-parameters", "leading-literals", "call-literal"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class ParameterSpec:
     value: Any
     cell_index: int
     source: ParameterSource
+    #: The literal's node, for parameters found in a call (``call-literal``).
+    node: Any = field(default=None, compare=False, repr=False)
 
     @property
     def mutable(self) -> bool:

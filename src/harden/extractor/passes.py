@@ -18,6 +18,7 @@ from harden.extractor.classify import Layout, classify
 from harden.extractor.model import LogEntry, Plan
 from harden.extractor.names import check_module_name, default_module_name
 from harden.extractor.plan import make_plan, reserved_names
+from harden.extractor.promote import PARAMETER_MODES, promote
 from harden.extractor.refuse import refusal_message, state_problems
 from harden.extractor.sections import title_and_summary
 from harden.extractor.splits import SPLIT_MODES, split_modes
@@ -106,6 +107,23 @@ def resolve_parameters(state: ExtractState) -> ExtractState:
     return state.logged(*notes, parameters=parameters, removed=frozenset(removed))
 
 
+def promote_parameters(state: ExtractState) -> ExtractState:
+    """Literals in calls (paths, seeds, split sizes, grids) become parameters."""
+    if state.options.parameters not in PARAMETER_MODES:
+        raise UsageError(
+            f"--parameters must be one of {', '.join(PARAMETER_MODES)}, "
+            f"not {state.options.parameters!r}"
+        )
+    analysis = need(state.analysis, "analysis")
+    taken = {b.name for c in analysis.cells for b in c.bindings}
+    promoted = promote(analysis, state.parameters, taken, state.options.parameters)
+    return state.logged(
+        *promoted.log,
+        parameters=(*state.parameters, *promoted.specs),
+        replacements=promoted.replacements,
+    )
+
+
 def classify_code(state: ExtractState) -> ExtractState:
     """What is module level (imports, constants, definitions) and what stays in steps."""
     layout = classify(
@@ -132,7 +150,9 @@ def prepare_cells(state: ExtractState) -> ExtractState:
     codes: dict[int, CellCode] = {}
     problems: list[LogEntry] = []
     requirements: list[str] = []
-    for cell in need(state.analysis, "analysis").cells:
+    analysis = need(state.analysis, "analysis")
+    taken = reserved_names(analysis, layout, state.parameters)
+    for cell in analysis.cells:
         if cell.module is None:
             continue
         code = cell_code(
@@ -141,7 +161,10 @@ def prepare_cells(state: ExtractState) -> ExtractState:
             state.removed,
             drop_magics=options.drop_magics,
             no_prints=options.no_prints,
+            taken=frozenset(taken),
+            replacements=state.replacements,
         )
+        taken |= {name for name, _ in code.results}
         codes[cell.index] = code
         problems += code.drops.problems
         requirements += code.drops.requirements
@@ -237,9 +260,6 @@ def note_results(state: ExtractState) -> ExtractState:
                 "folder (it puts the working directory on sys.path)",
             )
         )
-    plan = need(state.plan, "plan")
-    if plan.outputs:
-        entries.append(LogEntry("info", "run() returns " + ", ".join(plan.outputs)))
     return state.logged(*entries)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from harden.analysis import Analysis
 from harden.errors import UsageError
+from harden.extractor import outputs as outputs_mod
 from harden.extractor.cells import PLOT_METHODS, CellCode
 from harden.extractor.classify import Layout, top_level_smalls
 from harden.extractor.model import (
@@ -84,7 +85,10 @@ def make_plan(
                 )
             continue
         facts.append((section, _step_facts(cells, codes, layout, flowing)))
-    final = _outputs(analysis, facts, codes, layout, params, hidden, outputs)
+    meaning = outputs_mod.meanings(analysis, codes)
+    final = _outputs(analysis, facts, codes, layout, params, hidden, outputs, meaning)
+    known = list(dict.fromkeys(n for _, fact in facts for n in fact.bound))
+    log += outputs_mod.notes(meaning, final, known)
     returns = _returns(facts, final, set(params) | set(hidden))
     taken = reserved_names(analysis, layout, parameters)
     run_name = free_name("run", taken, ("run_notebook", "run_steps"))
@@ -162,6 +166,9 @@ def _step_facts(
                 continue
             if name not in inputs:
                 inputs.append(name)
+        for name in code.uses:
+            if name not in available and name not in inputs:
+                inputs.append(name)
         for name in code.passed:
             if name in flowing and name not in available and name not in inputs:
                 inputs.append(name)
@@ -185,6 +192,11 @@ def _step_facts(
             ):
                 mutated.append(mutation.name)
         available |= bound_here
+        for name, _ in code.results:
+            if name not in bound:
+                bound.append(name)
+                named.append(name)
+            available.add(name)
     unconditional = {n for n in bound if n not in conditional}
     return _Facts(
         cells,
@@ -228,13 +240,23 @@ def _outputs(
     params: Sequence[str],
     hidden: Sequence[str],
     requested: Sequence[str] | None,
+    meaning: outputs_mod.Meanings,
 ) -> tuple[str, ...]:
-    known = layout.step_level | layout.module_level | set(params) | set(hidden)
+    results = {n for _, fact in facts for n in fact.bound}
+    known = layout.step_level | layout.module_level | set(params) | set(hidden) | results
     if requested is not None:
         for name in requested:
             if name not in known:
                 raise UsageError(f"--outputs: `{name}` is not a name the notebook defines")
         return tuple(dict.fromkeys(requested))
+    last_binder: dict[str, _Facts] = {}
+    for _, fact in facts:
+        for name in fact.bound:
+            last_binder[name] = fact
+    conditional = frozenset(n for n, fact in last_binder.items() if n in fact.conditional)
+    by_meaning = outputs_mod.choose(meaning, list(last_binder), conditional)
+    if by_meaning:
+        return by_meaning
     chosen: list[str] = []
     if facts:
         _, last = facts[-1]

@@ -33,6 +33,7 @@ class ExtractOptions:
     no_prints: bool = False
     save_figures: str | None = None
     allow_hidden_state: bool = False
+    parameters: str = "promote"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class ExtractState:
     hidden: tuple[str, ...] = ()  # check_hidden_state: names run() requires
     parameters: tuple[ParameterSpec, ...] = ()  # resolve_parameters
     removed: frozenset[int] = frozenset()  # resolve_parameters: id() of assignments
+    replacements: Mapping[int, str] = field(default_factory=dict)  # promote_parameters
     layout: Layout | None = None  # classify_code
     codes: Mapping[int, CellCode] = field(default_factory=dict)  # prepare_cells
     requirements: tuple[str, ...] = ()  # prepare_cells
