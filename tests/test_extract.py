@@ -256,15 +256,16 @@ def test_no_prints_drops_print_calls_everywhere(tmp_path: Path) -> None:
     assert "print(x)" in extract(path).source
 
 
-def test_save_figures_saves_after_plotting_cells(tmp_path: Path) -> None:
+def test_figures_are_drawn_by_plot_functions_and_saved_by_main(tmp_path: Path) -> None:
     path = nb(tmp_path, "import matplotlib.pyplot as plt", "plt.plot([1, 2])\nplt.show()", "n = 1")
     e = extract(path, save_figures="figs")
-    assert 'FIGURES_DIR = "figs"' in e.source and "def save_figures(prefix: str)" in e.source
+    assert "def plot_figure() -> Figure:" in e.source  # its own function, its own figure
+    assert "def run_and_draw(" in e.source and 'default="figs"' in e.source
     module = tmp_path / f"{e.module_name}.py"
     module.write_text(e.source)
     env = dict(os.environ, MPLBACKEND="Agg")
     subprocess.run([sys.executable, str(module)], cwd=tmp_path, check=True, env=env)
-    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == ["plot_figures-1-1.png"]
+    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == ["plot_figure.png"]
 
 
 def test_top_level_await_is_refused(tmp_path: Path) -> None:

@@ -445,3 +445,24 @@ PARAMETER_KEYWORDS = frozenset(
         "max_depth",
     }
 )
+#: Call names (function or method, last dotted part) that act on the world beyond the
+#: notebook's values: a step making one is never "contributing nothing".
+EFFECT_PREFIXES = (
+    "to_",
+    "save",
+    "dump",
+    "write",
+    "upload",
+    "put",
+    "post",
+    "send",
+    "mkdir",
+    "makedirs",
+    "remove",
+    "unlink",
+    "rename",
+    "open",
+    "commit",
+    "execute",
+    "log_",
+)

@@ -64,6 +64,18 @@ def is_display_only(
     return check.pure
 
 
+def is_pure_call(
+    node: cst.Call,
+    calls: Mapping[cst.CSTNode, CallSite],
+    qualified: Mapping[str, str] | None = None,
+) -> bool:
+    """Whether calling ``node``'s function (not evaluating its arguments) is pure."""
+    site = calls.get(node)
+    name = None if site is not None else dotted_name(node.func)
+    resolved = qualified.get(name) if qualified and name else None
+    return _pure_call(node, site, resolved)
+
+
 def _pure_call(node: cst.Call, site: CallSite | None, resolved: str | None = None) -> bool:
     if any(arg.keyword is not None and arg.keyword.value == "inplace" for arg in node.args):
         return False
@@ -81,4 +93,4 @@ def _pure_call(node: cst.Call, site: CallSite | None, resolved: str | None = Non
     return False
 
 
-__all__ = ["is_display_only"]
+__all__ = ["is_display_only", "is_pure_call"]

@@ -23,6 +23,7 @@ from harden.extractor.classify import Layout
 from harden.extractor.deadnames import drop_dead_names, drop_shadowed_definitions
 from harden.extractor.model import LogEntry, Plan
 from harden.extractor.nodes import Statement
+from harden.extractor.plots import CellPlot
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,10 @@ class BuildInput:
     notebook_names: frozenset[str]
     save_figures: str | None = None
     helpers: dict[str, str] = field(default_factory=dict)
+    plots: Mapping[int, CellPlot] = field(default_factory=dict)
+    pyplot: str = "plt"  # the name matplotlib.pyplot is imported as
+    pyplot_imported: bool = True  # False: the module must import it itself
+    titles: Mapping[int, str] = field(default_factory=dict)  # cell → its section's title
 
 
 def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
@@ -50,7 +55,7 @@ def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
     taken = set(spec.taken) | {s.name for s in spec.plan.steps}
     taken |= {spec.plan.run_name, spec.plan.main_name}
     run_name, main_name = spec.plan.run_name, spec.plan.main_name
-    figures = _free("save_figures", taken, ("save_notebook_figures",)) if spec.save_figures else ""
+    figures = ""
     generated: list[cst.CSTNode] = []  # what the module adds: its names count as used
     body = _body(spec, run_name, main_name, figures, generated, notes)
     entries, guarded = _gathered_imports(spec)
@@ -88,7 +93,7 @@ def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
         )
     local = tuple(sorted({e.top for e in kept if imports.group_of(e, spec.folder) == "local"}))
     bootstrap = entry.local_path_bootstrap(local) if local else None
-    needed = _generated_imports(spec, bool(figures), bootstrap is not None)
+    needed = _generated_imports(spec, bool(spec.plan.plots), bootstrap is not None)
     grouped = imports.statements([*kept, *needed], spec.folder)
     head: list[Statement] = [nodes.docstring(_module_doc(spec))]
     for group in imports.GROUPS:
@@ -134,22 +139,14 @@ def _body(
     for line in spec.layout.constants.values():
         out.append(line.with_changes(leading_lines=[cst.EmptyLine()] if first else []))
         first = False
-    if figures:
-        directory = nodes.string(spec.save_figures or "figures")
-        out.append(nodes.line(nodes.assign(["FIGURES_DIR"], directory), blank_before=first))
     out.extend(spec.definitions[name] for name in plan.definitions if name in spec.definitions)
     helpers: list[Statement] = [entry.result_class(step) for step in plan.steps if step.result_type]
-    if figures:
-        helpers.append(
-            entry.figure_helper(figures).with_changes(
-                leading_lines=[cst.EmptyLine(), cst.EmptyLine()]
-            )
-        )
     generated.extend(helpers)
     out.extend(helpers)
+    out += _plot_functions(spec, "", generated)  # figures drawn before any step
     for step in plan.steps:
         statements: list[Statement] = []
-        for position, index in enumerate(step.cells, start=1):
+        for index in step.cells:
             cell_body = list(spec.codes[index].body)
             if cell_body:
                 lines = list(cell_body[0].leading_lines)
@@ -159,9 +156,6 @@ def _body(
                     lines.insert(0, cst.EmptyLine())
                 cell_body[0] = cell_body[0].with_changes(leading_lines=lines)
             statements.extend(cell_body)
-            if figures and spec.codes[index].plots:
-                label = nodes.string(f"{step.name}-{position}")
-                statements.append(nodes.line(cst.Expr(nodes.call(figures, [label]))))
         statements = drop_shadowed_definitions(statements, notes)
         codes = [spec.codes[i] for i in step.cells]
         dead = set().union(*(c.stores for c in codes)) - set().union(*(c.loads for c in codes))
@@ -173,15 +167,51 @@ def _body(
         out.append(function)
         if step.result_type:
             generated.append(function.returns or function)
-    doc = "Run the notebook's steps in order and return its key results."
-    tail = [
+        out += _plot_functions(spec, step.name, generated)
+    doc = "Run the notebook's steps in order and return its key results (draws nothing)."
+    tail: list[Statement] = [
         entry.run_function(
             run_name, plan.steps, plan.parameters, plan.hidden_inputs, plan.outputs, doc
-        ),
-        *entry.main_function(main_name, run_name, plan.parameters, plan.hidden_inputs),
+        )
     ]
+    draw = plan.draw_name if plan.plots else None
+    if draw is not None:
+        doc = f"{run_name}(), and the notebook's figures drawn from the steps' values."
+        tail.append(
+            entry.run_function(
+                draw,
+                plan.steps,
+                plan.parameters,
+                plan.hidden_inputs,
+                plan.outputs,
+                doc,
+                plan.plots,
+                _free(
+                    "figures", set(spec.taken) | {s.name for s in plan.steps}, ("drawn_figures",)
+                ),
+            )
+        )
+    tail += entry.main_function(
+        main_name, run_name, plan.parameters, plan.hidden_inputs, draw, spec.save_figures
+    )
     generated.extend(tail)
     out.extend(tail)
+    return out
+
+
+def _plot_functions(spec: BuildInput, step: str, generated: list[cst.CSTNode]) -> list[Statement]:
+    """The ``plot_*`` functions drawn right after ``step`` (``""``: before the first)."""
+    out: list[Statement] = []
+    for plot in spec.plan.plots:
+        if plot.step != step:
+            continue
+        title = spec.titles.get(plot.cell_index, "")
+        doc = f"The figure of notebook cell {plot.cell_index + 1}" + (
+            f" ({title})." if title else "."
+        )
+        drawing = entry.plot_function(plot, spec.plots[plot.cell_index].body, spec.pyplot, doc)
+        generated.append(drawing)
+        out.append(drawing)
     return out
 
 
@@ -226,6 +256,15 @@ def _generated_imports(spec: BuildInput, figures: bool, local: bool) -> list[imp
         (any(code.partial for code in spec.codes.values()), E("functools")),
         (figures or local, E("os")),
         (local, E("sys")),
+        (figures, E("matplotlib.figure", "Figure")),
+        (
+            figures and not spec.pyplot_imported,
+            E(
+                "matplotlib.pyplot",
+                None,
+                spec.pyplot if spec.pyplot != "matplotlib.pyplot" else None,
+            ),
+        ),
     ]
     return needed + [entry_ for wanted, entry_ in flags if wanted]
 

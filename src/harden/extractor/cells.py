@@ -17,16 +17,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 import libcst as cst
 
 from harden.analysis import CellAnalysis
 from harden.analysis.library import PLOT_METHODS
+from harden.analysis.model import CallSite
 from harden.analysis.purity import is_display_only
 from harden.errors import ExtractionError
 from harden.extractor.classify import Layout
-from harden.extractor.deadnames import CleanFunctions, Scan, scan
+from harden.extractor.deadnames import CleanFunctions, Scan, discardable, scan
 from harden.extractor.drops import CellDrops, CellRewriter, root_names
 from harden.extractor.functions import PassGlobals, add_keyword_parameters
 from harden.extractor.model import LogEntry
@@ -218,6 +219,36 @@ def _assignments(cores: list[Core], taken: set[str]) -> list[tuple[cst.Assign, s
     return out
 
 
+def drop_no_op_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
+    """A statement that only computes a value nobody uses (``Pipeline([...])``, ``df.head()``
+    mid-cell, ``DecisionTreeClassifier().fit(X, y)``) goes whole, logged."""
+    cell = ctx.cell
+    calls = {call.node: call for call in cell.calls if call.node is not None}
+    body: list[Statement] = []
+    log = list(draft.log)
+    for statement in draft.body:
+        if (
+            isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and not isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+            and discardable(statement.body[0].value, calls)
+        ):
+            location = cell.location(statement)
+            number = location.line if location is not None else None
+            code = (cell.cell.line(number) or "").strip() if number else ""
+            log.append(
+                LogEntry(
+                    "dropped", "computes a value nothing uses or shows", cell.index, number, code
+                )
+            )
+            continue
+        body.append(statement)
+    if len(body) == len(draft.body):
+        return draft
+    return replace(draft, body=tuple(body), log=tuple(log))
+
+
 def name_printed_results(draft: CellDraft, ctx: CellContext) -> CellDraft:
     """``print("auc", roc_auc_score(y, p))`` at a cell's top level: the result is
     named (``roc_auc = ...``) and returned, the print shows the name (and with
@@ -238,12 +269,17 @@ def name_printed_results(draft: CellDraft, ctx: CellContext) -> CellDraft:
         named = _assignments(printed, taken)
         small = statement.body[0]
         for (_, name, _), core in zip(named, printed):
-            small = small.deep_replace(core.node, cst.Name(name))  # type: ignore[assignment]
+            small = cast(cst.BaseSmallStatement, small.deep_replace(core.node, cst.Name(name)))
         lines = [line(assign) for assign, _, _ in named]
         lines[0] = lines[0].with_changes(leading_lines=statement.leading_lines)
-        body.extend([*lines, statement.with_changes(body=[small], leading_lines=[])])
         location = cell.location(statement)
         number = location.line if location is not None else None
+        code = (cell.cell.line(number) or "").strip() if number else ""
+        body.extend(lines)
+        if ctx.no_prints:
+            log.append(LogEntry("dropped", "print dropped (--no-prints)", cell.index, number, code))
+        else:
+            body.append(statement.with_changes(body=[small], leading_lines=[]))
         log.append(
             LogEntry(
                 "changed",
@@ -252,7 +288,7 @@ def name_printed_results(draft: CellDraft, ctx: CellContext) -> CellDraft:
                 + " and returned",
                 cell.index,
                 number,
-                (cell.cell.line(number) or "").strip() if number else "",
+                code,
             )
         )
         results += [(n, k) for _, n, k in named]
@@ -262,7 +298,7 @@ def name_printed_results(draft: CellDraft, ctx: CellContext) -> CellDraft:
     return replace(draft, body=tuple(body), log=tuple(log), results=tuple(results))
 
 
-def _printed_cores(statement: Statement, calls: dict[cst.CSTNode, object]) -> list[Core]:
+def _printed_cores(statement: Statement, calls: Mapping[cst.CSTNode, CallSite]) -> list[Core]:
     """The results a one-statement ``print(...)`` line shows, when its arguments are pure."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return []
@@ -276,9 +312,9 @@ def _printed_cores(statement: Statement, calls: dict[cst.CSTNode, object]) -> li
     for arg in call.args:
         if arg.keyword is not None or arg.star:
             continue
-        if not is_display_only(arg.value, calls):  # type: ignore[arg-type]
+        if not is_display_only(arg.value, calls):
             return []
-        cores += result_cores(arg.value, calls)  # type: ignore[arg-type]
+        cores += result_cores(arg.value, calls)
     return cores
 
 
@@ -399,6 +435,7 @@ def refuse_top_level_await(draft: CellDraft, ctx: CellContext) -> CellDraft:
 CELL_STEPS: tuple[CellStep, ...] = (
     sort_statements,
     drop_display_line,
+    drop_no_op_statements,
     name_printed_results,
     rewrite_notebook_only,
     drop_print_only_locals,

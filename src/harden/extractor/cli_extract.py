@@ -48,6 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-prints", action="store_true", help="drop print() calls")
     parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove steps that contribute nothing to run()'s results (they only print "
+        "and draw); without it they are kept and logged",
+    )
+    parser.add_argument(
         "--parameters",
         choices=("promote", "suggest"),
         default="promote",
@@ -122,6 +128,7 @@ def run_command(args: argparse.Namespace) -> int:
         save_figures=args.save_figures,
         allow_hidden_state=args.allow_hidden_state,
         parameters=args.parameters,
+        prune=args.prune,
     )
     info = sys.stderr if args.stdout else sys.stdout
     if args.stdout:

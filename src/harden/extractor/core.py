@@ -32,6 +32,7 @@ from harden.extractor.passes import (
     refuse_notebook_only,
     require_python,
     resolve_parameters,
+    split_plots,
     split_sections,
 )
 from harden.extractor.state import ExtractOptions, ExtractState, Pass, need
@@ -54,6 +55,7 @@ EXTRACT_PASSES: tuple[Pass, ...] = (
     prepare_cells,
     refuse_notebook_only,
     split_sections,
+    split_plots,
     log_cell_changes,
     plan_steps,
     note_layout,
@@ -73,6 +75,7 @@ def extract(
     save_figures: str | None = None,
     allow_hidden_state: bool = False,
     parameters: str = "promote",
+    prune: bool = False,
 ) -> Extraction:
     """Turn a notebook into a module; see ``docs/extract.md``.
 
@@ -93,6 +96,7 @@ def extract(
         save_figures,
         allow_hidden_state,
         parameters,
+        prune,
     )
     try:
         return _extract(notebook, options)

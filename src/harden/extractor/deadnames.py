@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from harden.analysis import CallSite
-from harden.analysis.purity import is_display_only
+from harden.analysis.library import ESTIMATOR_PACKAGES, FIT_METHODS
+from harden.analysis.nodes import dotted_name
+from harden.analysis.purity import is_display_only, is_pure_call
 from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
 
@@ -135,7 +137,7 @@ class DropDeadNames(cst.CSTTransformer):
             value = small.value  # type: ignore[attr-defined]  # an assignment's
             code = _EMPTY.code_for_node(small).strip()
             # Inside ``try`` an exception may be the point: keep the value there.
-            if not self._tries and is_display_only(value, self.calls, self.qualified):
+            if not self._tries and discardable(value, self.calls, self.qualified):
                 self.log.append(LogEntry("dropped", f"nothing reads `{name}`", code=code))
             else:
                 self.log.append(
@@ -206,6 +208,76 @@ def _dead_target(small: cst.BaseSmallStatement, dead: set[str]) -> str | None:
     ):
         return small.target.value
     return None
+
+
+def discardable(
+    value: cst.BaseExpression,
+    calls: Mapping[cst.CSTNode, CallSite],
+    qualified: Mapping[str, str] | None = None,
+) -> bool:
+    """Evaluating ``value`` changes nothing anyone can see: display-only, an estimator
+    constructed (``Pipeline([...])``), or one constructed and fitted in place
+    (``DecisionTreeClassifier().fit(X, y)``) with the result unused."""
+    if is_display_only(value, calls, qualified):
+        return True
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    if isinstance(func, cst.Attribute) and func.attr.value in FIT_METHODS:
+        receiver = func.value
+        return (
+            isinstance(receiver, cst.Call)
+            and _constructs_estimator(receiver, calls, qualified)
+            and all(is_display_only(arg.value, calls, qualified) for arg in value.args)
+        )
+    return _constructs_estimator(value, calls, qualified)
+
+
+def _constructs_estimator(
+    call: cst.Call, calls: Mapping[cst.CSTNode, CallSite], qualified: Mapping[str, str] | None
+) -> bool:
+    if not _estimator_class(call, calls, qualified):
+        return False
+    return all(_builds_only(arg.value, calls, qualified) for arg in call.args)
+
+
+def _estimator_class(
+    call: cst.Call, calls: Mapping[cst.CSTNode, CallSite], qualified: Mapping[str, str] | None
+) -> bool:
+    site = calls.get(call)
+    name = site.qualified_name if site is not None else None
+    if name is None and qualified:
+        dotted = dotted_name(call.func)
+        name = qualified.get(dotted) if dotted else None
+    return bool(
+        name and name.startswith(ESTIMATOR_PACKAGES) and name.rsplit(".", 1)[-1][:1].isupper()
+    )
+
+
+def _builds_only(
+    value: cst.BaseExpression,
+    calls: Mapping[cst.CSTNode, CallSite],
+    qualified: Mapping[str, str] | None,
+) -> bool:
+    """Every call in ``value`` is pure or builds an estimator (``[("t", Tree())]``)."""
+    if is_display_only(value, calls, qualified):
+        return True
+    found = [True]
+
+    class _Check(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> bool:
+            if not _estimator_class(node, calls, qualified) and not is_pure_call(
+                node, calls, qualified
+            ):
+                found[0] = False
+            return found[0]
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+            found[0] = False
+            return False
+
+    value.visit(_Check())
+    return found[0]
 
 
 def drop_dead_names(

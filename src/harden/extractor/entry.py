@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from harden.extractor import nodes
-from harden.extractor.model import ParameterSpec, Step
+from harden.extractor.model import ParameterSpec, PlotFunction, Step
 from harden.extractor.nodes import Statement
 
 _FIGURE_HELPER = '''
@@ -32,6 +32,43 @@ _LOCAL_PATH = """
 if os.getcwd() not in sys.path:
     sys.path.insert(0, os.getcwd())
 """
+
+
+_SAVE_FIGURES = """
+if FIGURES_OPTION is None:
+    return RUN(**args)
+RESULTS, FIGURES = DRAW(**args)
+os.makedirs(FIGURES_OPTION, exist_ok=True)
+for FIGURE_NAME, FIGURE in FIGURES.items():
+    FIGURE.savefig(os.path.join(FIGURES_OPTION, f"{FIGURE_NAME}.png"))
+return RESULTS
+"""
+
+
+class _Rename(cst.CSTTransformer):
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.names.get(updated_node.value)
+        return updated_node.with_changes(value=new) if new else updated_node
+
+
+def plot_function(
+    plot: PlotFunction, body: Sequence[Statement], pyplot: str, doc: str
+) -> cst.FunctionDef:
+    """``plot_<step>(values) -> Figure``: its own figure, the cell's plotting statements."""
+    statements: list[Statement] = [nodes.docstring(doc)]
+    if not plot.makes_figure:
+        statements.append(nodes.line(cst.Expr(nodes.call(f"{pyplot}.figure"))))
+    lines = list(body)
+    if lines:
+        lines[0] = lines[0].with_changes(leading_lines=[])
+    statements.extend(lines)
+    statements.append(nodes.line(cst.Return(nodes.call(f"{pyplot}.gcf"))))
+    params = cst.Parameters([nodes.param(name) for name in plot.inputs])
+    return nodes.function(plot.name, params, statements, cst.Name("Figure"))
 
 
 def figure_helper(name: str) -> cst.FunctionDef:
@@ -93,7 +130,11 @@ def run_function(
     hidden: Sequence[str],
     outputs: Sequence[str],
     doc: str,
+    plots: Sequence[PlotFunction] = (),
+    figures: str | None = None,
 ) -> cst.FunctionDef:
+    """``run()``; with ``figures`` (the local dict's name), ``run_and_draw()``:
+    each plot function called right after its step, results and figures returned."""
     kwonly = []
     body: list[Statement] = [nodes.docstring(doc)]
     for spec in parameters:
@@ -104,20 +145,51 @@ def run_function(
         else:
             kwonly.append(nodes.param(spec.name, spec.type_name, cst.Name(spec.constant)))
     kwonly += [nodes.param(name) for name in hidden]
+    if figures is not None:
+        annotation = cst.Annotation(nodes.subscript("dict", cst.Name("str"), cst.Name("Figure")))
+        empty = cst.AnnAssign(cst.Name(figures), annotation, cst.Dict([]))
+        body.append(nodes.line(empty))
+        body += _draw(plots, "", figures)
     for step in steps:
         value = nodes.call(step.name, [cst.Name(n) for n in step.inputs])
         if step.returns:
             body.append(nodes.line(nodes.assign(step.returns, value)))
         else:
             body.append(nodes.line(cst.Expr(value)))
-    body.append(nodes.line(cst.Return(nodes.dict_of_names(outputs))))
+        if figures is not None:
+            body += _draw(plots, step.name, figures)
+    result: cst.BaseExpression = nodes.dict_of_names(outputs)
+    if figures is not None:
+        result = cst.Tuple(
+            [cst.Element(result), cst.Element(cst.Name(figures))],
+            lpar=[],
+            rpar=[],
+        )
+    body.append(nodes.line(cst.Return(result)))
     params = (
         cst.Parameters(star_arg=cst.ParamStar(), kwonly_params=kwonly)
         if kwonly
         else (cst.Parameters())
     )
-    returns = nodes.subscript("dict", cst.Name("str"), cst.Name("Any"))
+    returns: cst.BaseExpression = nodes.subscript("dict", cst.Name("str"), cst.Name("Any"))
+    if figures is not None:
+        returns = nodes.subscript(
+            "tuple", returns, nodes.subscript("dict", cst.Name("str"), cst.Name("Figure"))
+        )
     return nodes.function(name, params, body, returns)
+
+
+def _draw(plots: Sequence[PlotFunction], step: str, figures: str) -> list[cst.SimpleStatementLine]:
+    """``figures["plot_x"] = plot_x(...)`` for the plots drawn after ``step``."""
+    lines = []
+    for plot in plots:
+        if plot.step == step:
+            target = cst.Subscript(
+                cst.Name(figures), [cst.SubscriptElement(cst.Index(nodes.string(plot.name)))]
+            )
+            drawn = nodes.call(plot.name, [cst.Name(n) for n in plot.inputs])
+            lines.append(nodes.line(cst.Assign([cst.AssignTarget(target)], drawn)))
+    return lines
 
 
 def _copy_default(spec: ParameterSpec) -> cst.If:
@@ -127,8 +199,15 @@ def _copy_default(spec: ParameterSpec) -> cst.If:
 
 
 def main_function(
-    name: str, run: str, parameters: Sequence[ParameterSpec], hidden: Sequence[str]
+    name: str,
+    run: str,
+    parameters: Sequence[ParameterSpec],
+    hidden: Sequence[str],
+    draw: str | None = None,
+    figures_default: str | None = None,
 ) -> list[Statement]:
+    """``main()``: argparse options for run()'s parameters; with ``draw``
+    (``run_and_draw``'s name) also ``--figures DIR``."""
     parser = nodes.call(
         "argparse.ArgumentParser",
         keywords=[
@@ -145,8 +224,35 @@ def main_function(
     for hidden_name in hidden:
         body.append(nodes.line(cst.Expr(_option(hidden_name, None))))
     parsed = nodes.call("parser.parse_args", [cst.Name("argv")])
-    call = cst.Call(cst.Name(run), [cst.Arg(nodes.call("vars", [parsed]), star="**")])
-    body.append(nodes.line(cst.Return(call)))
+    if draw is None:
+        call = cst.Call(cst.Name(run), [cst.Arg(nodes.call("vars", [parsed]), star="**")])
+        body.append(nodes.line(cst.Return(call)))
+    else:
+        default = nodes.string(figures_default) if figures_default else cst.Name("None")
+        option = nodes.call(
+            "parser.add_argument",
+            [nodes.string("--figures")],
+            [
+                ("metavar", nodes.string("DIR")),
+                ("default", default),
+                ("help", nodes.string("draw the notebook's figures into DIR/<name>.png")),
+            ],
+        )
+        body.append(nodes.line(cst.Expr(option)))
+        body.append(nodes.line(nodes.assign(["args"], nodes.call("vars", [parsed]))))
+        pop = nodes.call("args.pop", [nodes.string("figures")])
+        body.append(nodes.line(nodes.assign(["figures_dir"], pop)))
+        template = cst.parse_module(_SAVE_FIGURES.strip() + "\n").body
+        renames = {
+            "FIGURES_OPTION": "figures_dir",
+            "RUN": run,
+            "DRAW": draw,
+            "RESULTS": "results",
+            "FIGURES": "figures",
+            "FIGURE_NAME": "figure_name",
+            "FIGURE": "figure",
+        }
+        body.extend(s.visit(_Rename(renames)) for s in template)  # type: ignore[misc]
     argv = nodes.param(
         "argv", nodes.union_none(nodes.subscript("list", cst.Name("str"))), cst.Name("None")
     )

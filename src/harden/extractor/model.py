@@ -81,6 +81,21 @@ class Step:
     result_type: str | None = None
 
 
+@dataclass(frozen=True)
+class PlotFunction:
+    """A ``plot_<step>(...) -> Figure`` function: one cell's plotting statements.
+
+    ``step`` is the step it follows (``run_and_draw()`` calls it right after
+    that step), ``inputs`` the values it receives.
+    """
+
+    name: str
+    step: str
+    cell_index: int
+    inputs: tuple[str, ...] = ()
+    makes_figure: bool = False
+
+
 #: Steps returning more names than this return a ``NamedTuple``.
 NAMED_RESULT_THRESHOLD = 3
 
@@ -107,6 +122,8 @@ class Plan:
     hidden_inputs: tuple[str, ...] = ()
     run_name: str = "run"
     main_name: str = "main"
+    plots: tuple[PlotFunction, ...] = ()
+    draw_name: str = "run_and_draw"
 
     def step(self, name: str) -> Step | None:
         return next((step for step in self.steps if step.name == name), None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import libcst as cst
 
@@ -26,6 +27,7 @@ from harden.analysis.library import (
     FRAME_READERS,
     SPLIT_FUNCTIONS,
 )
+from harden.analysis.model import CallSite
 from harden.extractor.cells import CellCode
 from harden.extractor.model import LogEntry
 from harden.extractor.results import KIND_ORDER, ResultKind, core_of
@@ -80,7 +82,7 @@ def meanings(analysis: Analysis, codes: Mapping[int, CellCode]) -> Meanings:
             constructed.discard(name)
             fitted.discard(name)
             if meaning in KIND_ORDER:
-                kinds[name] = meaning  # type: ignore[assignment]
+                kinds[name] = cast(ResultKind, meaning)
                 if meaning == "model":
                     fitted.add(name)
             elif meaning in ("data", "split"):
@@ -92,8 +94,8 @@ def meanings(analysis: Analysis, codes: Mapping[int, CellCode]) -> Meanings:
     return Meanings(kinds, inputs, frozenset(constructed - fitted))
 
 
-def _meaning(value: cst.BaseExpression, calls: Mapping[cst.CSTNode, object]) -> str | None:
-    core = core_of(value, calls)  # type: ignore[arg-type]
+def _meaning(value: cst.BaseExpression, calls: Mapping[cst.CSTNode, CallSite]) -> str | None:
+    core = core_of(value, calls)
     if core is not None and core.node is value:
         return core.kind
     if not isinstance(value, cst.Call):
@@ -162,7 +164,6 @@ def notes(meaning: Meanings, outputs: Sequence[str], known: Sequence[str]) -> li
                     "risky",
                     f"run() returns `{name}`, an estimator the notebook never fits "
                     "(cross-validation fits copies of it)",
-                    code=name,
                 )
             )
     return entries

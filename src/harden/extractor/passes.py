@@ -12,6 +12,7 @@ from pathlib import Path
 from harden.analysis import analyze
 from harden.errors import ExtractionError, UsageError
 from harden.extractor import parameters as params_mod
+from harden.extractor import plots as plots_mod
 from harden.extractor.build import BuildInput, build
 from harden.extractor.cells import CellCode, cell_code
 from harden.extractor.classify import Layout, classify
@@ -196,6 +197,28 @@ def split_sections(state: ExtractState) -> ExtractState:
     return state.logged(*notes, sections=sectioning.sections)
 
 
+def split_plots(state: ExtractState) -> ExtractState:
+    """Each cell's plotting statements leave its step (:mod:`harden.extractor.plots`)."""
+    analysis = need(state.analysis, "analysis")
+    names = plots_mod.aliases(analysis)
+    order = sorted(state.codes)
+    later: dict[int, set[str]] = {}
+    reads: set[str] = set(state.options.outputs or ())
+    for index in reversed(order):
+        later[index] = set(reads)
+        reads |= state.codes[index].loads
+    codes = dict(state.codes)
+    found = []
+    for index in order:
+        compute, plot = plots_mod.partition(codes[index], names, later[index])
+        if plot is None:
+            continue
+        codes[index] = plots_mod.rescanned(codes[index], compute)
+        found.append(plot)
+    sections, notes = plots_mod.split_at_plots(state.sections, found, codes)
+    return state.logged(*notes, codes=codes, plots=tuple(found), sections=sections)
+
+
 def log_cell_changes(state: ExtractState) -> ExtractState:
     """What the per-cell pipeline dropped and changed, cell by cell."""
     codes = state.codes
@@ -212,6 +235,8 @@ def plan_steps(state: ExtractState) -> ExtractState:
         state.parameters,
         outputs=state.options.outputs,
         hidden=list(state.hidden),
+        plots=state.plots,
+        prune=state.options.prune,
     )
     return state.logged(*notes, plan=plan)
 
@@ -229,6 +254,11 @@ def build_module(state: ExtractState) -> ExtractState:
     definitions = {n: d for c in codes.values() for n, d in c.definitions.items()}
     title, summary = title_and_summary(notebook.cells)
     taken = reserved_names(analysis, layout, state.parameters) | set(plan.definitions)
+    aliases = plots_mod.aliases(analysis)
+    pyplot = next((n for n, t in aliases.items() if t == "matplotlib.pyplot"), None)
+    imported = pyplot is not None
+    if pyplot is None:
+        pyplot = "plt" if "plt" not in taken else "matplotlib.pyplot"
     spec = BuildInput(
         notebook_name=notebook.path.name,
         module_name=state.name,
@@ -242,6 +272,10 @@ def build_module(state: ExtractState) -> ExtractState:
         taken=frozenset(taken),
         notebook_names=frozenset(b.name for c in analysis.cells for b in c.bindings),
         save_figures=state.options.save_figures,
+        plots={plot.cell_index: plot for plot in state.plots},
+        pyplot=pyplot,
+        pyplot_imported=imported,
+        titles={i: s.title for s in state.sections if s.title for i in s.cells},
     )
     source, notes, local = build(spec)
     return state.logged(*notes, source=source, local_modules=local)

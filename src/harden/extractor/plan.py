@@ -14,20 +14,26 @@ import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import libcst as cst
+
 from harden.analysis import Analysis
+from harden.analysis.library import EFFECT_PREFIXES
 from harden.errors import UsageError
 from harden.extractor import outputs as outputs_mod
 from harden.extractor.cells import PLOT_METHODS, CellCode
 from harden.extractor.classify import Layout, top_level_smalls
+from harden.extractor.deadnames import scan
 from harden.extractor.model import (
     NAMED_RESULT_THRESHOLD,
     FunctionChange,
     LogEntry,
     ParameterSpec,
     Plan,
+    PlotFunction,
     Step,
 )
 from harden.extractor.nodes import Statement, free_name, wrap
+from harden.extractor.plots import CellPlot, plot_inputs, plot_log
 from harden.extractor.sections import Section, identifier
 
 OUTPUT_KINDS = frozenset({"assign", "augmented", "walrus"})
@@ -66,6 +72,8 @@ def make_plan(
     *,
     outputs: Sequence[str] | None,
     hidden: Sequence[str],
+    plots: Sequence[CellPlot] = (),
+    prune: bool = False,
 ) -> tuple[Plan, list[LogEntry]]:
     log: list[LogEntry] = []
     params = [p.name for p in parameters]
@@ -89,11 +97,44 @@ def make_plan(
     final = _outputs(analysis, facts, codes, layout, params, hidden, outputs, meaning)
     known = list(dict.fromkeys(n for _, fact in facts for n in fact.bound))
     log += outputs_mod.notes(meaning, final, known)
-    returns = _returns(facts, final, set(params) | set(hidden))
+    module_level = layout.module_level - set(params)
+    drawn: list[list[tuple[CellPlot, tuple[str, ...]]]] = [[] for _ in facts]
+    before_steps: list[tuple[CellPlot, tuple[str, ...]]] = []
+    for plot in sorted(plots, key=lambda p: p.cell_index):
+        inputs = plot_inputs(plot, module_level, scan(list(plot.body)).stores)
+        # After the step holding its cell, else after the last step before it.
+        owner = None
+        for position, (_, fact) in enumerate(facts):
+            if fact.cells and fact.cells[0] <= plot.cell_index:
+                owner = position
+        if owner is None:
+            before_steps.append((plot, inputs))
+        else:
+            drawn[owner].append((plot, inputs))
+    needs = [frozenset(n for _, inputs in here for n in inputs) for here in drawn]
+    returns = _returns(facts, final, set(params) | set(hidden), needs)
     taken = reserved_names(analysis, layout, parameters)
     run_name = free_name("run", taken, ("run_notebook", "run_steps"))
     main_name = free_name("main", taken, ("cli", "main_cli"))
+    draw_name = free_name("run_and_draw", taken, ("run_and_plot",))
     names = _step_names(facts, codes, analysis, taken, [r for _, r in returns])
+    plot_functions: list[PlotFunction] = []
+    titles = {i: s.title for s in sections for i in s.cells}
+    for name, here in [("", before_steps), *zip(names, drawn)]:
+        for plot, inputs in here:
+            holder = next((f for _, f in facts if plot.cell_index in f.cells), None)
+            title = identifier(titles.get(plot.cell_index) or "") if holder is None else ""
+            if title.startswith("plot_"):
+                base = title
+            elif title and title != "plot":
+                base = f"plot_{title}"
+            else:
+                base = f"plot_{name.removeprefix('plot_') or 'figure'}"
+            function = free_name(base, taken)
+            plot_functions.append(
+                PlotFunction(function, name, plot.cell_index, inputs, plot.makes_figure)
+            )
+            log.append(plot_log(plot, function))
     steps = []
     for (section, fact), name, (inputs, returned) in zip(facts, names, returns):
         result_type = None
@@ -108,6 +149,23 @@ def make_plan(
         steps.append(
             Step(name, section.title or "", fact.cells, inputs, returned, doc, result_type)
         )
+    # Values only the figures read do not keep a step alive.
+    bare = _returns(facts, final, set(params) | set(hidden))
+    dead = _dead_steps(analysis, steps, [r for _, r in bare])
+    for step in dead:
+        log.append(
+            LogEntry(
+                "dropped" if prune else "info",
+                f"step {step.name}() contributes nothing to run()'s results: it only prints "
+                + ("and draws; removed (--prune)" if prune else "and draws; --prune removes it"),
+                step.cells[0],
+            )
+        )
+    if prune and dead:
+        gone = {step.name for step in dead}
+        steps = [step for step in steps if step.name not in gone]
+        plot_functions = [p for p in plot_functions if p.step not in gone]
+    log += _uncalled(layout, codes, plots)
     changes = tuple(FunctionChange(n, v) for n, v in sorted(layout.changes.items()))
     plan = Plan(
         tuple(steps),
@@ -119,6 +177,8 @@ def make_plan(
         tuple(hidden),
         run_name,
         main_name,
+        tuple(plot_functions),
+        draw_name,
     )
     return plan, log
 
@@ -208,10 +268,63 @@ def _step_facts(
     )
 
 
+def _dead_steps(
+    analysis: Analysis, steps: Sequence[Step], returns: Sequence[tuple[str, ...]]
+) -> list[Step]:
+    """Steps that return nothing (but what figures draw) and act on nothing else."""
+    dead = []
+    for step, returned in zip(steps, returns):
+        if returned:
+            continue
+        acts = False
+        for index in step.cells:
+            cell = analysis.cell(index)
+            for call in cell.calls if cell else ():
+                last = (call.dotted or "").rsplit(".", 1)[-1]
+                if last.startswith(EFFECT_PREFIXES) or call.keyword("inplace") is not None:
+                    acts = True
+            if cell is not None and cell.magics:
+                acts = True
+        if not acts:
+            dead.append(step)
+    return dead
+
+
+def _uncalled(
+    layout: Layout, codes: Mapping[int, CellCode], plots: Sequence[CellPlot]
+) -> list[LogEntry]:
+    """Functions the notebook defines that nothing calls."""
+    used: set[str] = set()
+    for code in codes.values():
+        used |= code.loads
+    for plot in plots:
+        used |= plot.reads
+    for name, definition in layout.definitions.items():
+        used |= scan([definition]).loads - {name}
+    return [
+        LogEntry(
+            "info",
+            "defined, but nothing in the notebook calls it",
+            layout.definition_cells.get(name),
+            None,
+            name,
+        )
+        for name, definition in layout.definitions.items()
+        if isinstance(definition, cst.FunctionDef) and name not in used
+    ]
+
+
 def _returns(
-    facts: Sequence[tuple[Section, _Facts]], outputs: Sequence[str], start: set[str]
+    facts: Sequence[tuple[Section, _Facts]],
+    outputs: Sequence[str],
+    start: set[str],
+    drawn: Sequence[frozenset[str]] = (),
 ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """(inputs, returns) per step, from a backward pass over what is still needed."""
+    """(inputs, returns) per step, from a backward pass over what is still needed.
+
+    ``drawn[k]`` are the values the plot functions after step ``k`` receive:
+    ``run_and_draw()`` must have them right after that step."""
+    drawn = list(drawn) or [frozenset() for _ in facts]
     before: list[set[str]] = []
     available = set(start)
     for _, fact in facts:
@@ -219,7 +332,8 @@ def _returns(
         available |= set(fact.bound)
     needed = set(outputs)
     out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-    for (_, fact), known in zip(reversed(facts), reversed(before)):
+    for (_, fact), known, plotted in zip(reversed(facts), reversed(before), reversed(drawn)):
+        needed = needed | plotted
         candidates = [*fact.bound, *(n for n in fact.mutated if n not in fact.bound)]
         returned = tuple(n for n in candidates if n in needed)
         inputs = list(fact.inputs)

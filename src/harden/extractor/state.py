@@ -16,6 +16,7 @@ from harden.analysis import Analysis
 from harden.extractor.cells import CellCode
 from harden.extractor.classify import Layout
 from harden.extractor.model import LogEntry, ParameterSpec, Plan
+from harden.extractor.plots import CellPlot
 from harden.extractor.sections import Section
 from harden.notebook import Notebook
 
@@ -34,6 +35,7 @@ class ExtractOptions:
     save_figures: str | None = None
     allow_hidden_state: bool = False
     parameters: str = "promote"
+    prune: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class ExtractState:
     requirements: tuple[str, ...] = ()  # prepare_cells
     problems: tuple[LogEntry, ...] = ()  # prepare_cells: magics with no Python equivalent
     sections: tuple[Section, ...] = ()  # split_sections
+    plots: tuple[CellPlot, ...] = ()  # split_plots
     plan: Plan | None = None  # plan_steps
     source: str = ""  # build_module
     local_modules: tuple[str, ...] = ()  # build_module

@@ -1,0 +1,308 @@
+"""Issue 10 items 1-5: results named and returned, run()'s outputs by meaning,
+plotting out of the computation, parameters found in calls, unseeded estimators logged."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import write_notebook
+
+from harden.errors import UsageError
+from harden.extractor import extract
+
+IMPORTS = (
+    "import numpy as np\n"
+    "import pandas as pd\n"
+    "import matplotlib.pyplot as plt\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "from sklearn.neighbors import KNeighborsClassifier\n"
+    "from sklearn.model_selection import cross_val_score, train_test_split\n"
+    "from sklearn.metrics import accuracy_score, roc_auc_score"
+)
+DATA = (
+    "rng = np.random.RandomState(0)\n"
+    "df = pd.DataFrame(rng.normal(size=(80, 3)), columns=['a', 'b', 'c'])\n"
+    "df['y'] = (df['a'] + df['b'] > 0).astype(int)\n"
+    "X = df[['a', 'b', 'c']]\n"
+    "y = df['y']"
+)
+
+
+def functions(source: str) -> dict[str, ast.FunctionDef]:
+    return {n.name: n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)}
+
+
+def returned_keys(source: str, name: str = "run") -> list[str]:
+    function = functions(source)[name]
+    value = function.body[-1].value  # type: ignore[attr-defined]
+    if isinstance(value, ast.Tuple):
+        value = value.elts[0]
+    return [k.value for k in value.keys]  # type: ignore[union-attr]
+
+
+def log_text(extraction: object) -> str:
+    return extraction.log_text  # type: ignore[attr-defined]
+
+
+def run_module(folder: Path, source: str, code: str) -> dict[str, object]:
+    """Import the generated module in a fresh interpreter, run ``code``, return its JSON."""
+    (folder / "generated.py").write_text(source)
+    script = f"import json, generated\n{code}\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- 1. results named and returned -------------------------------------------------------------
+def test_a_shown_score_is_named_and_returned(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS,
+        DATA,
+        "knn = KNeighborsClassifier(n_neighbors=5)\n"
+        "cross_val_score(knn, X, y, cv=4, scoring='roc_auc').mean()",
+    )
+    e = extract(path)
+    assert 'cv_roc_auc = cross_val_score(knn, X, y, cv=cv, scoring="roc_auc").mean()' in e.source
+    assert returned_keys(e.source) == ["cv_roc_auc"]
+    assert "named `cv_roc_auc` (metric)" in log_text(e)
+
+
+def test_a_printed_metric_is_named_and_the_print_shows_the_name(tmp_path: Path) -> None:
+    cells = (
+        IMPORTS,
+        DATA,
+        "model = LogisticRegression().fit(X, y)\n"
+        "print('accuracy', round(accuracy_score(y, model.predict(X)), 3))",
+    )
+    e = extract(write_notebook(tmp_path, *cells))
+    assert "accuracy = accuracy_score(y, model.predict(X))" in e.source
+    assert 'print("accuracy", round(accuracy, 3))' in e.source
+    quiet = extract(write_notebook(tmp_path, *cells, name="q.ipynb"), no_prints=True)
+    assert "print(" not in quiet.source  # the print goes, the computation stays
+    assert "accuracy = accuracy_score(y, model.predict(X))" in quiet.source
+    assert returned_keys(quiet.source) == ["accuracy", "model"]
+
+
+def test_views_of_data_are_not_results(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path, IMPORTS, DATA, "df.head()", "df.shape")
+    e = extract(path)
+    assert "head()" not in e.source and ".shape" not in e.source
+    assert "named" not in log_text(e)
+
+
+def test_a_prediction_on_new_data_is_named_not_left_bare(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS,
+        DATA,
+        "knn = KNeighborsClassifier().fit(X, y)",
+        "knn.predict([[3, 5, 4]])",
+    )
+    e = extract(path)
+    assert "knn_predictions = knn.predict([[3, 5, 4]])" in e.source
+    assert returned_keys(e.source) == ["knn", "knn_predictions"]
+
+
+# -- 2. run()'s outputs by meaning -------------------------------------------------------------
+def test_outputs_metrics_first_then_models_then_predictions_from_every_step(
+    tmp_path: Path,
+) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS,
+        ("md", "## Data"),
+        DATA + "\nX_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)",
+        ("md", "## Model"),
+        "model = LogisticRegression()\nmodel.fit(X_train, y_train)\npreds = model.predict(X_test)",
+        ("md", "## Score"),
+        "auc = roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])",
+        ("md", "## Recap"),
+        "summary = df.describe()",
+    )
+    e = extract(path)
+    assert returned_keys(e.source) == ["auc", "model", "preds"]
+    log = log_text(e)
+    assert "run() returns metrics auc; fitted models model; predictions preds" in log
+    assert "X_train, X_test, y_train, y_test (train/test splits)" in log
+    assert extract(path, outputs=["summary"]).plan.outputs == ("summary",)
+
+
+def test_an_unfitted_estimator_asked_for_is_a_warning(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS,
+        DATA,
+        "knn = KNeighborsClassifier()\nscores = cross_val_score(knn, X, y, cv=3)",
+    )
+    e = extract(path, outputs=["knn", "scores"])
+    assert "risky: run() returns `knn`, an estimator the notebook never fits" in log_text(e)
+    assert "never fits" not in log_text(extract(path))  # by meaning: scores only
+
+
+# -- 3. plotting out of the computation --------------------------------------------------------
+def test_plots_leave_the_steps_and_run_draws_nothing(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS,
+        ("md", "## Data"),
+        DATA,
+        "df['a'].hist()\nplt.title('a')",
+        ("md", "## Model"),
+        "model = LogisticRegression().fit(X, y)\n"
+        "plt.bar(['a', 'b', 'c'], model.coef_[0])\n"
+        "acc = accuracy_score(y, model.predict(X))",
+    )
+    e = extract(path)
+    defs = functions(e.source)
+    plots = sorted(n for n in defs if n.startswith("plot_"))
+    assert plots == ["plot_data", "plot_model_step"]  # the step is model_step: `model` is taken
+    for name, function in defs.items():
+        calls = {ast.unparse(c.func) for c in ast.walk(function) if isinstance(c, ast.Call)}
+        if not name.startswith("plot_"):
+            assert not {c for c in calls if c.startswith("plt.") or c.endswith(".hist")}, name
+    assert [a.arg for a in defs["plot_model_step"].args.args] == ["model"]
+    found = run_module(
+        tmp_path,
+        e.source,
+        "import matplotlib.pyplot as plt\n"
+        "results = generated.run()\n"
+        "opened = len(plt.get_fignums())\n"
+        "results, figures = generated.run_and_draw()\n"
+        "print(json.dumps({'opened': opened, 'figures': sorted(figures),\n"
+        "    'types': sorted({type(f).__name__ for f in figures.values()}),\n"
+        "    'bars': len(figures['plot_model_step'].axes[0].patches), 'acc': results['acc']}))",
+    )
+    assert found["opened"] == 0  # run() drew nothing
+    assert found["figures"] == ["plot_data", "plot_model_step"]
+    assert found["types"] == ["Figure"] and found["bars"] == 3  # one figure each, not shared
+    assert 0.5 < float(found["acc"]) <= 1.0  # type: ignore[arg-type]
+
+
+def test_a_step_is_cut_where_a_later_cell_changes_what_a_figure_drew(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS,
+        ("md", "## Explore"),
+        DATA,
+        "df.groupby('y')['a'].mean().plot(kind='bar')",
+        "df = pd.get_dummies(df, columns=['y'])\nn = len(df.columns)",
+    )
+    e = extract(path)
+    assert "step split after this cell" in log_text(e)
+    found = run_module(
+        tmp_path,
+        e.source,
+        "results, figures = generated.run_and_draw()\n"
+        "print(json.dumps({'bars': len(next(iter(figures.values())).axes[0].patches)}))",
+    )
+    assert found["bars"] == 2  # drawn from the frame before get_dummies, as in the notebook
+
+
+# -- 5. parameters found where they are --------------------------------------------------------
+def test_call_literals_become_run_keywords(tmp_path: Path) -> None:
+    (tmp_path / "points.csv").write_text(
+        "a,b,y\n" + "\n".join(f"{i},{i % 3},{i % 2}" for i in range(40))
+    )
+    path = write_notebook(
+        tmp_path,
+        IMPORTS,
+        "df = pd.read_csv('points.csv')\n"
+        "X_train, X_test, y_train, y_test = train_test_split(\n"
+        "    df[['a', 'b']], df['y'], test_size=0.25, random_state=7)\n"
+        "acc = LogisticRegression().fit(X_train, y_train).score(X_test, y_test)",
+    )
+    e = extract(path)
+    run = functions(e.source)["run"]
+    assert [a.arg for a in run.args.kwonlyargs] == ["points_path", "test_size", "random_state"]
+    assert 'POINTS_PATH = "points.csv"' in e.source and "RANDOM_STATE = 7" in e.source
+    found = run_module(
+        tmp_path,
+        e.source,
+        "a = generated.run()\nb = generated.run(test_size=0.5)\n"
+        "print(json.dumps({'same': generated.run()['acc'] == a['acc'], 'b': b['acc']}))",
+    )
+    assert found["same"] is True
+    suggested = extract(path, parameters="suggest")
+    assert "test_size=0.25" in suggested.source
+    assert "parameter candidates left in the code: points_path='points.csv'" in log_text(suggested)
+    with pytest.raises(UsageError, match="--parameters"):
+        extract(path, parameters="all")
+
+
+def test_a_keyword_with_different_values_is_only_a_candidate(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS,
+        DATA,
+        "a = train_test_split(X, y, random_state=1)\nb = train_test_split(X, y, random_state=2)",
+    )
+    e = extract(path)
+    assert "random_state=1" in e.source and "random_state=2" in e.source
+    assert "random_state=1 (values 1, 2 in different calls)" in log_text(e)
+
+
+def test_an_unseeded_estimator_is_logged(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS + "\nfrom sklearn.ensemble import RandomForestClassifier",
+        DATA,
+        "rf = RandomForestClassifier(n_estimators=10).fit(X, y)",
+    )
+    log = log_text(extract(path))
+    assert "RandomForestClassifier` is called with no random_state" in log
+    assert "--check cannot prove" in log
+
+
+# -- 4. dead code flagged and pruned -----------------------------------------------------------
+def test_a_recap_makes_the_steps_it_redoes_dead_and_prune_removes_them(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS,
+        ("md", "## First try"),
+        DATA + "\nmodel = LogisticRegression().fit(X, y)\nprint(model.coef_)\nplt.plot(model.coef_[0])",
+        ("md", "## Recap"),
+        DATA + "\nmodel = LogisticRegression(C=0.5).fit(X, y)\nacc = model.score(X, y)",
+        "def unused_helper(v):\n    return v * 2",
+    )
+    e = extract(path)
+    assert "step first_try() contributes nothing to run()'s results" in log_text(e)
+    assert "`unused_helper`: defined, but nothing in the notebook calls it" in log_text(e)
+    assert "def first_try(" in e.source
+    pruned = extract(path, prune=True)
+    assert "def first_try(" not in pruned.source and "removed (--prune)" in log_text(pruned)
+    assert returned_keys(pruned.source) == ["acc", "model"]
+    found = run_module(tmp_path, pruned.source, "print(json.dumps(generated.run()['acc']))")
+    assert 0.5 < float(found) <= 1.0  # type: ignore[arg-type]
+
+
+def test_unused_pure_values_go_whole_never_as_bare_constructors(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS
+        + "\nfrom sklearn.pipeline import Pipeline\nfrom sklearn.tree import DecisionTreeClassifier",
+        DATA,
+        "Pipeline([('tree', DecisionTreeClassifier())])\n"
+        "DecisionTreeClassifier(random_state=0).fit(X, y)\n"
+        "unused = LogisticRegression()\n"
+        "kept = DecisionTreeClassifier(random_state=0).fit(X, y)\n"
+        "print(kept.get_depth())",
+    )
+    e = extract(path)
+    assert "Pipeline(" not in e.source and "LogisticRegression()" not in e.source
+    assert e.source.count("DecisionTreeClassifier(") == 1
+    assert "computes a value nothing uses or shows" in log_text(e)
+    assert "nothing reads `unused`" in log_text(e)
