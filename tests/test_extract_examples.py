@@ -124,10 +124,12 @@ def test_the_stress_examples_get_the_structure_they_need(extractions: dict) -> N
         "horizon_days",
         "n_estimators",
         "seed",
+        "sales_path",  # found in its call: pd.read_csv("sales.csv")
     ]
+    assert demand.plan.parameters[-1].source == "call-literal"
     loans = extractions["loan_default.ipynb"]
     assert [p.source for p in loans.plan.parameters] == ["leading-literals"] * 4
-    assert {"report", "approvals"} <= set(loans.plan.outputs)
+    assert {"report", "model", "scaler"} == set(loans.plan.outputs)  # fitted, and the report
 
 
 def _unseeded_cell(name: str) -> int | None:
@@ -172,10 +174,11 @@ def test_check_names_the_step_and_value_that_differ(extractions: dict) -> None:
     result = check_extraction(replace(extraction, source=broken))
     assert not result.agree
     first = result.differences[0]
-    assert (first.step, first.name) == ("model_step", "scores")
-    assert "Mismatched elements" in first.detail
+    # The fitted model is a result now (run() returns it): the first value to differ.
+    assert (first.step, first.name) == ("model_step", "model")
+    assert any(v.name == "scores" and "Mismatched elements" in v.detail for v in result.differences)
     assert any(v.name == "report" and "test_auc" in v.detail for v in result.differences)
-    assert "first at step `model_step` returns `scores`" in result.render()
+    assert "first at step `model_step` returns `model`" in result.render()
 
 
 @pytest.mark.slow

@@ -134,7 +134,7 @@ def test_outputs_metrics_first_then_models_then_predictions_from_every_step(
         "summary = df.describe()",
     )
     e = extract(path)
-    assert returned_keys(e.source) == ["auc", "model", "preds"]
+    assert returned_keys(e.source) == ["auc", "model", "preds", "summary"]  # a conclusion
     log = log_text(e)
     assert "run() returns metrics auc; fitted models model; predictions preds" in log
     assert "X_train, X_test, y_train, y_test (train/test splits)" in log
@@ -273,7 +273,8 @@ def test_a_recap_makes_the_steps_it_redoes_dead_and_prune_removes_them(tmp_path:
         tmp_path,
         IMPORTS,
         ("md", "## First try"),
-        DATA + "\nmodel = LogisticRegression().fit(X, y)\nprint(model.coef_)\nplt.plot(model.coef_[0])",
+        DATA
+        + "\nmodel = LogisticRegression().fit(X, y)\nprint(model.coef_)\nplt.plot(model.coef_[0])",
         ("md", "## Recap"),
         DATA + "\nmodel = LogisticRegression(C=0.5).fit(X, y)\nacc = model.score(X, y)",
         "def unused_helper(v):\n    return v * 2",

@@ -54,6 +54,7 @@ class CellCode:
     plots: bool = False
     drops: CellDrops = field(default_factory=CellDrops)
     results: tuple[tuple[str, ResultKind], ...] = ()  # results it shows, now named
+    result_sources: tuple[tuple[str, str], ...] = ()  # name → the notebook's expression
     uses: tuple[str, ...] = ()  # parameters that replaced literals in its calls
 
 
@@ -90,6 +91,7 @@ class CellDraft:
     definitions: tuple[tuple[str, Statement], ...] = ()
     results: tuple[tuple[str, ResultKind], ...] = ()
     uses: tuple[str, ...] = ()
+    result_sources: tuple[tuple[str, str], ...] = ()
 
 
 CellStep = Callable[[CellDraft, CellContext], CellDraft]
@@ -197,6 +199,7 @@ def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
             body=(*kept, *lines),
             log=(*draft.log, entry),
             results=(*draft.results, *((n, k) for _, n, k in named)),
+            result_sources=(*draft.result_sources, *_sources(named)),
         )
     entry = LogEntry(
         "dropped", "display-only expression at the end of a cell", cell.index, line_number, code
@@ -204,6 +207,11 @@ def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
     return replace(
         draft, body=tuple(kept), displayed=root_names(small.value), log=(*draft.log, entry)
     )
+
+
+def _sources(named: list[tuple[cst.Assign, str, ResultKind]]) -> list[tuple[str, str]]:
+    empty = cst.Module(body=[])
+    return [(name, empty.code_for_node(assign.value)) for assign, name, _ in named]
 
 
 def _taken(ctx: CellContext, draft: CellDraft) -> set[str]:
@@ -258,6 +266,7 @@ def name_printed_results(draft: CellDraft, ctx: CellContext) -> CellDraft:
     body: list[Statement] = []
     log = list(draft.log)
     results = list(draft.results)
+    sources = list(draft.result_sources)
     changed = False
     for statement in draft.body:
         printed = _printed_cores(statement, calls)
@@ -292,10 +301,17 @@ def name_printed_results(draft: CellDraft, ctx: CellContext) -> CellDraft:
             )
         )
         results += [(n, k) for _, n, k in named]
+        sources += _sources(named)
         changed = True
     if not changed:
         return draft
-    return replace(draft, body=tuple(body), log=tuple(log), results=tuple(results))
+    return replace(
+        draft,
+        body=tuple(body),
+        log=tuple(log),
+        results=tuple(results),
+        result_sources=tuple(sources),
+    )
 
 
 def _printed_cores(statement: Statement, calls: Mapping[cst.CSTNode, CallSite]) -> list[Core]:
@@ -486,6 +502,7 @@ def cell_code(
         drops=drops,
         results=draft.results,
         uses=draft.uses,
+        result_sources=draft.result_sources,
     )
 
 

@@ -109,8 +109,15 @@ def check(
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         labels = _labels(extraction)
+        # A result extract named exists in the notebook only as the expression it showed.
+        sources = dict(extraction.plan.result_sources)
         captures = tuple(
-            Capture(item["name"], after_cell=item["after"], format="pickle", label=item["label"])
+            Capture(
+                sources.get(item["name"], item["name"]),
+                after_cell=item["after"],
+                format="pickle",
+                label=item["label"],
+            )
             for item in labels
         )
         parameters = dict(parameters or {})

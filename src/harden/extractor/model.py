@@ -124,6 +124,8 @@ class Plan:
     main_name: str = "main"
     plots: tuple[PlotFunction, ...] = ()
     draw_name: str = "run_and_draw"
+    #: Results extract named (``cv_auc``) → the notebook expression that computes them.
+    result_sources: tuple[tuple[str, str], ...] = ()
 
     def step(self, name: str) -> Step | None:
         return next((step for step in self.steps if step.name == name), None)

@@ -33,10 +33,13 @@ from harden.extractor.model import (
     Step,
 )
 from harden.extractor.nodes import Statement, free_name, wrap
-from harden.extractor.plots import CellPlot, plot_inputs, plot_log
+from harden.extractor.plots import CellPlot, bound_names, plot_inputs, plot_log
 from harden.extractor.sections import Section, identifier
 
 OUTPUT_KINDS = frozenset({"assign", "augmented", "walrus"})
+#: With results found by meaning, the last step's values join them only when named
+#: as conclusions (``results``, ``summary``, ``coefficients``); the last cell's shown ones do.
+CONCLUSION_WORDS = ("result", "metric", "score", "summary", "report", "coef", "importance")
 RESERVED = frozenset(
     {
         "functools",
@@ -101,7 +104,7 @@ def make_plan(
     drawn: list[list[tuple[CellPlot, tuple[str, ...]]]] = [[] for _ in facts]
     before_steps: list[tuple[CellPlot, tuple[str, ...]]] = []
     for plot in sorted(plots, key=lambda p: p.cell_index):
-        inputs = plot_inputs(plot, module_level, scan(list(plot.body)).stores)
+        inputs = plot_inputs(plot, module_level, bound_names(list(plot.body)))
         # After the step holding its cell, else after the last step before it.
         owner = None
         for position, (_, fact) in enumerate(facts):
@@ -179,6 +182,7 @@ def make_plan(
         main_name,
         tuple(plot_functions),
         draw_name,
+        tuple(s for i in sorted(codes) for s in codes[i].result_sources),
     )
     return plan, log
 
@@ -369,9 +373,7 @@ def _outputs(
             last_binder[name] = fact
     conditional = frozenset(n for n, fact in last_binder.items() if n in fact.conditional)
     by_meaning = outputs_mod.choose(meaning, list(last_binder), conditional)
-    if by_meaning:
-        return by_meaning
-    chosen: list[str] = []
+    chosen: list[str] = list(by_meaning)
     if facts:
         _, last = facts[-1]
         plots = _plot_names(analysis, last.cells)
@@ -384,6 +386,7 @@ def _outputs(
                     and not name.startswith("_")
                     and name not in plots
                     and name not in chosen
+                    and (not by_meaning or any(w in name.lower() for w in CONCLUSION_WORDS))
                 ):
                     chosen.append(name)
     shown = [c for c in sorted(codes) if codes[c].body or codes[c].displayed]
@@ -391,7 +394,10 @@ def _outputs(
         for name in codes[shown[-1]].displayed:
             if (name in layout.step_level or name in params) and name not in chosen:
                 chosen.append(name)
-    return tuple(chosen)
+    # What the last step computes and the last cell shows, as the notebook concludes;
+    # raw data, splits and unfitted estimators only when asked for.
+    left_out = set(meaning.inputs) | meaning.unfitted
+    return tuple(n for n in chosen if n in by_meaning or n not in left_out)
 
 
 def _plot_names(analysis: Analysis, cells: Sequence[int]) -> set[str]:

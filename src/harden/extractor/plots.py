@@ -19,6 +19,7 @@ only by plotting statements.  Everything else stays in the step.
 
 from __future__ import annotations
 
+import ast
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -120,6 +121,23 @@ def _qualified(func: cst.BaseExpression, aliases: Mapping[str, str]) -> str | No
     return f"{target}.{rest}" if rest else target
 
 
+def bound_names(statements: Sequence[Statement]) -> set[str]:
+    """Every name the statements bind (assignment targets of any shape, loop and
+    ``with`` targets, definitions), from CPython's ``ast`` of their code."""
+    code = cst.Module(body=list(statements)).code
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            found.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+    return found
+
+
 def partition(
     code: CellCode, aliases: Mapping[str, str], read_later: set[str]
 ) -> tuple[list[Statement], CellPlot | None]:
@@ -135,7 +153,7 @@ def partition(
         statement.visit(visitor)
         kinds.append(visitor.plots)
         if visitor.plots:
-            plot_names |= scan([statement]).stores
+            plot_names |= bound_names([statement])
             if first_call is None:
                 first_call = visitor.first
     if not any(kinds):
@@ -149,7 +167,7 @@ def partition(
             if not plotting:
                 compute_reads |= scan([statement]).loads
         for position, (statement, plotting) in enumerate(zip(code.body, kinds)):
-            if plotting and scan([statement]).stores & compute_reads:
+            if plotting and bound_names([statement]) & compute_reads:
                 kinds[position] = False
                 changed = True
     compute = [s for s, plotting in zip(code.body, kinds) if not plotting]
@@ -189,7 +207,7 @@ def split_at_plots(
             if plot is None or position == len(cells) - 1:
                 continue
             later = [codes[i] for i in cells[position + 1 :] if i in codes]
-            changed = set().union(*(c.stores for c in later)) | {
+            changed = bound_names([s for c in later for s in c.body]) | {
                 m.name for c in later for m in c.analysis.mutations
             }
             if not plot.reads & changed:

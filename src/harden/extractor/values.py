@@ -105,6 +105,10 @@ def _plain(expected: Any, actual: Any, data: Sequence[Any], where: str, depth: i
             return None
     if repr(expected) == repr(actual):
         return None
+    with contextlib.suppress(Exception):  # extension objects (a fitted tree) by their state
+        state = expected.__getstate__()
+        if isinstance(state, (dict, tuple)) and state:
+            return compare(state, actual.__getstate__(), data, f"{where} state", depth + 1)
     return f"{where}: {_short(expected)} in the notebook, {_short(actual)} in the module"
 
 

@@ -11,10 +11,12 @@ steps in order; the command line takes its parameters as options.
 """
 
 import argparse
+import os
 from typing import Any, NamedTuple
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -145,8 +147,14 @@ def evaluation(model, X_test, y_test):
     churn_probability = model.predict_proba(X_test)[:, 1]
     test_auc = roc_auc_score(y_test, churn_probability)
     print(f"test ROC AUC: {test_auc:.3f}")
-    print(classification_report(y_test, model.predict(X_test), digits=3))
+    report = classification_report(y_test, model.predict(X_test), digits=3)
+    print(report)
 
+    return churn_probability, test_auc, report
+
+
+def plot_evaluation(churn_probability, y_test) -> Figure:
+    """The figure of notebook cell 16 (Evaluation)."""
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.hist(
         churn_probability[y_test.to_numpy() == 0], bins=20, alpha=0.6, label="stayed"
@@ -158,8 +166,7 @@ def evaluation(model, X_test, y_test):
     ax.set_ylabel("customers in test set")
     ax.legend()
     fig.tight_layout()
-
-    return test_auc
+    return plt.gcf()
 
 
 def results_step(model, test_auc, X_train, X_test):
@@ -184,16 +191,49 @@ def run(
     regularization: float = REGULARIZATION,
     seed: int = SEED,
 ) -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
     customers = load_clean(data_path)
     numeric_cols, categorical_cols, X, y = features_step(customers)
     X_train, X_test, y_train, y_test = train_test_split_step(X, y, test_size, seed)
     model = model_step(
         numeric_cols, categorical_cols, regularization, seed, X_train, y_train
     )
-    test_auc = evaluation(model, X_test, y_test)
+    churn_probability, test_auc, report = evaluation(model, X_test, y_test)
     coefficients, results = results_step(model, test_auc, X_train, X_test)
-    return {"coefficients": coefficients, "results": results}
+    return {
+        "test_auc": test_auc,
+        "report": report,
+        "model": model,
+        "coefficients": coefficients,
+        "results": results,
+    }
+
+
+def run_and_draw(
+    *,
+    data_path: str = DATA_PATH,
+    test_size: float = TEST_SIZE,
+    regularization: float = REGULARIZATION,
+    seed: int = SEED,
+) -> tuple[dict[str, Any], dict[str, Figure]]:
+    """run(), and the notebook's figures drawn from the steps' values."""
+    figures: dict[str, Figure] = {}
+    customers = load_clean(data_path)
+    numeric_cols, categorical_cols, X, y = features_step(customers)
+    X_train, X_test, y_train, y_test = train_test_split_step(X, y, test_size, seed)
+    model = model_step(
+        numeric_cols, categorical_cols, regularization, seed, X_train, y_train
+    )
+    churn_probability, test_auc, report = evaluation(model, X_test, y_test)
+    figures["plot_evaluation"] = plot_evaluation(churn_probability, y_test)
+    coefficients, results = results_step(model, test_auc, X_train, X_test)
+    return {
+        "test_auc": test_auc,
+        "report": report,
+        "model": model,
+        "coefficients": coefficients,
+        "results": results,
+    }, figures
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -214,7 +254,21 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         help="default: %(default)s",
     )
     parser.add_argument("--seed", type=int, default=SEED, help="default: %(default)s")
-    return run(**vars(parser.parse_args(argv)))
+    parser.add_argument(
+        "--figures",
+        metavar="DIR",
+        default=None,
+        help="draw the notebook's figures into DIR/<name>.png",
+    )
+    args = vars(parser.parse_args(argv))
+    figures_dir = args.pop("figures")
+    if figures_dir is None:
+        return run(**args)
+    results, figures = run_and_draw(**args)
+    os.makedirs(figures_dir, exist_ok=True)
+    for figure_name, figure in figures.items():
+        figure.savefig(os.path.join(figures_dir, f"{figure_name}.png"))
+    return results
 
 
 if __name__ == "__main__":

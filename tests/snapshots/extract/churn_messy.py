@@ -6,12 +6,14 @@ steps in order; the command line takes its parameters as options.
 """
 
 import argparse
+import os
 import warnings
 from typing import Any, NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
@@ -21,19 +23,22 @@ from sklearn.preprocessing import StandardScaler
 DATA = "churn.csv"
 TARGET = "churned"
 TEST_SIZE = 0.3
+N_ESTIMATORS = 200
 
 
-class ComputeRfResult(NamedTuple):
-    """What compute_rf() returns."""
+class ComputeImportancesResult(NamedTuple):
+    """What compute_importances() returns."""
 
     y_train: Any
     y_test: Any
+    scaler: Any
     X_train_s: Any
     X_test_s: Any
     rf: Any
+    importances: Any
 
 
-def compute_rf(DATA, TARGET, TEST_SIZE) -> ComputeRfResult:
+def load_df(DATA, TARGET):
     warnings.filterwarnings("ignore")  # sklearn spam
 
     df = pd.read_csv(DATA)
@@ -42,10 +47,21 @@ def compute_rf(DATA, TARGET, TEST_SIZE) -> ComputeRfResult:
     df["total_charges"] = df["total_charges"].fillna(0)
     df[TARGET] = (df[TARGET] == "Yes").astype(int)
 
+    return df
+
+
+def plot_load_df(TARGET, df) -> Figure:
+    """The figure of notebook cell 6."""
+    plt.figure()
     df.groupby("contract")[TARGET].mean().plot(kind="bar")
     plt.ylabel("churn rate")
     plt.title("Churn by contract")
+    return plt.gcf()
 
+
+def compute_importances(
+    df, TARGET, TEST_SIZE, n_estimators
+) -> ComputeImportancesResult:
     df["avg_charge"] = df["total_charges"] / df["tenure_months"]
     df = pd.get_dummies(
         df, columns=["contract", "internet_service", "payment_method"], drop_first=True
@@ -59,7 +75,7 @@ def compute_rf(DATA, TARGET, TEST_SIZE) -> ComputeRfResult:
     X_train_s = scaler.fit_transform(X_train)
     X_test_s = scaler.fit_transform(X_test)
 
-    rf = RandomForestClassifier(n_estimators=200)
+    rf = RandomForestClassifier(n_estimators=n_estimators)
     rf.fit(X_train_s, y_train)
 
     def evaluate(model):
@@ -72,11 +88,23 @@ def compute_rf(DATA, TARGET, TEST_SIZE) -> ComputeRfResult:
     importances = pd.Series(rf.feature_importances_, index=X.columns).sort_values(
         ascending=False
     )
-    importances.head(10).plot(kind="barh")
 
-    return ComputeRfResult(
-        y_train=y_train, y_test=y_test, X_train_s=X_train_s, X_test_s=X_test_s, rf=rf
+    return ComputeImportancesResult(
+        y_train=y_train,
+        y_test=y_test,
+        scaler=scaler,
+        X_train_s=X_train_s,
+        X_test_s=X_test_s,
+        rf=rf,
+        importances=importances,
     )
+
+
+def plot_compute_importances(importances) -> Figure:
+    """The figure of notebook cell 13."""
+    plt.figure()
+    importances.head(10).plot(kind="barh")
+    return plt.gcf()
 
 
 def try_logistic_regression(X_train_s, y_train, X_test_s, y_test, rf):
@@ -99,12 +127,38 @@ def try_logistic_regression(X_train_s, y_train, X_test_s, y_test, rf):
 
 
 def run(
-    *, DATA: str = DATA, TARGET: str = TARGET, TEST_SIZE: float = TEST_SIZE
+    *,
+    DATA: str = DATA,
+    TARGET: str = TARGET,
+    TEST_SIZE: float = TEST_SIZE,
+    n_estimators: int = N_ESTIMATORS,
 ) -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
-    y_train, y_test, X_train_s, X_test_s, rf = compute_rf(DATA, TARGET, TEST_SIZE)
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
+    df = load_df(DATA, TARGET)
+    y_train, y_test, scaler, X_train_s, X_test_s, rf, importances = compute_importances(
+        df, TARGET, TEST_SIZE, n_estimators
+    )
     lr = try_logistic_regression(X_train_s, y_train, X_test_s, y_test, rf)
-    return {"lr": lr}
+    return {"scaler": scaler, "rf": rf, "lr": lr}
+
+
+def run_and_draw(
+    *,
+    DATA: str = DATA,
+    TARGET: str = TARGET,
+    TEST_SIZE: float = TEST_SIZE,
+    n_estimators: int = N_ESTIMATORS,
+) -> tuple[dict[str, Any], dict[str, Figure]]:
+    """run(), and the notebook's figures drawn from the steps' values."""
+    figures: dict[str, Figure] = {}
+    df = load_df(DATA, TARGET)
+    figures["plot_load_df"] = plot_load_df(TARGET, df)
+    y_train, y_test, scaler, X_train_s, X_test_s, rf, importances = compute_importances(
+        df, TARGET, TEST_SIZE, n_estimators
+    )
+    figures["plot_compute_importances"] = plot_compute_importances(importances)
+    lr = try_logistic_regression(X_train_s, y_train, X_test_s, y_test, rf)
+    return {"scaler": scaler, "rf": rf, "lr": lr}, figures
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -125,7 +179,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         default=TEST_SIZE,
         help="default: %(default)s",
     )
-    return run(**vars(parser.parse_args(argv)))
+    parser.add_argument(
+        "--n-estimators", type=int, default=N_ESTIMATORS, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--figures",
+        metavar="DIR",
+        default=None,
+        help="draw the notebook's figures into DIR/<name>.png",
+    )
+    args = vars(parser.parse_args(argv))
+    figures_dir = args.pop("figures")
+    if figures_dir is None:
+        return run(**args)
+    results, figures = run_and_draw(**args)
+    os.makedirs(figures_dir, exist_ok=True)
+    for figure_name, figure in figures.items():
+        figure.savefig(os.path.join(figures_dir, f"{figure_name}.png"))
+    return results
 
 
 if __name__ == "__main__":

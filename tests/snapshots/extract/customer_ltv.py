@@ -9,11 +9,16 @@ steps in order; the command line takes its parameters as options.
 """
 
 import argparse
+import os
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
+ORDERS_PATH = "orders.csv"
+CUSTOMERS_PATH = "customers.csv"
 monthly_margin = 0.32
 lifetime_months = 24
 
@@ -45,10 +50,10 @@ def lifetime_value(table, *, snapshot_date):
     return monthly_spend * monthly_margin * lifetime_months * churn_penalty
 
 
-def load():
+def load(orders_path, customers_path):
     """Load."""
-    orders = pd.read_csv("orders.csv", parse_dates=["order_date"])
-    customers = pd.read_csv("customers.csv", parse_dates=["signup_date"])
+    orders = pd.read_csv(orders_path, parse_dates=["order_date"])
+    customers = pd.read_csv(customers_path, parse_dates=["signup_date"])
     print(orders.shape, customers.shape)
 
     return orders, customers
@@ -79,14 +84,18 @@ def monthly_revenue(orders):
     """Monthly revenue."""
     orders["month"] = orders["order_date"].dt.to_period("M").dt.to_timestamp()
     monthly = orders.groupby(["month", "region"], as_index=False)["amount"].sum()
+    return monthly, orders
 
+
+def plot_monthly_revenue(monthly) -> Figure:
+    """The figure of notebook cell 11 (Monthly revenue)."""
+    plt.figure()
     ax = monthly.pivot(index="month", columns="region", values="amount").plot(
         figsize=(8, 4), marker="o"
     )
     ax.set_ylabel("revenue")
     ax.set_title("Monthly revenue by region")
-
-    return orders
+    return plt.gcf()
 
 
 def customer_features(orders, snapshot_date):
@@ -125,16 +134,34 @@ def segments(rfm, customers):
     return rfm, segment_summary
 
 
-def run() -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
-    orders, customers = load()
+def run(
+    *, orders_path: str = ORDERS_PATH, customers_path: str = CUSTOMERS_PATH
+) -> dict[str, Any]:
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
+    orders, customers = load(orders_path, customers_path)
     orders = clean_orders(orders, customers)
     snapshot_date = helpers(orders)
-    orders = monthly_revenue(orders)
+    monthly, orders = monthly_revenue(orders)
     rfm = customer_features(orders, snapshot_date)
     rfm = lifetime_value_step(rfm, snapshot_date)
     rfm, segment_summary = segments(rfm, customers)
     return {"rfm": rfm, "segment_summary": segment_summary}
+
+
+def run_and_draw(
+    *, orders_path: str = ORDERS_PATH, customers_path: str = CUSTOMERS_PATH
+) -> tuple[dict[str, Any], dict[str, Figure]]:
+    """run(), and the notebook's figures drawn from the steps' values."""
+    figures: dict[str, Figure] = {}
+    orders, customers = load(orders_path, customers_path)
+    orders = clean_orders(orders, customers)
+    snapshot_date = helpers(orders)
+    monthly, orders = monthly_revenue(orders)
+    figures["plot_monthly_revenue"] = plot_monthly_revenue(monthly)
+    rfm = customer_features(orders, snapshot_date)
+    rfm = lifetime_value_step(rfm, snapshot_date)
+    rfm, segment_summary = segments(rfm, customers)
+    return {"rfm": rfm, "segment_summary": segment_summary}, figures
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -142,7 +169,30 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    return run(**vars(parser.parse_args(argv)))
+    parser.add_argument(
+        "--orders-path", type=str, default=ORDERS_PATH, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--customers-path",
+        type=str,
+        default=CUSTOMERS_PATH,
+        help="default: %(default)s",
+    )
+    parser.add_argument(
+        "--figures",
+        metavar="DIR",
+        default=None,
+        help="draw the notebook's figures into DIR/<name>.png",
+    )
+    args = vars(parser.parse_args(argv))
+    figures_dir = args.pop("figures")
+    if figures_dir is None:
+        return run(**args)
+    results, figures = run_and_draw(**args)
+    os.makedirs(figures_dir, exist_ok=True)
+    for figure_name, figure in figures.items():
+        figure.savefig(os.path.join(figures_dir, f"{figure_name}.png"))
+    return results
 
 
 if __name__ == "__main__":

@@ -20,11 +20,12 @@ STORE = "north"
 HORIZON_DAYS = 28
 N_ESTIMATORS = 200
 SEED = 0
+SALES_PATH = "sales.csv"
 
 
-def data(store):
+def data(store, sales_path):
     """Data."""
-    sales = pd.read_csv("sales.csv", parse_dates=["date"])
+    sales = pd.read_csv(sales_path, parse_dates=["date"])
     store_sales = sales[sales["store"] == store]
     daily = store_sales.groupby("date", as_index=False).agg(
         units=("units", "sum"), promo=("promo", "max")
@@ -57,7 +58,7 @@ def train_evaluate(model_frame, horizon_days, n_estimators, seed, feature_cols):
     model.fit(train[feature_cols], train["units"])
     forecast = model.predict(test[feature_cols])
 
-    return test, forecast
+    return test, model, forecast
 
 
 def results(store, horizon_days, test, forecast):
@@ -78,15 +79,16 @@ def run(
     horizon_days: int = HORIZON_DAYS,
     n_estimators: int = N_ESTIMATORS,
     seed: int = SEED,
+    sales_path: str = SALES_PATH,
 ) -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
-    daily = data(store)
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
+    daily = data(store, sales_path)
     model_frame, feature_cols = features(daily)
-    test, forecast = train_evaluate(
+    test, model, forecast = train_evaluate(
         model_frame, horizon_days, n_estimators, seed, feature_cols
     )
     metrics = results(store, horizon_days, test, forecast)
-    return {"metrics": metrics}
+    return {"model": model, "forecast": forecast, "metrics": metrics}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -102,6 +104,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "--n-estimators", type=int, default=N_ESTIMATORS, help="default: %(default)s"
     )
     parser.add_argument("--seed", type=int, default=SEED, help="default: %(default)s")
+    parser.add_argument(
+        "--sales-path", type=str, default=SALES_PATH, help="default: %(default)s"
+    )
     return run(**vars(parser.parse_args(argv)))
 
 

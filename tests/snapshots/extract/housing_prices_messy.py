@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.model_selection import train_test_split
@@ -24,6 +25,8 @@ from sklearn.preprocessing import StandardScaler
 LOCAL_COPY = "/home/alice/projects/housing/data/housing.csv"
 USE_REMOTE = False
 TEST_SIZE = 0.2
+HOUSING_2023_URL = "https://data.example.com/exports/housing_2023.csv"
+HOUSING_PATH = "housing.csv"
 
 
 class ComputeYTestResult(NamedTuple):
@@ -41,13 +44,13 @@ def report_local_copy(LOCAL_COPY):
         os.chdir(os.path.dirname(LOCAL_COPY))
 
 
-def load_housing(USE_REMOTE, LOCAL_COPY):
+def load_housing(USE_REMOTE, LOCAL_COPY, housing_2023_url, housing_path):
     if USE_REMOTE:
-        housing = pd.read_csv("https://data.example.com/exports/housing_2023.csv")
+        housing = pd.read_csv(housing_2023_url)
     elif os.path.exists(LOCAL_COPY):
         housing = pd.read_csv(LOCAL_COPY)
     else:
-        housing = pd.read_csv("housing.csv")
+        housing = pd.read_csv(housing_path)
     return housing
 
 
@@ -160,7 +163,7 @@ def compute_y(feats, housing):
     X_scaled = scaler.fit_transform(feats)
     y = np.log(housing["sale_price"])
 
-    return X_scaled, y
+    return scaler, X_scaled, y
 
 
 def compute_y_test(X_scaled, y, TEST_SIZE) -> ComputeYTestResult:
@@ -181,22 +184,25 @@ def compute_model(X_train, y_train):
     return model
 
 
-def compute_pred(model, X_test, y_test):
+def compute_r2(model, X_test, y_test):
     pred = model.predict(X_test)
     rmse = sqrt(mean_squared_error(y_test, pred))
     print(f"RMSE (log price): {rmse:.4f}")
-    print(f"R^2: {r2_score(y_test, pred):.3f}")
+    r2 = r2_score(y_test, pred)
+    print(f"R^2: {r2:.3f}")
 
-    return pred
+    return pred, r2
 
 
-def plot_y_test(y_test, pred):
+def plot_compute_r2(pred, y_test) -> Figure:
+    """The figure of notebook cell 14."""
     plt.figure(figsize=(5, 5))
     plt.scatter(np.exp(y_test), np.exp(pred), s=8, alpha=0.5)
     plt.plot([1e5, 1.2e6], [1e5, 1.2e6], color="black", lw=1)
     plt.xlabel("actual price")
     plt.ylabel("predicted price")
     plt.title("Ridge: predicted vs actual (test)")
+    return plt.gcf()
 
 
 def compute_coefs(model, feats):
@@ -209,19 +215,49 @@ def run(
     LOCAL_COPY: str = LOCAL_COPY,
     USE_REMOTE: bool = USE_REMOTE,
     TEST_SIZE: float = TEST_SIZE,
+    housing_2023_url: str = HOUSING_2023_URL,
+    housing_path: str = HOUSING_PATH,
 ) -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
     report_local_copy(LOCAL_COPY)
-    housing = load_housing(USE_REMOTE, LOCAL_COPY)
+    housing = load_housing(USE_REMOTE, LOCAL_COPY, housing_2023_url, housing_path)
     housing = compute_housing(housing)
     feats = compute_feats(housing)
-    X_scaled, y = compute_y(feats, housing)
+    scaler, X_scaled, y = compute_y(feats, housing)
     X_train, X_test, y_train, y_test = compute_y_test(X_scaled, y, TEST_SIZE)
     model = compute_model(X_train, y_train)
-    pred = compute_pred(model, X_test, y_test)
-    plot_y_test(y_test, pred)
+    pred, r2 = compute_r2(model, X_test, y_test)
     coefs = compute_coefs(model, feats)
-    return {"coefs": coefs}
+    return {"r2": r2, "scaler": scaler, "model": model, "pred": pred, "coefs": coefs}
+
+
+def run_and_draw(
+    *,
+    LOCAL_COPY: str = LOCAL_COPY,
+    USE_REMOTE: bool = USE_REMOTE,
+    TEST_SIZE: float = TEST_SIZE,
+    housing_2023_url: str = HOUSING_2023_URL,
+    housing_path: str = HOUSING_PATH,
+) -> tuple[dict[str, Any], dict[str, Figure]]:
+    """run(), and the notebook's figures drawn from the steps' values."""
+    figures: dict[str, Figure] = {}
+    report_local_copy(LOCAL_COPY)
+    housing = load_housing(USE_REMOTE, LOCAL_COPY, housing_2023_url, housing_path)
+    housing = compute_housing(housing)
+    feats = compute_feats(housing)
+    scaler, X_scaled, y = compute_y(feats, housing)
+    X_train, X_test, y_train, y_test = compute_y_test(X_scaled, y, TEST_SIZE)
+    model = compute_model(X_train, y_train)
+    pred, r2 = compute_r2(model, X_test, y_test)
+    figures["plot_compute_r2"] = plot_compute_r2(pred, y_test)
+    coefs = compute_coefs(model, feats)
+    return {
+        "r2": r2,
+        "scaler": scaler,
+        "model": model,
+        "pred": pred,
+        "coefs": coefs,
+    }, figures
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -250,7 +286,30 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         default=TEST_SIZE,
         help="default: %(default)s",
     )
-    return run(**vars(parser.parse_args(argv)))
+    parser.add_argument(
+        "--housing-2023-url",
+        type=str,
+        default=HOUSING_2023_URL,
+        help="default: %(default)s",
+    )
+    parser.add_argument(
+        "--housing-path", type=str, default=HOUSING_PATH, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--figures",
+        metavar="DIR",
+        default=None,
+        help="draw the notebook's figures into DIR/<name>.png",
+    )
+    args = vars(parser.parse_args(argv))
+    figures_dir = args.pop("figures")
+    if figures_dir is None:
+        return run(**args)
+    results, figures = run_and_draw(**args)
+    os.makedirs(figures_dir, exist_ok=True)
+    for figure_name, figure in figures.items():
+        figure.savefig(os.path.join(figures_dir, f"{figure_name}.png"))
+    return results
 
 
 if __name__ == "__main__":

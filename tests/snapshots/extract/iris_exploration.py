@@ -6,74 +6,105 @@ notebook's steps in order; the command line takes its parameters as options.
 """
 
 import argparse
+import os
 import random
 from typing import Any, NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
+IRIS_PATH = "iris.csv"
 
-class ComputeLabelsResult(NamedTuple):
-    """What compute_labels() returns."""
+
+class ComputeAdjustedRand2Result(NamedTuple):
+    """What compute_adjusted_rand_2() returns."""
 
     jitter: Any
     colors: Any
-    measurements: Any
     km: Any
     clusters: Any
-    labels: Any
+    adjusted_rand: Any
+    adjusted_rand_2: Any
 
 
-def load_iris():
-    iris = pd.read_csv("iris.csv")
+def load_iris(iris_path):
+    iris = pd.read_csv(iris_path)
     return iris
 
 
-def compute_labels(iris) -> ComputeLabelsResult:
+def compute_adjusted_rand_2(iris) -> ComputeAdjustedRand2Result:
     jitter = np.random.normal(0, 0.05, size=len(iris))
     colors = iris["species"].map(
         {"setosa": "tab:blue", "versicolor": "tab:orange", "virginica": "tab:green"}
     )
-    plt.scatter(iris["petal_length"] + jitter, iris["petal_width"], c=colors, s=12)
-    plt.xlabel("petal length (cm, jittered)")
-    plt.ylabel("petal width (cm)")
 
     measurements = iris[["sepal_length", "sepal_width", "petal_length", "petal_width"]]
     km = KMeans(n_clusters=3, n_init=10)
     clusters = km.fit_predict(measurements)
-    print("ARI vs species:", round(adjusted_rand_score(iris["species"], clusters), 3))
+    adjusted_rand = adjusted_rand_score(iris["species"], clusters)
+    print("ARI vs species:", round(adjusted_rand, 3))
 
     # sanity check: shuffled labels should give an ARI close to 0
     labels = list(iris["species"])
     random.shuffle(labels)
-    print("ARI vs shuffled species:", round(adjusted_rand_score(labels, clusters), 3))
+    adjusted_rand_2 = adjusted_rand_score(labels, clusters)
+    print("ARI vs shuffled species:", round(adjusted_rand_2, 3))
 
-    return ComputeLabelsResult(
+    return ComputeAdjustedRand2Result(
         jitter=jitter,
         colors=colors,
-        measurements=measurements,
         km=km,
         clusters=clusters,
-        labels=labels,
+        adjusted_rand=adjusted_rand,
+        adjusted_rand_2=adjusted_rand_2,
     )
 
 
-def run() -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
-    iris = load_iris()
-    jitter, colors, measurements, km, clusters, labels = compute_labels(iris)
+def plot_compute_adjusted_rand_2(colors, iris, jitter) -> Figure:
+    """The figure of notebook cell 6."""
+    plt.figure()
+    plt.scatter(iris["petal_length"] + jitter, iris["petal_width"], c=colors, s=12)
+    plt.xlabel("petal length (cm, jittered)")
+    plt.ylabel("petal width (cm)")
+    return plt.gcf()
+
+
+def run(*, iris_path: str = IRIS_PATH) -> dict[str, Any]:
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
+    iris = load_iris(iris_path)
+    jitter, colors, km, clusters, adjusted_rand, adjusted_rand_2 = (
+        compute_adjusted_rand_2(iris)
+    )
     return {
-        "jitter": jitter,
-        "colors": colors,
-        "measurements": measurements,
+        "adjusted_rand": adjusted_rand,
+        "adjusted_rand_2": adjusted_rand_2,
         "km": km,
         "clusters": clusters,
-        "labels": labels,
-        "iris": iris,
     }
+
+
+def run_and_draw(
+    *, iris_path: str = IRIS_PATH
+) -> tuple[dict[str, Any], dict[str, Figure]]:
+    """run(), and the notebook's figures drawn from the steps' values."""
+    figures: dict[str, Figure] = {}
+    iris = load_iris(iris_path)
+    jitter, colors, km, clusters, adjusted_rand, adjusted_rand_2 = (
+        compute_adjusted_rand_2(iris)
+    )
+    figures["plot_compute_adjusted_rand_2"] = plot_compute_adjusted_rand_2(
+        colors, iris, jitter
+    )
+    return {
+        "adjusted_rand": adjusted_rand,
+        "adjusted_rand_2": adjusted_rand_2,
+        "km": km,
+        "clusters": clusters,
+    }, figures
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -81,7 +112,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    return run(**vars(parser.parse_args(argv)))
+    parser.add_argument(
+        "--iris-path", type=str, default=IRIS_PATH, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--figures",
+        metavar="DIR",
+        default=None,
+        help="draw the notebook's figures into DIR/<name>.png",
+    )
+    args = vars(parser.parse_args(argv))
+    figures_dir = args.pop("figures")
+    if figures_dir is None:
+        return run(**args)
+    results, figures = run_and_draw(**args)
+    os.makedirs(figures_dir, exist_ok=True)
+    for figure_name, figure in figures.items():
+        figure.savefig(os.path.join(figures_dir, f"{figure_name}.png"))
+    return results
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ class SplitScaleResult(NamedTuple):
     X_test: Any
     y_train: Any
     y_test: Any
+    scaler: Any
 
 
 def load(DATA_FILE):
@@ -78,7 +79,7 @@ def split_scale(loans, TEST_FRACTION, SEED) -> SplitScaleResult:
     X_test = scaler.transform(X_test)
 
     return SplitScaleResult(
-        X_train=X_train, X_test=X_test, y_train=y_train, y_test=y_test
+        X_train=X_train, X_test=X_test, y_train=y_train, y_test=y_test, scaler=scaler
     )
 
 
@@ -90,7 +91,7 @@ def model_step(SEED, X_train, y_train, X_test, report, y_test):
     report["test_auc"] = round(float(roc_auc_score(y_test, scores)), 4)
     report["brier"] = round(float(brier_score_loss(y_test, scores)), 4)
 
-    return scores, report
+    return model, scores, report
 
 
 def decision_threshold(THRESHOLD, y_test, scores, report):
@@ -103,10 +104,10 @@ def decision_threshold(THRESHOLD, y_test, scores, report):
             pd.Series(y_test.to_numpy(), name="defaulted"),
         )
 
-    approvals = approval_table(scores)
+    approval_table(scores)
     report["decline_rate"] = round(float((scores >= THRESHOLD).mean()), 4)
 
-    return approvals, report
+    return report
 
 
 def run(
@@ -116,13 +117,13 @@ def run(
     SEED: int = SEED,
     THRESHOLD: float = THRESHOLD
 ) -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
     loans, report = load(DATA_FILE)
     loans, report = features(loans, report)
-    X_train, X_test, y_train, y_test = split_scale(loans, TEST_FRACTION, SEED)
-    scores, report = model_step(SEED, X_train, y_train, X_test, report, y_test)
-    approvals, report = decision_threshold(THRESHOLD, y_test, scores, report)
-    return {"approvals": approvals, "report": report}
+    X_train, X_test, y_train, y_test, scaler = split_scale(loans, TEST_FRACTION, SEED)
+    model, scores, report = model_step(SEED, X_train, y_train, X_test, report, y_test)
+    report = decision_threshold(THRESHOLD, y_test, scores, report)
+    return {"scaler": scaler, "model": model, "report": report}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -20,6 +20,11 @@ from sklearn.model_selection import KFold, cross_val_score, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+HOUSING_PATH = "housing.csv"
+TEST_SIZE = 0.2
+RANDOM_STATE = 0
+N_SPLITS = 5
+
 
 class DataResult(NamedTuple):
     """What data() returns."""
@@ -33,19 +38,9 @@ class DataResult(NamedTuple):
     pipelines: Any
 
 
-class PickBestRefitResult(NamedTuple):
-    """What pick_best_refit() returns."""
-
-    leaderboard: Any
-    best_name: Any
-    final_model: Any
-    test_mae: Any
-    summary: Any
-
-
-def data() -> DataResult:
+def data(housing_path, test_size, random_state, n_splits) -> DataResult:
     """Data."""
-    housing = pd.read_csv("housing.csv").dropna(subset=["sale_price"])
+    housing = pd.read_csv(housing_path).dropna(subset=["sale_price"])
     housing = housing[housing["sqft"] > 300]
     X = pd.get_dummies(
         housing.drop(columns=["sale_price", "listing_id"]),
@@ -54,9 +49,9 @@ def data() -> DataResult:
     )
     y = housing["sale_price"] / 1000
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.2, random_state=0
+        X, y, test_size=test_size, random_state=random_state
     )
-    cv = KFold(n_splits=5, shuffle=True, random_state=0)
+    cv = KFold(n_splits=n_splits, shuffle=True, random_state=random_state)
     scores = []
     pipelines = {}
 
@@ -71,14 +66,14 @@ def data() -> DataResult:
     )
 
 
-def linear_baseline(pipelines, X_train, y_train, cv, scores):
+def linear_baseline(pipelines, X_train, y_train, cv, scores, random_state):
     """Linear baseline."""
     for alpha in [0.1, 1.0, 10.0]:
         name = f"ridge(alpha={alpha})"
         pipelines[name] = make_pipeline(
             SimpleImputer(strategy="median"),
             StandardScaler(),
-            Ridge(alpha=alpha, random_state=0),
+            Ridge(alpha=alpha, random_state=random_state),
         )
         mae = -cross_val_score(
             pipelines[name], X_train, y_train, cv=cv, scoring="neg_mean_absolute_error"
@@ -87,29 +82,14 @@ def linear_baseline(pipelines, X_train, y_train, cv, scores):
     return pipelines, scores
 
 
-def random_forest(pipelines, X_train, y_train, cv, scores):
+def random_forest(pipelines, X_train, y_train, cv, scores, random_state):
     """Random forest."""
     for depth in [4, 8, 16]:
         name = f"forest(max_depth={depth})"
         pipelines[name] = make_pipeline(
             SimpleImputer(strategy="median"),
-            RandomForestRegressor(n_estimators=100, max_depth=depth, random_state=0),
-        )
-        mae = -cross_val_score(
-            pipelines[name], X_train, y_train, cv=cv, scoring="neg_mean_absolute_error"
-        ).mean()
-        scores.append({"model": name, "cv_mae": round(mae, 2)})
-    return pipelines, scores
-
-
-def gradient_boosting(pipelines, X_train, y_train, cv, scores):
-    """Gradient boosting."""
-    for rate in [0.03, 0.1]:
-        name = f"boosting(learning_rate={rate})"
-        pipelines[name] = make_pipeline(
-            SimpleImputer(strategy="median"),
-            GradientBoostingRegressor(
-                learning_rate=rate, n_estimators=200, random_state=0
+            RandomForestRegressor(
+                n_estimators=100, max_depth=depth, random_state=random_state
             ),
         )
         mae = -cross_val_score(
@@ -119,9 +99,24 @@ def gradient_boosting(pipelines, X_train, y_train, cv, scores):
     return pipelines, scores
 
 
-def pick_best_refit(
-    scores, pipelines, X_train, y_train, y_test, X_test
-) -> PickBestRefitResult:
+def gradient_boosting(pipelines, X_train, y_train, cv, scores, random_state):
+    """Gradient boosting."""
+    for rate in [0.03, 0.1]:
+        name = f"boosting(learning_rate={rate})"
+        pipelines[name] = make_pipeline(
+            SimpleImputer(strategy="median"),
+            GradientBoostingRegressor(
+                learning_rate=rate, n_estimators=200, random_state=random_state
+            ),
+        )
+        mae = -cross_val_score(
+            pipelines[name], X_train, y_train, cv=cv, scoring="neg_mean_absolute_error"
+        ).mean()
+        scores.append({"model": name, "cv_mae": round(mae, 2)})
+    return pipelines, scores
+
+
+def pick_best_refit(scores, pipelines, X_train, y_train, y_test, X_test):
     """Pick the best and refit."""
     leaderboard = pd.DataFrame(scores).sort_values("cv_mae").reset_index(drop=True)
 
@@ -135,37 +130,51 @@ def pick_best_refit(
         "n_candidates": len(scores),
     }
 
-    return PickBestRefitResult(
-        leaderboard=leaderboard,
-        best_name=best_name,
-        final_model=final_model,
-        test_mae=test_mae,
-        summary=summary,
+    return final_model, test_mae, summary
+
+
+def run(
+    *,
+    housing_path: str = HOUSING_PATH,
+    test_size: float = TEST_SIZE,
+    random_state: int = RANDOM_STATE,
+    n_splits: int = N_SPLITS,
+) -> dict[str, Any]:
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
+    X_train, X_test, y_train, y_test, cv, scores, pipelines = data(
+        housing_path, test_size, random_state, n_splits
     )
-
-
-def run() -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
-    X_train, X_test, y_train, y_test, cv, scores, pipelines = data()
-    pipelines, scores = linear_baseline(pipelines, X_train, y_train, cv, scores)
-    pipelines, scores = random_forest(pipelines, X_train, y_train, cv, scores)
-    pipelines, scores = gradient_boosting(pipelines, X_train, y_train, cv, scores)
-    leaderboard, best_name, final_model, test_mae, summary = pick_best_refit(
+    pipelines, scores = linear_baseline(
+        pipelines, X_train, y_train, cv, scores, random_state
+    )
+    pipelines, scores = random_forest(
+        pipelines, X_train, y_train, cv, scores, random_state
+    )
+    pipelines, scores = gradient_boosting(
+        pipelines, X_train, y_train, cv, scores, random_state
+    )
+    final_model, test_mae, summary = pick_best_refit(
         scores, pipelines, X_train, y_train, y_test, X_test
     )
-    return {
-        "leaderboard": leaderboard,
-        "best_name": best_name,
-        "final_model": final_model,
-        "test_mae": test_mae,
-        "summary": summary,
-    }
+    return {"test_mae": test_mae, "final_model": final_model, "summary": summary}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Command line: each parameter of run() is an option."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--housing-path", type=str, default=HOUSING_PATH, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--test-size", type=float, default=TEST_SIZE, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--random-state", type=int, default=RANDOM_STATE, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--n-splits", type=int, default=N_SPLITS, help="default: %(default)s"
     )
     return run(**vars(parser.parse_args(argv)))
 

@@ -9,28 +9,35 @@ notebook's steps in order; the command line takes its parameters as options.
 """
 
 import argparse
+import os
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.metrics import mean_absolute_error
 
 FROM_S3 = False
 HORIZON_DAYS = 28
+DAILY_SALES_URL = "s3://acme-analytics/sales/daily_sales.csv"
+SALES_PATH = "sales.csv"
+N_ESTIMATORS = 300
+MAX_DEPTH = 3
+RANDOM_STATE = 7
 AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 
 
-def load_sales(FROM_S3):
+def load_sales(FROM_S3, daily_sales_url, sales_path):
     if FROM_S3:
         sales = pd.read_csv(
-            "s3://acme-analytics/sales/daily_sales.csv",
+            daily_sales_url,
             parse_dates=["date"],
             storage_options={"key": AWS_ACCESS_KEY_ID},
         )
     else:
-        sales = pd.read_csv("sales.csv", parse_dates=["date"])
+        sales = pd.read_csv(sales_path, parse_dates=["date"])
     return sales
 
 
@@ -74,7 +81,7 @@ def compute_cutoff(features, HORIZON_DAYS):
     pass
 
 
-def compute_gbr(features, train, test):
+def compute_mae(features, train, test, n_estimators, max_depth, random_state):
     feature_cols = [c for c in features.columns if "_lag_" in c] + [
         "dow",
         "is_holiday",
@@ -82,16 +89,20 @@ def compute_gbr(features, train, test):
         "unit_price",
     ]
     gbr = GradientBoostingRegressor(
-        n_estimators=300, max_depth=3, learning_rate=0.05, random_state=7
+        n_estimators=n_estimators,
+        max_depth=max_depth,
+        learning_rate=0.05,
+        random_state=random_state,
     )
     gbr.fit(train[feature_cols], train["units"])
     mae = mean_absolute_error(test["units"], gbr.predict(test[feature_cols]))
     print(f"MAE: {mae:.2f} units ({mae / np.mean(test['units']):.1%} of the mean)")
 
-    return feature_cols, gbr
+    return feature_cols, gbr, mae
 
 
-def plot_test(test, gbr, feature_cols):
+def plot_compute_mae(feature_cols, gbr, test) -> Figure:
+    """The figure of notebook cell 13."""
     fig, ax = plt.subplots(figsize=(7, 2.5))
     for store, part in test[test["category"] == "grocery"].groupby("store"):
         ax.plot(part["date"], part["units"], label=f"{store} actual")
@@ -103,21 +114,59 @@ def plot_test(test, gbr, feature_cols):
         )
     ax.legend()
     fig.autofmt_xdate()
+    return plt.gcf()
 
 
 def run(
-    *, FROM_S3: bool = FROM_S3, HORIZON_DAYS: int = HORIZON_DAYS, holidays, cutoff
+    *,
+    FROM_S3: bool = FROM_S3,
+    HORIZON_DAYS: int = HORIZON_DAYS,
+    daily_sales_url: str = DAILY_SALES_URL,
+    sales_path: str = SALES_PATH,
+    n_estimators: int = N_ESTIMATORS,
+    max_depth: int = MAX_DEPTH,
+    random_state: int = RANDOM_STATE,
+    holidays,
+    cutoff,
 ) -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
-    sales = load_sales(FROM_S3)
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
+    sales = load_sales(FROM_S3, daily_sales_url, sales_path)
     features = compute_features(sales, holidays)
     features = compute_features_step(features)
     report_features(features)
     train, test = compute_test(features, cutoff)
     compute_cutoff(features, HORIZON_DAYS)
-    feature_cols, gbr = compute_gbr(features, train, test)
-    plot_test(test, gbr, feature_cols)
-    return {}
+    feature_cols, gbr, mae = compute_mae(
+        features, train, test, n_estimators, max_depth, random_state
+    )
+    return {"mae": mae, "gbr": gbr, "test": test}
+
+
+def run_and_draw(
+    *,
+    FROM_S3: bool = FROM_S3,
+    HORIZON_DAYS: int = HORIZON_DAYS,
+    daily_sales_url: str = DAILY_SALES_URL,
+    sales_path: str = SALES_PATH,
+    n_estimators: int = N_ESTIMATORS,
+    max_depth: int = MAX_DEPTH,
+    random_state: int = RANDOM_STATE,
+    holidays,
+    cutoff,
+) -> tuple[dict[str, Any], dict[str, Figure]]:
+    """run(), and the notebook's figures drawn from the steps' values."""
+    figures: dict[str, Figure] = {}
+    sales = load_sales(FROM_S3, daily_sales_url, sales_path)
+    features = compute_features(sales, holidays)
+    features = compute_features_step(features)
+    report_features(features)
+    train, test = compute_test(features, cutoff)
+    compute_cutoff(features, HORIZON_DAYS)
+    feature_cols, gbr, mae = compute_mae(
+        features, train, test, n_estimators, max_depth, random_state
+    )
+    figures["plot_compute_mae"] = plot_compute_mae(feature_cols, gbr, test)
+    return {"mae": mae, "gbr": gbr, "test": test}, figures
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -140,12 +189,44 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         help="default: %(default)s",
     )
     parser.add_argument(
+        "--daily-sales-url",
+        type=str,
+        default=DAILY_SALES_URL,
+        help="default: %(default)s",
+    )
+    parser.add_argument(
+        "--sales-path", type=str, default=SALES_PATH, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--n-estimators", type=int, default=N_ESTIMATORS, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--max-depth", type=int, default=MAX_DEPTH, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--random-state", type=int, default=RANDOM_STATE, help="default: %(default)s"
+    )
+    parser.add_argument(
         "--holidays", required=True, help="no notebook cell defines it (hidden state)"
     )
     parser.add_argument(
         "--cutoff", required=True, help="no notebook cell defines it (hidden state)"
     )
-    return run(**vars(parser.parse_args(argv)))
+    parser.add_argument(
+        "--figures",
+        metavar="DIR",
+        default=None,
+        help="draw the notebook's figures into DIR/<name>.png",
+    )
+    args = vars(parser.parse_args(argv))
+    figures_dir = args.pop("figures")
+    if figures_dir is None:
+        return run(**args)
+    results, figures = run_and_draw(**args)
+    os.makedirs(figures_dir, exist_ok=True)
+    for figure_name, figure in figures.items():
+        figure.savefig(os.path.join(figures_dir, f"{figure_name}.png"))
+    return results
 
 
 if __name__ == "__main__":

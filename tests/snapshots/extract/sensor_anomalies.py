@@ -6,19 +6,23 @@ notebook's steps in order; the command line takes its parameters as options.
 """
 
 import argparse
+import os
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+
+SENSORS_PATH = "sensors.csv"
 
 
 def flag_anomalies(z, threshold=3.5):
     return (z.abs() > threshold).any(axis=1)
 
 
-def load_readings():
-    readings = pd.read_csv("sensors.csv", parse_dates=["timestamp"])
+def load_readings(sensors_path):
+    readings = pd.read_csv(sensors_path, parse_dates=["timestamp"])
     readings = readings.sort_values(["sensor_id", "timestamp"]).reset_index(drop=True)
     return readings
 
@@ -42,7 +46,8 @@ def update_readings(readings, zscores):
     return readings
 
 
-def plot_readings(readings):
+def plot_update_readings(readings) -> Figure:
+    """The figure of notebook cell 5."""
     fig, axes = plt.subplots(2, 2, figsize=(10, 6), sharex=True)
     for ax, (sensor, part) in zip(axes.ravel(), readings.groupby("sensor_id")):
         ax.plot(part["timestamp"], part["temperature"], lw=0.8)
@@ -50,6 +55,7 @@ def plot_readings(readings):
         ax.scatter(flagged["timestamp"], flagged["temperature"], color="red", s=10)
         ax.set_title(sensor)
     fig.autofmt_xdate()
+    return plt.gcf()
 
 
 def compute_anomaly_rates(readings):
@@ -65,14 +71,26 @@ def compute_anomaly_rates(readings):
     return anomaly_rates
 
 
-def run() -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
-    readings = load_readings()
+def run(*, sensors_path: str = SENSORS_PATH) -> dict[str, Any]:
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
+    readings = load_readings(sensors_path)
     zscores = compute_zscores(readings)
     readings = update_readings(readings, zscores)
-    plot_readings(readings)
     anomaly_rates = compute_anomaly_rates(readings)
     return {"anomaly_rates": anomaly_rates}
+
+
+def run_and_draw(
+    *, sensors_path: str = SENSORS_PATH
+) -> tuple[dict[str, Any], dict[str, Figure]]:
+    """run(), and the notebook's figures drawn from the steps' values."""
+    figures: dict[str, Figure] = {}
+    readings = load_readings(sensors_path)
+    zscores = compute_zscores(readings)
+    readings = update_readings(readings, zscores)
+    figures["plot_update_readings"] = plot_update_readings(readings)
+    anomaly_rates = compute_anomaly_rates(readings)
+    return {"anomaly_rates": anomaly_rates}, figures
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -80,7 +98,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    return run(**vars(parser.parse_args(argv)))
+    parser.add_argument(
+        "--sensors-path", type=str, default=SENSORS_PATH, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--figures",
+        metavar="DIR",
+        default=None,
+        help="draw the notebook's figures into DIR/<name>.png",
+    )
+    args = vars(parser.parse_args(argv))
+    figures_dir = args.pop("figures")
+    if figures_dir is None:
+        return run(**args)
+    results, figures = run_and_draw(**args)
+    os.makedirs(figures_dir, exist_ok=True)
+    for figure_name, figure in figures.items():
+        figure.savefig(os.path.join(figures_dir, f"{figure_name}.png"))
+    return results
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ notebook's steps in order; the command line takes its parameters as options.
 import argparse
 import os
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -22,6 +22,18 @@ from sklearn.model_selection import train_test_split
 LABEL_REPO = "acme/review-labels"
 MIN_RATING_POSITIVE = 4
 INTERACTIVE = False
+REVIEWS_PATH = "reviews.csv"
+TEST_SIZE = 0.2
+RANDOM_STATE = 42
+
+
+class ComputeReportResult(NamedTuple):
+    """What compute_report() returns."""
+
+    X_test: Any
+    y_test: Any
+    clf: Any
+    report: Any
 
 
 def compute_config(LABEL_REPO, MIN_RATING_POSITIVE):
@@ -34,8 +46,8 @@ def compute_config(LABEL_REPO, MIN_RATING_POSITIVE):
     return config
 
 
-def load_reviews(config):
-    reviews = pd.read_csv("reviews.csv")
+def load_reviews(config, reviews_path):
+    reviews = pd.read_csv(reviews_path)
     reviews["label"] = (reviews["rating"] >= config["min_rating_positive"]).astype(int)
     reviews["clean_text"] = (
         reviews["text"].str.lower().map(lambda s: re.sub(r"[^a-z' ]+", " ", s))
@@ -52,15 +64,16 @@ def fit_x(reviews):
     return vectorizer, X, y
 
 
-def compute_clf(X, y):
+def compute_report(X, y, test_size, random_state) -> ComputeReportResult:
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.2, random_state=42, stratify=y
+        X, y, test_size=test_size, random_state=random_state, stratify=y
     )
     clf = LogisticRegression(C=4.0, solver="liblinear")
     clf.fit(X_train, y_train)
-    print(classification_report(y_test, clf.predict(X_test), digits=3))
+    report = classification_report(y_test, clf.predict(X_test), digits=3)
+    print(report)
 
-    return X_test, y_test, clf
+    return ComputeReportResult(X_test=X_test, y_test=y_test, clf=clf, report=report)
 
 
 def compute_order(vectorizer, clf):
@@ -87,30 +100,27 @@ def compute_errors(reviews, y_test, clf, X_test):
     errors = test_predictions[
         test_predictions["label"] != test_predictions["predicted"]
     ]
-    n_errors = len(errors)
-
-    return test_predictions, errors, n_errors
+    return errors
 
 
 def run(
     *,
     LABEL_REPO: str = LABEL_REPO,
     MIN_RATING_POSITIVE: int = MIN_RATING_POSITIVE,
-    INTERACTIVE: bool = INTERACTIVE
+    INTERACTIVE: bool = INTERACTIVE,
+    reviews_path: str = REVIEWS_PATH,
+    test_size: float = TEST_SIZE,
+    random_state: int = RANDOM_STATE
 ) -> dict[str, Any]:
-    """Run the notebook's steps in order and return its key results."""
+    """Run the notebook's steps in order and return its key results (draws nothing)."""
     config = compute_config(LABEL_REPO, MIN_RATING_POSITIVE)
-    reviews = load_reviews(config)
+    reviews = load_reviews(config, reviews_path)
     vectorizer, X, y = fit_x(reviews)
-    X_test, y_test, clf = compute_clf(X, y)
+    X_test, y_test, clf, report = compute_report(X, y, test_size, random_state)
     compute_order(vectorizer, clf)
     report_interactive(INTERACTIVE, clf, vectorizer)
-    test_predictions, errors, n_errors = compute_errors(reviews, y_test, clf, X_test)
-    return {
-        "test_predictions": test_predictions,
-        "errors": errors,
-        "n_errors": n_errors,
-    }
+    errors = compute_errors(reviews, y_test, clf, X_test)
+    return {"report": report, "vectorizer": vectorizer, "clf": clf, "errors": errors}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -138,6 +148,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         action=argparse.BooleanOptionalAction,
         default=INTERACTIVE,
         help="default: %(default)s",
+    )
+    parser.add_argument(
+        "--reviews-path", type=str, default=REVIEWS_PATH, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--test-size", type=float, default=TEST_SIZE, help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--random-state", type=int, default=RANDOM_STATE, help="default: %(default)s"
     )
     return run(**vars(parser.parse_args(argv)))
 
