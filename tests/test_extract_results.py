@@ -272,11 +272,12 @@ def test_a_recap_makes_the_steps_it_redoes_dead_and_prune_removes_them(tmp_path:
     path = write_notebook(
         tmp_path,
         IMPORTS,
+        ("md", "## Data"),
+        DATA,
         ("md", "## First try"),
-        DATA
-        + "\nmodel = LogisticRegression().fit(X, y)\nprint(model.coef_)\nplt.plot(model.coef_[0])",
+        "model = LogisticRegression().fit(X, y)\nprint(model.coef_)\nplt.plot(model.coef_[0])",
         ("md", "## Recap"),
-        DATA + "\nmodel = LogisticRegression(C=0.5).fit(X, y)\nacc = model.score(X, y)",
+        "model = LogisticRegression(C=0.5).fit(X, y)\nacc = model.score(X, y)",
         "def unused_helper(v):\n    return v * 2",
     )
     e = extract(path)

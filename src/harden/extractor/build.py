@@ -144,6 +144,7 @@ def _body(
     generated.extend(helpers)
     out.extend(helpers)
     out += _plot_functions(spec, "", generated)  # figures drawn before any step
+    empty: set[str] = set()
     for step in plan.steps:
         statements: list[Statement] = []
         for index in step.cells:
@@ -163,16 +164,26 @@ def _body(
         if dead:
             calls = {c.node: c for code in codes for c in code.analysis.calls if c.node}
             statements = drop_dead_names(statements, dead, calls, notes)
+        if not statements and not step.returns:
+            notes.append(
+                LogEntry(
+                    "dropped",
+                    f"step {step.name}() has no code left: nothing reads what it computed",
+                    step.cells[0],
+                )
+            )
+            empty.add(step.name)
+            out += _plot_functions(spec, step.name, generated)
+            continue
         function = entry.step_function(step, statements)
         out.append(function)
         if step.result_type:
             generated.append(function.returns or function)
         out += _plot_functions(spec, step.name, generated)
+    kept = [step for step in plan.steps if step.name not in empty]
     doc = "Run the notebook's steps in order and return its key results (draws nothing)."
     tail: list[Statement] = [
-        entry.run_function(
-            run_name, plan.steps, plan.parameters, plan.hidden_inputs, plan.outputs, doc
-        )
+        entry.run_function(run_name, kept, plan.parameters, plan.hidden_inputs, plan.outputs, doc)
     ]
     draw = plan.draw_name if plan.plots else None
     if draw is not None:
@@ -180,7 +191,7 @@ def _body(
         tail.append(
             entry.run_function(
                 draw,
-                plan.steps,
+                kept,
                 plan.parameters,
                 plan.hidden_inputs,
                 plan.outputs,

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import libcst as cst
 
 from harden.analysis import Analysis
-from harden.analysis.library import EFFECT_PREFIXES
+from harden.analysis.library import EFFECT_PREFIXES, ESTIMATOR_PACKAGES, FIT_METHODS
+from harden.analysis.model import CallSite
+from harden.analysis.purity import is_pure_call
 from harden.errors import UsageError
 from harden.extractor import outputs as outputs_mod
 from harden.extractor.cells import PLOT_METHODS, CellCode
@@ -283,15 +285,34 @@ def _dead_steps(
         acts = False
         for index in step.cells:
             cell = analysis.cell(index)
-            for call in cell.calls if cell else ():
-                last = (call.dotted or "").rsplit(".", 1)[-1]
-                if last.startswith(EFFECT_PREFIXES) or call.keyword("inplace") is not None:
-                    acts = True
-            if cell is not None and cell.magics:
+            if cell is None or cell.magics:
                 acts = True
+                continue
+            calls = {c.node: c for c in cell.calls if c.node is not None}
+            for call in cell.calls:
+                if not _shows_only(call, calls):
+                    acts = True
         if not acts:
             dead.append(step)
     return dead
+
+
+def _shows_only(call: CallSite, calls: Mapping[cst.CSTNode, CallSite]) -> bool:
+    """A call that only prints, draws or computes a value (never one that acts)."""
+    qualified = call.qualified_name or ""
+    last = (call.dotted or "").rsplit(".", 1)[-1]
+    node = call.node
+    if not last and isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        last = node.func.attr.value  # a method of a call's result: `Model().fit(X, y)`
+    if call.dotted == "print" or qualified.startswith(("matplotlib.", "seaborn.")):
+        return True
+    if last in PLOT_METHODS or last in FIT_METHODS:
+        return True  # fitting a model nothing reads changes nothing anyone sees
+    if qualified.startswith(ESTIMATOR_PACKAGES) and last[:1].isupper():
+        return True  # an estimator constructed
+    if last.startswith(EFFECT_PREFIXES) or call.dotted in {"input", "exec", "eval"}:
+        return False
+    return call.node is not None and is_pure_call(call.node, calls)
 
 
 def _uncalled(

@@ -77,10 +77,6 @@ def compute_test(features, cutoff):
     return train, test
 
 
-def compute_cutoff(features, HORIZON_DAYS):
-    pass
-
-
 def compute_mae(features, train, test, n_estimators, max_depth, random_state):
     feature_cols = [c for c in features.columns if "_lag_" in c] + [
         "dow",
@@ -135,7 +131,6 @@ def run(
     features = compute_features_step(features)
     report_features(features)
     train, test = compute_test(features, cutoff)
-    compute_cutoff(features, HORIZON_DAYS)
     feature_cols, gbr, mae = compute_mae(
         features, train, test, n_estimators, max_depth, random_state
     )
@@ -161,7 +156,6 @@ def run_and_draw(
     features = compute_features_step(features)
     report_features(features)
     train, test = compute_test(features, cutoff)
-    compute_cutoff(features, HORIZON_DAYS)
     feature_cols, gbr, mae = compute_mae(
         features, train, test, n_estimators, max_depth, random_state
     )
