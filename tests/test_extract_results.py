@@ -308,3 +308,30 @@ def test_unused_pure_values_go_whole_never_as_bare_constructors(tmp_path: Path) 
     assert e.source.count("DecisionTreeClassifier(") == 1
     assert "computes a value nothing uses or shows" in log_text(e)
     assert "nothing reads `unused`" in log_text(e)
+
+
+def test_drawing_helpers_and_wildcard_pyplot_count_as_plotting(tmp_path: Path) -> None:
+    (tmp_path / "preamble.py").write_text(
+        "import matplotlib.pyplot as plt\nimport numpy as np\n__all__ = ['plt', 'np']\n"
+    )
+    path = write_notebook(
+        tmp_path,
+        "from preamble import *",
+        "def show(values):\n    plt.plot(values)\n    plt.title('values')",
+        "values = np.arange(5) * 2\nshow(values)\nplt.xlabel('i')\ntotal = values.sum()",
+    )
+    e = extract(path)
+    defs = functions(e.source)
+    plots = [n for n in defs if n.startswith("plot_")]
+    assert len(plots) == 1
+    body = ast.unparse(defs[plots[0]])
+    assert "show(values)" in body and "plt.xlabel('i')" in body
+    step = next(n for n in defs if n not in {*plots, "show", "run", "main", "run_and_draw"})
+    assert "plt." not in ast.unparse(defs[step]) and "show(" not in ast.unparse(defs[step])
+    found = run_module(
+        tmp_path,
+        e.source,
+        "results, figures = generated.run_and_draw()\n"
+        "print(json.dumps({'total': int(results['total']), 'n': len(figures)}))",
+    )
+    assert found == {"total": 20, "n": 1}

@@ -201,6 +201,7 @@ def split_plots(state: ExtractState) -> ExtractState:
     """Each cell's plotting statements leave its step (:mod:`harden.extractor.plots`)."""
     analysis = need(state.analysis, "analysis")
     names = plots_mod.aliases(analysis)
+    drawing = plots_mod.drawing_functions(need(state.layout, "layout").definitions, names)
     order = sorted(state.codes)
     later: dict[int, set[str]] = {}
     reads: set[str] = set(state.options.outputs or ())
@@ -210,7 +211,7 @@ def split_plots(state: ExtractState) -> ExtractState:
     codes = dict(state.codes)
     found = []
     for index in order:
-        compute, plot = plots_mod.partition(codes[index], names, later[index])
+        compute, plot = plots_mod.partition(codes[index], names, later[index], drawing)
         if plot is None:
             continue
         codes[index] = plots_mod.rescanned(codes[index], compute)
@@ -254,8 +255,12 @@ def build_module(state: ExtractState) -> ExtractState:
     definitions = {n: d for c in codes.values() for n, d in c.definitions.items()}
     title, summary = title_and_summary(notebook.cells)
     taken = reserved_names(analysis, layout, state.parameters) | set(plan.definitions)
-    aliases = plots_mod.aliases(analysis)
-    pyplot = next((n for n, t in aliases.items() if t == "matplotlib.pyplot"), None)
+    imports = [b for c in analysis.cells for b in c.imports]
+    pyplot = next(
+        (b.name for b in imports if not b.is_star and b.target == "matplotlib.pyplot"), None
+    )
+    if pyplot is None and any(b.is_star for b in imports) and "plt" not in taken:
+        pyplot = "plt"  # by convention, from the wildcard import that brings it
     imported = pyplot is not None
     if pyplot is None:
         pyplot = "plt" if "plt" not in taken else "matplotlib.pyplot"

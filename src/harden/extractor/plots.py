@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -35,7 +36,24 @@ from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
 from harden.extractor.sections import Section
 
-PLOT_MODULES = ("matplotlib", "seaborn", "plotly", "pandas.plotting")
+PLOT_MODULES = (
+    "matplotlib",
+    "seaborn",
+    "plotly",
+    "pandas.plotting",
+    "mglearn.plots",
+    "mglearn.discrete_scatter",
+    "mglearn.tools.visualize",
+    "mglearn.tools.heatmap",
+)
+#: Names that mean a plotting module by convention, for a wildcard import that brings
+#: them (``from preamble import *``) when the notebook binds them to nothing else.
+CONVENTIONAL = {
+    "plt": "matplotlib.pyplot",
+    "sns": "seaborn",
+    "mpl": "matplotlib",
+    "mglearn": "mglearn",
+}
 #: Calls that start a figure of their own (no ``plt.figure()`` is added before them).
 FIGURE_MAKERS = frozenset(
     {
@@ -74,18 +92,57 @@ class CellPlot:
 def aliases(analysis: Analysis) -> dict[str, str]:
     """Imported name → qualified target (``plt`` → ``matplotlib.pyplot``)."""
     found: dict[str, str] = {}
+    bound: set[str] = set()
     for cell in analysis.cells:
+        bound |= {b.name for b in cell.bindings if b.kind != "import"}
         for binding in cell.imports:
             if not binding.is_star:
                 found[binding.name] = binding.target
+    for name, target in CONVENTIONAL.items():
+        if name not in found and name not in bound:
+            found[name] = target
     return found
 
 
+def drawing_functions(definitions: Mapping[str, Statement], names: Mapping[str, str]) -> set[str]:
+    """The notebook's functions that draw and return nothing: calling one is plotting."""
+    found: set[str] = set()
+    for name, definition in definitions.items():
+        if not isinstance(definition, cst.FunctionDef):
+            continue
+        visitor = _PlotCalls(names, set())
+        definition.body.visit(visitor)
+        returns = _Returns()
+        definition.body.visit(returns)
+        if visitor.plots and not returns.value:
+            found.add(name)
+    return found
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.value = False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.value = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's returns are its own
+
+
 class _PlotCalls(cst.CSTVisitor):
-    def __init__(self, aliases: Mapping[str, str], plot_names: set[str]) -> None:
+    def __init__(
+        self,
+        aliases: Mapping[str, str],
+        plot_names: set[str],
+        drawing: AbstractSet[str] = frozenset(),
+    ) -> None:
         super().__init__()
         self.aliases = aliases
         self.plot_names = plot_names
+        self.drawing = drawing
         self.plots = False
         self.first: str | None = None  # qualified name of the first call seen
 
@@ -94,6 +151,8 @@ class _PlotCalls(cst.CSTVisitor):
         if self.first is None:
             self.first = qualified or ""
         if qualified and qualified.startswith(PLOT_MODULES):
+            self.plots = True
+        elif isinstance(node.func, cst.Name) and node.func.value in self.drawing:
             self.plots = True
         elif isinstance(node.func, cst.Attribute):
             root = _root(node.func)
@@ -139,7 +198,10 @@ def bound_names(statements: Sequence[Statement]) -> set[str]:
 
 
 def partition(
-    code: CellCode, aliases: Mapping[str, str], read_later: set[str]
+    code: CellCode,
+    aliases: Mapping[str, str],
+    read_later: set[str],
+    drawers: AbstractSet[str] = frozenset(),
 ) -> tuple[list[Statement], CellPlot | None]:
     """The cell's computation, and its plotting statements (``None`` when it draws nothing).
 
@@ -149,7 +211,7 @@ def partition(
     kinds: list[bool] = []
     first_call: str | None = None
     for statement in code.body:
-        visitor = _PlotCalls(aliases, plot_names)
+        visitor = _PlotCalls(aliases, plot_names, drawers)
         statement.visit(visitor)
         kinds.append(visitor.plots)
         if visitor.plots:
