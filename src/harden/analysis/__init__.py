@@ -7,6 +7,8 @@ extractor, the runner and the test scaffolder all read the resulting
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from harden.analysis.collect import Environment, analyze_cell, collect
 from harden.analysis.graph import build_graph
 from harden.analysis.model import (
@@ -27,6 +29,7 @@ from harden.analysis.model import (
     SyntaxProblem,
     UnresolvedRead,
 )
+from harden.analysis.modules import ModuleNames, SiblingFiles
 from harden.analysis.names import is_provided
 from harden.analysis.nodes import dotted_name, literal_value
 from harden.analysis.parse import parse_cells
@@ -39,10 +42,11 @@ def analyze(notebook: Notebook) -> Analysis:
     cells: list[CellAnalysis] = []
     imports: dict[str, str] = {}
     types: dict[str, str] = {}
+    files = SiblingFiles(_folder(notebook))
     if notebook.is_python:
         parsed = parse_cells(notebook.code_cells)
         for prepared in parsed.cells:
-            result = collect(prepared, parsed, Environment(dict(imports), dict(types)))
+            result = collect(prepared, parsed, Environment(dict(imports), dict(types), files))
             cells.append(result)
             for binding in result.bindings:
                 imports.pop(binding.name, None)
@@ -50,6 +54,8 @@ def analyze(notebook: Notebook) -> Analysis:
             for imp in result.imports:
                 if not imp.is_star:
                     imports[imp.name] = imp.target
+                else:
+                    imports.update(imp.star_imports)
             for call in result.calls:
                 if call.in_function is None and call.qualified_name and len(call.assigned_to) == 1:
                     types[call.assigned_to[0]] = call.qualified_name
@@ -70,6 +76,14 @@ def analyze(notebook: Notebook) -> Analysis:
         parameters_cell=parameters_cell,
         _by_index=by_index,
     )
+
+
+def _folder(notebook: Notebook) -> Path | None:
+    """The notebook's folder, for files beside it; ``None`` for a notebook not on disk."""
+    try:
+        return notebook.path.parent if notebook.path.is_file() else None
+    except OSError:
+        return None
 
 
 def _parameters(cell: CellAnalysis) -> tuple[Parameter, ...]:
@@ -164,10 +178,12 @@ __all__ = [
     "ImportBinding",
     "Location",
     "MagicUse",
+    "ModuleNames",
     "Mutation",
     "NameRead",
     "Parameter",
     "StringLiteral",
+    "SiblingFiles",
     "SyntaxProblem",
     "UnresolvedRead",
     "analyze",

@@ -38,6 +38,7 @@ from harden.analysis.model import (
     StringLiteral,
     SyntaxProblem,
 )
+from harden.analysis.modules import UNKNOWN, ModuleNames, SiblingFiles
 from harden.analysis.nodes import (
     _LITERAL_NODES,
     _code,
@@ -66,6 +67,7 @@ from harden.notebook.magics import (
     body_binds,
     bound_names,
     decode_magic,
+    run_target,
 )
 from harden.notebook.model import Cell
 
@@ -76,6 +78,8 @@ class Environment:
 
     imports: Mapping[str, str] = field(default_factory=dict)
     types: Mapping[str, str] = field(default_factory=dict)
+    #: The files beside the notebook (wildcard imports, ``%run``), when its folder is known.
+    files: SiblingFiles | None = None
 
 
 def analyze_cell(cell: Cell, env: Environment = Environment()) -> CellAnalysis:
@@ -148,6 +152,7 @@ def collect(
         locator=parsed.location,
         local_reads=frozenset(collector.local_reads),
         expanded_reads=frozenset(collector.expanded_reads),
+        opaque=tuple(collector.opaque),
     )
 
 
@@ -166,6 +171,8 @@ class _Collector(MatchCaptures):
         self.python = python
         self.imports_env = dict(env.imports)
         self.types_env = dict(env.types)
+        self.files = env.files
+        self.opaque: list[str] = []
         self.bound: set[str] = set()
         self.bindings: list[Binding] = []
         self.reads: list[NameRead] = []
@@ -476,6 +483,7 @@ class _Collector(MatchCaptures):
         module = "." * len(node.relative) + (self._source(node.module) if node.module else "")
         if isinstance(node.names, cst.ImportStar):
             if self.at_top:
+                provided = self.files.star(module) if self.files is not None else UNKNOWN
                 self.imports.append(
                     ImportBinding(
                         "*",
@@ -485,8 +493,11 @@ class _Collector(MatchCaptures):
                         is_star=True,
                         conditional=self._conditional > 0,
                         statement=node,
+                        star_names=provided.names if provided.complete else None,
+                        star_imports=tuple(sorted(provided.imports.items())),
                     )
                 )
+                self._bind_provided(provided, node, f"`from {module} import *`")
             return False
         for alias in node.names:
             name = self._source(alias.name)
@@ -496,6 +507,19 @@ class _Collector(MatchCaptures):
             target = f"{module}{name}" if module.endswith(".") else f"{module}.{name}"
             self._import(bound, target if module else name, module, alias, node)
         return False
+
+    def _bind_provided(self, provided: ModuleNames, node: cst.CSTNode, what: str) -> None:
+        """Bind the names a wildcard import or ``%run`` provides; note it when they are unknown."""
+        for name in sorted(provided.names):
+            target = provided.imports.get(name)
+            if target is not None:
+                self.imports_env[name] = target
+            else:
+                self.imports_env.pop(name, None)
+            self.types_env.pop(name, None)
+            self._bind(name, node, "import", statement=node)
+        if not provided.complete:
+            self.opaque.append(what)
 
     def _import(
         self, bound: str, target: str, module: str, alias: cst.CSTNode, stmt: cst.CSTNode
@@ -675,6 +699,12 @@ class _Collector(MatchCaptures):
             self._inline_python(code, location, node, binds=body_binds(name))
         for bound in bound_names(kind, name, args):
             self._bind(bound, node, "other")
+        if kind == "line" and name == "run" and self.at_top:
+            script = run_target(args)
+            provided = UNKNOWN
+            if script is not None and self.files is not None:
+                provided = self.files.script(script)
+            self._bind_provided(provided, node, f"`%run {args.strip()}`")
         return True
 
     def _inline_python(self, code: str, location: Location, node: cst.Call, *, binds: bool) -> None:

@@ -24,7 +24,7 @@ def build_graph(
         for name in cell.unbinds:
             deleters.setdefault(name, []).append(cell.index)
     functions = {d.name: d.global_reads for cell in cells for d in cell.definitions}
-    star_cells = [c.index for c in cells if any(i.is_star for i in c.imports)]
+    star_cells = [c.index for c in cells if c.opaque]
     dependencies: list[Dependency] = []
     unresolved: list[UnresolvedRead] = []
     for cell in cells:
@@ -47,14 +47,25 @@ def build_graph(
                 # A name a function body reads that no cell defines is
                 # reported where the function is defined, not at each call.
                 continue
+            opaque = [i for i in star_cells if i <= cell.index]
             kind: Literal["later", "undefined", "star"]
             if later:
                 kind = "later"
-            elif any(i <= cell.index for i in star_cells):
+            elif opaque:
                 kind = "star"
             else:
                 kind = "undefined"
-            unresolved.append(UnresolvedRead(cell.index, name, location, kind, later, via))
+            unresolved.append(
+                UnresolvedRead(
+                    cell.index,
+                    name,
+                    location,
+                    kind,
+                    later,
+                    via,
+                    opaque_in=opaque[-1] if opaque else None,
+                )
+            )
     return tuple(dependencies), tuple(unresolved)
 
 

@@ -77,6 +77,12 @@ class ImportBinding:
     is_star: bool = False
     conditional: bool = False
     statement: Any = field(default=None, compare=False, repr=False)
+    #: For a wildcard import: the names it binds when the analysis could read them (a
+    #: module beside the notebook, see :mod:`harden.analysis.modules`), ``None`` when
+    #: they cannot be known; ``star_imports`` maps those bound by an import in the
+    #: module to their qualified target (``pd`` → ``pandas``).
+    star_names: frozenset[str] | None = None
+    star_imports: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -297,6 +303,9 @@ class CellAnalysis:
     #: (``!ls {folder}``, ``%cd $path``).  IPython expands them only when they
     #: exist, so they are uses of a binding but never unresolved reads.
     expanded_reads: frozenset[str] = frozenset()
+    #: What in the cell may bind names the analysis cannot know, as the code says it
+    #: (``from pylab import *``, ``%run helper.py`` when the file cannot be read).
+    opaque: tuple[str, ...] = ()
 
     @property
     def index(self) -> int:
@@ -378,6 +387,9 @@ class UnresolvedRead:
     via: str | None = None
     #: The earlier cell whose ``del`` removed the name after the last cell that bound it.
     deleted_in: int | None = None
+    #: The latest cell at or before the reader that may bind names the analysis cannot
+    #: know (a wildcard import of an unreadable module, ``%run`` of a missing file).
+    opaque_in: int | None = None
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,8 @@ class Example:
     empty, at least one finding is required.  ``message`` pins a substring
     and ``severity`` the severity every finding of an ``invalid`` example must
     have.  ``options`` override the rule's thresholds.  ``language`` /
-    ``kernel`` set the kernelspec.
+    ``kernel`` set the kernelspec.  ``files`` are files beside the notebook (name →
+    text), for rules that read them (`from preamble import *`).
 
     A cell written as an indented triple-quoted string (a newline right after
     the opening quotes, the closing quotes on their own line) is dedented: the
@@ -113,6 +114,7 @@ class Example:
     size_bytes: int | None = None
     message: str | None = None
     severity: Severity | None = None
+    files: Mapping[str, str] = field(default_factory=dict)
 
     def __init__(
         self,
@@ -124,6 +126,7 @@ class Example:
         size_bytes: int | None = None,
         message: str | None = None,
         severity: Severity | str | None = None,
+        files: Mapping[str, str] | None = None,
     ) -> None:
         object.__setattr__(self, "cells", tuple(_dedent_cell(cell) for cell in cells))
         object.__setattr__(self, "expect", tuple(expect))
@@ -135,9 +138,14 @@ class Example:
         if isinstance(severity, str):
             severity = Severity.parse(severity)
         object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "files", dict(files or {}))
 
     def notebook(self, path: str = "example.ipynb") -> Notebook:
-        """Build the example as an in-memory notebook (nbformat v4.5)."""
+        """Build the example as an in-memory notebook (nbformat v4.5).
+
+        An example with ``files`` (``{"preamble.py": "..."}``, files the notebook finds
+        beside it) is written with them to a new temporary folder, and read from there.
+        """
         import nbformat
 
         from harden.notebook.build import CellSpec, build_notebook, kernelspec
@@ -158,7 +166,17 @@ class Example:
             kernel=kernelspec(self.kernel, self.language),
             metadata={"language_info": {"name": self.language}},
         )
-        size = self.size_bytes if self.size_bytes is not None else len(nbformat.writes(nb))
+        text = nbformat.writes(nb)
+        size = self.size_bytes if self.size_bytes is not None else len(text)
+        if self.files:
+            import tempfile
+            from pathlib import Path
+
+            folder = Path(tempfile.mkdtemp(prefix="harden-example-"))
+            for name, content in self.files.items():
+                (folder / name).write_text(content, encoding="utf-8")
+            (folder / path).write_text(text, encoding="utf-8")
+            path = str(folder / path)
         return from_node(nb, path, size_bytes=size)
 
 

@@ -185,6 +185,25 @@ def bound_names(kind: MagicKind, name: str, args: str) -> tuple[str, ...]:
     return ()
 
 
+def run_target(args: str) -> str | None:
+    """The file ``%run [options] file.py [args]`` runs, or ``None`` (``%run -m module``)."""
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        words = args.split()
+    if "-m" in words:
+        return None
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in {"-N", "-G"}:
+            skip = True  # options that take a value
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def is_shell_cell(name: str, args: str) -> bool:
     """``%%bash``, ``%%sh``, ``%%system``, ``%%script bash``…: a cell that is a shell script."""
     return role("cell", name, args) is Role.SHELL

@@ -17,6 +17,12 @@ class UseBeforeDefine(Rule):
     Reads in a function body happen when the function is called, so a cell that calls a
     notebook function reads, at that moment, what the body reads.
 
+    A wildcard import from a module beside the notebook (`from preamble import *`) binds
+    the module's `__all__` (or its public top-level names) and `%run script.py` the
+    names the script defines; both files are read, never run. When a wildcard import's
+    names cannot be known (an installed module, a missing file), a read it may satisfy
+    is reported as a warning that says so, not as an error.
+
     ## Why is this bad?
     The notebook worked because the kernel remembered a name from a cell further down
     that was run first. Run top to bottom — in a fresh kernel, in CI, in a pipeline —
@@ -37,6 +43,22 @@ class UseBeforeDefine(Rule):
         Example("display(len([1]))\n_", "import numpy as np\n%timeit np.zeros(3)"),
         Example("data = [3, 1]", "%timeit sorted(data)"),
         Example("total = sum(v for v in [1, 2])", "total"),
+        Example(
+            "from preamble import *",
+            "df = pd.DataFrame({'a': [1]})\nshow(df)",
+            "import pandas as pd",
+            files={
+                "preamble.py": "import pandas as pd\nfrom helpers import *\n"
+                "__all__ = ['pd', 'show']\n",
+                "helpers.py": "def show(x):\n    print(x)\n",
+            },
+        ),
+        Example(
+            "%run -i setup.py",
+            "model = make_model(SEED)",
+            "SEED = 1",
+            files={"setup.py": "SEED = 0\ndef make_model(seed):\n    return seed\n"},
+        ),
     )
     invalid = (
         Example(
@@ -56,6 +78,32 @@ class UseBeforeDefine(Rule):
         ),
         Example("%timeit sorted(data)", "data = [3, 1]", expect=[(0, 1)]),
         Example("for row in rows:\n    print(row)", "rows = [1]", expect=[(0, 1)]),
+        Example(
+            "from preamble import *",
+            "df = pd.DataFrame({'a': [1]})",
+            "import pandas as pd",
+            files={"preamble.py": "import numpy as np\n__all__ = ['np']\n"},
+            message="`pd` is read here, but only cell 3 further down defines it",
+            severity="error",
+            expect=[(1, 1)],
+        ),
+        Example(
+            "from pylab import *",
+            "df = pd.DataFrame({'a': [1]})",
+            "import pandas as pd",
+            message="only cell 3 further down defines it, unless `from pylab import *` in "
+            "cell 1 provides it",
+            severity="warning",
+            expect=[(1, 1)],
+        ),
+        Example(
+            "%run missing.py",
+            "print(rate)",
+            "rate = 1",
+            message="unless `%run missing.py` in cell 1 provides it",
+            severity="warning",
+            expect=[(1, 1)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -68,4 +116,15 @@ class UseBeforeDefine(Rule):
                 )
             else:
                 message = f"`{read.name}` is read here, but only {where} further down defines it"
-            yield Violation.at(read.location, message, related_cells=sorted(set(read.definers)))
+            related = sorted(set(read.definers))
+            severity = None
+            cell = ctx.analysis.cell(read.opaque_in) if read.opaque_in is not None else None
+            if cell is not None and cell.opaque:
+                # The names of a wildcard import (or ``%run``) cannot be known: it may
+                # provide this one, so the read may well succeed.
+                where = "this cell" if cell.index == read.reader else cells_text([cell.index])
+                message += f", unless {cell.opaque[-1]} in {where} provides it"
+                if cell.index != read.reader:
+                    related.append(cell.index)
+                severity = Severity.WARNING
+            yield Violation.at(read.location, message, severity=severity, related_cells=related)

@@ -50,6 +50,16 @@ class UndefinedName(Rule):
         ),
         Example("x = 1", "if x > 5:\n    del x", "print(x)", "y = 1\ndel y\ny = 2", "y"),
         Example("x = 1", "del x", "x = 2", "print(x)"),
+        Example(
+            "from preamble import *\n%run helpers.py",
+            "print(pd, np, _scale(2), DATA)",
+            files={
+                "preamble.py": "if True:\n    import pandas as pd\nelse:\n    pd = None\n"
+                "from extra import *\n",
+                "extra.py": "import numpy as np\n_hidden = 1\n",
+                "helpers.py": "DATA = 'data.csv'\ndef _scale(x):\n    return 2 * x\n",
+            },
+        ),
     )
     invalid = (
         Example(
@@ -70,6 +80,14 @@ class UndefinedName(Rule):
             expect=[(0, 3)],
         ),
         Example("[v for v in range(3)]\nprint(v)", expect=[(0, 2)]),
+        Example(
+            "from preamble import *",
+            "print(np, _hidden)",
+            files={"preamble.py": "import numpy as np\nimport os\n_hidden = 1\n__all__ = ['np']\n"},
+            message="`_hidden` is not defined by any cell, import or builtin",
+            severity="error",
+            expect=[(1, 1)],
+        ),
         Example("%timeit helper(3)", expect=[(0, 1)]),
         Example(
             "x = 1",
