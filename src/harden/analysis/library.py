@@ -356,6 +356,35 @@ CV_FUNCTIONS = frozenset(
 )
 #: Name suffix of the hyper-parameter searches that cross-validate (``GridSearchCV``).
 SEARCH_CV = ("SearchCV",)
+#: Methods that take the first or last rows (``X.head(n)`` / ``X.tail(m)``): a pair of them
+#: splits by position, as ``X[:n]`` / ``X[n:]`` and ``X.iloc[:n]`` / ``X.iloc[n:]`` do.
+POSITION_METHODS = {"head": "head", "tail": "tail"}
+#: Indexers whose slice takes rows by position (``X.iloc[:n]``).
+POSITION_INDEXERS = frozenset({"iloc"})
+#: Functions that stack their arguments' rows into one (``np.vstack([X_train, X_test])``).
+ROW_STACKING_FUNCTIONS = frozenset(
+    {
+        "numpy.vstack",
+        "numpy.row_stack",
+        "numpy.concatenate",
+        "numpy.append",
+        "pandas.concat",
+        "scipy.sparse.vstack",
+    }
+)
+#: Methods that use a fitted estimator on data without changing it: fitting on one part
+#: and calling these on the other is how a split is used as held-out data.
+EVALUATION_METHODS = frozenset(
+    {
+        "predict",
+        "predict_proba",
+        "predict_log_proba",
+        "decision_function",
+        "score",
+        "score_samples",
+        "transform",
+    }
+)
 
 
 # -- processes: calls that run a command line ------------------------------------------------

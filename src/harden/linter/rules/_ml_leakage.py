@@ -20,6 +20,8 @@ from harden.analysis import Analysis, Binding, CallSite, CellAnalysis
 from harden.analysis.library import CV_FUNCTIONS as _CV_FUNCTIONS
 from harden.analysis.library import (
     FIT_TRANSFORM_FUNCTIONS,
+    POSITION_INDEXERS,
+    POSITION_METHODS,
     STATELESS,
     TRANSFORMER_MODULES,
     TRANSFORMERS,
@@ -303,3 +305,90 @@ def transformer_fit(call: CallSite) -> str | None:
     if method == "fit_resample" and (call.receiver_type or "").startswith("imblearn."):
         return f"the resampler {short(call.receiver_type)}"
     return None
+
+
+def position_part(binding: Binding) -> tuple[str, str] | None:
+    """``(base, "head" | "tail")`` when ``binding`` takes the first or last rows of a name
+    (``X[:n]``, ``X[n:]``, ``X.iloc[:n]``, ``X.head(n)``, ``X.tail(m)``), else ``None``."""
+    value = _bound_value(binding)
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+        side = POSITION_METHODS.get(value.func.attr.value)
+        base = _root_name(value.func.value)
+        return (base, side) if side is not None and base is not None else None
+    if not isinstance(value, cst.Subscript) or len(value.slice) != 1:
+        return None
+    index = value.slice[0].slice
+    if isinstance(index, cst.Slice) and index.step is None:
+        side = (
+            "head"
+            if index.lower is None and index.upper is not None
+            else "tail"
+            if index.upper is None and index.lower is not None
+            else None
+        )
+        target = value.value
+        if isinstance(target, cst.Attribute):
+            if target.attr.value not in POSITION_INDEXERS:
+                return None
+            target = target.value
+        base = _root_name(target)
+        return (base, side) if side is not None and base is not None else None
+    return None
+
+
+def _bound_value(binding: Binding) -> cst.BaseExpression | None:
+    statement = binding.statement
+    if not isinstance(statement, cst.Assign) or len(statement.targets) != 1:
+        return None
+    target, value = statement.targets[0].target, statement.value
+    if isinstance(target, cst.Name):
+        return value if target.value == binding.name else None
+    if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+        for element, item in zip(target.elements, value.elements, strict=False):
+            if isinstance(element.value, cst.Name) and element.value.value == binding.name:
+                return item.value
+    return None
+
+
+def _root_name(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+@dataclass
+class SplitParts:
+    """Names derived from the training parts and from the test parts of splits, and
+    the names that join both (``np.vstack([X_train, X_test])``)."""
+
+    train: set[str] = field(default_factory=set)
+    test: set[str] = field(default_factory=set)
+    mixed: set[str] = field(default_factory=set)
+    pending: dict[str, str] = field(default_factory=dict)
+
+    def split(self, cell: CellAnalysis, call: CallSite) -> None:
+        for position, names in enumerate(split_outputs(cell, call)):
+            for name in names:
+                self.pending[name] = "train" if position % 2 == 0 else "test"
+
+    def bind(self, binding: Binding) -> None:
+        name, sources = binding.name, binding.sources
+        for group in (self.train, self.test, self.mixed):
+            group.discard(name)
+        if name in self.pending:
+            (self.train if self.pending.pop(name) == "train" else self.test).add(name)
+            return
+        train = bool(sources & (self.train | self.mixed))
+        test = bool(sources & (self.test | self.mixed))
+        if train and test:
+            self.mixed.add(name)
+        elif train:
+            self.train.add(name)
+        elif test:
+            self.test.add(name)
+
+    def joined(self, names: frozenset[str]) -> list[str]:
+        """The names among ``names`` that join training and test rows."""
+        if names & self.train and names & self.test:
+            return sorted(names & (self.train | self.test))
+        return sorted(names & self.mixed)

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 from harden.linter.rules._ml_leakage import (
     Event,
     Lineage,
-    Split,
+    SplitParts,
     all_outputs,
     as_split,
     data_names,
     inside_data_argument,
     method_of,
     placement,
+    position_part,
     root,
-    split_derived,
     timeline,
     transformer_fit,
 )
@@ -40,10 +40,13 @@ class PreprocessingBeforeSplit(Rule):
     `fit_transform` output, or a later `transform` of the fitted object) flows through
     assignments into the data arguments of a later split, or (b) the data it was fit on
     is split afterwards and the fitted object then transforms a part of that split.
-    Splits are `train_test_split`, `model_selection` splitters' `.split` and the
-    cross-validation helpers (`cross_val_score`, `*SearchCV.fit`); the latter only when
-    the transformer was not fit on an earlier split's output (scaling the training set,
-    then cross-validating on it, is the common pattern we leave alone). Stateless
+    Splits are `train_test_split`, `model_selection` splitters' `.split`, a split by
+    position (`X[:n]` and `X[n:]`, `X.iloc[...]`, `X.head(n)` and `X.tail(m)`) and every
+    call that cross-validates what it receives (`cross_val_score`, `cross_validate`,
+    `learning_curve`, `validation_curve`, `GridSearchCV.fit`, `RandomizedSearchCV.fit`):
+    scaling the training part and then cross-validating it lets the scaler see every
+    validation fold. A transformer fit on the training and test parts joined
+    (`np.vstack([X_train, X_test])`, `pd.concat([train, test])`) is flagged too. Stateless
     transformers (`Normalizer`, `PolynomialFeatures`, `FunctionTransformer`, hashing)
     and target encoders (`LabelEncoder`) learn nothing from the rows and are not
     flagged. Pandas preprocessing (`pd.get_dummies`, `df.fillna(df.mean())`) is out of
@@ -94,9 +97,11 @@ class PreprocessingBeforeSplit(Rule):
         ),
         Example(
             _IMPORTS,
-            "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-            "X_train_s = StandardScaler().fit_transform(X_train)",
-            "cross_val_score(LogisticRegression(), X_train_s, y_train)",
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)",
+            "from sklearn.pipeline import make_pipeline\n"
+            "final = make_pipeline(StandardScaler(), LogisticRegression())\n"
+            "final.fit(pd.concat([X_train, X_test]), pd.concat([y_train, y_test]))",
+            "X = X.head(100)\nX_train = StandardScaler().fit_transform(X.head(80))",
         ),
         Example(
             _IMPORTS,
@@ -154,20 +159,82 @@ class PreprocessingBeforeSplit(Rule):
             "X_train, X_test, y_train, y_test = train_test_split(features, y)",
             expect=[(1, 3)],
         ),
+        Example(
+            _IMPORTS,
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+            "X_train_s = StandardScaler().fit_transform(X_train)",
+            "cross_val_score(LogisticRegression(), X_train_s, y_train)",
+            message="a StandardScaler is fit here, before cross-validation: its output "
+            "`X_train_s` is cross-validated by `cross_val_score` in cell 3, so every "
+            "validation fold leaks into the fit (put the transformer in a Pipeline)",
+            expect=[(1, 2)],
+        ),
+        Example(
+            _IMPORTS,
+            "from sklearn.model_selection import GridSearchCV, RandomizedSearchCV\n"
+            "from sklearn.model_selection import learning_curve\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+            "scaler = StandardScaler().fit(X_train)\nX_train_s = scaler.transform(X_train)",
+            "grid = GridSearchCV(LogisticRegression(), {'C': [1, 10]})\n"
+            "grid.fit(X_train_s, y_train)",
+            message="is cross-validated by `GridSearchCV.fit` in cell 3",
+            expect=[(1, 4)],
+        ),
+        Example(
+            _IMPORTS,
+            "scaler = StandardScaler()\nX = scaler.fit_transform(X)",
+            "n = int(len(X) * 0.8)\nX_train, X_test = X[:n], X[n:]",
+            message="its output `X` is split by position (`X_train`, `X_test`) in cell 3",
+            expect=[(1, 2)],
+        ),
+        Example(
+            _IMPORTS,
+            "df_s = pd.DataFrame(StandardScaler().fit_transform(df))",
+            "train = df_s.iloc[:800]\ntest = df_s.iloc[800:]",
+            expect=[(1, 1)],
+        ),
+        Example(
+            _IMPORTS,
+            "import numpy as np\nX_train, X_test, y_train, y_test = train_test_split(X, y)",
+            "scaler = StandardScaler().fit(np.vstack([X_train, X_test]))",
+            message="a StandardScaler is fit here on `X_test`, `X_train`, which joins "
+            "the training and test parts of a split, so the test rows leak into the fit",
+            expect=[(2, 1)],
+        ),
+        Example(
+            _IMPORTS,
+            "train, test = train_test_split(df)\nboth = pd.concat([train, test])",
+            "from sklearn.feature_extraction.text import CountVectorizer\n"
+            "vec = CountVectorizer().fit(both['text'])",
+            expect=[(2, 2)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         events = timeline(ctx.analysis)
-        on_split = split_derived(events)
+        parts = SplitParts()
         for index, event in enumerate(events):
             call = event.call
-            fitted = transformer_fit(call) if call is not None else None
-            if call is None or fitted is None:
+            if event.binding is not None:
+                parts.bind(event.binding)
+                continue
+            assert call is not None
+            if as_split(call) is not None and as_split(call).kind == "split":  # type: ignore[union-attr]
+                parts.split(event.cell, call)
+            fitted = transformer_fit(call)
+            if fitted is None:
                 continue
             data = data_names(call, (0,), ("X", "raw_documents"))
-            # Cross-validating data scaled after an earlier split is left alone.
-            counts = _counts_as_split(data & on_split[index])
-            leak = _leak(events, index, data, counts)
+            joined = parts.joined(data)
+            if joined and not (call.receiver_type or "").startswith("sklearn.pipeline."):
+                names = ", ".join(f"`{n}`" for n in joined)
+                yield Violation.at(
+                    call.location,
+                    f"{fitted} is fit here on {names}, which joins the training and test "
+                    "parts of a split, so the test rows leak into the fit",
+                )
+                continue
+            leak = _leak(events, index, data)
             if leak is not None:
                 message, related = leak
                 yield Violation.at(
@@ -175,12 +242,8 @@ class PreprocessingBeforeSplit(Rule):
                 )
 
 
-def _counts_as_split(fit_after_split: frozenset[str]) -> Callable[[Split | None], bool]:
-    return lambda split: split is not None and not (split.kind == "cv" and fit_after_split)
-
-
 def _leak(
-    events: list[Event], index: int, data: frozenset[str], counts: Callable[[Split | None], bool]
+    events: list[Event], index: int, data: frozenset[str]
 ) -> tuple[str, tuple[int, ...]] | None:
     """How the fit at ``events[index]`` leaks into a later split, if it does, and the
     cells that message names."""
@@ -189,7 +252,7 @@ def _leak(
     assert call is not None
     place = placement(event.cell, call)
     if any(
-        counts(as_split(c)) and c.node is not None and inside_data_argument(c.node, place)
+        as_split(c) is not None and c.node is not None and inside_data_argument(c.node, place)
         for c in event.cell.calls
     ):
         return ", inside the call that splits its output, so the test rows leak into the fit", ()
@@ -197,8 +260,30 @@ def _leak(
     if call.qualified_name is None and root(call.receiver):
         produced.names.add(root(call.receiver) or "")
     fit_data, split_parts = Lineage(set(data)), Lineage()
+    sliced: dict[str, dict[str, str]] = {}  # produced name -> side -> the part's name
     for later in events[index + 1 :]:
         if later.binding is not None:
+            part = position_part(later.binding)
+            if part is not None and part[0] in produced.names:
+                sides = sliced.setdefault(part[0], {})
+                sides[part[1]] = later.binding.name
+                if len(sides) == 2:
+                    elsewhere = later.cell is not event.cell
+                    where = (
+                        f"in cell {later.cell.index + 1}"
+                        if elsewhere
+                        else f"on line {later.binding.location.line} of this cell"
+                    )
+                    what = (
+                        f"its output `{part[0]}`"
+                        if part[0] in place.names | place.roots
+                        else f"`{part[0]}`, computed from its output,"
+                    )
+                    return (
+                        f", before the split: {what} is split by position "
+                        f"(`{sides['head']}`, `{sides['tail']}`) {where}, so the test rows "
+                        "leak into the fit"
+                    ), ((later.cell.index,) if elsewhere else ())
             for lineage in (produced, fit_data, split_parts):
                 lineage.bind(later.binding)
             continue
@@ -212,7 +297,7 @@ def _leak(
             if elsewhere
             else f"on line {other.location.line} of this cell"
         )
-        if split is not None and counts(split):
+        if split is not None:
             hit = produced.hits(split.data)
             if hit:
                 what = (
@@ -220,6 +305,12 @@ def _leak(
                     if hit[0] in place.names | place.roots
                     else f"`{hit[0]}`, computed from its output,"
                 )
+                if split.kind == "cv":
+                    return (
+                        f", before cross-validation: {what} is cross-validated by "
+                        f"`{split.label}` {where}, so every validation fold leaks into the "
+                        "fit (put the transformer in a Pipeline)"
+                    ), related
                 return (
                     f", before the split: {what} is split by `{split.label}` {where}, "
                     "so the test rows leak into the fit"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from harden.analysis import CallSite
-from harden.analysis.library import FIT_METHODS
+import libcst as cst
+
+from harden.analysis import Analysis, CallSite
+from harden.analysis.library import EVALUATION_METHODS, FIT_METHODS
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 from harden.linter.rules._ml_leakage import (
+    Event,
     as_split,
     looks_like_test,
     method_of,
@@ -38,7 +41,13 @@ class FitOnTestData(Rule):
     `test_df`, `X_te`, `X_val`). A name computed from test *and* training parts
     (`pd.concat([X_train, X_test])`: a final refit on all data) is not test data. Only
     the data arguments of a fit count (positional, `X=`, `y=`): `eval_set` /
-    `validation_data` monitor training, they do not train.
+    `validation_data` monitor training, they do not train. A notebook function that fits
+    on one of its parameters, called with a test part, fits on it too.
+
+    A hand-written k-fold is not flagged: when the model fit on the test part is then
+    evaluated (`predict`, `score`, `transform`) on the training part of the same split
+    and not on the test part itself, the two parts swap roles (`model.fit(X1,
+    y1).predict(X2)`, then `model.fit(X2, y2).predict(X1)`).
 
     ## Why is this bad?
     The test split exists to measure the model on rows it has never seen. A model or
@@ -93,6 +102,17 @@ class FitOnTestData(Rule):
             "import xgboost as xgb\nm = xgb.XGBClassifier()\n"
             "m.fit(X_train, y_train, eval_set=[(X_test, y_test)])",
         ),
+        Example(
+            _SETUP,
+            "X1, X2, y1, y2 = train_test_split(X, y, train_size=0.5)",
+            "model = RandomForestClassifier()\np2 = model.fit(X1, y1).predict(X2)\n"
+            "p1 = model.fit(X2, y2).predict(X1)",
+        ),
+        Example(
+            _SETUP,
+            "X1, X2, y1, y2 = train_test_split(X, y, train_size=0.5)",
+            "model = RandomForestClassifier()\nmodel.fit(X2, y2)\nprint(model.score(X1, y1))",
+        ),
     )
     invalid = (
         Example(
@@ -136,24 +156,49 @@ class FitOnTestData(Rule):
             "    X_te = X.iloc[te]\n    StandardScaler().fit(X_te)",
             expect=[(1, 3)],
         ),
+        Example(
+            _SETUP,
+            "X1, X2, y1, y2 = train_test_split(X, y, train_size=0.5)",
+            "model = RandomForestClassifier()\nmodel.fit(X2, y2)\n"
+            "print(model.score(X1, y1), model.score(X2, y2))",
+            message="`model.fit` is called on `X2`, which is the test part of the split in "
+            "cell 2 (output 2 of 4)",
+            expect=[(2, 2)],
+        ),
+        Example(
+            _SETUP,
+            _SPLIT,
+            "def train(features, target):\n"
+            "    model = RandomForestClassifier()\n    model.fit(features, target)\n"
+            "    return model",
+            "m = train(X_test, y_test)",
+            message="`train` fits on its parameter `features`, given `X_test` here, which is "
+            "the test part of the split in cell 2",
+            expect=[(3, 1)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         # name -> (test part it comes from, what that is, the cell that split it)
         test: dict[str, tuple[str, str, int]] = {}
         train: set[str] = set()  # training parts and names computed from them
+        train_of: dict[str, int] = {}  # a training part -> the cell that split it
         pending: dict[str, tuple[str, str, int] | None] = {}
-        for event in timeline(ctx.analysis):
+        fitting = _fitting_parameters(ctx.analysis)
+        events = timeline(ctx.analysis)
+        for index, event in enumerate(events):
             binding, call = event.binding, event.call
             if binding is not None:
                 name = binding.name
                 origin = next((test[s] for s in sorted(binding.sources) if s in test), None)
                 test.pop(name, None)
                 train.discard(name)
+                train_of.pop(name, None)
                 if name in pending:
                     part = pending.pop(name)
                     if part is None:
                         train.add(name)
+                        train_of[name] = event.cell.index
                     else:
                         test[name] = part
                 elif origin is not None and looks_like_test(name):
@@ -171,9 +216,30 @@ class FitOnTestData(Rule):
                     hit = sorted(arg.names & test.keys())
                     if hit:
                         source, what, split_cell = test[hit[0]]
+                        held_out = {n for n, c in train_of.items() if c == split_cell}
+                        if _swapped(events, index, call, held_out, set(test)):
+                            break
                         yield Violation.at(
                             call.location,
                             _message(call, hit[0], source, what),
+                            related_cells=(split_cell,),
+                        )
+                        break
+            elif call.dotted in fitting:
+                for position, parameter in fitting[call.dotted]:
+                    arg = call.keyword(parameter) or call.positional(position)
+                    if arg is None or arg.keyword not in (None, parameter) or arg.names & train:
+                        continue
+                    hit = sorted(arg.names & test.keys())
+                    if hit:
+                        source, what, split_cell = test[hit[0]]
+                        given = (
+                            f"`{hit[0]}`" if hit[0] == source else f"`{hit[0]}` (from `{source}`)"
+                        )
+                        yield Violation.at(
+                            call.location,
+                            f"`{call.dotted}` fits on its parameter `{parameter}`, given {given} "
+                            f"here, which is {what}: the test rows become training rows",
                             related_cells=(split_cell,),
                         )
                         break
@@ -195,3 +261,70 @@ def _message(call: CallSite, name: str, part: str, what: str) -> str:
     callee = f"`{call.dotted}`" if call.dotted else f"`.{method_of(call)}()`"
     source = f"`{name}`" if name == part else f"`{name}`, computed from `{part}`"
     return f"{callee} is called on {source}, which is {what}: the test rows become training rows"
+
+
+def _swapped(
+    events: list[Event], index: int, fit: CallSite, held_out: set[str], test: set[str]
+) -> bool:
+    """True when the estimator fit on a test part is evaluated on the training part of the
+    same split (and not on a test part): the parts swap roles, as in a hand-written k-fold."""
+    if not held_out:
+        return False
+    evaluations: list[CallSite] = []
+    cell = events[index].cell
+    # ``model.fit(X2, y2).predict(X1)``: the evaluation chained on the fit itself.
+    evaluations += [
+        c
+        for c in cell.calls
+        if isinstance(c.node, cst.Call)
+        and isinstance(c.node.func, cst.Attribute)
+        and c.node.func.value is fit.node
+    ]
+    receiver = fit.receiver.split(".")[0] if fit.receiver else None
+    if receiver is not None:
+        for later in events[index + 1 :]:
+            other = later.call
+            if later.binding is not None and later.binding.name == receiver:
+                break  # rebound: a new estimator
+            if other is None or not other.receiver or other.receiver.split(".")[0] != receiver:
+                continue
+            if method_of(other) in FIT_METHODS:
+                break
+            evaluations.append(other)
+    reads = [c.names_read for c in evaluations if method_of(c) in EVALUATION_METHODS]
+    return any(r & held_out for r in reads) and not any(r & test for r in reads)
+
+
+def _fitting_parameters(analysis: Analysis) -> dict[str, list[tuple[int, str]]]:
+    """Notebook functions that fit an estimator on one of their parameters (the data
+    arguments of a fit in the body read the parameter by name): name -> (position, name)."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for definition in analysis.definitions:
+        node = definition.node
+        if definition.kind != "function" or not isinstance(node, cst.FunctionDef):
+            continue
+        parameters = [p.name.value for p in node.params.params]
+        fitted: set[str] = set()
+        for call in _calls(node.body):
+            func = call.func
+            if not isinstance(func, cst.Attribute) or func.attr.value not in FIT_METHODS:
+                continue
+            for arg in call.args:
+                keyword = arg.keyword.value if arg.keyword is not None else None
+                if keyword in (None, "X", "y", "x", "Y") and isinstance(arg.value, cst.Name):
+                    fitted.add(arg.value.value)
+        found = [(i, p) for i, p in enumerate(parameters) if p in fitted]
+        if found:
+            out[definition.name] = found
+    return out
+
+
+def _calls(node: cst.CSTNode) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            found.append(call)
+
+    node.visit(_Visitor())
+    return found
