@@ -59,6 +59,7 @@ def analyze(notebook: Notebook) -> Analysis:
             for call in result.calls:
                 if call.in_function is None and call.qualified_name and len(call.assigned_to) == 1:
                     types[call.assigned_to[0]] = call.qualified_name
+            types.update(result.typed)
     dependencies, unresolved = build_graph(cells)
     parameters_cell = next(
         (c.index for c in notebook.cells if c.is_code and PARAMETERS_TAG in c.tags), None

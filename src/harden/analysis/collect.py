@@ -20,8 +20,10 @@ import libcst as cst
 
 from harden.analysis.library import (
     ACCUMULATING_METHODS,
-    IDEMPOTENT_INPLACE,
+    BUILTIN_CONSTRUCTORS,
+    IDEMPOTENT_METHODS,
     MUTATING_METHODS,
+    method_effect,
 )
 from harden.analysis.model import (
     Argument,
@@ -153,6 +155,7 @@ def collect(
         local_reads=frozenset(collector.local_reads),
         expanded_reads=frozenset(collector.expanded_reads),
         opaque=tuple(collector.opaque),
+        typed=tuple(sorted(collector.typed.items())),
     )
 
 
@@ -173,6 +176,8 @@ class _Collector(MatchCaptures):
         self.types_env = dict(env.types)
         self.files = env.files
         self.opaque: list[str] = []
+        #: Names this cell binds to a value of a known type (a builtin container).
+        self.typed: dict[str, str] = {}
         self.bound: set[str] = set()
         self.bindings: list[Binding] = []
         self.reads: list[NameRead] = []
@@ -250,6 +255,9 @@ class _Collector(MatchCaptures):
     def _bind(self, name: str, node: cst.CSTNode, kind: Any, **extra: Any) -> None:
         if not self.at_top:
             return
+        self.typed.pop(name, None)
+        if self.types_env.get(name, "").startswith("builtins."):
+            self.types_env.pop(name, None)
         self.bound.add(name)
         self.deletes.discard(name)
         self.unbinds.discard(name)
@@ -320,7 +328,29 @@ class _Collector(MatchCaptures):
         sources = self._names_in(node.value)
         for target in targets:
             self._bind_target(target, node, "assign", node.value, sources)
+        container = self._container(node.value)
+        if container is not None and self.at_top:
+            for target in targets:
+                if isinstance(target, cst.Name):
+                    self.types_env[target.value] = container
+                    self.typed[target.value] = container
         return False
+
+    def _container(self, value: cst.BaseExpression) -> str | None:
+        """``builtins.set`` for ``set()`` / ``{1, 2}`` and the like, else ``None``."""
+        literal = {cst.Set: "set", cst.Dict: "dict", cst.List: "list", cst.Tuple: "tuple"}
+        for kind, name in literal.items():
+            if isinstance(value, kind):
+                return f"builtins.{name}"
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Name)
+            and value.func.value in BUILTIN_CONSTRUCTORS
+            and value.func.value not in self.imports_env
+            and value.func.value not in self.bound
+        ):
+            return f"builtins.{value.func.value}"
+        return None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
         self.walk(node.annotation)
@@ -634,7 +664,7 @@ class _Collector(MatchCaptures):
         )
         self.calls.append(call)
         if self.at_top and qualified and len(assigned) == 1:
-            self.types_env[assigned[0]] = qualified
+            self.types_env[assigned[0]] = qualified  # bound (and typed again) when assigned
         self._record_method_mutation(node, call)
         return True
 
@@ -653,25 +683,31 @@ class _Collector(MatchCaptures):
             return
         method = node.func.attr.value
         inplace = call.keyword("inplace")
+        receiver_type = self.types_env.get(base.value) if node.func.value is base else None
+        effect = method_effect(receiver_type, method)
         if inplace is not None and inplace.literal is True:
+            drop = call.keyword("drop")
+            idempotent = method in IDEMPOTENT_METHODS or (
+                method == "reset_index" and drop is not None and drop.literal is True
+            )
             self.mutations.append(
                 Mutation(
                     base.value,
                     "inplace",
                     self.loc(node),
                     method,
-                    method not in IDEMPOTENT_INPLACE,
+                    not idempotent,
                     order=self._tick(),
                 )
             )
-        elif method in MUTATING_METHODS:
+        elif method in MUTATING_METHODS and effect != "pure":
             self.mutations.append(
                 Mutation(
                     base.value,
                     "method",
                     self.loc(node),
                     method,
-                    method in ACCUMULATING_METHODS,
+                    method in ACCUMULATING_METHODS and effect != "idempotent",
                     order=self._tick(),
                 )
             )

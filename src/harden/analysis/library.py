@@ -55,13 +55,39 @@ ACCUMULATING_METHODS = frozenset(
         "write",
     }
 )
-#: ``inplace=True`` methods that give the same result when run twice.
-IDEMPOTENT_INPLACE = frozenset({"fillna", "sort_values", "sort_index", "clip", "replace"})
+#: What a method does on a receiver of a known type, where that differs from the name's
+#: general meaning above (the type is the qualified name of the call, or the builtin, that
+#: made the receiver: ``s = set()``, ``df = pd.read_csv(...)``): ``"pure"`` methods return a
+#: new value and change nothing, ``"idempotent"`` ones change the receiver the same way
+#: however often they run. Keys are type prefixes.
+METHODS_BY_TYPE: dict[str, dict[str, str]] = {
+    "builtins.set": {"add": "idempotent", "discard": "idempotent", "update": "idempotent"},
+    "builtins.dict": {"update": "idempotent", "setdefault": "idempotent"},
+    "pandas.": {"add": "pure", "append": "pure", "update": "idempotent"},
+}
+#: Constructors of builtin containers, by how the code writes them (``set()``, ``{1, 2}``).
+BUILTIN_CONSTRUCTORS = frozenset({"set", "frozenset", "dict", "list", "tuple"})
+
+
+def method_effect(receiver_type: str | None, method: str) -> str | None:
+    """``"pure"`` / ``"idempotent"`` when :data:`METHODS_BY_TYPE` knows ``method`` on a
+    receiver of ``receiver_type``, else ``None`` (decide by the method's name)."""
+    if receiver_type is None:
+        return None
+    for prefix, methods in METHODS_BY_TYPE.items():
+        if receiver_type == prefix or (prefix.endswith(".") and receiver_type.startswith(prefix)):
+            return methods.get(method)
+    return None
+
 
 # -- idempotence: the same result when applied again (H004) ----------------------------------
-#: Methods whose result, applied again, is the same (``x.m().m() == x.m()``).
+#: Methods whose result, applied again, is the same (``x.m().m() == x.m()``); the same
+#: methods called with ``inplace=True`` change their receiver idempotently (one table for
+#: ``df = df.dropna()`` and ``df.dropna(inplace=True)``).
 IDEMPOTENT_METHODS = frozenset(
     {
+        "eval",
+        "set_axis",
         "copy",
         "dropna",
         "drop_duplicates",

@@ -306,6 +306,9 @@ class CellAnalysis:
     #: What in the cell may bind names the analysis cannot know, as the code says it
     #: (``from pylab import *``, ``%run helper.py`` when the file cannot be read).
     opaque: tuple[str, ...] = ()
+    #: Names the cell binds to a builtin container, with its type (``builtins.set``),
+    #: so a later cell knows what ``s.add(x)`` does.
+    typed: tuple[tuple[str, str], ...] = ()
 
     @property
     def index(self) -> int:

@@ -16,8 +16,12 @@ class NonIdempotentCell(Rule):
     Flags a cell that rebinds or mutates a name from its own earlier value, where that
     value came from another cell (`x = x + 1`, `df = df.drop(...)`, `df["a"] *= 2`,
     `rows.append(r)`). Rebinding through idempotent transforms (`df = df.dropna()`, `df
-    = df[df.a > 0]`, `s = s.str.lower()`) and changes to imported modules
-    (`sys.path.append`) are not flagged.
+    = df[df.a > 0]`, `s = s.str.lower()`), the same transforms with `inplace=True`
+    (`df.dropna(inplace=True)`, `df.eval("D = A + B", inplace=True)`), changes to
+    imported modules (`sys.path.append`) and a name the cell bound afresh before changing
+    it are not flagged. Where the cell that made the receiver is visible, its type
+    decides: `s.add(x)` on a set changes nothing on a second run, `df.add(1)` on a
+    DataFrame returns a new frame; `d[5] = 1` then `del d[5]` in one cell undoes itself.
 
     ## Why is this bad?
     Running the cell a second time — which happens all the time while exploring —
@@ -51,6 +55,14 @@ class NonIdempotentCell(Rule):
             "df = df.loc[df.a > 0].copy()\ndf = df[['a', 'b']]",
             "df.columns = [c.strip().lower().replace(' ', '_') for c in df.columns]",
         ),
+        Example(
+            "import pandas as pd\ndf = pd.read_csv('a.csv')\nseen = set()\nd = {}",
+            "df.dropna(inplace=True)\ndf.eval('D = A + B', inplace=True)\n"
+            "df.reset_index(drop=True, inplace=True)",
+            "total = df.add(1)\nseen.add('a')\nd.update({'a': 1})",
+            "d[5] = 1\ndel d[5]",
+        ),
+        Example("x = load()", "x = []\nx.append(1)\nx = x + [2]"),
     )
     invalid = (
         Example(
@@ -74,6 +86,13 @@ class NonIdempotentCell(Rule):
         Example("X = load()", "X = X.values", "X = X.to_numpy()", expect=[(1, 1), (2, 1)]),
         Example("df = load()", "df.columns = [c + '_x' for c in df.columns]", expect=[(1, 1)]),
         Example("d = {}", "k = 'a'\nd[f'{k}'] = d[f'{k}'] + 1", expect=[(1, 2)]),
+        Example(
+            "d = {}",
+            "d[1] = 0\ndel d[2]",
+            "rows = list()",
+            "rows.append(1)",
+            expect=[(1, 2), (3, 1)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -104,7 +123,13 @@ def _first_changes(cell: CellAnalysis) -> Iterator[tuple[str, Location, str]]:
             same = is_idempotent(binding.statement)
             what = f"`{binding.name}` is rebound from its own value, which {_ORIGIN} defines"
             events.append((binding.order, binding.location, binding.name, _SAME if same else what))
-    for mutation in cell.mutations:
+    assigned: set[str] = set()  # ``d[5]`` after ``d[5] = 1``: a ``del d[5]`` undoes it
+    for mutation in sorted(cell.mutations, key=lambda m: m.order):
+        if mutation.kind == "subscript" and not mutation.self_referential:
+            assigned.add(mutation.detail)
+            continue
+        if mutation.kind == "delete" and mutation.detail in assigned:
+            continue
         if mutation.self_referential and not is_idempotent(mutation.statement):
             if mutation.statement is not None or mutation.kind == "delete":
                 what = f"`{mutation.detail}` is changed from its own value"
