@@ -313,6 +313,66 @@ PLOT_METHODS = frozenset(
     }
 )
 
+#: Modules whose calls draw (qualified-name prefixes).
+PLOT_MODULES = ("matplotlib.", "pylab.", "seaborn.", "plotly.", "bokeh.", "altair.", "mglearn.")
+#: Methods that draw on a figure or axes and return a handle (an artist, an axes, a
+#: figure, tick labels) that notebooks assign only to keep its repr out of the output
+#: (``fig = plt.figure()``, ``ticks = ax.set_xticks(...)``): H204 leaves those alone.
+DRAWING_METHODS = PLOT_METHODS | frozenset(
+    {
+        "add_subplot",
+        "add_axes",
+        "gca",
+        "gcf",
+        "twinx",
+        "twiny",
+        "legend",
+        "colorbar",
+        "text",
+        "annotate",
+        "title",
+        "suptitle",
+        "xlabel",
+        "ylabel",
+        "xticks",
+        "yticks",
+        "xlim",
+        "ylim",
+        "axis",
+        "grid",
+        "axhline",
+        "axvline",
+        "axhspan",
+        "axvspan",
+        "fill_between",
+        "errorbar",
+        "contour",
+        "contourf",
+        "pcolormesh",
+        "step",
+        "stem",
+        "violinplot",
+        "quiver",
+        "hexbin",
+        "matshow",
+        "loglog",
+        "semilogx",
+        "semilogy",
+        "barplot",
+        "countplot",
+        "lineplot",
+        "scatterplot",
+        "histplot",
+        "pairplot",
+        "jointplot",
+        "displot",
+        "regplot",
+        "lmplot",
+        "catplot",
+        "clustermap",
+    }
+)
+
 # -- machine learning: fitting, splitting, cross-validating (H401, H402) -----------------------
 #: Modules whose classes are all data-dependent transformers (bar STATELESS).
 TRANSFORMER_MODULES = (

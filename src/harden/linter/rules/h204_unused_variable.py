@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from harden.analysis.model import Analysis, Binding
+from harden.analysis.library import DRAWING_METHODS, PLOT_MODULES
+from harden.analysis.model import Analysis, Binding, CellAnalysis
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 from harden.linter.rules._state_helpers import any_syntax_error, exported_names
@@ -29,7 +30,14 @@ class UnusedVariable(Rule):
     (`X_train, X_test, y_train, y_test = ...`), `for` targets and `with`/`except` names
     are not flagged; nor is a name a later `del` removes, or anything in a notebook that
     calls `locals()`/`globals()`/`eval`/`exec` or has a cell that does not parse (H209).
-    A name an earlier cell reads is H002's business.
+    A name an earlier cell reads is H002's business. A name bound in a loop and read
+    in that loop before the binding (`if score > best: best = score`) is read on the
+    next iteration, so it is used.
+
+    A handle a drawing call returns (`fig = plt.figure()`, `ticks =
+    ax.set_xticks(...)`, `bars = plt.bar(...)`), assigned only to keep its repr out of
+    the output, is reported only when the option `display-handles` is on (off by
+    default, on in the `strict` pack).
 
     ## Why is this bad?
     Dead assignments are left-overs of exploration: they cost time and memory when the
@@ -43,6 +51,7 @@ class UnusedVariable(Rule):
     id = "H204"
     name = "unused-variable"
     severity = Severity.INFO
+    options = {"display-handles": False}
 
     valid = (
         Example("x = 1", "print(x)"),
@@ -59,6 +68,16 @@ class UnusedVariable(Rule):
         Example("n = 0\nwhile (n := n + 1) < 3:\n    pass\nprint(n)"),
         # %timeit runs its statement in a function of its own: nothing is bound.
         Example("x = 1", "%timeit y = x * 2", "%%timeit\nw = x * 3"),
+        Example(
+            "best = 0",
+            "for score in [3, 1, 4]:\n    if score > best:\n        best = score",
+            "i = 0\nwhile i < 3:\n    i = i + 1",
+        ),
+        Example(
+            "import matplotlib.pyplot as plt\nimport seaborn as sns\nfig = plt.figure()\n"
+            "ax = fig.add_subplot(111)\nticks = ax.set_xticks([1, 2])\nlabel = plt.xlabel('x')\n"
+            "bars = ax.bar([1], [2])\ng = sns.heatmap([[1]])",
+        ),
     )
     invalid = (
         Example(
@@ -72,6 +91,18 @@ class UnusedVariable(Rule):
         Example("count = 0", "count += 1", message="`count` is assigned here", expect=[(1, 1)]),
         Example("x = 1\nx = 2", expect=[(0, 2)]),
         Example("%time r = sorted([2, 1])", expect=[(0, 1)]),
+        Example(
+            "import matplotlib.pyplot as plt\nfig = plt.figure()\nticks = plt.xticks([1])",
+            options={"display-handles": True},
+            message="is assigned here and never read or displayed afterwards",
+            expect=[(0, 2), (0, 3)],
+        ),
+        Example(
+            "best = 0",
+            "for score in [3, 1, 4]:\n    last = score\n    if score > best:\n        best = score",
+            message="`last` is assigned here",
+            expect=[(1, 2)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
@@ -84,6 +115,7 @@ class UnusedVariable(Rule):
         for cell in analysis.cells:
             for name in cell.uses | cell.deletes:
                 last_use[name] = cell.index
+        handles = bool(ctx.option("display-handles"))
         for cell in analysis.cells:
             last: dict[str, Binding] = {}
             for binding in cell.bindings:
@@ -97,6 +129,8 @@ class UnusedVariable(Rule):
                     or name in cell.local_reads | cell.expanded_reads | cell.deletes
                     or last_use.get(name, -1) > cell.index
                     or (name, cell.index) in too_early
+                    or (not handles and _draws(cell, binding))
+                    or (name in cell.immediate_reads and _read_in_its_loop(cell, binding))
                 ):
                     continue
                 yield Violation.at(
@@ -124,3 +158,81 @@ def _unpacked(binding: Binding) -> bool:
     return not any(
         isinstance(t.target, cst.Name) and t.target.value == binding.name for t in statement.targets
     )
+
+
+def _draws(cell: CellAnalysis, binding: Binding) -> bool:
+    """The value assigned is what a drawing call returns (a figure, an axes, an artist)."""
+    statement = binding.statement
+    value = getattr(statement, "value", None)
+    if not isinstance(value, cst.Call):
+        return False
+    for call in cell.calls:
+        if call.node is value:
+            if call.qualified_name is not None:
+                return call.qualified_name.startswith(PLOT_MODULES)
+            method = call.method
+            return method is not None and (method in DRAWING_METHODS or method.startswith("set_"))
+    return False
+
+
+def _read_in_its_loop(cell: CellAnalysis, binding: Binding) -> bool:
+    """``binding`` is in a loop that also reads the name: the next iteration reads it."""
+    if cell.module is None or binding.statement is None:
+        return False
+    for loop in _loops(cell.module):
+        if _contains(loop, binding.statement) and _reads(loop, binding.name):
+            return True
+    return False
+
+
+def _loops(module: cst.Module) -> list[cst.For | cst.While]:
+    found: list[cst.For | cst.While] = []
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_For(self, node: cst.For) -> None:
+            found.append(node)
+
+        def visit_While(self, node: cst.While) -> None:
+            found.append(node)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+    module.visit(_Visitor())
+    return found
+
+
+def _contains(tree: cst.CSTNode, target: object) -> bool:
+    found = False
+
+    class _Visitor(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            nonlocal found
+            if node is target:
+                found = True
+            return not found
+
+    tree.visit(_Visitor())
+    return found
+
+
+def _reads(tree: cst.CSTNode, name: str) -> bool:
+    """A ``Name`` node ``name`` in ``tree`` that is not an assignment's target."""
+    stores: set[int] = set()
+    loads = False
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            if isinstance(node.target, cst.Name):
+                stores.add(id(node.target))
+
+        def visit_Name(self, node: cst.Name) -> None:
+            nonlocal loads
+            if node.value == name and id(node) not in stores:
+                loads = True
+
+    tree.visit(_Visitor())
+    return loads
