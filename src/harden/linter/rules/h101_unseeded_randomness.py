@@ -180,6 +180,15 @@ SKLEARN_WHEN: dict[str, tuple[str, set[object]]] = {
     "SVC": ("probability", {True}),
     "NuSVC": ("probability", {True}),
 }
+#: Ensembles that seed the base estimator they are given from their own ``random_state``.
+SEEDING_ENSEMBLES = frozenset(
+    {"BaggingClassifier", "BaggingRegressor", "AdaBoostClassifier", "AdaBoostRegressor"}
+)
+_BASE_KEYWORDS = ("estimator", "base_estimator")
+#: Words of a receiver's name that say it is a DataFrame or Series (``df.sample(5)``) when
+#: the analysis does not know where the receiver came from.
+_FRAME_WORDS = frozenset({"df", "frame", "series"})
+
 #: Seeding calls per domain; the "seed everything" helpers seed every domain.
 SEEDS = {
     "random": {"random.seed"},
@@ -235,7 +244,7 @@ def unseeded(call: CallSite) -> tuple[str | None, str] | None:
     itself lacks its seed; otherwise it is unseeded unless the domain was seeded."""
     name = call.qualified_name
     if not name:
-        return None
+        return _frame_sample(call)
     module, _, func = name.rpartition(".")
     if name in GENERATORS and not _has_seed(call):
         return None, f"`{name}()` is created without a seed; pass one, e.g. `{func}(42)`"
@@ -276,6 +285,46 @@ def unseeded(call: CallSite) -> tuple[str | None, str] | None:
     return None
 
 
+def _frame_sample(call: CallSite) -> tuple[str | None, str] | None:
+    """``df.sample(...)`` / ``s.sample(...)`` with no ``random_state``: pandas then draws
+    from NumPy's global state."""
+    if call.method != "sample" or not call.receiver:
+        return None
+    kind = call.receiver_type or ""
+    words = {w for w in call.receiver.split(".")[0].lower().split("_") if w}
+    if not (kind.startswith("pandas.") or (not kind and words & _FRAME_WORDS)):
+        return None
+    state = call.keyword("random_state")
+    if state is not None and not (state.is_literal and state.literal is None):
+        return None
+    return "numpy", (
+        f"`{call.dotted}` samples with no `random_state=` and no `numpy.random.seed(...)` "
+        "before it; pass random_state=42"
+    )
+
+
+def _seeded_by_ensemble(analysis: Analysis) -> tuple[set[int], set[str]]:
+    """Base estimators a seeded ensemble seeds (``BaggingClassifier(tree, random_state=1)``):
+    the ids of calls written inside it and the names passed to it."""
+    nodes: set[int] = set()
+    names: set[str] = set()
+    for call in analysis.calls:
+        name = call.qualified_name or ""
+        if not name.startswith("sklearn.") or name.rsplit(".", 1)[-1] not in SEEDING_ENSEMBLES:
+            continue
+        state = call.keyword("random_state")
+        if state is None or (state.is_literal and state.literal is None):
+            continue
+        for arg in [call.positional(0), *(call.keyword(k) for k in _BASE_KEYWORDS)]:
+            if arg is None:
+                continue
+            nodes.add(id(arg.node))
+            if arg.node is not None and type(arg.node).__name__ == "Name":
+                names.add(arg.node.value)
+    used_alone = {(call.receiver or "").split(".")[0] for call in analysis.calls if call.receiver}
+    return nodes, names - used_alone
+
+
 def _seeds(analysis: Analysis) -> dict[str, list[Location]]:
     found: dict[str, list[Location]] = {domain: [] for domain in SEEDS}
     for call in analysis.calls:
@@ -306,7 +355,11 @@ class UnseededRandomness(Rule):
     `keras.utils.set_random_seed`) count for every library. A call inside a function
     body counts as seeded when the notebook seeds anywhere, since the function runs
     later. scikit-learn calls are flagged even after `numpy.random.seed`: their result
-    then depends on every draw before them. `LogisticRegression` is flagged only with
+    then depends on every draw before them. A base estimator given to an ensemble that
+    seeds it (`BaggingClassifier(tree, random_state=1)`, AdaBoost) is seeded. A pandas
+    `sample` (`df.sample(5)`, `s.sample(frac=1)`) with no `random_state` draws from
+    NumPy's global state: it is flagged unless `numpy.random.seed(...)` came before it.
+    `LogisticRegression` is flagged only with
     the sag/saga/liblinear solvers, `PCA` only with `svd_solver` randomized/arpack,
     `SVC` only with `probability=True`; torch layer constructors are not flagged.
 
@@ -352,6 +405,14 @@ class UnseededRandomness(Rule):
             "np.random.seed(1)\nnoise(3)",
             "import lightning as L\nL.seed_everything(7)\nimport torch\ntorch.rand(2)",
         ),
+        Example(
+            "from sklearn.tree import DecisionTreeClassifier\n"
+            "from sklearn.ensemble import BaggingClassifier, AdaBoostClassifier\n"
+            "tree = DecisionTreeClassifier()\nbag = BaggingClassifier(tree, random_state=1)\n"
+            "ada = AdaBoostClassifier(DecisionTreeClassifier(max_depth=1), random_state=0)",
+            "import pandas as pd\ndf = pd.read_csv('a.csv')\nrows = df.sample(5, random_state=0)",
+            "import numpy as np\nnp.random.seed(0)\nshuffled = df.sample(frac=1)",
+        ),
     )
     invalid = (
         Example(
@@ -389,18 +450,39 @@ class UnseededRandomness(Rule):
             "import random as r\ng = r.Random()",
             expect=[(0, 2), (1, 2)],
         ),
+        Example(
+            "from sklearn.tree import DecisionTreeClassifier\n"
+            "from sklearn.ensemble import BaggingClassifier\n"
+            "tree = DecisionTreeClassifier()\nbag = BaggingClassifier(tree)\n"
+            "other = DecisionTreeClassifier()\nBaggingClassifier(other, random_state=0)\n"
+            "other.fit(X, y)",
+            expect=[(0, 3), (0, 4), (0, 5)],
+        ),
+        Example(
+            "import pandas as pd\ndf = pd.read_csv('a.csv')\nrows = df.sample(5)",
+            "train_df = df.sample(frac=0.8, random_state=None)",
+            message="samples with no `random_state=` and no `numpy.random.seed(...)` before it",
+            severity="warning",
+            expect=[(0, 3), (1, 1)],
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         seeds = _seeds(ctx.analysis)
+        base_nodes, base_names = _seeded_by_ensemble(ctx.analysis)
         for call in ctx.analysis.calls:
             found = unseeded(call)
             if found is None:
                 continue
+            if id(call.node) in base_nodes or (
+                len(call.assigned_to) == 1 and call.assigned_to[0] in base_names
+            ):
+                continue  # the ensemble it is given to seeds it
             domain, message = found
             if domain is not None:
                 earlier = [s for s in seeds[domain] if _before(s, call.location)]
                 if earlier or (call.in_function is not None and seeds[domain]):
                     continue
-                message += f"; call {FIX[domain]} once at the top"
+                joint = " or" if message.endswith("random_state=42") else ";"
+                message += f"{joint} call {FIX[domain]} once at the top"
             yield Violation.at(call.location, message)

@@ -48,14 +48,24 @@ _LIMIT = 5
 
 
 def looks_like_config(parameter: Parameter) -> bool:
+    """A path, seed, threshold or size: a scalar with a configuration-like name or
+    value, or a container only under a configuration name (``FEATURES = [...]``,
+    ``columns = [...]``), never demo data (``L = [3, 1, 2]``, ``X = [[1, 2], [3, 4]]``)."""
     name, value = parameter.name, parameter.value
     if value is None:
         return False
+    words = name.lower().split("_")
+    configured = any(word in _CONFIG_WORDS for word in words)
+    if isinstance(value, (list, tuple, dict, set, frozenset)):
+        items = list(value.values()) if isinstance(value, dict) else list(value)
+        if any(isinstance(item, (list, tuple, dict, set)) for item in items):
+            return False  # a matrix or a table: data
+        return configured or (name.isupper() and len(name) > 1 and "_" in name)
     if name.isupper():
         return True
     if isinstance(value, str) and _PATH.search(value):
         return True
-    return any(word in _CONFIG_WORDS for word in name.lower().split("_"))
+    return configured
 
 
 class MissingParametersCell(Rule):
@@ -65,10 +75,13 @@ class MissingParametersCell(Rule):
     `parameters`.
 
     Candidates are the literal assignments before the notebook does anything else, kept
-    only when they look like configuration: an `UPPER_CASE` name (not bound to `None`),
-    a path-like string value, or a name made of configuration words (`seed`,
-    `test_size`, `data_dir`, `n_estimators`, …). `x = 1` at the top of a scratch
-    notebook is not configuration, so it alone does not trigger the rule.
+    only when they look like configuration: a scalar with an `UPPER_CASE` name (not bound
+    to `None`), a path-like string value, or a name made of configuration words (`seed`,
+    `test_size`, `data_dir`, `n_estimators`, …). A list, tuple or dict is configuration
+    only under such a name (`FEATURE_COLUMNS = [...]`, `columns = [...]`), never when it
+    holds rows (`X = [[1, 2], [3, 4]]`) or is demo data (`L = [3, 1, 4]`). `x = 1` at
+    the top of a scratch notebook is not configuration, so it alone does not trigger the
+    rule.
 
     ## Why is this bad?
     Paths, seeds and thresholds written as literals at the top of a notebook are its
@@ -94,6 +107,7 @@ class MissingParametersCell(Rule):
         Example("x = 1\ny = [1, 2]", "print(x + sum(y))"),
         Example(code("SEED = 1", tags=[tags.INJECTED_PARAMETERS]), "print(SEED)"),
         Example(md("# Title"), "MODEL = None\nimport math"),
+        Example("L = [3, 1, 4, 1, 5]", "X = [[1, 2], [3, 4]]\ndata = {'a': [1, 2]}"),
     )
     invalid = (
         Example(
@@ -109,6 +123,11 @@ class MissingParametersCell(Rule):
         ),
         Example(
             code("A = 1\nB = 2\nC = 3\nD = 4\nE = 5\nF = 6", tags=["settings"]),
+            expect=[(None, None)],
+        ),
+        Example(
+            "FEATURE_COLUMNS = ['age', 'income']\nL = [3, 1]",
+            message="configuration literals that could be parameters: `FEATURE_COLUMNS`",
             expect=[(None, None)],
         ),
     )
