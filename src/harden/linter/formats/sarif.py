@@ -7,9 +7,11 @@ Decisions, all driven by how GitHub shows an uploaded file:
   whose rule is not in that list (a third-party rule) still gets a descriptor,
   built from the finding.
 * A location is the notebook file (relative URI with forward slashes and
-  ``uriBaseId`` ``%SRCROOT%``).  GitHub requires a region; a notebook has no
-  useful line in its JSON file, so ``region.startLine`` is the line within the
-  cell (1 for a notebook-level finding), the cell and its line and column are
+  ``uriBaseId`` ``%SRCROOT%``).  The artifact is the notebook's JSON text, so
+  ``region.startLine`` is the line of that file which holds the finding's source
+  line (:mod:`harden.linter.filelines` scans the file; the cell's first line
+  for a finding without a line, 1 for a notebook-level one, the line within the
+  cell when the file cannot be read).  The cell and its line and column are
   repeated in the result's ``properties``, and the message says
   ``cell N (1-based), line L``.
 * ``partialFingerprints`` hash rule id, path, cell id (or index) and the
@@ -32,6 +34,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from harden.linter.filelines import CellLines, read_file_lines
 from harden.linter.finding import Finding, LintResult, RuleInfo, Severity
 from harden.linter.formats.text import one_line, sorted_findings
 from harden.version import __version__
@@ -78,8 +81,9 @@ def to_data(results: Sequence[LintResult], rules: Sequence[RuleInfo]) -> dict[st
         if result.error is not None:
             notifications.append(_notification(result))
         seen: Counter[str] = Counter()
+        lines = read_file_lines(result.path) if result.findings else None
         for finding in sorted_findings(result):
-            sarif_results.append(_result(finding, index[finding.rule_id], seen))
+            sarif_results.append(_result(finding, index[finding.rule_id], seen, lines))
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
@@ -159,7 +163,21 @@ def _descriptor(rule: RuleInfo) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, rule_index: int, seen: Counter[str]) -> dict[str, Any]:
+def _start_line(finding: Finding, lines: tuple[CellLines, ...] | None) -> int:
+    """The line of the notebook file that holds the finding's source line."""
+    if finding.cell_index is None:
+        return 1
+    if lines is None or finding.cell_index >= len(lines):
+        return max(finding.line or 1, 1)
+    return max(lines[finding.cell_index].file_line(finding.line), 1)
+
+
+def _result(
+    finding: Finding,
+    rule_index: int,
+    seen: Counter[str],
+    lines: tuple[CellLines, ...] | None = None,
+) -> dict[str, Any]:
     uri, base = artifact_uri(finding.path)
     artifact: dict[str, Any] = {"uri": uri}
     if base:
@@ -175,7 +193,7 @@ def _result(finding: Finding, rule_index: int, seen: Counter[str]) -> dict[str, 
             {
                 "physicalLocation": {
                     "artifactLocation": artifact,
-                    "region": {"startLine": max(finding.line or 1, 1)},
+                    "region": {"startLine": _start_line(finding, lines)},
                 }
             }
         ],
