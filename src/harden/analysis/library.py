@@ -115,6 +115,7 @@ IDEMPOTENT_METHODS = frozenset(
         "filter",
         "select_dtypes",
         "interpolate",
+        "asfreq",
         "replace",
         "normalize",
         "fit",

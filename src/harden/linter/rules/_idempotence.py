@@ -73,6 +73,15 @@ def _transforms(node: cst.BaseExpression, target: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Subscript) and all(_is_mask(e.slice) for e in node.slice):
             node, receiver = node.value, True
             continue
+        if (
+            isinstance(node, cst.Subscript)
+            and isinstance(node.value, cst.Attribute)
+            and node.value.attr.value == "loc"
+            and all(_is_mask(e.slice) or _is_label_slice(e.slice) for e in node.slice)
+        ):
+            # ``df.loc[:, 2:5]``: a slice by label selects the same labels again.
+            node, receiver = node.value.value, True
+            continue
         if isinstance(node, cst.ListComp):
             # ``df.columns = [c.strip().lower() for c in df.columns]``
             loop = node.for_in
@@ -96,6 +105,10 @@ def _idempotent_method(call: cst.Call, method: str) -> bool:
             for a in call.args
         )
     return method in IDEMPOTENT_METHODS
+
+
+def _is_label_slice(element: cst.BaseSlice) -> bool:
+    return isinstance(element, cst.Slice) and element.step is None
 
 
 def _is_mask(element: cst.BaseSlice) -> bool:

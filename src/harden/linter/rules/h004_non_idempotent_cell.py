@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from harden.analysis.model import Analysis, CellAnalysis, Location
+from harden.analysis.model import Analysis, CellAnalysis, Location, Mutation
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 from harden.linter.rules._idempotence import is_idempotent
@@ -60,7 +60,10 @@ class NonIdempotentCell(Rule):
             "df.dropna(inplace=True)\ndf.eval('D = A + B', inplace=True)\n"
             "df.reset_index(drop=True, inplace=True)",
             "total = df.add(1)\nseen.add('a')\nd.update({'a': 1})",
-            "d[5] = 1\ndel d[5]",
+            "d[5] = 1\ndel d[5]\nd['k'] = 2\nv = d.pop('k')",
+            "b_list = load()",
+            "b_list.append('foo')\nb_list.remove('foo')",
+            "df = df.asfreq('D', method='pad')\ndf = df.loc[:, 2:5]",
         ),
         Example("x = load()", "x = []\nx.append(1)\nx = x + [2]"),
     )
@@ -124,11 +127,20 @@ def _first_changes(cell: CellAnalysis) -> Iterator[tuple[str, Location, str]]:
             what = f"`{binding.name}` is rebound from its own value, which {_ORIGIN} defines"
             events.append((binding.order, binding.location, binding.name, _SAME if same else what))
     assigned: set[str] = set()  # ``d[5]`` after ``d[5] = 1``: a ``del d[5]`` undoes it
+    undone = _undone(cell)  # ``xs.append(v)`` then ``xs.remove(v)``
     for mutation in sorted(cell.mutations, key=lambda m: m.order):
+        if mutation in undone:
+            continue
         if mutation.kind == "subscript" and not mutation.self_referential:
             assigned.add(mutation.detail)
             continue
         if mutation.kind == "delete" and mutation.detail in assigned:
+            continue
+        if (
+            mutation.kind == "method"
+            and mutation.detail == "pop"
+            and _popped(cell, mutation) in assigned
+        ):
             continue
         if mutation.self_referential and not is_idempotent(mutation.statement):
             if mutation.statement is not None or mutation.kind == "delete":
@@ -149,6 +161,43 @@ def _first_changes(cell: CellAnalysis) -> Iterator[tuple[str, Location, str]]:
         done.add(name)
         if what != _FRESH:
             yield name, location, what
+
+
+_UNDO = {"append": "remove", "add": "remove"}
+
+
+def _undone(cell: CellAnalysis) -> list[Mutation]:
+    """Method mutations a later call in the cell undoes: ``xs.append(v)`` … ``xs.remove(v)``."""
+    calls = {(c.location, c.method): c for c in cell.calls if c.method}
+    keyed: list[tuple[Mutation, str]] = []
+    for mutation in sorted(cell.mutations, key=lambda m: m.order):
+        call = calls.get((mutation.location, mutation.detail))
+        first = call.positional(0) if call is not None else None
+        if mutation.kind == "method" and first is not None and len(call.args) == 1:
+            keyed.append((mutation, first.code))
+    out: list[Mutation] = []
+    for position, (mutation, argument) in enumerate(keyed):
+        undo = _UNDO.get(mutation.detail)
+        for later, later_argument in keyed[position + 1 :]:
+            if (
+                undo is not None
+                and later.name == mutation.name
+                and later.detail == undo
+                and later_argument == argument
+                and later not in out
+            ):
+                out += [mutation, later]
+                break
+    return out
+
+
+def _popped(cell: CellAnalysis, mutation: Mutation) -> str | None:
+    """``d["k"]`` for ``d.pop("k")``: the item a pop removes, written as a subscript."""
+    for call in cell.calls:
+        if call.location == mutation.location and call.method == "pop":
+            key = call.positional(0)
+            return f"{mutation.name}[{key.code}]" if key is not None else None
+    return None
 
 
 _FRESH, _SAME, _ORIGIN = "\0fresh", "\0same", "\0origin"
