@@ -12,8 +12,9 @@ line.  Nothing is executed and nothing else is read.
 from __future__ import annotations
 
 import bisect
-import json.decoder
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from typing import Any
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
+#: The standard library's JSON string scanner (C when available): ``(string, end)``.
+_scanstring: Callable[[str, int], tuple[str, int]] = getattr(json.decoder, "scanstring")  # noqa: B009
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,9 @@ class _Scanner:
     def value(self, offset: int, path: tuple[str, ...]) -> tuple[Any, int]:
         char = self.text[offset]
         located = _wanted(path)
+        value: Any
         if char == '"':
-            string, end = json.decoder.scanstring(self.text, offset + 1)
+            string, end = _scanstring(self.text, offset + 1)
             return (_Located(string, self.line(offset)) if located else string), end
         if char == "{":
             value, end = self.object(offset + 1, path)
@@ -145,7 +149,7 @@ class _Scanner:
         while True:
             if self.text[offset] != '"':
                 raise ValueError("expected a key")
-            key, offset = json.decoder.scanstring(self.text, offset + 1)
+            key, offset = _scanstring(self.text, offset + 1)
             offset = self.skip(offset)
             if self.text[offset] != ":":
                 raise ValueError("expected ':'")

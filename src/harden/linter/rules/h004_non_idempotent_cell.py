@@ -173,7 +173,12 @@ def _undone(cell: CellAnalysis) -> list[Mutation]:
     for mutation in sorted(cell.mutations, key=lambda m: m.order):
         call = calls.get((mutation.location, mutation.detail))
         first = call.positional(0) if call is not None else None
-        if mutation.kind == "method" and first is not None and len(call.args) == 1:
+        if (
+            mutation.kind == "method"
+            and call is not None
+            and first is not None
+            and len(call.args) == 1
+        ):
             keyed.append((mutation, first.code))
     out: list[Mutation] = []
     for position, (mutation, argument) in enumerate(keyed):

@@ -227,10 +227,14 @@ class FitOnTestData(Rule):
                         break
             elif call.dotted in fitting:
                 for position, parameter in fitting[call.dotted]:
-                    arg = call.keyword(parameter) or call.positional(position)
-                    if arg is None or arg.keyword not in (None, parameter) or arg.names & train:
+                    given_arg = call.keyword(parameter) or call.positional(position)
+                    if (
+                        given_arg is None
+                        or given_arg.keyword not in (None, parameter)
+                        or given_arg.names & train
+                    ):
                         continue
-                    hit = sorted(arg.names & test.keys())
+                    hit = sorted(given_arg.names & test.keys())
                     if hit:
                         source, what, split_cell = test[hit[0]]
                         given = (
