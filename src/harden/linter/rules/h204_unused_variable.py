@@ -34,10 +34,11 @@ class UnusedVariable(Rule):
     in that loop before the binding (`if score > best: best = score`) is read on the
     next iteration, so it is used.
 
-    A handle a drawing call returns (`fig = plt.figure()`, `ticks =
-    ax.set_xticks(...)`, `bars = plt.bar(...)`), assigned only to keep its repr out of
-    the output, is reported only when the option `display-handles` is on (off by
-    default, on in the `strict` pack).
+    A handle assigned only to keep its repr out of the output — what a drawing call
+    returns (`fig = plt.figure()`, `ticks = ax.set_xticks(...)`, `bars = plt.bar(...)`),
+    what a fit returns (`history = model.fit(...)`), a result timed with `%time` — is
+    reported only when the option `display-handles` is on (off by default, on in the
+    `strict` pack).
 
     ## Why is this bad?
     Dead assignments are left-overs of exploration: they cost time and memory when the
@@ -77,6 +78,7 @@ class UnusedVariable(Rule):
             "import matplotlib.pyplot as plt\nimport seaborn as sns\nfig = plt.figure()\n"
             "ax = fig.add_subplot(111)\nticks = ax.set_xticks([1, 2])\nlabel = plt.xlabel('x')\n"
             "bars = ax.bar([1], [2])\ng = sns.heatmap([[1]])",
+            "history = model.fit(X, y, epochs=2)\n%time r = sorted([2, 1])",
         ),
     )
     invalid = (
@@ -90,7 +92,7 @@ class UnusedVariable(Rule):
         Example("df = load()\nresult = df.mean()", expect=[(0, 2)]),
         Example("count = 0", "count += 1", message="`count` is assigned here", expect=[(1, 1)]),
         Example("x = 1\nx = 2", expect=[(0, 2)]),
-        Example("%time r = sorted([2, 1])", expect=[(0, 1)]),
+        Example("%time r = sorted([2, 1])", options={"display-handles": True}, expect=[(0, 1)]),
         Example(
             "import matplotlib.pyplot as plt\nfig = plt.figure()\nticks = plt.xticks([1])",
             options={"display-handles": True},
@@ -161,8 +163,12 @@ def _unpacked(binding: Binding) -> bool:
 
 
 def _draws(cell: CellAnalysis, binding: Binding) -> bool:
-    """The value assigned is what a drawing call returns (a figure, an axes, an artist)."""
+    """A display handle: the value assigned is what a drawing call returns (a figure, an
+    axes, an artist), what a fit returns (keras' ``history = model.fit(...)``), or the
+    result of a statement timed with ``%time`` (assigned so the output stays short)."""
     statement = binding.statement
+    if statement is None:
+        return any(m.name == "time" and m.location == binding.location for m in cell.magics)
     value = getattr(statement, "value", None)
     if not isinstance(value, cst.Call):
         return False
@@ -171,7 +177,9 @@ def _draws(cell: CellAnalysis, binding: Binding) -> bool:
             if call.qualified_name is not None:
                 return call.qualified_name.startswith(PLOT_MODULES)
             method = call.method
-            return method is not None and (method in DRAWING_METHODS or method.startswith("set_"))
+            return method is not None and (
+                method in DRAWING_METHODS or method.startswith("set_") or method == "fit"
+            )
     return False
 
 
