@@ -23,7 +23,10 @@ def build_graph(
             definers.setdefault(name, []).append(cell.index)
         for name in cell.unbinds:
             deleters.setdefault(name, []).append(cell.index)
-    functions = {d.name: d.global_reads for cell in cells for d in cell.definitions}
+    functions: dict[str, list[tuple[int, frozenset[str]]]] = {}
+    for cell in cells:
+        for d in cell.definitions:
+            functions.setdefault(d.name, []).append((cell.index, d.global_reads))
     star_cells = [c.index for c in cells if c.opaque]
     dependencies: list[Dependency] = []
     unresolved: list[UnresolvedRead] = []
@@ -70,7 +73,7 @@ def build_graph(
 
 
 def _effective_reads(
-    cell: CellAnalysis, functions: dict[str, frozenset[str]]
+    cell: CellAnalysis, functions: dict[str, list[tuple[int, frozenset[str]]]]
 ) -> list[tuple[str, Location, str | None, bool]]:
     """Immediate reads, plus what called notebook functions read at call time.
 
@@ -91,7 +94,7 @@ def _effective_reads(
         if call.dotted and call.in_function is None
     ]
     for fn, location in called:
-        for name in sorted(_closure(fn, functions)):  # sets iterate in hash order
+        for name in sorted(_closure(fn, functions, cell.index)):  # sets iterate in hash order
             if name not in seen and name not in cell.defines:
                 seen.add(name)
                 out.append((name, location, fn, False))
@@ -106,17 +109,34 @@ def _effective_reads(
     return out
 
 
-def _closure(fn: str, functions: dict[str, frozenset[str]]) -> set[str]:
+def _closure(fn: str, functions: dict[str, list[tuple[int, frozenset[str]]]], at: int) -> set[str]:
+    """What calling ``fn`` in cell ``at`` reads: the body of the definition that cell sees
+    (the latest one at or before it; a function redefined further down reads other
+    names), and what the functions it calls read."""
     result: set[str] = set()
     stack = [fn]
     visited: set[str] = set()
     while stack:
         current = stack.pop()
-        if current in visited or current not in functions:
+        if current in visited:
             continue
         visited.add(current)
-        for name in functions[current]:
+        body = _definition(functions.get(current, ()), at)
+        if body is None:
+            continue
+        for name in body:
             result.add(name)
             if name in functions:
                 stack.append(name)
     return result
+
+
+def _definition(
+    definitions: Sequence[tuple[int, frozenset[str]]], at: int
+) -> frozenset[str] | None:
+    """The reads of the latest definition at or before cell ``at`` (a function defined
+    only further down: its first definition, which a top-to-bottom run meets first)."""
+    seen = [reads for index, reads in definitions if index <= at]
+    if seen:
+        return seen[-1]
+    return definitions[0][1] if definitions else None

@@ -54,6 +54,13 @@ class UseBeforeDefine(Rule):
             },
         ),
         Example(
+            "def df(x):\n    return 2 * x",
+            "df(3)",
+            "def df(x):\n    return gradients(x)",
+            "def gradients(x):\n    return x",
+            "df(3)",
+        ),
+        Example(
             "%run -i setup.py",
             "model = make_model(SEED)",
             "SEED = 1",
