@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from harden.analysis import Analysis, CallSite
-from harden.analysis.library import EVALUATION_METHODS, FIT_METHODS
+from harden.analysis.library import EVALUATION_METHODS, FIT_METHODS, METRIC_PREFIXES
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 from harden.linter.rules._ml_leakage import (
@@ -44,10 +44,12 @@ class FitOnTestData(Rule):
     `validation_data` monitor training, they do not train. A notebook function that fits
     on one of its parameters, called with a test part, fits on it too.
 
-    A hand-written k-fold is not flagged: when the model fit on the test part is then
-    evaluated (`predict`, `score`, `transform`) on the training part of the same split
-    and not on the test part itself, the two parts swap roles (`model.fit(X1,
-    y1).predict(X2)`, then `model.fit(X2, y2).predict(X1)`).
+    A fit on a test part is flagged only when the model fit on it is also evaluated on
+    it (`predict`, `score`, `transform`, `fit_transform`), or when the part is never
+    used as held-out data (no other model predicts or scores it, no metric reads it). A
+    hand-written k-fold swaps the parts (`model.fit(X1, y1).predict(X2)`, then
+    `model.fit(X2, y2).predict(X1)`) and a blender is fit on a validation part the
+    first-level models predicted: neither is flagged.
 
     ## Why is this bad?
     The test split exists to measure the model on rows it has never seen. A model or
@@ -110,8 +112,11 @@ class FitOnTestData(Rule):
         ),
         Example(
             _SETUP,
-            "X1, X2, y1, y2 = train_test_split(X, y, train_size=0.5)",
-            "model = RandomForestClassifier()\nmodel.fit(X2, y2)\nprint(model.score(X1, y1))",
+            "X_train, X_val, y_train, y_val = train_test_split(X, y, random_state=0)",
+            "import numpy as np\nbase = RandomForestClassifier(random_state=0).fit(X_train, y_train)\n"
+            "X_val_predictions = np.column_stack([base.predict(X_val)])",
+            "blender = RandomForestClassifier(random_state=0)\n"
+            "blender.fit(X_val_predictions, y_val)",
         ),
     )
     invalid = (
@@ -182,7 +187,6 @@ class FitOnTestData(Rule):
         # name -> (test part it comes from, what that is, the cell that split it)
         test: dict[str, tuple[str, str, int]] = {}
         train: set[str] = set()  # training parts and names computed from them
-        train_of: dict[str, int] = {}  # a training part -> the cell that split it
         pending: dict[str, tuple[str, str, int] | None] = {}
         fitting = _fitting_parameters(ctx.analysis)
         events = timeline(ctx.analysis)
@@ -193,12 +197,10 @@ class FitOnTestData(Rule):
                 origin = next((test[s] for s in sorted(binding.sources) if s in test), None)
                 test.pop(name, None)
                 train.discard(name)
-                train_of.pop(name, None)
                 if name in pending:
                     part = pending.pop(name)
                     if part is None:
                         train.add(name)
-                        train_of[name] = event.cell.index
                     else:
                         test[name] = part
                 elif origin is not None and looks_like_test(name):
@@ -216,8 +218,8 @@ class FitOnTestData(Rule):
                     hit = sorted(arg.names & test.keys())
                     if hit:
                         source, what, split_cell = test[hit[0]]
-                        held_out = {n for n, c in train_of.items() if c == split_cell}
-                        if _swapped(events, index, call, held_out, set(test)):
+                        same = {n for n, (_, _, c) in test.items() if c == split_cell}
+                        if _held_out(events, index, call, same):
                             break
                         yield Violation.at(
                             call.location,
@@ -267,18 +269,17 @@ def _message(call: CallSite, name: str, part: str, what: str) -> str:
     return f"{callee} is called on {source}, which is {what}: the test rows become training rows"
 
 
-def _swapped(
-    events: list[Event], index: int, fit: CallSite, held_out: set[str], test: set[str]
-) -> bool:
-    """True when the estimator fit on a test part is evaluated on the training part of the
-    same split (and not on a test part): the parts swap roles, as in a hand-written k-fold."""
-    if not held_out:
-        return False
-    evaluations: list[CallSite] = []
+def _held_out(events: list[Event], index: int, fit: CallSite, part: set[str]) -> bool:
+    """True when the fit at ``events[index]`` on the test part ``part`` is not fit-on-test:
+    the part is used as held-out data elsewhere (another model predicts or scores it, a
+    metric reads it) and the model fit on it is not evaluated on it. That is how a
+    hand-written k-fold swaps the parts (``model.fit(X1, y1).predict(X2)``, then
+    ``model.fit(X2, y2).predict(X1)``) and how a blender is fit on a validation part."""
+    if method_of(fit) in {"fit_transform", "fit_predict", "fit_resample"}:
+        return False  # the call itself uses what it fit on the same rows
     cell = events[index].cell
-    # ``model.fit(X2, y2).predict(X1)``: the evaluation chained on the fit itself.
-    evaluations += [
-        c
+    own: list[CallSite] = [
+        c  # ``model.fit(X2, y2).predict(X1)``: evaluations chained on the fit itself
         for c in cell.calls
         if isinstance(c.node, cst.Call)
         and isinstance(c.node.func, cst.Attribute)
@@ -294,9 +295,20 @@ def _swapped(
                 continue
             if method_of(other) in FIT_METHODS:
                 break
-            evaluations.append(other)
-    reads = [c.names_read for c in evaluations if method_of(c) in EVALUATION_METHODS]
-    return any(r & held_out for r in reads) and not any(r & test for r in reads)
+            own.append(other)
+    if any(method_of(c) in EVALUATION_METHODS and c.names_read & part for c in own):
+        return False
+    mine = {id(c) for c in own} | {id(fit)}
+    return any(
+        id(event.call) not in mine
+        and event.call.names_read & part
+        and (
+            method_of(event.call) in EVALUATION_METHODS
+            or (event.call.qualified_name or "").startswith(METRIC_PREFIXES)
+        )
+        for event in events
+        if event.call is not None
+    )
 
 
 def _fitting_parameters(analysis: Analysis) -> dict[str, list[tuple[int, str]]]:
