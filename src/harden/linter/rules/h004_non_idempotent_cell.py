@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from harden.analysis.model import Analysis, CellAnalysis, Location, Mutation
+from harden.analysis.model import Analysis, CallSite, CellAnalysis, Location, Mutation
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 from harden.linter.rules._idempotence import is_idempotent
@@ -164,21 +164,27 @@ def _first_changes(cell: CellAnalysis) -> Iterator[tuple[str, Location, str]]:
 
 
 _UNDO = {"append": "remove", "add": "remove"}
+_UNDO_METHODS = frozenset({*_UNDO, *_UNDO.values()})
+
+
+def _call_of(cell: CellAnalysis, mutation: Mutation) -> CallSite | None:
+    """The call a method mutation records (the analysis numbers it right after the call)."""
+    for call in cell.calls:
+        if call.order == mutation.order - 1:
+            return call if call.method == mutation.detail else None
+    return None
 
 
 def _undone(cell: CellAnalysis) -> list[Mutation]:
     """Method mutations a later call in the cell undoes: ``xs.append(v)`` … ``xs.remove(v)``."""
-    calls = {(c.location, c.method): c for c in cell.calls if c.method}
+    methods = [m for m in cell.mutations if m.kind == "method" and m.detail in _UNDO_METHODS]
+    if not any(m.detail in _UNDO for m in methods):
+        return []
     keyed: list[tuple[Mutation, str]] = []
-    for mutation in sorted(cell.mutations, key=lambda m: m.order):
-        call = calls.get((mutation.location, mutation.detail))
+    for mutation in sorted(methods, key=lambda m: m.order):
+        call = _call_of(cell, mutation)
         first = call.positional(0) if call is not None else None
-        if (
-            mutation.kind == "method"
-            and call is not None
-            and first is not None
-            and len(call.args) == 1
-        ):
+        if call is not None and first is not None and len(call.args) == 1:
             keyed.append((mutation, first.code))
     out: list[Mutation] = []
     for position, (mutation, argument) in enumerate(keyed):
@@ -198,11 +204,9 @@ def _undone(cell: CellAnalysis) -> list[Mutation]:
 
 def _popped(cell: CellAnalysis, mutation: Mutation) -> str | None:
     """``d["k"]`` for ``d.pop("k")``: the item a pop removes, written as a subscript."""
-    for call in cell.calls:
-        if call.location == mutation.location and call.method == "pop":
-            key = call.positional(0)
-            return f"{mutation.name}[{key.code}]" if key is not None else None
-    return None
+    call = _call_of(cell, mutation)
+    key = call.positional(0) if call is not None else None
+    return f"{mutation.name}[{key.code}]" if key is not None else None
 
 
 _FRESH, _SAME, _ORIGIN = "\0fresh", "\0same", "\0origin"

@@ -314,33 +314,22 @@ def _held_out(events: list[Event], index: int, fit: CallSite, part: set[str]) ->
 def _fitting_parameters(analysis: Analysis) -> dict[str, list[tuple[int, str]]]:
     """Notebook functions that fit an estimator on one of their parameters (the data
     arguments of a fit in the body read the parameter by name): name -> (position, name)."""
+    fitted: dict[str, set[str]] = {}
+    for cell in analysis.cells:
+        for call in cell.calls:
+            if call.in_function is None or method_of(call) not in FIT_METHODS:
+                continue
+            for arg in call.args:
+                if arg.keyword in (None, "X", "y", "x", "Y") and isinstance(arg.node, cst.Name):
+                    fitted.setdefault(call.in_function, set()).add(arg.node.value)
     out: dict[str, list[tuple[int, str]]] = {}
     for definition in analysis.definitions:
         node = definition.node
-        if definition.kind != "function" or not isinstance(node, cst.FunctionDef):
+        names = fitted.get(definition.name)
+        if not names or definition.kind != "function" or not isinstance(node, cst.FunctionDef):
             continue
         parameters = [p.name.value for p in node.params.params]
-        fitted: set[str] = set()
-        for call in _calls(node.body):
-            func = call.func
-            if not isinstance(func, cst.Attribute) or func.attr.value not in FIT_METHODS:
-                continue
-            for arg in call.args:
-                keyword = arg.keyword.value if arg.keyword is not None else None
-                if keyword in (None, "X", "y", "x", "Y") and isinstance(arg.value, cst.Name):
-                    fitted.add(arg.value.value)
-        found = [(i, p) for i, p in enumerate(parameters) if p in fitted]
+        found = [(i, p) for i, p in enumerate(parameters) if p in names]
         if found:
             out[definition.name] = found
     return out
-
-
-def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class _Visitor(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            found.append(call)
-
-    node.visit(_Visitor())
-    return found
