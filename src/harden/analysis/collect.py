@@ -155,6 +155,7 @@ def collect(
         local_reads=frozenset(collector.local_reads),
         expanded_reads=frozenset(collector.expanded_reads),
         opaque=tuple(collector.opaque),
+        provides=frozenset(collector.provided),
         typed=tuple(sorted(collector.typed.items())),
     )
 
@@ -176,6 +177,7 @@ class _Collector(MatchCaptures):
         self.types_env = dict(env.types)
         self.files = env.files
         self.opaque: list[str] = []
+        self.provided: set[str] = set()
         #: Names this cell binds to a value of a known type (a builtin container).
         self.typed: dict[str, str] = {}
         self.bound: set[str] = set()
@@ -547,7 +549,12 @@ class _Collector(MatchCaptures):
             else:
                 self.imports_env.pop(name, None)
             self.types_env.pop(name, None)
-            self._bind(name, node, "import", statement=node)
+            # Provided, not bound by a statement of the notebook: later reads in the cell
+            # are satisfied, and the graph counts the cell as defining the name.
+            self.bound.add(name)
+            self.deletes.discard(name)
+            self.unbinds.discard(name)
+            self.provided.add(name)
         if not provided.complete:
             self.opaque.append(what)
 

@@ -19,7 +19,7 @@ def build_graph(
     definers: dict[str, list[int]] = {}
     deleters: dict[str, list[int]] = {}
     for cell in cells:
-        for name in cell.defines - cell.unbinds:
+        for name in (cell.defines | cell.provides) - cell.unbinds:
             definers.setdefault(name, []).append(cell.index)
         for name in cell.unbinds:
             deleters.setdefault(name, []).append(cell.index)

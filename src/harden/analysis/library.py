@@ -116,6 +116,7 @@ IDEMPOTENT_METHODS = frozenset(
         "select_dtypes",
         "interpolate",
         "asfreq",
+        "reindex",
         "replace",
         "normalize",
         "fit",

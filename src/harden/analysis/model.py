@@ -306,6 +306,10 @@ class CellAnalysis:
     #: What in the cell may bind names the analysis cannot know, as the code says it
     #: (``from pylab import *``, ``%run helper.py`` when the file cannot be read).
     opaque: tuple[str, ...] = ()
+    #: Names a wildcard import of a module beside the notebook, or ``%run script.py``,
+    #: binds (read from the file, see :mod:`harden.analysis.modules`); not in
+    #: ``bindings``, since no statement of the notebook assigns them.
+    provides: frozenset[str] = frozenset()
     #: Names the cell binds to a builtin container, with its type (``builtins.set``),
     #: so a later cell knows what ``s.add(x)`` does.
     typed: tuple[tuple[str, str], ...] = ()

@@ -77,9 +77,9 @@ def _transforms(node: cst.BaseExpression, target: cst.BaseExpression) -> bool:
             isinstance(node, cst.Subscript)
             and isinstance(node.value, cst.Attribute)
             and node.value.attr.value == "loc"
-            and all(_is_mask(e.slice) or _is_label_slice(e.slice) for e in node.slice)
+            and all(_is_mask(e.slice) or _is_labels(e.slice) for e in node.slice)
         ):
-            # ``df.loc[:, 2:5]``: a slice by label selects the same labels again.
+            # ``df.loc[:, 2:5]``, ``df.loc[titles]``: labels select the same labels again.
             node, receiver = node.value.value, True
             continue
         if isinstance(node, cst.ListComp):
@@ -107,8 +107,11 @@ def _idempotent_method(call: cst.Call, method: str) -> bool:
     return method in IDEMPOTENT_METHODS
 
 
-def _is_label_slice(element: cst.BaseSlice) -> bool:
-    return isinstance(element, cst.Slice) and element.step is None
+def _is_labels(element: cst.BaseSlice) -> bool:
+    """A slice by label, or a variable holding labels (or a mask), in ``.loc[...]``."""
+    if isinstance(element, cst.Slice):
+        return element.step is None
+    return isinstance(element, cst.Index) and isinstance(element.value, cst.Name)
 
 
 def _is_mask(element: cst.BaseSlice) -> bool:

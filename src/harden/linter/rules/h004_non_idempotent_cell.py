@@ -63,7 +63,8 @@ class NonIdempotentCell(Rule):
             "d[5] = 1\ndel d[5]\nd['k'] = 2\nv = d.pop('k')",
             "b_list = load()",
             "b_list.append('foo')\nb_list.remove('foo')",
-            "df = df.asfreq('D', method='pad')\ndf = df.loc[:, 2:5]",
+            "df = df.asfreq('D', method='pad')\ndf = df.loc[:, 2:5]\n"
+            "df = df.loc[titles]\ndf = df.reindex(index)",
         ),
         Example("x = load()", "x = []\nx.append(1)\nx = x + [2]"),
     )
