@@ -117,6 +117,7 @@ IDEMPOTENT_METHODS = frozenset(
         "interpolate",
         "asfreq",
         "reindex",
+        "prefetch",
         "replace",
         "normalize",
         "fit",
