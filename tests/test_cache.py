@@ -133,24 +133,31 @@ def test_errors_are_not_cached(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_a_run_of_cached_notebooks_imports_no_analysis(tmp_path: Path) -> None:
-    """What makes a hit cheap: neither libcst nor a rule module is imported."""
+    """What makes a hit cheap: neither libcst nor a rule module is imported.  The
+    report is written into the working directory (on ``sys.path`` for ``python -c``),
+    whose changing time must not make the second run a miss."""
     cache = tmp_path / "cache"
     nb = EXAMPLES / "churn_messy.ipynb"
     env = {k: v for k, v in os.environ.items() if k != "HARDEN_NO_CACHE"}
     script = (
         "import sys\nfrom harden.cli import main\n"
-        f"code = main(['lint', '--cache-dir', {str(cache)!r}, {str(nb)!r}])\n"
+        f"code = main(['lint', '--cache-dir', {str(cache)!r}, {str(nb)!r}, '-o', sys.argv[1]])\n"
         "heavy = sorted(m for m in sys.modules if m == 'libcst' or m.startswith"
         "(('harden.analysis', 'harden.linter.rules', 'nbformat', 'IPython')))\n"
         "print(code, heavy, file=sys.stderr)\n"
     )
     runs = [
         subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+            [sys.executable, "-c", script, f"report{number}.txt"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            check=False,
         )
-        for _ in range(2)
+        for number in range(2)
     ]
     cold, hit = (run.stderr.strip().splitlines()[-1] for run in runs)
     assert cold.startswith("1 [") and "libcst" in cold
     assert hit == "1 []"
-    assert runs[0].stdout == runs[1].stdout
+    assert (tmp_path / "report0.txt").read_text() == (tmp_path / "report1.txt").read_text()

@@ -11,8 +11,8 @@ notebook's bytes and the path it is reported under, the resolved
 configuration of its folder, and the rule set, i.e. harden's version, the
 size and modification time of every module of the installed harden package
 (an edited checkout is a new rule set), and the modification time of every
-``sys.path`` folder (installing or removing a package, and so a rule
-plug-in, changes it).  A changed key is a miss, never a stale result.  The
+``site-packages`` folder on ``sys.path`` (installing or removing a package,
+and so a rule plug-in, changes it).  A changed key is a miss, never a stale result.  The
 rule catalogue (what outputs say about each rule, and each rule's option
 defaults, which configuration is checked against) is kept per rule set, so a
 run where every notebook hits imports no rule and no analysis.
@@ -165,8 +165,12 @@ def rule_set_fingerprint() -> str:
                 stat = os.stat(os.path.join(folder, name))
                 digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     for entry in sys.path:
+        # Where distributions (and their entry points) are installed; not the
+        # working directory or a script's folder, whose times change for other reasons.
+        if os.path.basename(entry) not in ("site-packages", "dist-packages"):
+            continue
         try:
-            stat = os.stat(entry or ".")
+            stat = os.stat(entry)
         except OSError:
             continue
         digest.update(f"{entry}:{stat.st_mtime_ns}\n".encode())
