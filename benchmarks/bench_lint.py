@@ -125,7 +125,13 @@ def run(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> Run:
-    """Wall and CPU time of one subprocess, output captured."""
+    """Wall and CPU time of one subprocess, output captured.
+
+    Byte-code is allowed (``PYTHONDONTWRITEBYTECODE`` dropped): a pip-installed
+    package has its ``.pyc`` files, so each tool runs as installed, after the
+    warm-up run wrote them, and not recompiling its modules on every call."""
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     cpu_before = _children_cpu()
     started = time.perf_counter()
     try:
