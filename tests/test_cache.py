@@ -161,3 +161,16 @@ def test_a_run_of_cached_notebooks_imports_no_analysis(tmp_path: Path) -> None:
     assert cold.startswith("1 [") and "libcst" in cold
     assert hit == "1 []"
     assert (tmp_path / "report0.txt").read_text() == (tmp_path / "report1.txt").read_text()
+
+
+def test_a_catalogue_json_cannot_keep_is_not_kept(tmp_path: Path) -> None:
+    from harden.linter.cache import Catalogue, LintCache
+    from harden.linter.finding import RuleInfo
+    from harden.severity import Severity
+
+    info = RuleInfo("H999", "x", Severity.INFO, "s", "r", "f")
+    cache = LintCache(tmp_path)
+    cache.put_catalogue(Catalogue((info,), {"H999": {"names": ("a", "b")}}))
+    assert cache.catalogue() is None
+    cache.put_catalogue(Catalogue((info,), {"H999": {"names": ["a"], "limit": 1.5}}))
+    assert cache.catalogue() == Catalogue((info,), {"H999": {"names": ["a"], "limit": 1.5}})

@@ -121,8 +121,16 @@ class LintCache:
             return None
 
     def put_catalogue(self, catalogue: Catalogue) -> None:
+        """Kept only when JSON gives the option defaults back as they are (a tuple
+        would come back a list, and configuration is checked against their types)."""
+        defaults = {rule: dict(options) for rule, options in catalogue.defaults.items()}
+        try:
+            if repr(json.loads(json.dumps(defaults))) != repr(defaults):
+                return
+        except (TypeError, ValueError):
+            return
         rules = [{**asdict(info), "severity": info.severity.value} for info in catalogue.rules]
-        self._write("rules.json", {"rules": rules, "defaults": catalogue.defaults})
+        self._write("rules.json", {"rules": rules, "defaults": defaults})
 
     # -- the folder ---------------------------------------------------------
     def _write(self, name: str, data: Any) -> None:
