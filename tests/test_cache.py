@@ -61,6 +61,7 @@ def test_a_second_run_reads_the_cache_and_reports_the_same(
     assert first == _lint(capsys, "--no-cache", *paths)
     assert {p: p.read_bytes() for p in _entries(cache)} == stored  # nothing rewritten
     assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f0688")
 
 
 def test_a_changed_notebook_or_configuration_is_linted_again(

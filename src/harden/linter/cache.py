@@ -3,7 +3,7 @@
 Like ruff's cache: a folder (``.harden_cache`` in the working directory
 unless ``--cache-dir``, ``HARDEN_CACHE_DIR`` or ``cache-dir`` in
 ``[tool.harden]`` names another) that is safe to delete at any time and
-ignored by git (it holds a ``.gitignore`` of ``*``).  ``--no-cache`` or
+ignored by git (it holds a ``.gitignore`` of ``*``, and a ``CACHEDIR.TAG``).  ``--no-cache`` or
 ``HARDEN_NO_CACHE=1`` turns it off.
 
 A notebook's entry is keyed by everything its findings depend on: the
@@ -155,6 +155,13 @@ class LintCache:
         ignore = self.root / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# Automatically created by harden.\n*\n", encoding="utf-8")
+        tag = self.root / "CACHEDIR.TAG"  # backup tools skip the folder (bford.info/cachedir)
+        if not tag.exists():
+            tag.write_text(
+                "Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by harden.\n",
+                encoding="utf-8",
+            )
         # Entries of other rule sets (an older harden, an edited checkout) are dead.
         for old in self.root.glob("lint-*"):
             if old.is_dir() and old != self.folder:
