@@ -509,6 +509,7 @@ def measure_one(harden: Harden, notebook: Path, runs: int, tmp: Path) -> dict[st
         cmds["ruff_cold"] = [str(ruff), "check", "--no-cache", str(notebook)]
         cmds["ruff_cached"] = [str(ruff), "check", "--cache-dir", str(ruff_cache), str(notebook)]
     times: dict[str, list[float]] = {k: [] for k in cmds}
+    cpus: dict[str, list[float]] = {k: [] for k in cmds}
     codes: dict[str, int | None] = {}
     for cmd in cmds.values():  # warm-up: page cache, .pyc files, and fills both caches
         run(cmd, timeout=120)
@@ -516,6 +517,7 @@ def measure_one(harden: Harden, notebook: Path, runs: int, tmp: Path) -> dict[st
         for name, cmd in cmds.items():
             res = run(cmd, timeout=120)
             times[name].append(res.seconds)
+            cpus[name].append(res.cpu)
             codes[name] = res.returncode
     out: dict[str, Any] = {
         "notebook": str(notebook.relative_to(ROOT) if ROOT in notebook.parents else notebook),
@@ -525,6 +527,7 @@ def measure_one(harden: Harden, notebook: Path, runs: int, tmp: Path) -> dict[st
         out[name] = {
             "command": cmds[name],
             "median_s": median(ts),
+            "median_cpu_s": median(cpus[name]),
             "min_s": min(ts),
             "runs": ts,
             "exit_code": codes[name],
@@ -653,7 +656,11 @@ def compute_ratios(results: dict[str, Any]) -> dict[str, Any]:
         figure = one.get(f"harden_{kind}")
         if figure is None:
             continue
-        out[f"one_{kind}_s"] = ratio(f"one_{kind}_s", figure["median_s"])
+        out[f"one_{kind}_s"] = {
+            **ratio(f"one_{kind}_s", figure["median_s"]),
+            # CPU time hardly moves with other work on the machine, wall time does
+            "cpu_s": figure.get("median_cpu_s"),
+        }
         for base_name in ("ruff_cold", "ruff_cached", "python_pass"):
             if base_name in one:
                 out[f"one_{kind}_vs_{base_name}"] = {
@@ -769,7 +776,7 @@ def print_table(results: dict[str, Any]) -> None:
     if one:
         print()
         title = f"one notebook: {one['notebook']} (median of {one['runs']})"
-        print(f"{title:<{w}}{'s':>10}{'x ruff':>10}{'x ruff cached':>14}")
+        print(f"{title:<{w}}{'s':>10}{'x ruff':>10}{'x ruff cached':>14}{'CPU s':>8}")
         print("-" * (w + 37))
         for name, label in (
             ("python_pass", "python -c pass"),
@@ -784,7 +791,8 @@ def print_table(results: dict[str, Any]) -> None:
                     f"{sec / one[b]['median_s']:.2f}" if b in one else "-"
                     for b in ("ruff_cold", "ruff_cached")
                 ]
-                print(f"{label:<{w}}{sec:>10.3f}{vs[0]:>10}{vs[1]:>14}")
+                cpu = one[name].get("median_cpu_s", math.nan)
+                print(f"{label:<{w}}{sec:>10.3f}{vs[0]:>10}{vs[1]:>14}{cpu:>8.3f}")
     print()
     runs = len((st.get("python_pass") or {}).get("runs", []))
     print(f"{f'start-up (median of {runs})':<{w}}{'s':>10}{'x python -c pass':>18}")
