@@ -82,3 +82,10 @@ def postgres_url() -> Iterator[str]:
     finally:
         subprocess.run([*ctl, "-m", "fast", "-w", "stop"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_lint_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite lints fresh every time: a result cache (``harden lint``'s default)
+    would hide a change to a rule.  tests/test_cache.py turns it back on."""
+    monkeypatch.setenv("HARDEN_NO_CACHE", "1")

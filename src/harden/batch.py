@@ -14,13 +14,15 @@ input order.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+# multiprocessing and concurrent.futures are imported when a pool is made: one
+# notebook (pre-commit's usual call) needs neither.
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,10 @@ class Batch(Generic[Item, Result]):
         self, work: list[tuple[int, Item]], workers: int, done: Callable[[int, Result], None]
     ) -> list[tuple[int, Item]]:
         """Run ``work``; return the entries whose pool broke before they finished."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
         broken: list[tuple[int, Item]] = []
         method = start_method()
         if method == "fork" and self.preload is not None:
@@ -124,6 +130,8 @@ def workers_for(jobs: int, count: int, auto_threshold: int = 1) -> int:
 def start_method() -> str:
     """``fork`` (fast, no re-import of ``__main__``) while this process has a single
     thread, which is when forking is safe; ``spawn`` otherwise."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
 

@@ -20,6 +20,8 @@ from harden.errors import HardenError, UsageError
 from harden.version import __version__
 
 if TYPE_CHECKING:
+    from harden.config import Overrides
+    from harden.linter.cache import LintCache
     from harden.linter.finding import LintResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -129,6 +131,16 @@ def _add_lint(parser: argparse.ArgumentParser) -> None:
         help="text: show every finding (by default a rule's findings after the third "
         "in a notebook are collapsed into one line)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="lint every notebook again; read and write no cache (also HARDEN_NO_CACHE=1)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="the result cache's folder (default: .harden_cache; also HARDEN_CACHE_DIR)",
+    )
     _add_color(parser)
     parser.set_defaults(handler=cmd_lint)
 
@@ -150,7 +162,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
         config_file=args.config,
     )
     progress = _progress_bar("linting") if _show_progress(args) else None
-    report = lint_paths(args.paths, overrides, jobs=args.jobs, progress=progress)
+    report = lint_paths(
+        args.paths, overrides, jobs=args.jobs, progress=progress, cache=_lint_cache(args, overrides)
+    )
     color = args.format == "text" and _use_color(args, sys.stdout)
     if args.statistics:
         text = _statistics(report.results, args.format)
@@ -168,6 +182,21 @@ def cmd_lint(args: argparse.Namespace) -> int:
         )
     _emit(text, args.output)
     return report.exit_code
+
+
+def _lint_cache(args: argparse.Namespace, overrides: Overrides) -> LintCache | None:
+    from harden.config import resolve
+    from harden.linter.cache import LintCache, cache_dir, disabled_by_env
+
+    if args.no_cache or disabled_by_env():
+        return None
+    configured = None
+    if not args.cache_dir:
+        try:
+            configured = resolve(Path.cwd(), overrides).cache_dir
+        except HardenError:
+            pass  # the run reports a broken configuration where it applies
+    return LintCache(cache_dir(args.cache_dir, configured))
 
 
 def _statistics(results: Sequence[LintResult], fmt: str) -> str:

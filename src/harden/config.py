@@ -35,7 +35,7 @@ PACK_KEYS = frozenset(
     {"name", "description", "extends", "fail-on", "select", "ignore", "severity", "options"}
 )
 TOOL_KEYS = frozenset(
-    {"pack", "select", "extend-select", "ignore", "fail-on", "severity", "options"}
+    {"pack", "select", "extend-select", "ignore", "fail-on", "severity", "options", "cache-dir"}
 )
 #: Sub-tables of ``[tool.harden]`` owned by the command that reads them, which
 #: validates their keys.  A section is listed here only once a command reads it:
@@ -69,6 +69,8 @@ class Config:
     fail_on: Severity
     source: Path | None = None
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: ``cache-dir`` of ``[tool.harden]``, relative to its ``pyproject.toml``.
+    cache_dir: Path | None = None
 
     def enabled(self, rule_id: str) -> bool:
         def matches(patterns: Iterable[str]) -> bool:
@@ -141,7 +143,16 @@ def resolve(start: Path, overrides: Overrides = Overrides()) -> Config:
         fail_on=overrides.fail_on or _severity(fail_on, "fail-on", source),
         source=source,
         sections={k: dict(v) for k, v in tool.items() if k in SECTION_KEYS},
+        cache_dir=_cache_dir(tool.get("cache-dir"), source),
     )
+
+
+def _cache_dir(value: Any, source: Path | None) -> Path | None:
+    if value is None or source is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError("'cache-dir' must be a folder name", source)
+    return source.parent / value
 
 
 def load_pack(name_or_path: str, base: Path, _seen: tuple[str, ...] = ()) -> dict[str, Any]:

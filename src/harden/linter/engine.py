@@ -7,22 +7,26 @@ stops for one bad notebook.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from harden.analysis import Analysis, analyze
 from harden.batch import Batch, workers_for
 from harden.config import Config, Overrides, resolve, validate_rules
 from harden.discover import Target, discover
 from harden.errors import HardenError, NotebookError, RuleError
-from harden.linter import suppress
 from harden.linter.finding import Finding, LintResult, RuleInfo, Severity
-from harden.linter.redact import redact_findings
-from harden.linter.registry import all_rules
-from harden.linter.rule import Rule, RuleContext, Violation
-from harden.notebook import Notebook, load
+
+# The analysis, the rules and the notebook reader are imported when a notebook is
+# linted: a run whose every notebook is in the cache needs none of them.
+if TYPE_CHECKING:
+    from harden.analysis import Analysis
+    from harden.linter.cache import LintCache
+    from harden.linter.rule import Rule, RuleContext, Violation
+    from harden.notebook import Notebook
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +64,11 @@ def lint_notebook(
     analysis: Analysis | None = None,
 ) -> LintResult:
     """Run the enabled ``rules`` over one loaded notebook."""
+    from harden.analysis import analyze
+    from harden.linter import suppress
+    from harden.linter.redact import redact_findings
+    from harden.linter.rule import RuleContext
+
     enabled = [rule for rule in rules if config.enabled(rule.id)]
     if not notebook.is_python:
         enabled = [rule for rule in enabled if rule.language_agnostic]
@@ -129,6 +138,12 @@ def _finding(
 
 def lint_path(path: Path, config: Config, rules: Sequence[type[Rule]]) -> LintResult:
     """Load, analyse and lint one file; errors become the result's ``error``."""
+    from harden.notebook import load
+
+    # A notebook's analysis makes many objects that all live until its lint ends:
+    # the cyclic collector, run meanwhile, would walk them again and again for nothing.
+    paused = gc.isenabled()
+    gc.disable()
     try:
         notebook = load(path)
         return lint_notebook(notebook, config, rules)
@@ -136,6 +151,9 @@ def lint_path(path: Path, config: Config, rules: Sequence[type[Rule]]) -> LintRe
         return LintResult(str(path), error=exc)
     except RecursionError:
         return LintResult(str(path), error=NotebookError("code nested too deeply to analyse", path))
+    finally:
+        if paused:
+            gc.enable()
 
 
 def lint_paths(
@@ -143,15 +161,28 @@ def lint_paths(
     overrides: Overrides | None = None,
     jobs: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    cache: LintCache | None = None,
 ) -> LintReport:
     """Lint every notebook under ``paths`` (files or folders).
 
     ``jobs`` 0 picks a worker count from the machine and the batch size; 1
-    lints in this process.  Configuration is resolved per folder.
+    lints in this process.  Configuration is resolved per folder.  With a
+    ``cache`` (:mod:`harden.linter.cache`), notebooks linted before with the
+    same content, configuration and rules are not linted again.
     """
+    from harden.linter.cache import Catalogue
+
     overrides = overrides if overrides is not None else Overrides()
-    rules = all_rules()
-    defaults = {rule.id: dict(rule.options) for rule in rules}
+    catalogue = cache.catalogue() if cache is not None else None
+    rules: list[type[Rule]] | None = None
+    if catalogue is None:
+        rules = all_rules()
+        catalogue = Catalogue(
+            tuple(rule.info() for rule in rules), {rule.id: dict(rule.options) for rule in rules}
+        )
+        if cache is not None:
+            cache.put_catalogue(catalogue)
+    defaults = catalogue.defaults
     targets = discover(paths)
     configs: dict[Path, Config] = {}
     work: list[tuple[Path, Config]] = []
@@ -169,12 +200,36 @@ def lint_paths(
         fail_on = fail_on or config.fail_on
         work.append((target.path, config))
     positions = [i for i, t in enumerate(targets) if t.error is None]
-    for position, result in zip(positions, _run(work, rules, jobs, progress)):
-        results[position] = result
+    keys: dict[int, str] = {}
+    if cache is not None:
+        for position, (path, config) in zip(positions, work):
+            try:
+                keys[position] = cache.key(path, path.read_bytes(), config)
+            except OSError:
+                continue  # the reader reports it
+            hit = cache.get(keys[position])
+            if hit is not None:
+                results[position] = hit
+    todo = [(p, item) for p, item in zip(positions, work) if p not in results]
+    if todo:
+        if rules is None:
+            rules = all_rules()
+        done = _run([item for _, item in todo], rules, jobs, progress)
+        for (position, _), result in zip(todo, done):
+            results[position] = result
+            if position in keys:
+                cache.put(keys[position], result)  # type: ignore[union-attr]
     ordered = tuple(results[i] for i in range(len(targets)))
     if fail_on is None:
         fail_on = resolve(Path.cwd(), overrides).fail_on
-    return LintReport(ordered, tuple(rule.info() for rule in rules), fail_on)
+    return LintReport(ordered, catalogue.rules, fail_on)
+
+
+def all_rules() -> list[type[Rule]]:
+    """:func:`harden.linter.registry.all_rules`, imported when needed (it imports every rule)."""
+    from harden.linter.registry import all_rules as load_all
+
+    return load_all()
 
 
 def _run(
@@ -197,7 +252,7 @@ def _run(
     return batch.run(items, workers_for(jobs, len(work), PARALLEL_THRESHOLD), finished)
 
 
-_Item = tuple[Path, Config, tuple[type[Rule], ...]]
+_Item = tuple[Path, Config, tuple["type[Rule]", ...]]
 
 
 def _lint_in_worker(item: _Item) -> LintResult:

@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import ast
 import difflib
+import importlib
+import importlib.util
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 
 from harden.notebook.magics import PYTHON_BODY_CELL_MAGICS
 
@@ -102,12 +107,45 @@ def _is_plain_python(source: str) -> bool:
 
 
 def _transform(source: str) -> tuple[str, str | None]:
-    from IPython.core.inputtransformer2 import TransformerManager
-
     try:
-        return TransformerManager().transform_cell(source), None
+        return _input_transformer().TransformerManager().transform_cell(source), None
     except Exception as exc:  # noqa: BLE001 - IPython raises assorted errors on odd input
         return source, f"{type(exc).__name__}: {exc}"
+
+
+#: Where :func:`_input_transformer` keeps IPython's module when it loads it alone.
+_PRIVATE_NAME = "harden._ipython_inputtransformer2"
+
+
+def _input_transformer() -> ModuleType:
+    """IPython's ``inputtransformer2`` module, without importing ``IPython``.
+
+    ``import IPython`` brings the terminal shell, jedi and prompt_toolkit
+    (~0.25 s); the transformer module imports only the standard library, so
+    it is loaded from its file on its own.  The real module is used when
+    IPython is already imported, or when the file cannot be found.
+    """
+    name = "IPython.core.inputtransformer2"
+    module = sys.modules.get(name) or sys.modules.get(_PRIVATE_NAME)
+    if module is not None:
+        return module
+    spec = None
+    package = importlib.util.find_spec("IPython")
+    for folder in (package.submodule_search_locations or []) if package else []:
+        location = Path(folder, "core", "inputtransformer2.py")
+        if location.is_file():
+            spec = importlib.util.spec_from_file_location(_PRIVATE_NAME, location)
+            break
+    if spec is None or spec.loader is None:
+        return importlib.import_module(name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_PRIVATE_NAME] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception:  # noqa: BLE001 - a changed IPython: the ordinary import then
+        del sys.modules[_PRIVATE_NAME]
+        return importlib.import_module(name)
+    return module
 
 
 def _cell_magic(source: str) -> CellMagic | None:

@@ -45,7 +45,11 @@ class Notebook:
     """A notebook read from disk (or built in memory), never modified.
 
     ``node`` is the nbformat v4 ``NotebookNode`` for the steps that need to
-    hand the notebook to nbformat-based tools (papermill, the comparer).
+    hand the notebook to nbformat-based tools (papermill, the comparer).  A
+    notebook read by the fast v4 reader keeps the document as ``raw`` (a plain
+    dict, lines joined, as nbformat's reader leaves it) and builds ``node``
+    from it on first use: importing nbformat costs more than linting a
+    notebook, and lint never needs the node.
     """
 
     path: Path
@@ -57,6 +61,7 @@ class Notebook:
     source_format: str = "ipynb"
     metadata: Mapping[str, Any] = field(default_factory=dict, compare=False)
     node: Any = field(default=None, compare=False, repr=False)
+    raw: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def code_cells(self) -> tuple[Cell, ...]:
@@ -74,3 +79,25 @@ class Notebook:
 
     def tagged(self, tag: str) -> tuple[Cell, ...]:
         return tuple(cell for cell in self.cells if tag in cell.tags)
+
+
+class _LazyNode:
+    """``Notebook.node``: as given, else built from ``Notebook.raw`` on first read."""
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return None
+        node = obj.__dict__.get("node")
+        raw = obj.__dict__.get("raw")
+        if node is None and raw is not None:
+            import nbformat
+
+            node = obj.__dict__["node"] = nbformat.from_dict(raw)
+        return node
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__["node"] = value
+
+
+# After the dataclass is made, so the field keeps its options (not compared, not shown).
+Notebook.node = _LazyNode()

@@ -12,13 +12,12 @@ the string where it belongs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from types import MappingProxyType
+import importlib
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 from harden.errors import UsageError
 from harden.linter.finding import LintResult, RuleInfo, Severity
-from harden.linter.formats import json_format, junit, sarif, text
 
 __all__ = ["DEFAULT_FORMAT", "FORMATS", "Formatter", "get_formatter"]
 
@@ -45,15 +44,27 @@ class Formatter(Protocol):
 
 DEFAULT_FORMAT = "text"
 
+
+class _Formats(Mapping[str, Formatter]):
+    """Format name → its module's ``render``, the module imported when first asked
+    for (a run renders one format; ``harden lint`` start-up pays for that one only)."""
+
+    _MODULES = {"text": "text", "json": "json_format", "sarif": "sarif", "junit": "junit"}
+
+    def __getitem__(self, name: str) -> Formatter:
+        module = self._MODULES[name]  # KeyError for an unknown format, as a dict
+        render: Formatter = importlib.import_module(f"{__name__}.{module}").render
+        return render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._MODULES)
+
+    def __len__(self) -> int:
+        return len(self._MODULES)
+
+
 #: Format name (as given to ``--format``) → formatter.  Read-only.
-FORMATS: Mapping[str, Formatter] = MappingProxyType(
-    {
-        "text": text.render,
-        "json": json_format.render,
-        "sarif": sarif.render,
-        "junit": junit.render,
-    }
-)
+FORMATS: Mapping[str, Formatter] = _Formats()
 
 
 def get_formatter(name: str) -> Formatter:
