@@ -49,6 +49,7 @@ BATCH = [
     "drift",
     "hidden_state",
     "capture",
+    "cleared",
 ]
 EXPECTED = {
     "reproduces": "reproduced",
@@ -69,6 +70,7 @@ EXPECTED = {
     "hidden_state": "failed",
     "changed_error": "failed",
     "kernel_dies": "kernel_died",
+    "cleared": "executed",
 }
 
 
@@ -93,6 +95,28 @@ def batch(tmp_path_factory) -> dict[str, ReproResult]:
 @pytest.mark.slow
 def test_every_notebook_gets_its_verdict(batch):
     assert {name: result.status for name, result in batch.items()} == EXPECTED
+
+
+@pytest.mark.slow
+def test_a_notebook_saved_without_outputs_is_executed_not_differs(batch):
+    result = batch["cleared"]
+    assert result.ok
+    assert [c.status for c in result.cells] == ["executed"] * 3
+    assert result.message == (
+        "ran 3 code cell(s) without error; the notebook stores no outputs, "
+        "so there was nothing to compare"
+    )
+
+
+def test_require_outputs_makes_executed_a_failure():
+    executed = ReproResult("nb.ipynb", "executed", "ran; nothing to compare")
+    required = ReproResult("nb.ipynb", "executed", "ran", outputs_required=True)
+    assert executed.ok and not required.ok
+    root = ET.fromstring(render([executed, required], "junit"))
+    assert root.get("failures") == "1"
+    document = json.loads(render([executed, required], "json"))
+    jsonschema.validate(document, JSON_SCHEMA)
+    assert document["summary"]["executed"] == 2
 
 
 @pytest.mark.slow
@@ -177,7 +201,7 @@ def test_junit_has_one_case_per_notebook_with_the_diff(batch):
     root = ET.fromstring(render(list(batch.values()), "junit"))
     cases = root.findall(".//testcase")
     assert len(cases) == len(BATCH)
-    failing = sum(1 for s in EXPECTED.values() if s != "reproduced")
+    failing = sum(1 for s in EXPECTED.values() if s not in ("reproduced", "executed"))
     assert root.get("failures") == str(failing)
     edited = next(c for c in cases if c.get("name").endswith("edited_output.ipynb"))
     assert "+ 45" in edited.find("failure").text

@@ -1,6 +1,7 @@
 """``harden repro``: the subcommand's flags and its one function.
 
-Exit codes: 0 every notebook reproduced, 1 some notebook differs, is
+Exit codes: 0 every notebook reproduced (or executed: it stores no outputs,
+unless ``--require-outputs``), 1 some notebook differs, is
 nondeterministic, failed, timed out or lost its kernel, 2 a usage or input
 error (bad flag, unreadable notebook, unknown parameter).  Defaults for
 ``timeout``, ``notebook-timeout``, ``rel-tol``, ``abs-tol``, the normalisers
@@ -87,6 +88,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "between runs as nondeterministic",
     )
     parser.add_argument(
+        "--require-outputs",
+        action="store_true",
+        help="a notebook that stores no outputs (verdict 'executed': it ran, "
+        "nothing to compare) fails the run (exit 1)",
+    )
+    parser.add_argument(
         "-j",
         "--jobs",
         type=int,
@@ -134,7 +141,9 @@ def run_command(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="harden-repro-") as scratch:
         if args.output_dir is None:
             run = replace(run, output_dir=Path(scratch))
-        options = ReproOptions(run=run, compare=compare, runs=args.runs)
+        options = ReproOptions(
+            run=run, compare=compare, runs=args.runs, require_outputs=args.require_outputs
+        )
         progress = _progress if sys.stderr.isatty() and not os.environ.get("CI") else None
         results = repro_paths(args.paths, options, jobs=args.jobs, progress=progress)
         if args.output_dir is None:

@@ -22,6 +22,7 @@ FORMATS = ("text", "json", "junit")
 TRACEBACK_LINES = 20
 _COLORS = {
     "reproduced": "32",
+    "executed": "36",
     "differs": "33",
     "nondeterministic": "33",
     "failed": "31",
@@ -166,6 +167,7 @@ _CELL = _obj(
                 "info",
                 "expected-error",
                 "skipped",
+                "executed",
                 "failed",
                 "not-run",
             ]
@@ -226,6 +228,7 @@ JSON_SCHEMA: dict[str, Any] = {
                         "causes": {"type": "array", "items": _CAUSE},
                         "warnings": {"type": "array", "items": {"type": "string"}},
                         "input_error": _NULLABLE_STR,
+                        "outputs_required": {"type": "boolean"},
                         "cells": {"type": "array", "items": _CELL},
                         "runs": {"type": "array", "items": _RUN},
                     }
@@ -271,6 +274,7 @@ def _result(result: ReproResult) -> dict[str, Any]:
         ],
         "warnings": list(result.warnings),
         "input_error": result.input_error,
+        "outputs_required": result.outputs_required,
         "cells": [_cell(cell) for cell in result.cells],
         "runs": [_run(run) for run in result.runs],
     }
@@ -348,7 +352,7 @@ def render_junit(results: Sequence[ReproResult]) -> str:
             )
             element.text = body
             errors += 1
-        elif result.status != "reproduced":
+        elif not result.ok:
             element = ET.SubElement(
                 case, "failure", message=xml_safe(result.message), type=result.status
             )

@@ -5,6 +5,8 @@
 processes, results in input order.  Every notebook ends with one status:
 
 ``reproduced``  every cell gives its stored output (within the normalisers);
+``executed``    it ran without error, but the notebook stores no outputs, so
+                there was nothing to compare (a notebook saved cleared);
 ``differs``     some cell's output differs (diffs and probable causes attached);
 ``nondeterministic``  with ``runs >= 2``, some cell differs between runs;
 ``failed``      a cell raised (not an expected error), ``sys.exit``, a missing
@@ -51,10 +53,11 @@ from harden.run.runner import CellError, RunOptions, RunResult, run_notebook, wa
 log = logging.getLogger(__name__)
 
 ReproStatus = Literal[
-    "reproduced", "differs", "nondeterministic", "failed", "timeout", "kernel_died"
+    "reproduced", "executed", "differs", "nondeterministic", "failed", "timeout", "kernel_died"
 ]
 STATUSES: tuple[str, ...] = (
     "reproduced",
+    "executed",
     "differs",
     "nondeterministic",
     "failed",
@@ -68,18 +71,22 @@ Progress = Callable[[int, int, "ReproResult"], None]
 @dataclass(frozen=True)
 class ReproOptions:
     """``run`` says how to execute, ``compare`` how to compare (``None``: the
-    comparer's defaults); ``runs >= 2`` also compares the runs with each other."""
+    comparer's defaults); ``runs >= 2`` also compares the runs with each other.
+    ``require_outputs``: a notebook that stores no outputs (verdict ``executed``)
+    is not ``ok`` (for a CI gate that wants a comparison)."""
 
     run: RunOptions = RunOptions()  # noqa: RUF009 - frozen, so sharing the default is safe
     compare: Any = None
     runs: int = 1
+    require_outputs: bool = False
 
 
 @dataclass(frozen=True)
 class CellResult:
     """One code cell: ``same``, ``differs``, ``nondeterministic``, ``info``,
-    ``expected-error``, ``skipped``, ``failed`` (where the run stopped) or
-    ``not-run``; ``diffs`` are the comparer's ``OutputDiff`` values."""
+    ``expected-error``, ``skipped``, ``executed`` (ran; the notebook stores no
+    output to compare with), ``failed`` (where the run stopped) or ``not-run``;
+    ``diffs`` are the comparer's ``OutputDiff`` values."""
 
     cell_index: int
     cell_id: str | None
@@ -92,7 +99,8 @@ class CellResult:
 class ReproResult:
     """The verdict for one notebook.  ``input_error`` is set when the notebook
     or the request was invalid (the CLI exits 2); ``runs`` are the runner's
-    results (without their notebooks)."""
+    results (without their notebooks).  ``outputs_required``: an ``executed``
+    verdict is not ``ok`` (``--require-outputs``)."""
 
     path: str
     status: ReproStatus
@@ -105,10 +113,14 @@ class ReproResult:
     duration: float = 0.0
     runs: tuple[RunResult, ...] = ()
     input_error: str | None = None
+    outputs_required: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.status == "reproduced"
+        """Reproduced, or executed (nothing stored to compare) unless outputs are required."""
+        return self.status == "reproduced" or (
+            self.status == "executed" and not self.outputs_required
+        )
 
     @property
     def problem_cells(self) -> tuple[CellResult, ...]:
@@ -209,7 +221,8 @@ def _judge(
             if comparison.status == "differs":
                 between.setdefault(comparison.cell_index, comparison)
     unexpected = _unexpected_error(first, stored_errors, _tagged(notebook))
-    cells = _cells(ran_vs_stored, between, last, unexpected)
+    nothing_stored = not has_stored_outputs(notebook.node)
+    cells = _cells(ran_vs_stored, between, last, unexpected, nothing_stored)
     cwd = Path(options.run.cwd) if options.run.cwd else Path(notebook.path).parent
     if last.status in ("timeout", "kernel_died"):
         return ReproResult(
@@ -282,9 +295,22 @@ def _judge(
             causes=causes,
             **base,
         )
+    if nothing_stored and any(c.status == "executed" for c in cells):
+        ran = sum(1 for c in cells if c.status == "executed")
+        message = (
+            f"ran {ran} code cell(s) without error; the notebook stores no outputs, "
+            "so there was nothing to compare"
+        )
+        if options.require_outputs:
+            message += " (outputs are required: save the notebook with its outputs)"
+        return ReproResult(
+            status="executed",
+            message=message,
+            cells=cells,
+            outputs_required=options.require_outputs,
+            **base,
+        )
     message = "every cell reproduces its stored output"
-    if not has_stored_outputs(notebook.node):
-        message = "ran without error (the notebook has no stored outputs to compare)"
     return ReproResult(status="reproduced", message=message, cells=cells, **base)
 
 
@@ -312,7 +338,11 @@ def _cells(
     between: dict[int, Any],
     run: RunResult,
     unexpected: tuple[int, CellError] | None,
+    nothing_stored: bool = False,
 ) -> tuple[CellResult, ...]:
+    """Per cell: the comparison's status, or where the run failed/stopped, or
+    ``nondeterministic``; ``executed`` for cells that ran when the notebook
+    stores no outputs at all (there is nothing to compare them with)."""
     cells = []
     failed = {run.stopped_at} if run.stopped_at is not None else set()
     if unexpected:
@@ -328,6 +358,9 @@ def _cells(
         elif index in between:
             status, diffs = "nondeterministic", between[index].diffs
             reason = "the output differs between runs"
+        elif nothing_stored and ran is not None and ran.executed:
+            status, diffs = "executed", ()
+            reason = "ran; the notebook stores no output to compare"
         cells.append(CellResult(index, comparison.cell_id, status, diffs, reason))
     return tuple(cells)
 
