@@ -50,6 +50,7 @@ BATCH = [
     "hidden_state",
     "capture",
     "cleared",
+    "numpy_reprs",
 ]
 EXPECTED = {
     "reproduces": "reproduced",
@@ -71,6 +72,7 @@ EXPECTED = {
     "changed_error": "failed",
     "kernel_dies": "kernel_died",
     "cleared": "executed",
+    "numpy_reprs": "reproduced",
 }
 
 
@@ -106,6 +108,16 @@ def test_a_notebook_saved_without_outputs_is_executed_not_differs(batch):
         "ran 3 code cell(s) without error; the notebook stores no outputs, "
         "so there was nothing to compare"
     )
+
+
+@pytest.mark.slow
+def test_numpy1_outputs_reproduce_under_numpy2_and_the_verdict_says_so(batch):
+    result = batch["numpy_reprs"]
+    assert result.message == (
+        "every cell reproduces its stored output, after: numpy-2 scalar reprs ×2"
+    )
+    assert dict(result.normalized) == {"numpy2-scalar-repr": 2}
+    assert [c.normalized for c in result.cells] == [("numpy2-scalar-repr",)] * 2
 
 
 def test_require_outputs_makes_executed_a_failure():

@@ -208,4 +208,5 @@ def _compare_cell(ref: _Slot, act: _Slot | None, options: CompareOptions) -> Cel
         diffs,
         expected_error if status == "expected-error" else "",
         act.notebook_index,
+        tuple(comparer.drift) if status != "differs" else (),
     )

@@ -173,6 +173,7 @@ _CELL = _obj(
             ]
         },
         "diffs": {"type": "array", "items": _DIFF},
+        "normalized": {"type": "array", "items": {"type": "string"}},
     }
 )
 _CAUSE = _obj(
@@ -229,6 +230,10 @@ JSON_SCHEMA: dict[str, Any] = {
                         "warnings": {"type": "array", "items": {"type": "string"}},
                         "input_error": _NULLABLE_STR,
                         "outputs_required": {"type": "boolean"},
+                        "normalized": {
+                            "type": "object",
+                            "additionalProperties": {"type": "integer"},
+                        },
                         "cells": {"type": "array", "items": _CELL},
                         "runs": {"type": "array", "items": _RUN},
                     }
@@ -275,6 +280,7 @@ def _result(result: ReproResult) -> dict[str, Any]:
         "warnings": list(result.warnings),
         "input_error": result.input_error,
         "outputs_required": result.outputs_required,
+        "normalized": dict(result.normalized),
         "cells": [_cell(cell) for cell in result.cells],
         "runs": [_run(run) for run in result.runs],
     }
@@ -286,6 +292,7 @@ def _cell(cell: CellResult) -> dict[str, Any]:
         "cell_id": cell.cell_id,
         "status": cell.status,
         "reason": cell.reason,
+        "normalized": list(cell.normalized),
         "diffs": [
             {
                 "kind": d.kind,

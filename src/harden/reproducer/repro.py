@@ -22,8 +22,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,6 +45,7 @@ from harden.reproducer.compare import (
     compare_notebooks,
     has_stored_outputs,
 )
+from harden.reproducer.normalize import DRIFT_LABELS
 from harden.reproducer.redact import redact_result
 from harden.run.facts import NotebookFacts, facts_from_analysis
 from harden.run.inputs import changed_inputs, stored_hashes
@@ -93,6 +94,7 @@ class CellResult:
     status: str
     diffs: tuple[Any, ...] = ()
     reason: str = ""
+    normalized: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,8 @@ class ReproResult:
     """The verdict for one notebook.  ``input_error`` is set when the notebook
     or the request was invalid (the CLI exits 2); ``runs`` are the runner's
     results (without their notebooks).  ``outputs_required``: an ``executed``
-    verdict is not ``ok`` (``--require-outputs``)."""
+    verdict is not ``ok`` (``--require-outputs``).  ``normalized``: per
+    library-drift normaliser, the number of cells it made equal."""
 
     path: str
     status: ReproStatus
@@ -114,6 +117,7 @@ class ReproResult:
     runs: tuple[RunResult, ...] = ()
     input_error: str | None = None
     outputs_required: bool = False
+    normalized: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -285,6 +289,7 @@ def _judge(
                 message=f"{len(differing)} cell(s) differ from the stored outputs (cell {listing})",
                 cells=cells,
                 causes=causes,
+                normalized=_normalized(cells),
                 **base,
             )
         listing = ", ".join(str(c.cell_index + 1) for c in unstable)
@@ -310,8 +315,27 @@ def _judge(
             outputs_required=options.require_outputs,
             **base,
         )
-    message = "every cell reproduces its stored output"
-    return ReproResult(status="reproduced", message=message, cells=cells, **base)
+    normalized = _normalized(cells)
+    message = "every cell reproduces its stored output" + _after(normalized)
+    return ReproResult(
+        status="reproduced", message=message, cells=cells, normalized=normalized, **base
+    )
+
+
+def _normalized(cells: Iterable[CellResult]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for cell in cells:
+        for name in cell.normalized:
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _after(normalized: Mapping[str, int]) -> str:
+    """``, after: numpy-2 scalar reprs ×7, …`` (cells each drift normaliser made equal)."""
+    if not normalized:
+        return ""
+    parts = (f"{DRIFT_LABELS.get(name, name)} ×{n}" for name, n in normalized.items())
+    return ", after: " + ", ".join(parts)
 
 
 def _default_compare_options() -> CompareOptions:
@@ -361,7 +385,8 @@ def _cells(
         elif nothing_stored and ran is not None and ran.executed:
             status, diffs = "executed", ()
             reason = "ran; the notebook stores no output to compare"
-        cells.append(CellResult(index, comparison.cell_id, status, diffs, reason))
+        normalized = comparison.normalized if status in ("same", "info", "expected-error") else ()
+        cells.append(CellResult(index, comparison.cell_id, status, diffs, reason, normalized))
     return tuple(cells)
 
 
