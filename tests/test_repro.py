@@ -364,6 +364,67 @@ def test_drift_names_the_package_from_the_traceback_and_the_version_written_with
     assert "the notebook was written with pandas 1.5.3" in cause.message
 
 
+SITE = Path(numpy.__file__).parent.parent
+
+
+def test_an_exception_is_attributed_to_the_package_whose_frame_raised_it():
+    facts, node = _facts("import matplotlib.pyplot as plt\nplt.style.use('seaborn-whitegrid')")
+    node.metadata["language_info"] = {"name": "python", "version": "3.7.6"}
+    error = CellError(
+        "OSError",
+        "'seaborn-whitegrid' is not a valid package style, path of style file, URL of style "
+        "file, or library style name (library styles are listed in `style.available`)",
+        (
+            "Cell In[1], line 2\n----> 2 plt.style.use('seaborn-whitegrid')",
+            f"File {SITE}/matplotlib/style/__init__.py:132, in use(style)",
+        ),
+    )
+    (cause,) = failure_causes(error, 0, node, facts)
+    assert cause.kind == "library-error" and cause.details["package"] == "matplotlib"
+    assert cause.message.startswith("OSError raised inside matplotlib ")
+    assert "saved with Python 3.7.6" in cause.message and "IPython" not in cause.message
+    assert cause.message.endswith("(library styles are listed in `style.available`)")
+
+
+def test_a_call_rejected_before_entering_the_library_names_the_class_package():
+    facts, node = _facts(
+        "import pandas as pd\ndata = pd.Series([1.0])", "data.fillna(method='ffill')"
+    )
+    error = CellError(
+        "TypeError",
+        "NDFrame.fillna() got an unexpected keyword argument 'method'",
+        ("Cell In[2], line 1\n----> 1 data.fillna(method='ffill')",),
+    )
+    (cause,) = failure_causes(error, 1, node, facts)
+    assert (cause.kind, cause.details["package"]) == ("library-drift", "pandas")
+
+
+def test_a_missing_optional_module_is_a_missing_module_not_drift():
+    facts, node = _facts("import pandas as pd\npd.read_html('x.html')")
+    error = CellError(
+        "ImportError",
+        "`Import lxml` failed.  Use pip, conda, or your preferred package manager to install it.",
+        (
+            "Cell In[1], line 2\n----> 2 pd.read_html('x.html')",
+            f"File {SITE}/pandas/compat/_optional.py:140, in import_optional_dependency(name)",
+        ),
+    )
+    (cause,) = failure_causes(error, 0, node, facts)
+    assert (cause.kind, cause.details["module"]) == ("missing-module", "lxml")
+    assert cause.details["needed_by"] == "pandas" and "pip install lxml" in cause.message
+
+
+def test_a_cause_message_starts_at_the_errors_first_line():
+    facts, node = _facts("import sklearn")
+    error = CellError(
+        "ValueError",
+        "\nAll the 10 fits failed.\nIt is very likely that your model is misconfigured.",
+        (f"File {SITE}/sklearn/model_selection/_validation.py:528, in _warn_or_raise",),
+    )
+    (cause,) = failure_causes(error, 0, node, facts)
+    assert cause.message.endswith(": All the 10 fits failed.") and "\n" not in cause.message
+
+
 def test_version_written_with_from_metadata():
     facts, node = _facts("import numpy")
     node.metadata["harden"] = {"versions": {"numpy": "1.21.0"}}

@@ -246,7 +246,7 @@ def _judge(
             status="failed",
             message=last.message,
             cells=cells,
-            causes=causes + _fallback(runs),
+            causes=causes + (_fallback(runs) if causes else ()),
             failed_cell=last.stopped_at,
             error=last.error,
             **base,
@@ -262,7 +262,7 @@ def _judge(
             status="failed",
             message=message,
             cells=cells,
-            causes=causes + _fallback(runs),
+            causes=causes + (_fallback(runs) if causes else ()),
             failed_cell=index,
             error=error,
             **base,
@@ -273,7 +273,8 @@ def _judge(
         cells_concerned = sorted(c.cell_index for c in differing + unstable)
         causes = difference_causes(
             cells_concerned, _findings(notebook, analysis), analysis, _input_changes(notebook, runs)
-        ) + _fallback(runs)
+        )
+        causes += _fallback(runs) if causes else ()
         if first.parameters and differing:
             given = ", ".join(f"{k}={v!r}" for k, v in first.parameters.items())
             causes = (
@@ -398,7 +399,7 @@ def _warnings(runs: list[RunResult]) -> tuple[str, ...]:
 
 
 def _fallback(runs: list[RunResult]) -> tuple[Cause, ...]:
-    """A kernel fallback may explain a failure or a difference."""
+    """A kernel fallback, listed after a real cause (never in place of one: it stays a warning)."""
     return tuple(Cause("missing-kernel", w) for w in _warnings(runs) if "not installed" in w)
 
 
