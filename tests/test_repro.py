@@ -425,6 +425,20 @@ def test_a_cause_message_starts_at_the_errors_first_line():
     assert cause.message.endswith(": All the 10 fits failed.") and "\n" not in cause.message
 
 
+def test_a_magic_that_no_longer_parses_is_ipython_drift():
+    facts, node = _facts(
+        "import numpy as np",
+        "%timeit np.fromiter((x for x in range(3)),\n        dtype=float, count=3)",
+    )
+    node.metadata["language_info"] = {"name": "python", "version": "3.5.1"}
+    error = CellError("IndentationError", "unexpected indent (1428579131.py, line 2)")
+    (cause,) = failure_causes(error, 1, node, facts)
+    assert (cause.kind, cause.details["package"]) == ("library-drift", "IPython")
+    assert "saved with Python 3.5.1" in cause.message
+    (plain,) = failure_causes(error, 0, node, facts)
+    assert plain.kind == "syntax"
+
+
 def test_version_written_with_from_metadata():
     facts, node = _facts("import numpy")
     node.metadata["harden"] = {"versions": {"numpy": "1.21.0"}}

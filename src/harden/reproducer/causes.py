@@ -105,6 +105,7 @@ DISTRIBUTIONS = {
 SITE_FRAME = re.compile(
     r"((?:~|/|[A-Za-z]:\\)[^\s:'\"]*?(?:site|dist)-packages)[/\\]([A-Za-z_]\w*)"
 )
+SYNTAX_ERRORS = {"SyntaxError", "IndentationError", "TabError"}
 IGNORED_PACKAGES = {"IPython", "ipykernel", "traitlets", "tornado", "zmq", "_pytest"}
 #: A missing optional dependency, as libraries word it (pandas' read_html needs lxml).
 OPTIONAL_MODULE = re.compile(
@@ -205,6 +206,8 @@ def failure_causes(
                 where,
             ),
         )
+    if ename in SYNTAX_ERRORS:
+        return (_syntax(error, where, node),)
     if ename == "NameError":
         match = re.search(r"name '([^']+)' is not defined", evalue)
         if match:
@@ -217,6 +220,38 @@ def failure_causes(
     if drift is not None:
         return (drift,)
     return ()
+
+
+def _syntax(error: CellError, where: int | None, node: Any) -> Cause:
+    """A cell that does not compile.  With IPython syntax in it (a magic, a shell
+    escape) the installed IPython's input transformer is the package that changed."""
+    cells = node.get("cells", ()) if node is not None else ()
+    source = ""
+    if where is not None and where < len(cells):
+        source = "".join(cells[where].get("source", ""))
+    magic = any(line.lstrip().startswith(("%", "!")) for line in source.splitlines())
+    python = saved_with_python(node)
+    saved = f"; the notebook was saved with Python {python}" if python else ""
+    details = {"python_saved_with": python} if python else {}
+    if magic:
+        dist, installed = installed_version("IPython")
+        details.update(package="IPython", distribution=dist or "ipython")
+        if installed:
+            details["installed"] = installed
+        return Cause(
+            "library-drift",
+            f"library drift: the cell's IPython syntax (a magic or shell line) no longer "
+            f"parses with IPython{f' {installed} (installed)' if installed else ''}{saved}: "
+            f"{error.ename}: {first_line(error.evalue)}",
+            where,
+            details,
+        )
+    return Cause(
+        "syntax",
+        f"the cell does not compile{saved}: {error.ename}: {first_line(error.evalue)}",
+        where,
+        details,
+    )
 
 
 def _missing_module(module: str, where: int | None, needed_by: str | None = None) -> Cause:
