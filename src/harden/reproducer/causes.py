@@ -261,7 +261,7 @@ def _missing_module(module: str, where: int | None, needed_by: str | None = None
     by = ""
     if needed_by and needed_by != top:
         details["needed_by"] = needed_by
-        by = f" (an optional dependency {needed_by} needs here)"
+        by = f" (an optional dependency of {needed_by})"
     return Cause(
         "missing-module",
         f"module {top!r} is not installed in the kernel's environment{by}: pip install {dist}",
