@@ -439,6 +439,8 @@ def test_invalid_options_are_config_errors(options: dict[str, Any]) -> None:
 def test_has_stored_outputs() -> None:
     assert has_stored_outputs(notebook(code(stdout("x"))))
     assert not has_stored_outputs(notebook(new_markdown_cell("m"), code(run=False)))
+    # saved cleared: execution counts kept, no outputs; there is nothing to compare
+    assert not has_stored_outputs(notebook(code(), code()))
 
 
 # --- the pieces underneath ------------------------------------------------------------

@@ -24,8 +24,9 @@ def norm(name: str, text: str) -> str:
 def test_every_builtin_is_named_documented_and_a_normalizer() -> None:
     names = [n.name for n in DEFAULT_NORMALIZERS]
     assert len(names) == len(set(names))
-    assert list(BUILTIN_NORMALIZERS) == names
-    for normalizer in DEFAULT_NORMALIZERS:
+    assert list(BUILTIN_NORMALIZERS)[: len(names)] == names
+    assert list(BUILTIN_NORMALIZERS)[len(names) :] == ["pandas2-value-counts"]  # opt-in
+    for normalizer in BUILTIN_NORMALIZERS.values():
         assert isinstance(normalizer, Normalizer)
         assert normalizer.description.strip()
         assert normalizer.apply("") == ""
@@ -170,6 +171,18 @@ def test_timestamp_masks_clock_values_but_not_bare_dates() -> None:
     assert norm("timestamp", "started at 12:34:56.789") == "started at <time>"
     assert norm("timestamp", "2024-05-01,sales,12") == "2024-05-01,sales,12"
     assert norm("timestamp", "ratio 3:2") == "ratio 3:2"
+
+
+def test_timestamp_keeps_dates_held_as_timestamps() -> None:
+    """Midnight and a datetime repr without microseconds are data, not a clock."""
+    for data in (
+        "datetime.datetime(2011, 7, 6, 0, 0)",
+        "[datetime.datetime(2015, 7, 4, 9, 30, 5)]",
+        "Timestamp('2011-07-06 00:00:00')",
+        "0   2011-07-06\n1   2011-07-06 00:00:00",
+        "Timedelta('0 days 00:00:00')",
+    ):
+        assert norm("timestamp", data) == data
 
 
 def test_duration_ipython_time_and_timeit() -> None:

@@ -49,6 +49,8 @@ BATCH = [
     "drift",
     "hidden_state",
     "capture",
+    "cleared",
+    "numpy_reprs",
 ]
 EXPECTED = {
     "reproduces": "reproduced",
@@ -69,6 +71,8 @@ EXPECTED = {
     "hidden_state": "failed",
     "changed_error": "failed",
     "kernel_dies": "kernel_died",
+    "cleared": "executed",
+    "numpy_reprs": "reproduced",
 }
 
 
@@ -93,6 +97,38 @@ def batch(tmp_path_factory) -> dict[str, ReproResult]:
 @pytest.mark.slow
 def test_every_notebook_gets_its_verdict(batch):
     assert {name: result.status for name, result in batch.items()} == EXPECTED
+
+
+@pytest.mark.slow
+def test_a_notebook_saved_without_outputs_is_executed_not_differs(batch):
+    result = batch["cleared"]
+    assert result.ok
+    assert [c.status for c in result.cells] == ["executed"] * 3
+    assert result.message == (
+        "ran 3 code cell(s) without error; the notebook stores no outputs, "
+        "so there was nothing to compare"
+    )
+
+
+@pytest.mark.slow
+def test_numpy1_outputs_reproduce_under_numpy2_and_the_verdict_says_so(batch):
+    result = batch["numpy_reprs"]
+    assert result.message == (
+        "every cell reproduces its stored output, after: numpy-2 scalar reprs ×2"
+    )
+    assert dict(result.normalized) == {"numpy2-scalar-repr": 2}
+    assert [c.normalized for c in result.cells] == [("numpy2-scalar-repr",)] * 2
+
+
+def test_require_outputs_makes_executed_a_failure():
+    executed = ReproResult("nb.ipynb", "executed", "ran; nothing to compare")
+    required = ReproResult("nb.ipynb", "executed", "ran", outputs_required=True)
+    assert executed.ok and not required.ok
+    root = ET.fromstring(render([executed, required], "junit"))
+    assert root.get("failures") == "1"
+    document = json.loads(render([executed, required], "json"))
+    jsonschema.validate(document, JSON_SCHEMA)
+    assert document["summary"]["executed"] == 2
 
 
 @pytest.mark.slow
@@ -177,7 +213,7 @@ def test_junit_has_one_case_per_notebook_with_the_diff(batch):
     root = ET.fromstring(render(list(batch.values()), "junit"))
     cases = root.findall(".//testcase")
     assert len(cases) == len(BATCH)
-    failing = sum(1 for s in EXPECTED.values() if s != "reproduced")
+    failing = sum(1 for s in EXPECTED.values() if s not in ("reproduced", "executed"))
     assert root.get("failures") == str(failing)
     edited = next(c for c in cases if c.get("name").endswith("edited_output.ipynb"))
     assert "+ 45" in edited.find("failure").text
@@ -326,6 +362,81 @@ def test_drift_names_the_package_from_the_traceback_and_the_version_written_with
     assert cause.kind == "library-drift" and cause.details["package"] == "pandas"
     assert cause.details["written_with"] == "1.5.3"
     assert "the notebook was written with pandas 1.5.3" in cause.message
+
+
+SITE = Path(numpy.__file__).parent.parent
+
+
+def test_an_exception_is_attributed_to_the_package_whose_frame_raised_it():
+    facts, node = _facts("import matplotlib.pyplot as plt\nplt.style.use('seaborn-whitegrid')")
+    node.metadata["language_info"] = {"name": "python", "version": "3.7.6"}
+    error = CellError(
+        "OSError",
+        "'seaborn-whitegrid' is not a valid package style, path of style file, URL of style "
+        "file, or library style name (library styles are listed in `style.available`)",
+        (
+            "Cell In[1], line 2\n----> 2 plt.style.use('seaborn-whitegrid')",
+            f"File {SITE}/matplotlib/style/__init__.py:132, in use(style)",
+        ),
+    )
+    (cause,) = failure_causes(error, 0, node, facts)
+    assert cause.kind == "library-error" and cause.details["package"] == "matplotlib"
+    assert cause.message.startswith("OSError raised inside matplotlib ")
+    assert "saved with Python 3.7.6" in cause.message and "IPython" not in cause.message
+    assert cause.message.endswith("(library styles are listed in `style.available`)")
+
+
+def test_a_call_rejected_before_entering_the_library_names_the_class_package():
+    facts, node = _facts(
+        "import pandas as pd\ndata = pd.Series([1.0])", "data.fillna(method='ffill')"
+    )
+    error = CellError(
+        "TypeError",
+        "NDFrame.fillna() got an unexpected keyword argument 'method'",
+        ("Cell In[2], line 1\n----> 1 data.fillna(method='ffill')",),
+    )
+    (cause,) = failure_causes(error, 1, node, facts)
+    assert (cause.kind, cause.details["package"]) == ("library-drift", "pandas")
+
+
+def test_a_missing_optional_module_is_a_missing_module_not_drift():
+    facts, node = _facts("import pandas as pd\npd.read_html('x.html')")
+    error = CellError(
+        "ImportError",
+        "`Import lxml` failed.  Use pip, conda, or your preferred package manager to install it.",
+        (
+            "Cell In[1], line 2\n----> 2 pd.read_html('x.html')",
+            f"File {SITE}/pandas/compat/_optional.py:140, in import_optional_dependency(name)",
+        ),
+    )
+    (cause,) = failure_causes(error, 0, node, facts)
+    assert (cause.kind, cause.details["module"]) == ("missing-module", "lxml")
+    assert cause.details["needed_by"] == "pandas" and "pip install lxml" in cause.message
+
+
+def test_a_cause_message_starts_at_the_errors_first_line():
+    facts, node = _facts("import sklearn")
+    error = CellError(
+        "ValueError",
+        "\nAll the 10 fits failed.\nIt is very likely that your model is misconfigured.",
+        (f"File {SITE}/sklearn/model_selection/_validation.py:528, in _warn_or_raise",),
+    )
+    (cause,) = failure_causes(error, 0, node, facts)
+    assert cause.message.endswith(": All the 10 fits failed.") and "\n" not in cause.message
+
+
+def test_a_magic_that_no_longer_parses_is_ipython_drift():
+    facts, node = _facts(
+        "import numpy as np",
+        "%timeit np.fromiter((x for x in range(3)),\n        dtype=float, count=3)",
+    )
+    node.metadata["language_info"] = {"name": "python", "version": "3.5.1"}
+    error = CellError("IndentationError", "unexpected indent (1428579131.py, line 2)")
+    (cause,) = failure_causes(error, 1, node, facts)
+    assert (cause.kind, cause.details["package"]) == ("library-drift", "IPython")
+    assert "saved with Python 3.5.1" in cause.message
+    (plain,) = failure_causes(error, 0, node, facts)
+    assert plain.kind == "syntax"
 
 
 def test_version_written_with_from_metadata():

@@ -332,9 +332,9 @@ def test_a_kernel_that_loses_the_port_race_is_started_again(monkeypatch):
     logs: list = []
     attempts: list[int] = []
 
-    def manager(name, cwd, log_file):
+    def manager(name, cwd, log_file, env=None):
         logs.append(log_file)
-        return real_manager(name, cwd, log_file)
+        return real_manager(name, cwd, log_file, env)
 
     def flaky_execute(*args, **kwargs):
         attempts.append(1)

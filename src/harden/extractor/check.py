@@ -8,6 +8,13 @@ process (:mod:`harden.extractor.worker`), its steps wrapped to snapshot their
 returns; that process also compares the two sides.  Both run with the
 notebook's folder as working directory.  This is the only part of extract
 that executes notebook code, and never in this process.
+
+Both sides are seeded identically (:mod:`harden.run.seeding`): the kernel
+before its first cell, the module process before ``run()``, and
+``PYTHONHASHSEED`` in both environments, so code drawing from global random
+state computes the same values.  When values still differ and the analysis
+finds an unseeded random call (H101) in or before the step that returned
+them, the check is ``nondeterministic`` and names the call, not a difference.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +36,7 @@ from harden.notebook import Notebook
 from harden.run.capture import Capture
 from harden.run.facts import facts_from_analysis
 from harden.run.runner import RunOptions, run_notebook
+from harden.run.seeding import DEFAULT_SEED, seeded_environment
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +61,9 @@ class ValueCheck:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """``agree`` when every compared value is equal and the module ran."""
+    """``agree`` when every compared value is equal and the module ran.
+    ``unseeded``: when values differ, the unseeded random calls (H101 findings,
+    one line each) that feed them; the check is then ``nondeterministic``."""
 
     agree: bool
     values: tuple[ValueCheck, ...] = ()
@@ -61,6 +71,15 @@ class CheckResult:
     failed_step: str | None = None
     notebook_seconds: float = 0.0
     module_seconds: float = 0.0
+    unseeded: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str:
+        """``agree``, ``nondeterministic`` (values differ and unseeded randomness feeds
+        them) or ``differ``."""
+        if self.agree:
+            return "agree"
+        return "nondeterministic" if self.unseeded and self.module_error is None else "differ"
 
     @property
     def differences(self) -> tuple[ValueCheck, ...]:
@@ -81,11 +100,16 @@ class CheckResult:
             )
         else:
             first = self.differences[0]
+            verdict = "NONDETERMINISTIC" if self.status == "nondeterministic" else "DIFFER"
             lines.append(
-                f"check: DIFFER: {len(self.differences)} of {len(self.values)} values; "
+                f"check: {verdict}: {len(self.differences)} of {len(self.values)} values; "
                 f"first at {first.where}"
             )
             lines += [f"  {v.where}: {v.detail}" for v in self.differences]
+            lines += [
+                f"  unseeded randomness feeds them (global state was seeded on both sides): {u}"
+                for u in self.unseeded
+            ]
         lines += [f"  not compared: {v.where}: {v.detail}" for v in skipped]
         return "\n".join(lines)
 
@@ -135,6 +159,7 @@ def check(
             parameters=parameters,
             output_dir=workdir / "notebook",
             capture_dir=workdir / "captured",
+            seed=DEFAULT_SEED,
         )
         # The facts come from the extraction's analysis: the notebook is not analysed again.
         run = run_notebook(notebook, options, lambda: facts_from_analysis(analysis))
@@ -156,12 +181,57 @@ def check(
             "labels": labels,
             "notebook": paths,
             "result": str(workdir / "result.json"),
+            "seed": DEFAULT_SEED,
         }
         result = _run_worker(spec, workdir, Path(notebook.path).resolve().parent, timeout)
-        return _result(result, run.duration)
+        checked = _result(result, run.duration)
+        if checked.differences:
+            checked = replace(checked, unseeded=_unseeded(extraction, checked.differences))
+        return checked
     finally:
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _unseeded(extraction: Extraction, differences: tuple[ValueCheck, ...]) -> tuple[str, ...]:
+    """H101 findings (unseeded random calls) in or before the last step whose value differs;
+    any of them when ``run()``'s own outputs differ."""
+    from harden.config import resolve
+    from harden.linter.engine import lint_notebook
+    from harden.linter.registry import all_rules
+
+    analysis = extraction.analysis
+    if analysis is None:
+        return ()
+    cells_of = {step.name: max(step.cells) for step in extraction.plan.steps if step.cells}
+    steps = {v.step for v in differences}
+    last = max(
+        (cells_of.get(step, 10**9) if step is not None else 10**9 for step in steps),
+        default=10**9,
+    )
+    try:
+        notebook = analysis.notebook
+        config = resolve(Path(notebook.path).parent)
+        rules = [rule for rule in all_rules() if rule.id == "H101"]
+        findings = lint_notebook(notebook, config, rules, analysis).findings
+    except Exception:  # a lint failure must not hide the check's result
+        log.debug("H101 for the check failed", exc_info=True)
+        return ()
+    feeding = [
+        f
+        for f in findings
+        if f.rule_id == "H101" and (f.cell_index is None or f.cell_index <= last)
+    ]
+    # Draws from global state were seeded on both sides: they cannot explain a difference.
+    own_state = [f for f in feeding if not any(g in f.message for g in _GLOBAL_SEEDS)]
+    return tuple(
+        f"H101 at cell {f.cell_index + 1 if f.cell_index is not None else '?'}: {f.message}"
+        for f in own_state or feeding
+    )
+
+
+#: How H101 words a draw from global state, which harden.run.seeding seeds on both sides.
+_GLOBAL_SEEDS = ("no `numpy.random.seed(", "no `random.seed(", "no `torch.manual_seed(")
 
 
 def _labels(extraction: Extraction) -> list[dict[str, Any]]:
@@ -188,7 +258,7 @@ def _run_worker(
 ) -> dict[str, Any]:
     spec_path = workdir / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    env = seeded_environment(spec.get("seed", DEFAULT_SEED), dict(os.environ, MPLBACKEND="Agg"))
     command = [sys.executable, "-m", "harden.extractor.worker", str(spec_path)]
     try:
         done = subprocess.run(

@@ -49,6 +49,8 @@ def compare(
             return _array(expected.toarray(), actual.toarray(), where)
         if kind == "estimator":
             return _estimator(expected, actual, data, where, depth)
+        if kind == "rng":
+            return compare(_rng_state(expected), _rng_state(actual), data, f"{where} state", depth)
     except NotComparable:
         raise
     except Exception as exc:  # noqa: BLE001 - a comparison that cannot run is a difference
@@ -112,6 +114,14 @@ def _plain(expected: Any, actual: Any, data: Sequence[Any], where: str, depth: i
     return f"{where}: {_short(expected)} in the notebook, {_short(actual)} in the module"
 
 
+def _rng_state(rng: Any) -> Any:
+    """A NumPy ``Generator``'s bit-generator state, a ``RandomState``'s state (not
+    their reprs, which carry a memory address)."""
+    if hasattr(rng, "bit_generator"):
+        return rng.bit_generator.state
+    return rng.get_state(legacy=False)
+
+
 def _kind(value: Any) -> str:
     module = type(value).__module__ or ""
     name = type(value).__name__
@@ -125,6 +135,8 @@ def _kind(value: Any) -> str:
         return "array"
     if module.startswith("scipy.sparse"):
         return "sparse"
+    if module.startswith("numpy.random") and name in ("Generator", "RandomState"):
+        return "rng"
     if module.startswith(("sklearn", "xgboost", "lightgbm", "catboost")) and hasattr(
         value, "get_params"
     ):

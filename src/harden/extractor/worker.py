@@ -42,6 +42,10 @@ def run_and_compare(spec: dict[str, Any]) -> dict[str, Any]:
     for step in spec["steps"]:
         original = getattr(module, step["name"])
         setattr(module, step["name"], _wrap(original, step, snapshots, current))
+    if spec.get("seed") is not None:
+        from harden.run.seeding import seed_all
+
+        seed_all(spec["seed"])  # as the kernel was, before its first cell
     try:
         results = getattr(module, spec["run"])(**spec.get("parameters", {}))
     except BaseException as exc:  # noqa: BLE001 - a failing step is the finding, not a crash

@@ -105,7 +105,38 @@ DISTRIBUTIONS = {
 SITE_FRAME = re.compile(
     r"((?:~|/|[A-Za-z]:\\)[^\s:'\"]*?(?:site|dist)-packages)[/\\]([A-Za-z_]\w*)"
 )
+SYNTAX_ERRORS = {"SyntaxError", "IndentationError", "TabError"}
 IGNORED_PACKAGES = {"IPython", "ipykernel", "traitlets", "tornado", "zmq", "_pytest"}
+#: A missing optional dependency, as libraries word it (pandas' read_html needs lxml).
+OPTIONAL_MODULE = re.compile(
+    r"Missing optional dependency '([\w.]+)'|`Import ([\w.]+)` failed|No module named '([\w.]+)'"
+)
+#: ``Class.method() got an unexpected keyword argument``: the class names the library
+#: when the call fails before entering it (no frame of the library in the traceback).
+LIBRARY_METHOD = re.compile(r"\b([A-Z]\w*)\.\w+\(\) (?:got an unexpected keyword|takes |missing )")
+LIBRARY_CLASSES = {
+    **dict.fromkeys(
+        (
+            "NDFrame",
+            "DataFrame",
+            "Series",
+            "Index",
+            "MultiIndex",
+            "DatetimeIndex",
+            "GroupBy",
+            "DataFrameGroupBy",
+            "SeriesGroupBy",
+            "Resampler",
+            "Rolling",
+            "Expanding",
+            "Timestamp",
+            "Styler",
+        ),
+        "pandas",
+    ),
+    "ndarray": "numpy",
+    **dict.fromkeys(("Axes", "Figure", "Line2D", "Artist"), "matplotlib"),
+}
 
 
 @dataclass(frozen=True)
@@ -170,30 +201,72 @@ def failure_causes(
         return (
             Cause(
                 "network",
-                f"network access failed ({ename}: {evalue[:160]}); "
+                f"network access failed ({ename}: {first_line(evalue, 160)}); "
                 "download the data into the project or make it reachable",
                 where,
             ),
         )
+    if ename in SYNTAX_ERRORS:
+        return (_syntax(error, where, node),)
     if ename == "NameError":
         match = re.search(r"name '([^']+)' is not defined", evalue)
         if match:
             return (_hidden_state(match.group(1), where, facts, analysis),)
-    if ename in DRIFT_ERRORS:
-        drift = _drift(error, where, node, facts)
-        if drift is not None:
-            return (drift,)
+    optional = OPTIONAL_MODULE.search(evalue)
+    if optional and ename in {"ImportError", "ModuleNotFoundError"}:
+        module = next(group for group in optional.groups() if group)
+        return (_missing_module(module, where, needed_by=_package_of(error, facts)[0]),)
+    drift = _drift(error, where, node, facts)
+    if drift is not None:
+        return (drift,)
     return ()
 
 
-def _missing_module(module: str, where: int | None) -> Cause:
+def _syntax(error: CellError, where: int | None, node: Any) -> Cause:
+    """A cell that does not compile.  With IPython syntax in it (a magic, a shell
+    escape) the installed IPython's input transformer is the package that changed."""
+    cells = node.get("cells", ()) if node is not None else ()
+    source = ""
+    if where is not None and where < len(cells):
+        source = "".join(cells[where].get("source", ""))
+    magic = any(line.lstrip().startswith(("%", "!")) for line in source.splitlines())
+    python = saved_with_python(node)
+    saved = f"; the notebook was saved with Python {python}" if python else ""
+    details = {"python_saved_with": python} if python else {}
+    if magic:
+        dist, installed = installed_version("IPython")
+        details.update(package="IPython", distribution=dist or "ipython")
+        if installed:
+            details["installed"] = installed
+        return Cause(
+            "library-drift",
+            f"library drift: the cell's IPython syntax (a magic or shell line) no longer "
+            f"parses with IPython{f' {installed} (installed)' if installed else ''}{saved}: "
+            f"{error.ename}: {first_line(error.evalue)}",
+            where,
+            details,
+        )
+    return Cause(
+        "syntax",
+        f"the cell does not compile{saved}: {error.ename}: {first_line(error.evalue)}",
+        where,
+        details,
+    )
+
+
+def _missing_module(module: str, where: int | None, needed_by: str | None = None) -> Cause:
     top = module.split(".")[0]
     dist = DISTRIBUTIONS.get(module) or DISTRIBUTIONS.get(top) or top
+    details = {"module": module, "distribution": dist}
+    by = ""
+    if needed_by and needed_by != top:
+        details["needed_by"] = needed_by
+        by = f" (an optional dependency of {needed_by})"
     return Cause(
         "missing-module",
-        f"module {top!r} is not installed in the kernel's environment: pip install {dist}",
+        f"module {top!r} is not installed in the kernel's environment{by}: pip install {dist}",
         where,
-        {"module": module, "distribution": dist},
+        details,
     )
 
 
@@ -229,38 +302,89 @@ def _hidden_state(
 
 
 def _drift(error: CellError, where: int | None, node: Any, facts: NotebookFacts) -> Cause | None:
+    """The package the exception came from (innermost third-party frame), with versions.
+
+    ``library-drift`` for the errors an API change raises (``AttributeError``,
+    ``TypeError``, ``ImportError``, ``ValueError``) or when the notebook says it
+    was written with another version; else ``library-error`` (raised inside the
+    package: a change in it or in the data it was given)."""
     package, site = _package_of(error, facts)
     if package is None:
         return None
     dist, installed = installed_version(package, site)
     written = written_with(node, package, facts)
+    drift = error.ename in DRIFT_ERRORS or bool(written and written != installed)
+    where_from = f"{package}{f' {installed} (installed)' if installed else ''}"
     message = (
-        f"library drift: {error.ename} from {package}"
-        f"{f' {installed} (installed)' if installed else ''}"
+        f"library drift: {error.ename} from {where_from}"
+        if drift
+        else f"{error.ename} raised inside {where_from}"
     )
     if written and written != installed:
         message += f"; the notebook was written with {package} {written}"
+    python = saved_with_python(node)
+    if python:
+        message += f"; it was saved with Python {python}"
     details = {"package": package, "distribution": dist or package}
     if installed:
         details["installed"] = installed
     if written:
         details["written_with"] = written
-    return Cause("library-drift", message + f": {error.evalue[:160]}", where, details)
+    if python:
+        details["python_saved_with"] = python
+    kind = "library-drift" if drift else "library-error"
+    return Cause(kind, f"{message}: {first_line(error.evalue)}", where, details)
+
+
+def first_line(text: str, limit: int = 300) -> str:
+    """The first non-blank line of an exception message (never cut before it)."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def saved_with_python(node: Any) -> str | None:
+    """The Python version the notebook was saved with (``language_info.version``
+    is the kernel language's, Python's for a Python notebook; never IPython's)."""
+    meta = (node.get("metadata") or {}) if node is not None else {}
+    info = meta.get("language_info") if isinstance(meta, Mapping) else None
+    if not isinstance(info, Mapping) or str(info.get("name", "python")).lower() != "python":
+        return None
+    version = info.get("version")
+    return version if isinstance(version, str) and version else None
+
+
+def _innermost_frames(traceback: Sequence[str]) -> list[str]:
+    """The traceback's frame headers after the last frame of the notebook's own code."""
+    frames: list[str] = []
+    for chunk in traceback:
+        head = chunk.lstrip().split("\n", 1)[0]
+        if head.startswith(("Cell In", "Input In")):
+            frames = []
+        elif head.startswith("File "):
+            frames.append(head)
+    return frames
 
 
 def _package_of(error: CellError, facts: NotebookFacts) -> tuple[str | None, str | None]:
-    """The innermost third-party package in the traceback, and its site-packages folder."""
+    """The innermost third-party package the exception came from, and its site-packages
+    folder: the last site-packages frame after the notebook's own last frame; else a
+    library class the message names (``NDFrame.fillna() got an unexpected keyword``)."""
     frames = [
-        (m.group(2), m.group(1)) for line in error.traceback for m in SITE_FRAME.finditer(line)
+        (m.group(2), m.group(1))
+        for line in _innermost_frames(error.traceback)
+        for m in SITE_FRAME.finditer(line)
     ]
     frames = [(pkg, site) for pkg, site in frames if pkg not in IGNORED_PACKAGES]
     if frames:
         return frames[-1]
+    imported = {m.split(".")[0] for m in facts.imports.values()}
+    method = LIBRARY_METHOD.search(error.evalue)
+    if method and LIBRARY_CLASSES.get(method.group(1)) in imported:
+        return LIBRARY_CLASSES[method.group(1)], None
     match = re.search(r"(?:module|from) '([A-Za-z_][\w.]*)'", error.evalue)
-    if match and match.group(1).split(".")[0] in set(facts.imports.values()) | {
-        m.split(".")[0] for m in facts.imports.values()
-    }:
-        return match.group(1).split(".")[0], None
+    top = match.group(1).split(".")[0] if match else None
+    if top in imported and top not in IGNORED_PACKAGES:
+        return top, None
     return None, None
 
 

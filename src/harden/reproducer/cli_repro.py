@@ -1,6 +1,7 @@
 """``harden repro``: the subcommand's flags and its one function.
 
-Exit codes: 0 every notebook reproduced, 1 some notebook differs, is
+Exit codes: 0 every notebook reproduced (or executed: it stores no outputs,
+unless ``--require-outputs``), 1 some notebook differs, is
 nondeterministic, failed, timed out or lost its kernel, 2 a usage or input
 error (bad flag, unreadable notebook, unknown parameter).  Defaults for
 ``timeout``, ``notebook-timeout``, ``rel-tol``, ``abs-tol``, the normalisers
@@ -30,6 +31,7 @@ CONFIG_KEYS = frozenset(
         "abs-tol",
         "normalizers",
         "disable-normalizers",
+        "enable-normalizers",
         "image-mode",
         "image-severity",
         "compare-stderr",
@@ -87,6 +89,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "between runs as nondeterministic",
     )
     parser.add_argument(
+        "--require-outputs",
+        action="store_true",
+        help="a notebook that stores no outputs (verdict 'executed': it ran, "
+        "nothing to compare) fails the run (exit 1)",
+    )
+    parser.add_argument(
         "-j",
         "--jobs",
         type=int,
@@ -106,6 +114,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--abs-tol", type=float, help="absolute tolerance for numbers (default 1e-12)"
+    )
+    parser.add_argument(
+        "--enable-normalizer",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="turn on an opt-in normaliser (e.g. pandas2-value-counts); repeatable",
+    )
+    parser.add_argument(
+        "--disable-normalizer",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="turn off a built-in normaliser (e.g. numpy2-scalar-repr, timestamp); repeatable",
     )
     parser.add_argument(
         "--color",
@@ -129,12 +151,16 @@ def run_command(args: argparse.Namespace) -> int:
             raise UsageError(f"--{name.replace('_', '-')} must be positive")
     _quiet_libraries()
     section = _config_section(args.paths)
-    compare = compare_options(section, args.rel_tol, args.abs_tol)
+    compare = compare_options(
+        section, args.rel_tol, args.abs_tol, args.enable_normalizer, args.disable_normalizer
+    )
     run = run_options(args, section)
     with tempfile.TemporaryDirectory(prefix="harden-repro-") as scratch:
         if args.output_dir is None:
             run = replace(run, output_dir=Path(scratch))
-        options = ReproOptions(run=run, compare=compare, runs=args.runs)
+        options = ReproOptions(
+            run=run, compare=compare, runs=args.runs, require_outputs=args.require_outputs
+        )
         progress = _progress if sys.stderr.isatty() and not os.environ.get("CI") else None
         results = repro_paths(args.paths, options, jobs=args.jobs, progress=progress)
         if args.output_dir is None:
@@ -180,9 +206,14 @@ def run_options(args: argparse.Namespace, section: Mapping[str, Any]) -> Any:
 
 
 def compare_options(
-    section: Mapping[str, Any], rel_tol: float | None, abs_tol: float | None
+    section: Mapping[str, Any],
+    rel_tol: float | None,
+    abs_tol: float | None,
+    enable: list[str] | None = None,
+    disable: list[str] | None = None,
 ) -> Any:
-    """The comparer's options: defaults, then ``[tool.harden.repro]``, then flags."""
+    """The comparer's options: defaults, then ``[tool.harden.repro]``, then flags
+    (``--enable-normalizer`` / ``--disable-normalizer`` add to the section's lists)."""
     from harden.reproducer.compare import CompareOptions
     from harden.reproducer.normalize import build_normalizers
 
@@ -194,14 +225,17 @@ def compare_options(
         values["rel_tol"] = rel_tol
     if abs_tol is not None:
         values["abs_tol"] = abs_tol
-    if "normalizers" in section or "disable-normalizers" in section:
-        custom = section.get("normalizers", [])
-        disable = section.get("disable-normalizers", [])
-        if not isinstance(custom, list) or not isinstance(disable, list):
+    keys = ("normalizers", "disable-normalizers", "enable-normalizers")
+    if any(key in section for key in keys) or enable or disable:
+        custom, off, on = (section.get(key, []) for key in keys)
+        if not all(isinstance(value, list) for value in (custom, off, on)):
             raise ConfigError(
-                "[tool.harden.repro] normalizers and disable-normalizers must be arrays"
+                "[tool.harden.repro] normalizers, disable-normalizers and "
+                "enable-normalizers must be arrays"
             )
-        values["normalizers"] = build_normalizers(disable=disable, custom=custom)
+        values["normalizers"] = build_normalizers(
+            disable=[*off, *(disable or ())], custom=custom, enable=[*on, *(enable or ())]
+        )
     for key in ("image-mode", "image-severity", "compare-stderr"):
         if key in section:
             values[key.replace("-", "_")] = section[key]

@@ -72,12 +72,13 @@ def reproduced(comparisons: Iterable[CellComparison]) -> bool:
 
 
 def has_stored_outputs(notebook: Any) -> bool:
-    """True when some code cell was executed or has outputs (else there is nothing to compare)."""
-    return any(
-        cell.get("outputs") or cell.get("execution_count") is not None
-        for cell in notebook["cells"]
-        if cell.get("cell_type") == "code"
-    )
+    """True when some code cell stores an output (else there is nothing to compare).
+
+    Execution counts alone do not count: a notebook saved "cleared" (outputs
+    removed, counts kept, as whole books are published) stores nothing to
+    compare with.
+    """
+    return any(cell.get("outputs") for cell in notebook["cells"] if cell.get("cell_type") == "code")
 
 
 def cells_expected_to_raise(notebook: Any) -> tuple[int, ...]:
@@ -207,4 +208,5 @@ def _compare_cell(ref: _Slot, act: _Slot | None, options: CompareOptions) -> Cel
         diffs,
         expected_error if status == "expected-error" else "",
         act.notebook_index,
+        tuple(comparer.drift) if status != "differs" else (),
     )

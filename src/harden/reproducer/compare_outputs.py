@@ -34,7 +34,7 @@ from harden.reproducer.compare_text import (
     unified_diff,
 )
 from harden.reproducer.compare_types import CompareOptions, DiffSeverity, OutputDiff
-from harden.reproducer.normalize import apply_normalizers
+from harden.reproducer.normalize import DRIFT_LABELS, apply_normalizers
 
 __all__ = ["RAISES_TAG", "OutputComparer", "first_error"]
 
@@ -94,9 +94,48 @@ class OutputComparer:
     def __init__(self, options: CompareOptions) -> None:
         self.options = options
         self.diffs: list[OutputDiff] = []
+        #: drift normalisers (names) without which an equal pair would have differed
+        self.drift: dict[str, None] = {}
 
     def norm(self, text: str) -> str:
         return apply_normalizers(text, self.options.normalizers)
+
+    def credit_drift(self, raw_expected: str, raw_actual: str) -> None:
+        """Note the drift normalisers that made this (equivalent) pair equal."""
+        if raw_expected == raw_actual:
+            return
+        options = self.options
+        drift = [n for n in options.normalizers if n.name in DRIFT_LABELS]
+        touched = [
+            n.name
+            for n in drift
+            if n.apply(raw_expected) != raw_expected or n.apply(raw_actual) != raw_actual
+        ]
+        if not touched:
+            return
+        base = [n for n in options.normalizers if n.name not in DRIFT_LABELS]
+        expected, actual = (
+            apply_normalizers(raw_expected, base),
+            apply_normalizers(raw_actual, base),
+        )
+        if not texts_equivalent(expected, actual, options.rel_tol, options.abs_tol):
+            self.drift.update(dict.fromkeys(touched))
+
+    def compare_raw(
+        self,
+        index: int | None,
+        kind: str,
+        raw_expected: str,
+        raw_actual: str,
+        severity: DiffSeverity,
+        message: str,
+    ) -> None:
+        """Normalise both texts, then :meth:`texts`; credit the drift normalisers used."""
+        expected, actual = self.norm(raw_expected), self.norm(raw_actual)
+        before = len(self.diffs)
+        self.texts(index, kind, expected, actual, severity, message)
+        if len(self.diffs) == before:
+            self.credit_drift(raw_expected, raw_actual)
 
     def add(
         self,
@@ -143,14 +182,12 @@ class OutputComparer:
             act_text, act_index = act.get(name, ("", None))
             index = act_index if act_index is not None else ref_index
             if name != "stderr":
-                expected, actual = self.norm(ref_text), self.norm(act_text)
-                self.texts(index, name, expected, actual, "error", f"{name} differs")
+                self.compare_raw(index, name, ref_text, act_text, "error", f"{name} differs")
                 continue
             ref_other, ref_warnings = split_warnings(ref_text)
             act_other, act_warnings = split_warnings(act_text)
             severity: DiffSeverity = "error" if self.options.compare_stderr else "info"
-            expected, actual = self.norm(ref_other), self.norm(act_other)
-            self.texts(index, "stderr", expected, actual, severity, "stderr differs")
+            self.compare_raw(index, "stderr", ref_other, act_other, severity, "stderr differs")
             expected, actual = self.norm(ref_warnings), self.norm(act_warnings)
             self.texts(index, "warnings", expected, actual, "info", "warnings changed")
 
@@ -213,8 +250,7 @@ class OutputComparer:
                 )
                 return
             expected, actual = _text(ref_data[common[0]]), _text(act_data[common[0]])
-        expected, actual = self.norm(expected), self.norm(actual)
-        self.texts(index, kind, expected, actual, "error", f"{kind} differs")
+        self.compare_raw(index, kind, expected, actual, "error", f"{kind} differs")
 
     def _images(self, index: int, ref: tuple[str, str] | None, act: tuple[str, str] | None) -> None:
         severity = self.options.image_severity

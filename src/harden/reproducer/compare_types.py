@@ -100,6 +100,8 @@ class CellComparison:
     ``status``: ``same``; ``differs`` (some diff has severity error);
     ``info`` (only info diffs); ``expected-error`` (the cell raised as
     expected; may carry info diffs); ``skipped`` (see ``reason``).
+    ``normalized``: the library-drift normalisers (names) without which an
+    output of this cell would have differed.
     """
 
     cell_index: int
@@ -108,6 +110,7 @@ class CellComparison:
     diffs: tuple[OutputDiff, ...] = ()
     reason: str = ""
     actual_index: int | None = None
+    normalized: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:

@@ -19,10 +19,19 @@ The built-ins (in the order :data:`DEFAULT_NORMALIZERS` applies them):
 ``duration``            ``%time``/``%timeit`` output, ``took 3.2s``, ``12.3 it/s``, Keras steps
 ``trailing-whitespace`` spaces at the end of a line
 
+then the library representation-drift normalisers of
+:mod:`harden.reproducer.normalize_drift` (``numpy2-scalar-repr``,
+``pandas3-string-dtype``, ``pandas-numeric-index``, ``scipy-sparse-repr``,
+``moved-class-module``, ``module-path``, ``sklearn-estimator-html``); the
+opt-in ``pandas2-value-counts`` is a built-in that is off unless enabled.
+A verdict says which drift normalisers made a difference.
+
 Trade-off of ``timestamp``: a bare date (``2024-05-01``) is left alone because
 dates are usually *data* (a CSV column, a groupby key); only values carrying a
 time of day (``2024-05-01 12:34:56``, ``12:34:56.789``) are masked, since those
-are usually clocks.  A DataFrame whose data has times of day therefore has
+are usually clocks.  Midnight (``2011-07-06 00:00:00``, how pandas prints a
+date held as a timestamp) and a ``datetime.datetime(2011, 7, 6, 0, 0)`` without
+microseconds are data and are kept.  A DataFrame whose data has times of day therefore has
 those values masked too: drop ``timestamp`` from the list to compare them.
 
 Users add their own :class:`RegexNormalizer` (``[tool.harden.repro]``), built
@@ -47,10 +56,12 @@ from harden.reproducer.normalize_builtins import (
     normalise_timestamps,
     normalise_warning_paths,
 )
+from harden.reproducer.normalize_drift import DRIFT_LABELS, DRIFT_SPECS, OPT_IN_DRIFT_SPECS
 
 __all__ = [
     "BUILTIN_NORMALIZERS",
     "DEFAULT_NORMALIZERS",
+    "DRIFT_LABELS",
     "FunctionNormalizer",
     "Normalizer",
     "RegexNormalizer",
@@ -151,19 +162,27 @@ def normalizer_from_config(entry: Mapping[str, object]) -> RegexNormalizer:
 
 
 def build_normalizers(
-    disable: Iterable[str] = (), custom: Iterable[Mapping[str, object]] = ()
+    disable: Iterable[str] = (),
+    custom: Iterable[Mapping[str, object]] = (),
+    enable: Iterable[str] = (),
 ) -> tuple[Normalizer, ...]:
-    """The defaults minus ``disable`` (built-in names), then the ``custom`` ones.
+    """The defaults plus ``enable`` (opt-in built-ins) minus ``disable`` (built-in
+    names), in the built-ins' order, then the ``custom`` ones.
 
-    An unknown name in ``disable`` or a custom name that repeats another
-    raises :class:`~harden.errors.ConfigError`.
+    An unknown name in ``disable`` or ``enable``, or a custom name that repeats
+    another, raises :class:`~harden.errors.ConfigError`.
     """
-    disabled = set(disable)
-    unknown = sorted(disabled - set(BUILTIN_NORMALIZERS))
+    disabled, enabled = set(disable), set(enable)
+    unknown = sorted((disabled | enabled) - set(BUILTIN_NORMALIZERS))
     if unknown:
         known = ", ".join(BUILTIN_NORMALIZERS)
         raise ConfigError(f"unknown normaliser(s) {', '.join(unknown)} (known: {known})")
-    chosen: list[Normalizer] = [n for n in DEFAULT_NORMALIZERS if n.name not in disabled]
+    default = {n.name for n in DEFAULT_NORMALIZERS}
+    chosen: list[Normalizer] = [
+        n
+        for n in BUILTIN_NORMALIZERS.values()
+        if (n.name in default or n.name in enabled) and n.name not in disabled
+    ]
     for entry in custom:
         normalizer = normalizer_from_config(entry)
         if normalizer.name in BUILTIN_NORMALIZERS or normalizer.name in {n.name for n in chosen}:
@@ -239,13 +258,17 @@ def _builtins() -> tuple[Normalizer, ...]:
             "",
             "spaces and tabs at the end of a line",
         ),
-    )
+    ) + tuple(FunctionNormalizer(name, text, function) for name, _, text, function in DRIFT_SPECS)
 
 
 DEFAULT_NORMALIZERS: tuple[Normalizer, ...] = _builtins()
-"""The built-ins, in the order they are applied."""
+"""The built-ins on by default, in the order they are applied."""
 
 BUILTIN_NORMALIZERS: Mapping[str, Normalizer] = MappingProxyType(
     {normalizer.name: normalizer for normalizer in DEFAULT_NORMALIZERS}
+    | {
+        name: FunctionNormalizer(name, text, function)
+        for name, _, text, function in OPT_IN_DRIFT_SPECS
+    }
 )
-"""The built-ins by name (read-only)."""
+"""Every built-in by name (read-only), opt-in ones last."""

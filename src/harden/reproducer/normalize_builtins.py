@@ -105,22 +105,27 @@ def normalise_durations(text: str) -> str:
 
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_MIDNIGHT = r"(?!00:00(?::00(?:[.,]0+)?)?(?![.,:\d]))"
 _TIMESTAMP_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
-            r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?"
+            rf"\b\d{{4}}-\d{{2}}-\d{{2}}[T ]{_MIDNIGHT}\d{{2}}:\d{{2}}(?::\d{{2}}(?:[.,]\d{{1,9}})?)?"
             r"(?:Z\b|[+-]\d{2}:?\d{2}\b)?"
         ),
         "<timestamp>",
     ),
-    (re.compile(r"(datetime\.datetime\()\d{4}(?:, \d{1,6}){4,6}"), r"\1<timestamp>"),
+    # a repr with microseconds is a clock read; datetime.datetime(2011, 7, 6, 0, 0) is data
+    (re.compile(r"(datetime\.datetime\()\d{4}(?:, \d{1,6}){6}(?=[,)])"), r"\1<timestamp>"),
     (
         re.compile(
             rf"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:{_MONTHS}) [ \d]\d \d{{2}}:\d{{2}}:\d{{2}} \d{{4}}\b"
         ),
         "<timestamp>",
     ),
-    (re.compile(r"(?<![\d:.])\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?![\d:])"), "<time>"),
+    (
+        re.compile(rf"(?<![\d:.]){_MIDNIGHT}\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,9}})?(?![\d:])"),
+        "<time>",
+    ),
 )
 
 

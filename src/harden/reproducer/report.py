@@ -22,6 +22,7 @@ FORMATS = ("text", "json", "junit")
 TRACEBACK_LINES = 20
 _COLORS = {
     "reproduced": "32",
+    "executed": "36",
     "differs": "33",
     "nondeterministic": "33",
     "failed": "31",
@@ -166,11 +167,13 @@ _CELL = _obj(
                 "info",
                 "expected-error",
                 "skipped",
+                "executed",
                 "failed",
                 "not-run",
             ]
         },
         "diffs": {"type": "array", "items": _DIFF},
+        "normalized": {"type": "array", "items": {"type": "string"}},
     }
 )
 _CAUSE = _obj(
@@ -226,6 +229,11 @@ JSON_SCHEMA: dict[str, Any] = {
                         "causes": {"type": "array", "items": _CAUSE},
                         "warnings": {"type": "array", "items": {"type": "string"}},
                         "input_error": _NULLABLE_STR,
+                        "outputs_required": {"type": "boolean"},
+                        "normalized": {
+                            "type": "object",
+                            "additionalProperties": {"type": "integer"},
+                        },
                         "cells": {"type": "array", "items": _CELL},
                         "runs": {"type": "array", "items": _RUN},
                     }
@@ -271,6 +279,8 @@ def _result(result: ReproResult) -> dict[str, Any]:
         ],
         "warnings": list(result.warnings),
         "input_error": result.input_error,
+        "outputs_required": result.outputs_required,
+        "normalized": dict(result.normalized),
         "cells": [_cell(cell) for cell in result.cells],
         "runs": [_run(run) for run in result.runs],
     }
@@ -282,6 +292,7 @@ def _cell(cell: CellResult) -> dict[str, Any]:
         "cell_id": cell.cell_id,
         "status": cell.status,
         "reason": cell.reason,
+        "normalized": list(cell.normalized),
         "diffs": [
             {
                 "kind": d.kind,
@@ -348,7 +359,7 @@ def render_junit(results: Sequence[ReproResult]) -> str:
             )
             element.text = body
             errors += 1
-        elif result.status != "reproduced":
+        elif not result.ok:
             element = ET.SubElement(
                 case, "failure", message=xml_safe(result.message), type=result.status
             )

@@ -5,6 +5,8 @@
 processes, results in input order.  Every notebook ends with one status:
 
 ``reproduced``  every cell gives its stored output (within the normalisers);
+``executed``    it ran without error, but the notebook stores no outputs, so
+                there was nothing to compare (a notebook saved cleared);
 ``differs``     some cell's output differs (diffs and probable causes attached);
 ``nondeterministic``  with ``runs >= 2``, some cell differs between runs;
 ``failed``      a cell raised (not an expected error), ``sys.exit``, a missing
@@ -20,8 +22,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,6 +45,7 @@ from harden.reproducer.compare import (
     compare_notebooks,
     has_stored_outputs,
 )
+from harden.reproducer.normalize import DRIFT_LABELS
 from harden.reproducer.redact import redact_result
 from harden.run.facts import NotebookFacts, facts_from_analysis
 from harden.run.inputs import changed_inputs, stored_hashes
@@ -51,10 +54,11 @@ from harden.run.runner import CellError, RunOptions, RunResult, run_notebook, wa
 log = logging.getLogger(__name__)
 
 ReproStatus = Literal[
-    "reproduced", "differs", "nondeterministic", "failed", "timeout", "kernel_died"
+    "reproduced", "executed", "differs", "nondeterministic", "failed", "timeout", "kernel_died"
 ]
 STATUSES: tuple[str, ...] = (
     "reproduced",
+    "executed",
     "differs",
     "nondeterministic",
     "failed",
@@ -68,31 +72,38 @@ Progress = Callable[[int, int, "ReproResult"], None]
 @dataclass(frozen=True)
 class ReproOptions:
     """``run`` says how to execute, ``compare`` how to compare (``None``: the
-    comparer's defaults); ``runs >= 2`` also compares the runs with each other."""
+    comparer's defaults); ``runs >= 2`` also compares the runs with each other.
+    ``require_outputs``: a notebook that stores no outputs (verdict ``executed``)
+    is not ``ok`` (for a CI gate that wants a comparison)."""
 
     run: RunOptions = RunOptions()  # noqa: RUF009 - frozen, so sharing the default is safe
     compare: Any = None
     runs: int = 1
+    require_outputs: bool = False
 
 
 @dataclass(frozen=True)
 class CellResult:
     """One code cell: ``same``, ``differs``, ``nondeterministic``, ``info``,
-    ``expected-error``, ``skipped``, ``failed`` (where the run stopped) or
-    ``not-run``; ``diffs`` are the comparer's ``OutputDiff`` values."""
+    ``expected-error``, ``skipped``, ``executed`` (ran; the notebook stores no
+    output to compare with), ``failed`` (where the run stopped) or ``not-run``;
+    ``diffs`` are the comparer's ``OutputDiff`` values."""
 
     cell_index: int
     cell_id: str | None
     status: str
     diffs: tuple[Any, ...] = ()
     reason: str = ""
+    normalized: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ReproResult:
     """The verdict for one notebook.  ``input_error`` is set when the notebook
     or the request was invalid (the CLI exits 2); ``runs`` are the runner's
-    results (without their notebooks)."""
+    results (without their notebooks).  ``outputs_required``: an ``executed``
+    verdict is not ``ok`` (``--require-outputs``).  ``normalized``: per
+    library-drift normaliser, the number of cells it made equal."""
 
     path: str
     status: ReproStatus
@@ -105,10 +116,15 @@ class ReproResult:
     duration: float = 0.0
     runs: tuple[RunResult, ...] = ()
     input_error: str | None = None
+    outputs_required: bool = False
+    normalized: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return self.status == "reproduced"
+        """Reproduced, or executed (nothing stored to compare) unless outputs are required."""
+        return self.status == "reproduced" or (
+            self.status == "executed" and not self.outputs_required
+        )
 
     @property
     def problem_cells(self) -> tuple[CellResult, ...]:
@@ -209,7 +225,8 @@ def _judge(
             if comparison.status == "differs":
                 between.setdefault(comparison.cell_index, comparison)
     unexpected = _unexpected_error(first, stored_errors, _tagged(notebook))
-    cells = _cells(ran_vs_stored, between, last, unexpected)
+    nothing_stored = not has_stored_outputs(notebook.node)
+    cells = _cells(ran_vs_stored, between, last, unexpected, nothing_stored)
     cwd = Path(options.run.cwd) if options.run.cwd else Path(notebook.path).parent
     if last.status in ("timeout", "kernel_died"):
         return ReproResult(
@@ -229,7 +246,7 @@ def _judge(
             status="failed",
             message=last.message,
             cells=cells,
-            causes=causes + _fallback(runs),
+            causes=causes + (_fallback(runs) if causes else ()),
             failed_cell=last.stopped_at,
             error=last.error,
             **base,
@@ -245,7 +262,7 @@ def _judge(
             status="failed",
             message=message,
             cells=cells,
-            causes=causes + _fallback(runs),
+            causes=causes + (_fallback(runs) if causes else ()),
             failed_cell=index,
             error=error,
             **base,
@@ -256,7 +273,8 @@ def _judge(
         cells_concerned = sorted(c.cell_index for c in differing + unstable)
         causes = difference_causes(
             cells_concerned, _findings(notebook, analysis), analysis, _input_changes(notebook, runs)
-        ) + _fallback(runs)
+        )
+        causes += _fallback(runs) if causes else ()
         if first.parameters and differing:
             given = ", ".join(f"{k}={v!r}" for k, v in first.parameters.items())
             causes = (
@@ -272,6 +290,7 @@ def _judge(
                 message=f"{len(differing)} cell(s) differ from the stored outputs (cell {listing})",
                 cells=cells,
                 causes=causes,
+                normalized=_normalized(cells),
                 **base,
             )
         listing = ", ".join(str(c.cell_index + 1) for c in unstable)
@@ -282,10 +301,42 @@ def _judge(
             causes=causes,
             **base,
         )
-    message = "every cell reproduces its stored output"
-    if not has_stored_outputs(notebook.node):
-        message = "ran without error (the notebook has no stored outputs to compare)"
-    return ReproResult(status="reproduced", message=message, cells=cells, **base)
+    if nothing_stored and any(c.status == "executed" for c in cells):
+        ran = sum(1 for c in cells if c.status == "executed")
+        message = (
+            f"ran {ran} code cell(s) without error; the notebook stores no outputs, "
+            "so there was nothing to compare"
+        )
+        if options.require_outputs:
+            message += " (outputs are required: save the notebook with its outputs)"
+        return ReproResult(
+            status="executed",
+            message=message,
+            cells=cells,
+            outputs_required=options.require_outputs,
+            **base,
+        )
+    normalized = _normalized(cells)
+    message = "every cell reproduces its stored output" + _after(normalized)
+    return ReproResult(
+        status="reproduced", message=message, cells=cells, normalized=normalized, **base
+    )
+
+
+def _normalized(cells: Iterable[CellResult]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for cell in cells:
+        for name in cell.normalized:
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _after(normalized: Mapping[str, int]) -> str:
+    """``, after: numpy-2 scalar reprs ×7, …`` (cells each drift normaliser made equal)."""
+    if not normalized:
+        return ""
+    parts = (f"{DRIFT_LABELS.get(name, name)} ×{n}" for name, n in normalized.items())
+    return ", after: " + ", ".join(parts)
 
 
 def _default_compare_options() -> CompareOptions:
@@ -312,7 +363,11 @@ def _cells(
     between: dict[int, Any],
     run: RunResult,
     unexpected: tuple[int, CellError] | None,
+    nothing_stored: bool = False,
 ) -> tuple[CellResult, ...]:
+    """Per cell: the comparison's status, or where the run failed/stopped, or
+    ``nondeterministic``; ``executed`` for cells that ran when the notebook
+    stores no outputs at all (there is nothing to compare them with)."""
     cells = []
     failed = {run.stopped_at} if run.stopped_at is not None else set()
     if unexpected:
@@ -328,7 +383,11 @@ def _cells(
         elif index in between:
             status, diffs = "nondeterministic", between[index].diffs
             reason = "the output differs between runs"
-        cells.append(CellResult(index, comparison.cell_id, status, diffs, reason))
+        elif nothing_stored and ran is not None and ran.executed:
+            status, diffs = "executed", ()
+            reason = "ran; the notebook stores no output to compare"
+        normalized = comparison.normalized if status in ("same", "info", "expected-error") else ()
+        cells.append(CellResult(index, comparison.cell_id, status, diffs, reason, normalized))
     return tuple(cells)
 
 
@@ -340,7 +399,7 @@ def _warnings(runs: list[RunResult]) -> tuple[str, ...]:
 
 
 def _fallback(runs: list[RunResult]) -> tuple[Cause, ...]:
-    """A kernel fallback may explain a failure or a difference."""
+    """A kernel fallback, listed after a real cause (never in place of one: it stays a warning)."""
     return tuple(Cause("missing-kernel", w) for w in _warnings(runs) if "not installed" in w)
 
 

@@ -24,6 +24,7 @@ from harden.notebook.tags import RAISES_EXCEPTION as EXPECTED_TAG
 from harden.run.capture import cells_at
 from harden.run.kernels import KernelChoice, kernel_manager
 from harden.run.model import CellError, CellRun, RunOptions, RunStatus
+from harden.run.seeding import seeded_environment
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +140,8 @@ def execute(
         clock = _Clock(options.timeout, options.notebook_timeout, before_first_cell)
         failure: tuple[str, str] | None = None
         with open(log_path, "wb") as log_file:
-            manager = kernel_manager(str(choice.name), str(cwd), log_file)
+            env = seeded_environment(options.seed) if options.seed is not None else None
+            manager = kernel_manager(str(choice.name), str(cwd), log_file, env)
             try:
                 papermill.execute_notebook(
                     prepared,

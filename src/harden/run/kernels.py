@@ -9,6 +9,7 @@ installed kernel of the same language, or is reported as a missing kernel.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -106,15 +107,19 @@ def _choice(name: str, spec: dict[str, Any], warning: str | None = None) -> Kern
     return KernelChoice(name, str(spec.get("language") or "python"), warning, None, extra)
 
 
-def kernel_manager(name: str, cwd: str, log_file: IO[bytes] | None) -> Any:
-    """An ``AsyncKernelManager`` that starts the kernel in ``cwd`` and sends the
-    kernel process's own stdout/stderr (its log, crash messages) to ``log_file``
-    instead of harden's terminal."""
+def kernel_manager(
+    name: str, cwd: str, log_file: IO[bytes] | None, env: Mapping[str, str] | None = None
+) -> Any:
+    """An ``AsyncKernelManager`` that starts the kernel in ``cwd`` (with ``env`` as its
+    environment when given) and sends the kernel process's own stdout/stderr (its
+    log, crash messages) to ``log_file`` instead of harden's terminal."""
     from jupyter_client.manager import AsyncKernelManager
 
     class _Manager(AsyncKernelManager):
         async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
             kw.setdefault("cwd", cwd)
+            if env is not None:
+                kw.setdefault("env", dict(env))
             if log_file is not None:
                 kw.setdefault("stdout", log_file)
                 kw.setdefault("stderr", log_file)

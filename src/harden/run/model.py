@@ -27,6 +27,11 @@ class RunOptions:
     ``output_dir`` to a new temporary folder (kept: the caller owns it).
     ``expected_error_cells`` are original cell indices whose error must not
     stop the run (they get nbclient's ``raises-exception`` tag in the copy).
+    ``seed``: when set, the kernel starts with ``PYTHONHASHSEED`` set to it and
+    a cell seeding Python's, NumPy's and torch's global random state runs
+    before the first cell (:mod:`harden.run.seeding`); ``None`` (the default,
+    and ``harden repro``'s): unseeded, so ``--runs 2`` still finds
+    nondeterminism.
     """
 
     kernel: str | None = None
@@ -41,6 +46,7 @@ class RunOptions:
     captures: tuple[Capture, ...] = ()
     capture_dir: str | Path | None = None
     expected_error_cells: frozenset[int] = frozenset()
+    seed: int | None = None
 
 
 @dataclass(frozen=True)

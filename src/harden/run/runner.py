@@ -18,11 +18,12 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from harden.errors import UsageError
-from harden.run.capture import check_against, read_captures
+from harden.run.capture import Injection, check_against, read_captures
 from harden.run.facts import NotebookFacts, notebook_facts
 from harden.run.inputs import InputFile, hash_inputs, rehash
 from harden.run.model import (
@@ -34,6 +35,7 @@ from harden.run.model import (
     RunStatus,
 )
 from harden.run.params import as_parameter_args, resolve_parameters
+from harden.run.seeding import seed_cell_source
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,9 @@ def run_notebook(
     from harden.run.kernels import choose_kernel
 
     nb = notebook if isinstance(notebook, Notebook) else load(notebook)
+    if options.seed is not None and nb.cells:
+        seed_cell = Injection(seed_cell_source(options.seed), before_cell=0, label="seed")
+        options = replace(options, injections=(seed_cell, *options.injections))
     source_path = Path(nb.path).resolve()
     get_facts = _provider(nb, facts)
     given = as_parameter_args(options.parameters)

@@ -144,6 +144,20 @@ def main() -> None:
         code("print(len(pairs))"),
     ]))
 
+    # Saved "cleared", as whole books are published: execution counts, no outputs.
+    nb = build("cleared", [code("import numpy as np\nx = np.arange(3)"), code("x.sum()"),
+                           code("print(x)")])
+    for cell in nb.cells[1:]:
+        cell.outputs = []
+    save("cleared", nb)
+
+    # Saved under numpy 1: scalars printed bare; numpy 2 prints np.float64(0.5) (NEP 51).
+    nb = build("numpy_reprs", [code("import numpy as np\n[np.float64(0.5), np.int64(3)]"),
+                               code("np.True_")])
+    nb.cells[1].outputs[0]["data"]["text/plain"] = "[0.5, 3]"
+    nb.cells[2].outputs[0]["data"]["text/plain"] = "True"
+    save("numpy_reprs", nb)
+
 
 if __name__ == "__main__":
     main()
