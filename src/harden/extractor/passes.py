@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import libcst as cst
+
 from harden.analysis import analyze
 from harden.errors import ExtractionError, UsageError
 from harden.extractor import parameters as params_mod
@@ -314,6 +316,16 @@ def _layout_notes(layout: Layout, plan: Plan) -> list[LogEntry]:
                 name,
             )
         )
+    for cell, line in layout.configuration.values():
+        notes.append(
+            LogEntry(
+                "moved",
+                "configuration: runs once in the module's preamble, not in a step",
+                cell,
+                None,
+                _code(line),
+            )
+        )
     if plan.definitions:
         notes.append(LogEntry("moved", "defined at module level: " + ", ".join(plan.definitions)))
     for name, reason in sorted(layout.kept_in_step.items()):
@@ -331,6 +343,10 @@ def _layout_notes(layout: Layout, plan: Plan) -> list[LogEntry]:
             )
         )
     return notes
+
+
+def _code(line: cst.SimpleStatementLine) -> str:
+    return cst.Module(body=[]).code_for_node(line.with_changes(leading_lines=[])).strip()
 
 
 def _folder(notebook: Notebook) -> Path | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import libcst as cst
@@ -96,8 +97,8 @@ def make_plan(
                 log.append(
                     LogEntry(
                         "info",
-                        f"section {section.title!r} has no code left "
-                        "once display lines are dropped; no step",
+                        f"section {section.title!r} has no code left once imports, "
+                        "configuration, figures and display lines are out; no step",
                         section.cells[0] if section.cells else None,
                     )
                 )
@@ -161,7 +162,7 @@ def make_plan(
         )
     # Values only the figures read do not keep a step alive.
     bare = _returns(facts, final, set(params) | set(hidden))
-    dead = _dead_steps(analysis, steps, [r for _, r in bare])
+    dead = _dead_steps(analysis, steps, [r for _, r in bare], layout.configuration_calls)
     for step in dead:
         log.append(
             LogEntry(
@@ -280,7 +281,10 @@ def _step_facts(
 
 
 def _dead_steps(
-    analysis: Analysis, steps: Sequence[Step], returns: Sequence[tuple[str, ...]]
+    analysis: Analysis,
+    steps: Sequence[Step],
+    returns: Sequence[tuple[str, ...]],
+    configuration: AbstractSet[int] = frozenset(),
 ) -> list[Step]:
     """Steps that return nothing (but what figures draw) and act on nothing else."""
     dead = []
@@ -295,7 +299,7 @@ def _dead_steps(
                 continue
             calls = {c.node: c for c in cell.calls if c.node is not None}
             for call in cell.calls:
-                if not _shows_only(call, calls):
+                if id(call.node) not in configuration and not _shows_only(call, calls):
                     acts = True
         if not acts:
             dead.append(step)
