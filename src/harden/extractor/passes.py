@@ -7,6 +7,7 @@ returns a new one; a pass that refuses the notebook raises
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import libcst as cst
@@ -24,7 +25,7 @@ from harden.extractor.plan import make_plan, reserved_names
 from harden.extractor.promote import PARAMETER_MODES, promote
 from harden.extractor.refuse import refusal_message, state_problems
 from harden.extractor.sections import title_and_summary
-from harden.extractor.splits import SPLIT_MODES, split_modes
+from harden.extractor.splits import SPLIT_MODES, split_long, split_modes
 from harden.extractor.state import ExtractState, need
 from harden.notebook import Notebook
 
@@ -220,6 +221,24 @@ def split_plots(state: ExtractState) -> ExtractState:
         found.append(plot)
     sections, notes = plots_mod.split_at_plots(state.sections, found, codes)
     return state.logged(*notes, codes=codes, plots=tuple(found), sections=sections)
+
+
+def split_long_sections(state: ExtractState) -> ExtractState:
+    """A section longer than ``--max-step-lines`` lines is cut at its next heading level."""
+    if state.options.max_step_lines < 0:
+        raise UsageError(f"--max-step-lines must be 0 or more, not {state.options.max_step_lines}")
+    sizes = {index: _lines(code.body) for index, code in state.codes.items()}
+    sections, notes = split_long(
+        state.sections, state.notebook.cells, sizes, state.options.max_step_lines
+    )
+    entries = [LogEntry("changed" if "split at" in n else "info", n) for n in notes]
+    return state.logged(*entries, sections=sections)
+
+
+def _lines(body: Sequence[cst.BaseStatement]) -> int:
+    """Lines of code (not blank) ``body`` takes in the step."""
+    code = cst.Module(body=list(body)).code
+    return sum(1 for line in code.splitlines() if line.strip())
 
 
 def log_cell_changes(state: ExtractState) -> ExtractState:

@@ -548,16 +548,22 @@ def _name_from_code(
                 verb = "load"
             elif last in {"fit", "fit_transform"}:
                 verb = "fit"
-        return identifier(f"{verb} {main}")
+        return _verb_name(verb, main)
     if plots or any(codes[i].plots for i in fact.cells):
         subject = fact.inputs[0] if fact.inputs else "figures"
-        return identifier(f"plot {subject}")
+        return _verb_name("plot", subject)
     mutated = [n for n in fact.mutated if n in returned] or list(fact.mutated)
     if mutated:
-        return identifier(f"update {mutated[0]}")
+        return _verb_name("update", mutated[0])
     if fact.inputs:
-        return identifier(f"report {fact.inputs[0]}")
+        return _verb_name("report", fact.inputs[0])
     return ""
+
+
+def _verb_name(verb: str, subject: str) -> str:
+    """``compute_scores``; a subject made of stop words stays (``compute_a``, not ``compute``)."""
+    name = identifier(f"{verb} {subject}")
+    return name if name != verb else f"{verb}_{identifier(subject)}"
 
 
 def statements_of(codes: Mapping[int, CellCode], step: Step) -> list[Statement]:

@@ -40,6 +40,8 @@ class Section:
     cells: tuple[int, ...]
     title: str | None = None
     doc: str = ""
+    level: int | None = None  # its heading's level (None: not from a heading)
+    start: int | None = None  # the notebook cell it starts at (its heading's cell)
 
 
 def headings(markdown: str) -> list[Heading]:
@@ -130,8 +132,8 @@ def _without_labels(words: list[str]) -> list[str]:
         if skip:
             skip = False
             continue
-        if word in _LABELS and (_is_number(following) or position == 0):
-            skip = _is_number(following)
+        if word in _LABELS and _is_number(following):
+            skip = True
             continue
         if word in _EXAMPLE:
             continue
@@ -159,7 +161,7 @@ def _shortened(words: list[str], max_length: int) -> str:
 
 
 def _is_number(word: str) -> bool:
-    return word.isdigit() or word in _ROMAN
+    return word.isdigit() or word in _ROMAN or word in _NUMBER_WORDS
 
 
 def is_generic(title: str) -> bool:
@@ -230,6 +232,9 @@ _LABELS = frozenset(
     }
 )
 _EXAMPLE = frozenset({"example", "examples"})
+_NUMBER_WORDS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+)
 _ROMAN = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"})
 #: Headings made only of these (and numbers) are generic: the step is named from
 #: what it returns instead.
