@@ -236,8 +236,17 @@ def split_long_sections(state: ExtractState) -> ExtractState:
 
 
 def _lines(body: Sequence[cst.BaseStatement]) -> int:
-    """Lines of code (not blank) ``body`` takes in the step."""
+    """Lines of code (not blank) ``body`` takes in the step once black formats it
+    (indented one level, as in the step function)."""
+    import black
+
     code = cst.Module(body=list(body)).code
+    if not code.strip():
+        return 0
+    try:
+        code = black.format_str(code, mode=black.Mode(line_length=84))
+    except Exception:  # noqa: BLE001 - black raises assorted errors; count the lines as written
+        pass
     return sum(1 for line in code.splitlines() if line.strip())
 
 

@@ -112,7 +112,12 @@ def identifier(text: str, *, max_length: int = MAX_NAME) -> str:
     """
     text = _NUMBERING.sub("", text.strip())
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = [w for w in re.split(r"[^0-9A-Za-z]+", ascii_text.lower()) if w]
+    # `cross-validation`, `scikit-learn`: one word, kept or dropped whole.
+    words = [
+        "_".join(p for p in w.split("-") if p)
+        for w in re.split(r"[^0-9A-Za-z-]+", ascii_text.lower())
+        if w.strip("-")
+    ]
     meaningful = [w for w in words if w not in _STOPWORDS and w not in _FILLER] or words
     meaningful = _without_labels(meaningful) or meaningful
     name = _shortened(meaningful, max_length)
@@ -144,7 +149,7 @@ def _without_labels(words: list[str]) -> list[str]:
 
 
 def _shortened(words: list[str], max_length: int) -> str:
-    """Words joined by ``_``; too long: numbers inside it go, then middle words."""
+    """Words joined by ``_``; too long: numbers inside it go, then middle words, longest first."""
     words = list(words)
 
     def length() -> int:
@@ -153,7 +158,8 @@ def _shortened(words: list[str], max_length: int) -> str:
     while length() > max_length and any(_is_number(w) for w in words[1:]):
         words.remove(next(w for w in words[1:] if _is_number(w)))
     while length() > max_length and len(words) > 2:
-        del words[len(words) // 2]
+        middle = words[1:-1]
+        del words[1 + middle.index(max(middle, key=len))]  # the longest first
     name = "_".join(words)
     if len(name) > max_length:  # one or two very long words
         name = words[0][:max_length]
