@@ -282,3 +282,19 @@ def test_a_step_is_never_named_like_a_function_the_module_calls(tmp_path: Path) 
     assert names[1:] == ["fit_model", "compute_confusion_matrix", "compute_cross_val_score"]
     out = run_module(tmp_path, e.source, "print(sorted(generated.run()))")
     assert "confusion" in out
+
+
+def test_code_all_under_one_subheading_is_split_at_the_level_below(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        ("md", "## Metrics"),
+        ("md", "### Binary\n\n#### Counts"),
+        _block("counts", 35),
+        ("md", "#### Ratios"),
+        _block("ratios", 35) + "\nratios = ratios / counts",
+        ("md", "## End"),
+        "total = counts + ratios\nprint(total)",
+    )
+    e = extract(path)
+    assert [s.title for s in e.plan.steps] == ["Counts", "Ratios", "End"]
+    assert "split at its #### headings into 'Counts', 'Ratios'" in e.log_text

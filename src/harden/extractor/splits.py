@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from harden.extractor.sections import Heading, Section, headings
 from harden.notebook.model import Cell
@@ -185,8 +185,10 @@ def _split_one(
             current.append(cell.index)
     if current:
         parts.append(Section(tuple(current), title, doc, depth, start))
-    if len(parts) < 2:
-        return [section]
+    if len(parts) < 2:  # all its code under one subheading: try the level below
+        return _split_one(
+            replace(section, level=level), cells, sizes, max_lines, previous_end, notes
+        )
     notes.append(
         f"section {section.title or 'before the first heading'!r} has {size} lines of step "
         f"code (more than --max-step-lines {max_lines}): split at its {'#' * level} "
