@@ -21,6 +21,7 @@ from harden.extractor.cells import CellCode, cell_code
 from harden.extractor.classify import Layout, classify
 from harden.extractor.model import LogEntry, Plan
 from harden.extractor.names import check_module_name, default_module_name
+from harden.extractor.nodes import Statement
 from harden.extractor.plan import make_plan, reserved_names
 from harden.extractor.promote import PARAMETER_MODES, promote
 from harden.extractor.refuse import refusal_message, state_problems
@@ -235,7 +236,7 @@ def split_long_sections(state: ExtractState) -> ExtractState:
     return state.logged(*entries, sections=sections)
 
 
-def _lines(body: Sequence[cst.BaseStatement]) -> int:
+def _lines(body: Sequence[Statement]) -> int:
     """Lines of code (not blank) ``body`` takes in the step once black formats it
     (indented one level, as in the step function)."""
     import black
