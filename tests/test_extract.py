@@ -155,7 +155,7 @@ def test_section_names_come_from_headings_and_avoid_collisions(tmp_path: Path) -
         "out = model * 2",
     )
     e = extract(path)
-    assert [s.name for s in e.plan.steps] == ["load_data", "model_step", "model_step_2"]
+    assert [s.name for s in e.plan.steps] == ["load_data", "compute_model", "model_step"]
 
 
 def test_split_by_tags_and_by_cells(tmp_path: Path) -> None:
@@ -491,7 +491,7 @@ def test_percent_scripts_never_overwrite_their_source(tmp_path: Path) -> None:
 def test_split_by_tags_without_tags_falls_back_to_headings(tmp_path: Path) -> None:
     path = nb(tmp_path, ("md", "## A"), "a = len('x')", ("md", "## B"), "b = a + 1")
     e = extract(path, split="tags")
-    assert [s.name for s in e.plan.steps] == ["a_step", "b_step"]  # `a`, `b` are variables
+    assert [s.name for s in e.plan.steps] == ["compute_a", "compute_b"]  # `a`, `b` are variables
     assert any("split at headings" in entry.message for entry in e.log)
 
 

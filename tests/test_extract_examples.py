@@ -175,10 +175,10 @@ def test_check_names_the_step_and_value_that_differ(extractions: dict) -> None:
     assert not result.agree
     first = result.differences[0]
     # The fitted model is a result now (run() returns it): the first value to differ.
-    assert (first.step, first.name) == ("model_step", "model")
+    assert (first.step, first.name) == ("fit_model", "model")
     assert any(v.name == "scores" and "Mismatched elements" in v.detail for v in result.differences)
     assert any(v.name == "report" and "test_auc" in v.detail for v in result.differences)
-    assert "first at step `model_step` returns `model`" in result.render()
+    assert "first at step `fit_model` returns `model`" in result.render()
 
 
 @pytest.mark.slow

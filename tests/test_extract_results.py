@@ -169,12 +169,12 @@ def test_plots_leave_the_steps_and_run_draws_nothing(tmp_path: Path) -> None:
     e = extract(path)
     defs = functions(e.source)
     plots = sorted(n for n in defs if n.startswith("plot_"))
-    assert plots == ["plot_data", "plot_model_step"]  # the step is model_step: `model` is taken
+    assert plots == ["plot_data", "plot_fit_model"]  # the step is fit_model: `model` is taken
     for name, function in defs.items():
         calls = {ast.unparse(c.func) for c in ast.walk(function) if isinstance(c, ast.Call)}
         if not name.startswith("plot_"):
             assert not {c for c in calls if c.startswith("plt.") or c.endswith(".hist")}, name
-    assert [a.arg for a in defs["plot_model_step"].args.args] == ["model"]
+    assert [a.arg for a in defs["plot_fit_model"].args.args] == ["model"]
     found = run_module(
         tmp_path,
         e.source,
@@ -184,10 +184,10 @@ def test_plots_leave_the_steps_and_run_draws_nothing(tmp_path: Path) -> None:
         "results, figures = generated.run_and_draw()\n"
         "print(json.dumps({'opened': opened, 'figures': sorted(figures),\n"
         "    'types': sorted({type(f).__name__ for f in figures.values()}),\n"
-        "    'bars': len(figures['plot_model_step'].axes[0].patches), 'acc': results['acc']}))",
+        "    'bars': len(figures['plot_fit_model'].axes[0].patches), 'acc': results['acc']}))",
     )
     assert found["opened"] == 0  # run() drew nothing
-    assert found["figures"] == ["plot_data", "plot_model_step"]
+    assert found["figures"] == ["plot_data", "plot_fit_model"]
     assert found["types"] == ["Figure"] and found["bars"] == 3  # one figure each, not shared
     assert 0.5 < float(found["acc"]) <= 1.0  # type: ignore[arg-type]
 

@@ -297,6 +297,51 @@ IMPURE_PREFIXES = (
     "numpy.set_printoptions",
 )
 
+# -- configuration: calls that set the session up (extract folds them into the preamble) -----
+#: Calls that only configure how the session warns, shows tables or draws figures: a
+#: notebook's setup, not a computation.  Extract moves them to the module's preamble
+#: (after its imports); they never go into a step or a ``plot_*`` function.
+CONFIGURATION_CALLS = frozenset(
+    {
+        "warnings.filterwarnings",
+        "warnings.simplefilter",
+        "pandas.set_option",
+        "numpy.set_printoptions",
+        "numpy.seterr",
+        "matplotlib.pyplot.style.use",
+        "matplotlib.style.use",
+        "matplotlib.pyplot.rc",
+        "matplotlib.rc",
+        "matplotlib.pyplot.rcdefaults",
+        "matplotlib.rcdefaults",
+        "seaborn.set",
+        "seaborn.set_theme",
+        "seaborn.set_style",
+        "seaborn.set_context",
+        "seaborn.set_palette",
+        "seaborn.set_color_codes",
+        "sklearn.set_config",
+    }
+)
+#: Settings objects: assigning into one, or updating it, configures
+#: (``plt.rcParams["figure.figsize"] = (8, 5)``, ``pd.options.display.max_rows = 50``).
+CONFIGURATION_TARGETS = (
+    "pandas.options",
+    "matplotlib.rcParams",
+    "matplotlib.pyplot.rcParams",
+    "pylab.rcParams",
+)
+
+
+def configures(qualified: str | None) -> bool:
+    """Whether a call or an assignment target (qualified name) only configures the session."""
+    if not qualified:
+        return False
+    if qualified in CONFIGURATION_CALLS:
+        return True
+    return any(qualified == t or qualified.startswith(f"{t}.") for t in CONFIGURATION_TARGETS)
+
+
 # -- plotting --------------------------------------------------------------------------------
 PLOT_METHODS = frozenset(
     {

@@ -3,7 +3,8 @@
 Layout of the generated module, top to bottom: a one-line header comment,
 the docstring (the notebook's first heading and the paragraph after it),
 imports (future, stdlib, third party, local), guarded imports, parameter
-defaults and constants, the notebook's definitions, step result types, step
+defaults and constants, configuration (styles, display options, warnings
+filters), the notebook's definitions, step result types, step
 functions, ``run``, ``main`` and the ``__main__`` guard.
 """
 
@@ -65,6 +66,7 @@ def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
             *(spec.definitions[n] for n in spec.plan.definitions if n in spec.definitions),
             *guarded,
             *spec.layout.constants.values(),
+            *(line for _, line in spec.layout.configuration.values()),
             *generated,
         ]
     )
@@ -139,6 +141,12 @@ def _body(
     for line in spec.layout.constants.values():
         out.append(line.with_changes(leading_lines=[cst.EmptyLine()] if first else []))
         first = False
+    # The notebook's setup (styles, display options, warnings): once, when imported.
+    for position, (_, line) in enumerate(spec.layout.configuration.values()):
+        comments = [e for e in line.leading_lines if e.comment is not None]
+        blank = [cst.EmptyLine()] if position == 0 else []
+        out.append(line.with_changes(leading_lines=[*blank, *comments]))
+    first = first and not spec.layout.configuration
     out.extend(spec.definitions[name] for name in plan.definitions if name in spec.definitions)
     helpers: list[Statement] = [entry.result_class(step) for step in plan.steps if step.result_type]
     generated.extend(helpers)

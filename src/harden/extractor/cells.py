@@ -125,8 +125,8 @@ def sort_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
     last_kept: Statement | None = None
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
-            if id(statement) in constant_lines:
-                continue
+            if id(statement) in constant_lines or id(statement) in layout.configuration:
+                continue  # module level: a constant, or configuration (the preamble)
             original = statement
             rest: list[cst.BaseSmallStatement] = []
             for small in statement.body:
@@ -498,7 +498,11 @@ def cell_code(
         stores=frozenset(found.stores),
         passed=draft.passed,
         partial=draft.partial,
-        plots=any(_plots(call.qualified_name, call.method) for call in cell.calls),
+        plots=any(
+            _plots(call.qualified_name, call.method)
+            for call in cell.calls
+            if id(call.node) not in ctx.layout.configuration_calls
+        ),
         drops=drops,
         results=draft.results,
         uses=draft.uses,

@@ -16,6 +16,7 @@ stays in its step.  Both decisions feed each other: computed to a fixpoint.
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from harden.analysis import Analysis, Binding, CellAnalysis, Definition
-from harden.analysis.nodes import names_in
+from harden.analysis.library import configures
+from harden.analysis.nodes import dotted_name, names_in
 from harden.extractor.nodes import Statement
 
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
@@ -44,6 +46,10 @@ class Layout:
     changes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     kept_in_step: dict[str, str] = field(default_factory=dict)  # name -> reason
     removed: set[int] = field(default_factory=set)  # id() of parameter assignments
+    #: Lines that only configure the session (``plt.style.use``, ``pd.set_option``,
+    #: ``warnings.filterwarnings``): id() of the line → (its cell, the line), notebook order.
+    configuration: dict[int, tuple[int, cst.SimpleStatementLine]] = field(default_factory=dict)
+    configuration_calls: set[int] = field(default_factory=set)  # id() of their Call nodes
 
 
 def top_level_smalls(module: cst.Module) -> dict[int, cst.SimpleStatementLine]:
@@ -208,7 +214,70 @@ def classify(analysis: Analysis, parameters: Iterable[str], removed: set[int]) -
     layout.module_level = module_level
     layout.step_level = step_level
     layout.changes = {n: v for n, v in changes.items() if v and n in hoisted}
+    _configuration(cells, imports | guarded_names | constants, layout)
     return layout
+
+
+def _configuration(cells: Sequence[CellAnalysis], module_names: set[str], layout: Layout) -> None:
+    """Top-level lines made only of configuration (:func:`~harden.analysis.library.configures`)
+    that read nothing but module-level names: they go to the module's preamble."""
+    for cell in cells:
+        targets = {i.name: i.target for i in cell.imports if not i.is_star}
+        calls = {id(c.node): c.qualified_name for c in cell.calls if c.node is not None}
+        for statement in cell.module.body:
+            if not isinstance(statement, cst.SimpleStatementLine) or not statement.body:
+                continue
+            found: set[int] = set()
+            if all(_configures(s, targets, calls, found) for s in statement.body) and (
+                _free_names(statement) <= module_names | _BUILTINS
+            ):
+                layout.configuration[id(statement)] = (cell.index, statement)
+                layout.configuration_calls |= found
+
+
+def _configures(
+    small: cst.BaseSmallStatement,
+    targets: Mapping[str, str],
+    calls: Mapping[int, str | None],
+    found: set[int],
+) -> bool:
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        found.add(id(small.value))
+        return configures(calls.get(id(small.value)))
+    if isinstance(small, (cst.Assign, cst.AugAssign)):
+        nodes = (
+            [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+        )
+        return all(configures(_qualified(n, targets)) for n in nodes)
+    return False
+
+
+def _qualified(node: cst.BaseExpression, targets: Mapping[str, str]) -> str | None:
+    """``plt.rcParams["x"]`` → ``matplotlib.pyplot.rcParams``, through the cell's imports."""
+    while isinstance(node, cst.Subscript):
+        node = node.value
+    dotted = dotted_name(node)
+    if dotted is None:
+        return None
+    root, _, rest = dotted.partition(".")
+    if root not in targets:
+        return None
+    return f"{targets[root]}.{rest}" if rest else targets[root]
+
+
+def _free_names(node: cst.CSTNode) -> set[str]:
+    """The names a line reads, less the parameters of its lambdas."""
+    params: set[str] = set()
+
+    class _Params(cst.CSTVisitor):
+        def visit_Param(self, param: cst.Param) -> None:
+            params.add(param.name.value)
+
+    node.visit(_Params())
+    return names_in(node) - params
+
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 def _order(

@@ -54,6 +54,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "and draw); without it they are kept and logged",
     )
     parser.add_argument(
+        "--max-step-lines",
+        type=int,
+        default=60,
+        metavar="N",
+        help="split a section longer than N lines of step code at its next heading level "
+        "(### inside ##); 0 never splits (default: 60)",
+    )
+    parser.add_argument(
         "--parameters",
         choices=("promote", "suggest"),
         default="promote",
@@ -129,6 +137,7 @@ def run_command(args: argparse.Namespace) -> int:
         allow_hidden_state=args.allow_hidden_state,
         parameters=args.parameters,
         prune=args.prune,
+        max_step_lines=args.max_step_lines,
     )
     info = sys.stderr if args.stdout else sys.stdout
     if args.stdout:

@@ -32,6 +32,7 @@ from harden.extractor.passes import (
     refuse_notebook_only,
     require_python,
     resolve_parameters,
+    split_long_sections,
     split_plots,
     split_sections,
 )
@@ -56,6 +57,7 @@ EXTRACT_PASSES: tuple[Pass, ...] = (
     refuse_notebook_only,
     split_sections,
     split_plots,
+    split_long_sections,
     log_cell_changes,
     plan_steps,
     note_layout,
@@ -76,6 +78,7 @@ def extract(
     allow_hidden_state: bool = False,
     parameters: str = "promote",
     prune: bool = False,
+    max_step_lines: int = 60,
 ) -> Extraction:
     """Turn a notebook into a module; see ``docs/extract.md``.
 
@@ -97,6 +100,7 @@ def extract(
         allow_hidden_state,
         parameters,
         prune,
+        max_step_lines,
     )
     try:
         return _extract(notebook, options)

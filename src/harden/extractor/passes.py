@@ -7,7 +7,10 @@ returns a new one; a pass that refuses the notebook raises
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+
+import libcst as cst
 
 from harden.analysis import analyze
 from harden.errors import ExtractionError, UsageError
@@ -18,11 +21,12 @@ from harden.extractor.cells import CellCode, cell_code
 from harden.extractor.classify import Layout, classify
 from harden.extractor.model import LogEntry, Plan
 from harden.extractor.names import check_module_name, default_module_name
+from harden.extractor.nodes import Statement
 from harden.extractor.plan import make_plan, reserved_names
 from harden.extractor.promote import PARAMETER_MODES, promote
 from harden.extractor.refuse import refusal_message, state_problems
 from harden.extractor.sections import title_and_summary
-from harden.extractor.splits import SPLIT_MODES, split_modes
+from harden.extractor.splits import SPLIT_MODES, split_long, split_modes
 from harden.extractor.state import ExtractState, need
 from harden.notebook import Notebook
 
@@ -220,6 +224,33 @@ def split_plots(state: ExtractState) -> ExtractState:
     return state.logged(*notes, codes=codes, plots=tuple(found), sections=sections)
 
 
+def split_long_sections(state: ExtractState) -> ExtractState:
+    """A section longer than ``--max-step-lines`` lines is cut at its next heading level."""
+    if state.options.max_step_lines < 0:
+        raise UsageError(f"--max-step-lines must be 0 or more, not {state.options.max_step_lines}")
+    sizes = {index: _lines(code.body) for index, code in state.codes.items()}
+    sections, notes = split_long(
+        state.sections, state.notebook.cells, sizes, state.options.max_step_lines
+    )
+    entries = [LogEntry("changed" if "split at" in n else "info", n) for n in notes]
+    return state.logged(*entries, sections=sections)
+
+
+def _lines(body: Sequence[Statement]) -> int:
+    """Lines of code (not blank) ``body`` takes in the step once black formats it
+    (indented one level, as in the step function)."""
+    import black
+
+    code = cst.Module(body=list(body)).code
+    if not code.strip():
+        return 0
+    try:
+        code = black.format_str(code, mode=black.Mode(line_length=84))
+    except Exception:  # noqa: BLE001 - black raises assorted errors; count the lines as written
+        pass
+    return sum(1 for line in code.splitlines() if line.strip())
+
+
 def log_cell_changes(state: ExtractState) -> ExtractState:
     """What the per-cell pipeline dropped and changed, cell by cell."""
     codes = state.codes
@@ -314,6 +345,16 @@ def _layout_notes(layout: Layout, plan: Plan) -> list[LogEntry]:
                 name,
             )
         )
+    for cell, line in layout.configuration.values():
+        notes.append(
+            LogEntry(
+                "moved",
+                "configuration: runs once in the module's preamble, not in a step",
+                cell,
+                None,
+                _code(line),
+            )
+        )
     if plan.definitions:
         notes.append(LogEntry("moved", "defined at module level: " + ", ".join(plan.definitions)))
     for name, reason in sorted(layout.kept_in_step.items()):
@@ -331,6 +372,10 @@ def _layout_notes(layout: Layout, plan: Plan) -> list[LogEntry]:
             )
         )
     return notes
+
+
+def _code(line: cst.SimpleStatementLine) -> str:
+    return cst.Module(body=[]).code_for_node(line.with_changes(leading_lines=[])).strip()
 
 
 def _folder(notebook: Notebook) -> Path | None:

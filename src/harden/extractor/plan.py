@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import libcst as cst
 
 from harden.analysis import Analysis
-from harden.analysis.library import EFFECT_PREFIXES, ESTIMATOR_PACKAGES, FIT_METHODS
+from harden.analysis.library import (
+    EFFECT_PREFIXES,
+    ESTIMATOR_PACKAGES,
+    FIT_METHODS,
+    SPLIT_FUNCTIONS,
+)
 from harden.analysis.model import CallSite
 from harden.analysis.purity import is_pure_call
 from harden.errors import UsageError
@@ -36,7 +42,7 @@ from harden.extractor.model import (
 )
 from harden.extractor.nodes import Statement, free_name, wrap
 from harden.extractor.plots import CellPlot, bound_names, plot_inputs, plot_log
-from harden.extractor.sections import Section, identifier
+from harden.extractor.sections import Section, identifier, is_generic
 
 OUTPUT_KINDS = frozenset({"assign", "augmented", "walrus"})
 #: With results found by meaning, the last step's values join them only when named
@@ -91,8 +97,8 @@ def make_plan(
                 log.append(
                     LogEntry(
                         "info",
-                        f"section {section.title!r} has no code left "
-                        "once display lines are dropped; no step",
+                        f"section {section.title!r} has no code left once imports, "
+                        "configuration, figures and display lines are out; no step",
                         section.cells[0] if section.cells else None,
                     )
                 )
@@ -156,7 +162,7 @@ def make_plan(
         )
     # Values only the figures read do not keep a step alive.
     bare = _returns(facts, final, set(params) | set(hidden))
-    dead = _dead_steps(analysis, steps, [r for _, r in bare])
+    dead = _dead_steps(analysis, steps, [r for _, r in bare], layout.configuration_calls)
     for step in dead:
         log.append(
             LogEntry(
@@ -275,7 +281,10 @@ def _step_facts(
 
 
 def _dead_steps(
-    analysis: Analysis, steps: Sequence[Step], returns: Sequence[tuple[str, ...]]
+    analysis: Analysis,
+    steps: Sequence[Step],
+    returns: Sequence[tuple[str, ...]],
+    configuration: AbstractSet[int] = frozenset(),
 ) -> list[Step]:
     """Steps that return nothing (but what figures draw) and act on nothing else."""
     dead = []
@@ -290,7 +299,7 @@ def _dead_steps(
                 continue
             calls = {c.node: c for c in cell.calls if c.node is not None}
             for call in cell.calls:
-                if not _shows_only(call, calls):
+                if id(call.node) not in configuration and not _shows_only(call, calls):
                     acts = True
         if not acts:
             dead.append(step)
@@ -453,13 +462,62 @@ def _step_names(
     taken: set[str],
     returns: Sequence[tuple[str, ...]],
 ) -> list[str]:
+    """From the heading; from the code when there is none or it is generic (``Recap``,
+    ``Step 1``); never the name of a function the module imports, defines or calls
+    (``confusion_matrix``): then a verb goes first (``compute_confusion_matrix``)."""
+    functions = _function_names(analysis)
     names = []
     for number, ((section, fact), returned) in enumerate(zip(facts, returns), start=1):
-        base = identifier(section.title) if section.title else ""
+        title = section.title or ""
+        base = identifier(title) if title and not is_generic(title) else ""
+        from_heading = bool(base)
         if not base:
-            base = _name_from_code(analysis, fact, codes, returned) or f"step_{number}"
-        names.append(free_name(base, taken, (f"{base}_step",)))
+            base = _name_from_code(analysis, fact, codes, returned) or identifier(title)
+        base = base or f"step_{number}"
+        candidates = [base]
+        if base in functions or base in taken:
+            verb = _verb(analysis, fact) if returned and from_heading else ""
+            words = base.split("_")
+            # `fit_model`; the verb already in the name goes first: `split_train_test`.
+            rest = "_".join(w for w in words if w != verb)
+            candidates = [f"{verb}_{rest}"] if verb and rest and words[0] != verb else []
+            candidates.append(f"{base}_step")
+        candidates = [c for c in candidates if c not in functions] or [f"{base}_step"]
+        names.append(free_name(candidates[0], taken, tuple(candidates[1:])))
     return names
+
+
+def _function_names(analysis: Analysis) -> set[str]:
+    """Last parts of the functions and classes the notebook calls through its imports
+    (``metrics.confusion_matrix`` → ``confusion_matrix``) and those it defines."""
+    found: set[str] = set()
+    for cell in analysis.cells:
+        for call in cell.calls:
+            if call.qualified_name:
+                found.add(call.qualified_name.rsplit(".", 1)[-1])
+        found |= {d.name for d in cell.definitions}
+        found |= {b.name for b in cell.imports if not b.is_star}
+    return found
+
+
+def _verb(analysis: Analysis, fact: _Facts) -> str:
+    """``split`` when the step splits data, ``fit`` when it fits a model, ``load`` when
+    it reads data, else ``compute``."""
+    verb = "compute"
+    for index in fact.cells:
+        cell = analysis.cell(index)
+        for call in cell.calls if cell is not None else ():
+            last = (call.dotted or "").rsplit(".", 1)[-1]
+            node = call.node
+            if not last and isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+                last = node.func.attr.value  # a method of a call's result: `Model().fit(X, y)`
+            if call.qualified_name in SPLIT_FUNCTIONS:
+                return "split"
+            if last in FIT_METHODS:
+                return "fit"
+            if last.startswith(("read_", "load")):
+                verb = "load"
+    return verb
 
 
 def _name_from_code(
@@ -474,6 +532,8 @@ def _name_from_code(
     ]
     displayed = [n for i in fact.cells for n in codes[i].displayed]
     main = next((n for n in reversed(displayed) if n in values), values[-1] if values else None)
+    if main is not None and main.rstrip("0123456789").endswith("_"):
+        main = main.rstrip("0123456789").rstrip("_") or main  # `accuracy_2`: a second one
     calls = [
         c for i in fact.cells for cell in [analysis.cell(i)] if cell is not None for c in cell.calls
     ]
@@ -488,16 +548,22 @@ def _name_from_code(
                 verb = "load"
             elif last in {"fit", "fit_transform"}:
                 verb = "fit"
-        return identifier(f"{verb} {main}")
+        return _verb_name(verb, main)
     if plots or any(codes[i].plots for i in fact.cells):
         subject = fact.inputs[0] if fact.inputs else "figures"
-        return identifier(f"plot {subject}")
+        return _verb_name("plot", subject)
     mutated = [n for n in fact.mutated if n in returned] or list(fact.mutated)
     if mutated:
-        return identifier(f"update {mutated[0]}")
+        return _verb_name("update", mutated[0])
     if fact.inputs:
-        return identifier(f"report {fact.inputs[0]}")
+        return _verb_name("report", fact.inputs[0])
     return ""
+
+
+def _verb_name(verb: str, subject: str) -> str:
+    """``compute_scores``; a subject made of stop words stays (``compute_a``, not ``compute``)."""
+    name = identifier(f"{verb} {subject}")
+    return name if name != verb else f"{verb}_{identifier(subject)}"
 
 
 def statements_of(codes: Mapping[int, CellCode], step: Step) -> list[Statement]:

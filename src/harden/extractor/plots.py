@@ -263,6 +263,7 @@ def split_at_plots(
     log: list[LogEntry] = []
     for section in sections:
         start = 0
+        after: int | None = None  # the notebook cell after the last cut
         cells = list(section.cells)
         for position, index in enumerate(cells):
             plot = at.get(index)
@@ -275,7 +276,7 @@ def split_at_plots(
             if not plot.reads & changed:
                 continue
             piece = tuple(cells[start : position + 1])
-            out.append(Section(piece, section.title if start == 0 else None, section.doc))
+            out.append(_piece(section, piece, after))
             log.append(
                 LogEntry(
                     "changed",
@@ -286,10 +287,18 @@ def split_at_plots(
                 )
             )
             start = position + 1
+            after = index + 1
         rest = tuple(cells[start:])
         if rest or start == 0:
-            out.append(Section(rest, section.title if start == 0 else None, section.doc))
+            out.append(_piece(section, rest, after))
     return tuple(out), log
+
+
+def _piece(section: Section, cells: tuple[int, ...], after: int | None) -> Section:
+    """Part of ``section``: the first keeps its title; a later one starts after the cut."""
+    if after is None:
+        return replace(section, cells=cells)
+    return replace(section, cells=cells, title=None, start=after)
 
 
 def rescanned(code: CellCode, body: Sequence[Statement]) -> CellCode:

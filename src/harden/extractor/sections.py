@@ -40,6 +40,8 @@ class Section:
     cells: tuple[int, ...]
     title: str | None = None
     doc: str = ""
+    level: int | None = None  # its heading's level (None: not from a heading)
+    start: int | None = None  # the notebook cell it starts at (its heading's cell)
 
 
 def headings(markdown: str) -> list[Heading]:
@@ -101,20 +103,220 @@ def title_and_summary(cells: Sequence[Cell]) -> tuple[str, str]:
 
 
 def identifier(text: str, *, max_length: int = MAX_NAME) -> str:
-    """``## 2. Load the data!`` → ``load_data``; ``""`` when nothing is left."""
+    """``## 2. Load the data!`` → ``load_data``; ``""`` when nothing is left.
+
+    Filler words go (``using``, ``our``), so does a label (``Step 3:``,
+    ``Example:``); a name still longer than ``max_length`` loses numbers, then
+    its middle words, so it keeps what it starts and ends with — never cut
+    in the middle of a word.
+    """
     text = _NUMBERING.sub("", text.strip())
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = [w for w in re.split(r"[^0-9A-Za-z]+", ascii_text.lower()) if w]
-    meaningful = [w for w in words if w not in _STOPWORDS] or words
-    name = ""
-    for word in meaningful:
-        candidate = f"{name}_{word}" if name else word
-        if len(candidate) > max_length and name:
-            break
-        name = candidate
-    name = name[:max_length]
+    # `cross-validation`, `scikit-learn`: one word, kept or dropped whole.
+    words = [
+        "_".join(p for p in w.split("-") if p)
+        for w in re.split(r"[^0-9A-Za-z-]+", ascii_text.lower())
+        if w.strip("-")
+    ]
+    meaningful = [w for w in words if w not in _STOPWORDS and w not in _FILLER] or words
+    meaningful = _without_labels(meaningful) or meaningful
+    name = _shortened(meaningful, max_length)
     if name and name[0].isdigit():
         name = f"step_{name}"
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         name = f"{name}_step"
     return name
+
+
+def _without_labels(words: list[str]) -> list[str]:
+    """``step 3 load data`` → ``load data``; ``example face recognition`` → ``face recognition``."""
+    out: list[str] = []
+    skip = False
+    for position, word in enumerate(words):
+        following = words[position + 1] if position + 1 < len(words) else ""
+        if skip:
+            skip = False
+            continue
+        if word in _LABELS and _is_number(following):
+            skip = True
+            continue
+        if word in _EXAMPLE:
+            continue
+        out.append(word)
+    while out and _is_number(out[0]):
+        out.pop(0)
+    return out
+
+
+def _shortened(words: list[str], max_length: int) -> str:
+    """Words joined by ``_``; too long: numbers inside it go, then middle words, longest first."""
+    words = list(words)
+
+    def length() -> int:
+        return len("_".join(words))
+
+    while length() > max_length and any(_is_number(w) for w in words[1:]):
+        words.remove(next(w for w in words[1:] if _is_number(w)))
+    while length() > max_length and len(words) > 2:
+        middle = words[1:-1]
+        del words[1 + middle.index(max(middle, key=len))]  # the longest first
+    name = "_".join(words)
+    if len(name) > max_length:  # one or two very long words
+        name = words[0][:max_length]
+    return name
+
+
+def _is_number(word: str) -> bool:
+    return word.isdigit() or word in _ROMAN or word in _NUMBER_WORDS
+
+
+def is_generic(title: str) -> bool:
+    """A heading that says where a section is, not what it computes:
+    ``Review``, ``Step 1``, ``Recap``, ``Part 2``, ``Results``."""
+    text = _NUMBERING.sub("", title.strip())
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = [w for w in re.split(r"[^0-9A-Za-z]+", ascii_text.lower()) if w]
+    return any(w in GENERIC_WORDS for w in words) and all(
+        w in GENERIC_WORDS or w in _STOPWORDS or w in _FILLER or _is_number(w) for w in words
+    )
+
+
+#: Words that say nothing of what a name stands for.
+_FILLER = frozenset(
+    {
+        "using",
+        "via",
+        "from",
+        "into",
+        "onto",
+        "our",
+        "your",
+        "my",
+        "their",
+        "its",
+        "it",
+        "some",
+        "this",
+        "that",
+        "these",
+        "those",
+        "is",
+        "are",
+        "be",
+        "how",
+        "what",
+        "why",
+        "when",
+        "where",
+        "which",
+        "let",
+        "lets",
+        "s",
+        "we",
+        "you",
+        "i",
+        "at",
+        "as",
+        "about",
+        "vs",
+    }
+)
+#: ``Step 3``, ``Part 2``: a label before a number (or first), not a name.
+_LABELS = frozenset(
+    {
+        "step",
+        "part",
+        "section",
+        "chapter",
+        "exercise",
+        "task",
+        "stage",
+        "phase",
+        "lesson",
+        "question",
+        "problem",
+    }
+)
+_EXAMPLE = frozenset({"example", "examples"})
+_NUMBER_WORDS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+)
+_ROMAN = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"})
+#: Headings made only of these (and numbers) are generic: the step is named from
+#: what it returns instead.
+GENERIC_WORDS = frozenset(
+    {
+        *_LABELS,
+        *_EXAMPLE,
+        "steps",
+        "parts",
+        "exercises",
+        "review",
+        "recap",
+        "summary",
+        "results",
+        "result",
+        "conclusion",
+        "conclusions",
+        "demo",
+        "misc",
+        "miscellaneous",
+        "notes",
+        "note",
+        "introduction",
+        "intro",
+        "overview",
+        "appendix",
+        "bonus",
+        "todo",
+        "solution",
+        "solutions",
+        "code",
+        "analysis",
+        "experiment",
+        "experiments",
+        "final",
+        "extra",
+        "more",
+        "further",
+        "next",
+        "other",
+        "stuff",
+        "try",
+        "again",
+        "continued",
+        "cont",
+        "wrap",
+        "up",
+        "output",
+        "outputs",
+        "answer",
+        "answers",
+        "questions",
+        "tasks",
+        "setup",
+        "helpers",
+        "helper",
+        "utilities",
+        "utils",
+        "preliminaries",
+        "main",
+        "test",
+        "tests",
+        "testing",
+        "playground",
+        "scratch",
+        "sandbox",
+        "draft",
+        "go",
+        "do",
+        "here",
+        "now",
+        "check",
+        "quick",
+        "look",
+        "putting",
+        "together",
+        "all",
+    }
+)

@@ -10,8 +10,8 @@ the code cells that are extracted, in order.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from harden.extractor.sections import Heading, Section, headings
 from harden.notebook.model import Cell
@@ -106,18 +106,100 @@ def sections_by_headings(cells: Sequence[Cell], code_cells: Sequence[int]) -> li
     current: list[int] = []
     title: str | None = None
     doc = ""
+    level: int | None = None
+    start: int | None = None
     code = set(code_cells)
     for cell in cells:
         if cell.index in starts:
             if current:
-                sections.append(Section(tuple(current), title, doc))
+                sections.append(Section(tuple(current), title, doc, level, start))
             current = []
-            title, doc = starts[cell.index].text, starts[cell.index].paragraph
+            heading = starts[cell.index]
+            title, doc, level, start = heading.text, heading.paragraph, heading.level, cell.index
         elif cell.index in code:
             current.append(cell.index)
     if current:
-        sections.append(Section(tuple(current), title, doc))
+        sections.append(Section(tuple(current), title, doc, level, start))
     return sections
+
+
+def split_long(
+    sections: Sequence[Section],
+    cells: Sequence[Cell],
+    sizes: Mapping[int, int],
+    max_lines: int,
+) -> tuple[tuple[Section, ...], list[str]]:
+    """Each section from a heading that is longer than ``max_lines`` lines of step code,
+    cut at its next heading level (``###`` inside a ``##`` section), again while a part
+    is still too long; a note for each section cut, or too long with no heading to cut at."""
+    if max_lines <= 0:
+        return tuple(sections), []
+    out: list[Section] = []
+    notes: list[str] = []
+    previous_end = -1
+    for section in sections:
+        out += _split_one(section, cells, sizes, max_lines, previous_end, notes)
+        previous_end = section.cells[-1] if section.cells else previous_end
+    return tuple(out), notes
+
+
+def _split_one(
+    section: Section,
+    cells: Sequence[Cell],
+    sizes: Mapping[int, int],
+    max_lines: int,
+    previous_end: int,
+    notes: list[str],
+) -> list[Section]:
+    size = sum(sizes.get(i, 0) for i in section.cells)
+    if size <= max_lines or section.level is None or len(section.cells) < 2:
+        return [section]
+    first = section.start if section.start is not None else previous_end + 1
+    marks: list[tuple[int, Heading]] = []
+    for cell in cells:
+        if cell.cell_type != "markdown" or not first <= cell.index < section.cells[-1]:
+            continue
+        found = [h for h in headings(cell.source) if h.level > section.level]
+        if found and cell.index != section.start:
+            marks.append((cell.index, min(found, key=lambda h: h.level)))
+    if not marks:
+        notes.append(
+            f"section {section.title or 'before the first heading'!r} has {size} lines "
+            "of step code and no smaller heading to split it at"
+        )
+        return [section]
+    level = min(h.level for _, h in marks)
+    cuts = {index: heading for index, heading in marks if heading.level == level}
+    parts: list[Section] = []
+    current: list[int] = []
+    title, doc, start = section.title, section.doc, section.start
+    depth: int | None = section.level
+    for cell in cells:
+        if cell.index in cuts and first <= cell.index <= section.cells[-1]:
+            if current:
+                parts.append(Section(tuple(current), title, doc, depth, start))
+            current = []
+            heading = cuts[cell.index]
+            title, doc, depth, start = heading.text, heading.paragraph, level, cell.index
+        elif cell.index in section.cells:
+            current.append(cell.index)
+    if current:
+        parts.append(Section(tuple(current), title, doc, depth, start))
+    if len(parts) < 2:  # all its code under one subheading: try the level below
+        return _split_one(
+            replace(section, level=level), cells, sizes, max_lines, previous_end, notes
+        )
+    notes.append(
+        f"section {section.title or 'before the first heading'!r} has {size} lines of step "
+        f"code (more than --max-step-lines {max_lines}): split at its {'#' * level} "
+        "headings into " + ", ".join(repr(p.title) for p in parts if p.title)
+    )
+    out: list[Section] = []
+    end = previous_end
+    for part in parts:
+        out += _split_one(part, cells, sizes, max_lines, end, notes)
+        end = part.cells[-1]
+    return out
 
 
 def _by_runs(cells: Sequence[Cell], code_cells: Sequence[int]) -> list[Section]:

@@ -36,6 +36,7 @@ class ExtractOptions:
     allow_hidden_state: bool = False
     parameters: str = "promote"
     prune: bool = False
+    max_step_lines: int = 60
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ REGULARIZATION = 1.0
 SEED = 42
 
 
-class FeaturesStepResult(NamedTuple):
-    """What features_step() returns."""
+class ComputeFeaturesResult(NamedTuple):
+    """What compute_features() returns."""
 
     numeric_cols: Any
     categorical_cols: Any
@@ -40,8 +40,8 @@ class FeaturesStepResult(NamedTuple):
     y: Any
 
 
-class TrainTestSplitStepResult(NamedTuple):
-    """What train_test_split_step() returns."""
+class SplitTrainTestResult(NamedTuple):
+    """What split_train_test() returns."""
 
     X_train: Any
     X_test: Any
@@ -68,7 +68,7 @@ def load_clean(data_path):
     return customers
 
 
-def features_step(customers) -> FeaturesStepResult:
+def compute_features(customers) -> ComputeFeaturesResult:
     """Features.
 
     Support calls per year of tenure, and the average monthly amount actually
@@ -91,23 +91,23 @@ def features_step(customers) -> FeaturesStepResult:
     X = features[numeric_cols + categorical_cols]
     y = features["churned"]
 
-    return FeaturesStepResult(
+    return ComputeFeaturesResult(
         numeric_cols=numeric_cols, categorical_cols=categorical_cols, X=X, y=y
     )
 
 
-def train_test_split_step(X, y, test_size, seed) -> TrainTestSplitStepResult:
+def split_train_test(X, y, test_size, seed) -> SplitTrainTestResult:
     """Train / test split."""
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, stratify=y, random_state=seed
     )
     print(f"train: {len(X_train)} rows, test: {len(X_test)} rows")
-    return TrainTestSplitStepResult(
+    return SplitTrainTestResult(
         X_train=X_train, X_test=X_test, y_train=y_train, y_test=y_test
     )
 
 
-def model_step(numeric_cols, categorical_cols, regularization, seed, X_train, y_train):
+def fit_model(numeric_cols, categorical_cols, regularization, seed, X_train, y_train):
     """Model.
 
     Median imputation and scaling for numeric columns, one-hot encoding for
@@ -169,7 +169,7 @@ def plot_evaluation(churn_probability, y_test) -> Figure:
     return plt.gcf()
 
 
-def results_step(model, test_auc, X_train, X_test):
+def compute_results(model, test_auc, X_train, X_test):
     """Results."""
     coefficients = pd.Series(
         model.named_steps["classifier"].coef_[0],
@@ -193,13 +193,13 @@ def run(
 ) -> dict[str, Any]:
     """Run the notebook's steps in order and return its key results (draws nothing)."""
     customers = load_clean(data_path)
-    numeric_cols, categorical_cols, X, y = features_step(customers)
-    X_train, X_test, y_train, y_test = train_test_split_step(X, y, test_size, seed)
-    model = model_step(
+    numeric_cols, categorical_cols, X, y = compute_features(customers)
+    X_train, X_test, y_train, y_test = split_train_test(X, y, test_size, seed)
+    model = fit_model(
         numeric_cols, categorical_cols, regularization, seed, X_train, y_train
     )
     churn_probability, test_auc, report = evaluation(model, X_test, y_test)
-    coefficients, results = results_step(model, test_auc, X_train, X_test)
+    coefficients, results = compute_results(model, test_auc, X_train, X_test)
     return {
         "test_auc": test_auc,
         "report": report,
@@ -219,14 +219,14 @@ def run_and_draw(
     """run(), and the notebook's figures drawn from the steps' values."""
     figures: dict[str, Figure] = {}
     customers = load_clean(data_path)
-    numeric_cols, categorical_cols, X, y = features_step(customers)
-    X_train, X_test, y_train, y_test = train_test_split_step(X, y, test_size, seed)
-    model = model_step(
+    numeric_cols, categorical_cols, X, y = compute_features(customers)
+    X_train, X_test, y_train, y_test = split_train_test(X, y, test_size, seed)
+    model = fit_model(
         numeric_cols, categorical_cols, regularization, seed, X_train, y_train
     )
     churn_probability, test_auc, report = evaluation(model, X_test, y_test)
     figures["plot_evaluation"] = plot_evaluation(churn_probability, y_test)
-    coefficients, results = results_step(model, test_auc, X_train, X_test)
+    coefficients, results = compute_results(model, test_auc, X_train, X_test)
     return {
         "test_auc": test_auc,
         "report": report,

@@ -25,6 +25,8 @@ TARGET = "churned"
 TEST_SIZE = 0.3
 N_ESTIMATORS = 200
 
+warnings.filterwarnings("ignore")  # sklearn spam
+
 
 class ComputeImportancesResult(NamedTuple):
     """What compute_importances() returns."""
@@ -39,8 +41,6 @@ class ComputeImportancesResult(NamedTuple):
 
 
 def load_df(DATA, TARGET):
-    warnings.filterwarnings("ignore")  # sklearn spam
-
     df = pd.read_csv(DATA)
 
     df = df.drop(columns=["customer_id"])

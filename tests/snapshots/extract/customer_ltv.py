@@ -74,7 +74,7 @@ def clean_orders(orders, customers):
     return orders
 
 
-def helpers(orders):
+def compute_snapshot_date(orders):
     """Helpers."""
     snapshot_date = orders["order_date"].max() + pd.Timedelta(days=1)
     return snapshot_date
@@ -104,7 +104,7 @@ def customer_features(orders, snapshot_date):
     return rfm
 
 
-def lifetime_value_step(rfm, snapshot_date):
+def compute_lifetime_value(rfm, snapshot_date):
     """Lifetime value.
 
     Monthly spend since the first order, times the gross margin and an expected
@@ -140,10 +140,10 @@ def run(
     """Run the notebook's steps in order and return its key results (draws nothing)."""
     orders, customers = load(orders_path, customers_path)
     orders = clean_orders(orders, customers)
-    snapshot_date = helpers(orders)
+    snapshot_date = compute_snapshot_date(orders)
     monthly, orders = monthly_revenue(orders)
     rfm = customer_features(orders, snapshot_date)
-    rfm = lifetime_value_step(rfm, snapshot_date)
+    rfm = compute_lifetime_value(rfm, snapshot_date)
     rfm, segment_summary = segments(rfm, customers)
     return {"rfm": rfm, "segment_summary": segment_summary}
 
@@ -155,11 +155,11 @@ def run_and_draw(
     figures: dict[str, Figure] = {}
     orders, customers = load(orders_path, customers_path)
     orders = clean_orders(orders, customers)
-    snapshot_date = helpers(orders)
+    snapshot_date = compute_snapshot_date(orders)
     monthly, orders = monthly_revenue(orders)
     figures["plot_monthly_revenue"] = plot_monthly_revenue(monthly)
     rfm = customer_features(orders, snapshot_date)
-    rfm = lifetime_value_step(rfm, snapshot_date)
+    rfm = compute_lifetime_value(rfm, snapshot_date)
     rfm, segment_summary = segments(rfm, customers)
     return {"rfm": rfm, "segment_summary": segment_summary}, figures
 

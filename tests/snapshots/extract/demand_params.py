@@ -61,7 +61,7 @@ def train_evaluate(model_frame, horizon_days, n_estimators, seed, feature_cols):
     return test, model, forecast
 
 
-def results(store, horizon_days, test, forecast):
+def compute_metrics(store, horizon_days, test, forecast):
     """Results."""
     metrics = {
         "store": store,
@@ -87,7 +87,7 @@ def run(
     test, model, forecast = train_evaluate(
         model_frame, horizon_days, n_estimators, seed, feature_cols
     )
-    metrics = results(store, horizon_days, test, forecast)
+    metrics = compute_metrics(store, horizon_days, test, forecast)
     return {"model": model, "forecast": forecast, "metrics": metrics}
 
 

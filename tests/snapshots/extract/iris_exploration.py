@@ -20,8 +20,8 @@ from sklearn.metrics import adjusted_rand_score
 IRIS_PATH = "iris.csv"
 
 
-class ComputeAdjustedRand2Result(NamedTuple):
-    """What compute_adjusted_rand_2() returns."""
+class ComputeAdjustedRandResult(NamedTuple):
+    """What compute_adjusted_rand() returns."""
 
     jitter: Any
     colors: Any
@@ -36,7 +36,7 @@ def load_iris(iris_path):
     return iris
 
 
-def compute_adjusted_rand_2(iris) -> ComputeAdjustedRand2Result:
+def compute_adjusted_rand(iris) -> ComputeAdjustedRandResult:
     jitter = np.random.normal(0, 0.05, size=len(iris))
     colors = iris["species"].map(
         {"setosa": "tab:blue", "versicolor": "tab:orange", "virginica": "tab:green"}
@@ -54,7 +54,7 @@ def compute_adjusted_rand_2(iris) -> ComputeAdjustedRand2Result:
     adjusted_rand_2 = adjusted_rand_score(labels, clusters)
     print("ARI vs shuffled species:", round(adjusted_rand_2, 3))
 
-    return ComputeAdjustedRand2Result(
+    return ComputeAdjustedRandResult(
         jitter=jitter,
         colors=colors,
         km=km,
@@ -64,7 +64,7 @@ def compute_adjusted_rand_2(iris) -> ComputeAdjustedRand2Result:
     )
 
 
-def plot_compute_adjusted_rand_2(colors, iris, jitter) -> Figure:
+def plot_compute_adjusted_rand(colors, iris, jitter) -> Figure:
     """The figure of notebook cell 6."""
     plt.figure()
     plt.scatter(iris["petal_length"] + jitter, iris["petal_width"], c=colors, s=12)
@@ -77,7 +77,7 @@ def run(*, iris_path: str = IRIS_PATH) -> dict[str, Any]:
     """Run the notebook's steps in order and return its key results (draws nothing)."""
     iris = load_iris(iris_path)
     jitter, colors, km, clusters, adjusted_rand, adjusted_rand_2 = (
-        compute_adjusted_rand_2(iris)
+        compute_adjusted_rand(iris)
     )
     return {
         "adjusted_rand": adjusted_rand,
@@ -94,9 +94,9 @@ def run_and_draw(
     figures: dict[str, Figure] = {}
     iris = load_iris(iris_path)
     jitter, colors, km, clusters, adjusted_rand, adjusted_rand_2 = (
-        compute_adjusted_rand_2(iris)
+        compute_adjusted_rand(iris)
     )
-    figures["plot_compute_adjusted_rand_2"] = plot_compute_adjusted_rand_2(
+    figures["plot_compute_adjusted_rand"] = plot_compute_adjusted_rand(
         colors, iris, jitter
     )
     return {

@@ -83,7 +83,7 @@ def split_scale(loans, TEST_FRACTION, SEED) -> SplitScaleResult:
     )
 
 
-def model_step(SEED, X_train, y_train, X_test, report, y_test):
+def fit_model(SEED, X_train, y_train, X_test, report, y_test):
     """Model."""
     model = LogisticRegression(C=0.5, max_iter=2000, random_state=SEED)
     model.fit(X_train, y_train)
@@ -121,7 +121,7 @@ def run(
     loans, report = load(DATA_FILE)
     loans, report = features(loans, report)
     X_train, X_test, y_train, y_test, scaler = split_scale(loans, TEST_FRACTION, SEED)
-    model, scores, report = model_step(SEED, X_train, y_train, X_test, report, y_test)
+    model, scores, report = fit_model(SEED, X_train, y_train, X_test, report, y_test)
     report = decision_threshold(THRESHOLD, y_test, scores, report)
     return {"scaler": scaler, "model": model, "report": report}
 
