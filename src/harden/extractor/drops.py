@@ -12,12 +12,14 @@ problems, or drops them as risky with ``--drop-magics``.  Every drop is a
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
 
 from harden.analysis import CellAnalysis
+from harden.analysis.nodes import root_name
 from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
 from harden.notebook import magics
@@ -63,10 +65,17 @@ class CellRewriter(cst.CSTTransformer):
     """Drop or rewrite notebook-only statements of one cell (see module docstring)."""
 
     def __init__(
-        self, cell: CellAnalysis, *, drop_magics: bool, no_prints: bool, result: CellDrops
+        self,
+        cell: CellAnalysis,
+        *,
+        drop_magics: bool,
+        no_prints: bool,
+        result: CellDrops,
+        widgets: AbstractSet[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.cell = cell
+        self.widgets = widgets  # names the notebook imports from widget modules
         self.drop_magics = drop_magics
         self.no_prints = no_prints
         self.result = result
@@ -130,6 +139,30 @@ class CellRewriter(cst.CSTTransformer):
             statements[0] = statements[0].with_changes(leading_lines=updated_node.leading_lines)
         return cst.FlattenSentinel(statements) if len(statements) > 1 else statements[0]
 
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        """``@interact`` (a widget decorator) goes; the function stays."""
+        kept = [d for d in updated_node.decorators if not self._widget(d.decorator)]
+        if len(kept) == len(updated_node.decorators):
+            return updated_node
+        dropped = next(d for d in original_node.decorators if self._widget(d.decorator))
+        code = "@" + cst.Module(body=[]).code_for_node(dropped.decorator)
+        self.note(
+            "dropped",
+            "interactive widget decorator: widgets only work in a live notebook",
+            dropped,
+            code=code,
+        )
+        return updated_node.with_changes(decorators=kept)
+
+    def _widget(self, node: cst.BaseExpression) -> bool:
+        """A widget call or decorator: its callee's root is a name imported from a widget module."""
+        if isinstance(node, cst.Call):
+            node = node.func
+        root = root_name(node)
+        return root is not None and root.value in self.widgets
+
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
@@ -175,6 +208,11 @@ class CellRewriter(cst.CSTTransformer):
             and (site.receiver_type or "").startswith("matplotlib")
         ):
             self.note("dropped", "showing a figure has no effect outside the notebook", original)
+            return None
+        if self._widget(call):
+            self.note(
+                "dropped", "interactive widget: widgets only work in a live notebook", original
+            )
             return None
         if self.no_prints and dotted == "print":
             self.note("dropped", "print dropped (--no-prints)", original)

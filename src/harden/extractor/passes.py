@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harden.analysis import analyze
+from harden.analysis.library import is_widget
 from harden.errors import ExtractionError, UsageError
 from harden.extractor import parameters as params_mod
 from harden.extractor import plots as plots_mod
@@ -130,7 +131,24 @@ def classify_code(state: ExtractState) -> ExtractState:
     layout = classify(
         need(state.analysis, "analysis"), [p.name for p in state.parameters], set(state.removed)
     )
-    return state.logged(layout=layout)
+    # A name the module binds at module level (a hoisted import, a constant, a
+    # definition) is never a run() argument, even when the notebook read it
+    # before the cell that binds it: the module binds it before run() starts.
+    bound = layout.module_level - layout.step_level
+    kept = tuple(n for n in state.hidden if n not in bound)
+    notes = [
+        LogEntry(
+            "info",
+            "read before the cell that binds it, but bound at module level: "
+            "not an argument of run()",
+            layout.definition_cells.get(name, layout.constant_cells.get(name)),
+            None,
+            name,
+        )
+        for name in state.hidden
+        if name in bound
+    ]
+    return state.logged(*notes, layout=layout, hidden=kept)
 
 
 def refuse_global_writers(state: ExtractState) -> ExtractState:
@@ -153,6 +171,9 @@ def prepare_cells(state: ExtractState) -> ExtractState:
     requirements: list[str] = []
     analysis = need(state.analysis, "analysis")
     taken = reserved_names(analysis, layout, state.parameters)
+    widgets = frozenset(
+        b.name for c in analysis.cells for b in c.imports if not b.is_star and is_widget(b.target)
+    )
     for cell in analysis.cells:
         if cell.module is None:
             continue
@@ -164,6 +185,7 @@ def prepare_cells(state: ExtractState) -> ExtractState:
             no_prints=options.no_prints,
             taken=frozenset(taken),
             replacements=state.replacements,
+            widgets=widgets,
         )
         taken |= {name for name, _ in code.results}
         codes[cell.index] = code
