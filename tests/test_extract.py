@@ -57,7 +57,7 @@ def test_module_docstring_imports_parameters_steps_run_and_main(tmp_path: Path) 
     doc = ast.get_docstring(tree) or ""
     assert doc.startswith("Churn model.\n\nPredict churn from the customer table.")
     fns = functions(e.source)
-    assert list(fns) == ["load_data", "score", "run", "main"]
+    assert list(fns) == ["load_data", "score", "run", "print_results", "main"]
     assert params(fns["score"]) == ["df", "alpha"]
     assert kwonly(fns["run"]) == ["data_path", "alpha", "verbose"]
     assert "data_path: str = DATA_PATH" in e.source and "alpha: float = ALPHA" in e.source
@@ -251,7 +251,8 @@ def test_no_prints_drops_print_calls_everywhere(tmp_path: Path) -> None:
         "z = report(y)",
     )
     source = extract(path, no_prints=True).source
-    assert "print(" not in source and "for i in range(2):\n        pass" in source
+    notebook_code = source.split("def print_results(")[0]  # main() prints the results
+    assert "print(" not in notebook_code and "for i in range(2):\n        pass" in source
     assert "def report(v):\n    return v" in source  # `text` only fed the print
     assert "print(x)" in extract(path).source
 
