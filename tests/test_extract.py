@@ -196,6 +196,20 @@ def test_headings_and_identifiers() -> None:
     assert identifier("class") == "class_step"
 
 
+def test_code_spans_in_headings_keep_their_underscores(tmp_path: Path) -> None:
+    text = "## Using `cross_val_score` for __model__ _selection_ in snake_case\nThe `cv` folds."
+    assert headings(text)[0].text == "Using cross_val_score for model selection in snake_case"
+    path = nb(
+        tmp_path,
+        ("md", "# Notes"),
+        ("md", "## Scoring with `cross_val_score`"),
+        "scores = [0.5, 0.7]\nbest = max(scores)",
+    )
+    e = extract(path)
+    assert '"""Scoring with cross_val_score."""' in e.source
+    assert [s.name for s in e.plan.steps] == ["scoring_cross_val_score"]
+
+
 # --------------------------------------------------------------------------- drops and magics
 
 
