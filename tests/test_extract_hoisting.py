@@ -131,6 +131,7 @@ def test_code_only_an_interactive_widget_runs_is_dropped_with_its_import(tmp_pat
         "def head(n=1, ax=None):\n    return x[:n]\n\ninteract(head, n=(1, 5), ax=fixed(None));",
         "@interact(n=(1, 3))\ndef double(n):\n    return n * 2",
         "@widgets.interact\ndef third(n=2):\n    return n",
+        "from ipywidgets import interact_manual\ninteract_manual(third, n=(1, 4));",
         "widgets.interact(third, n=5)\nfirst = head(2)",
     )
     e = extract(path)
@@ -141,7 +142,8 @@ def test_code_only_an_interactive_widget_runs_is_dropped_with_its_import(tmp_pat
         (3, "interact(head, n=(1, 5), ax=fixed(None));"),
         (4, "@interact(n=(1, 3))"),
         (5, "@widgets.interact"),
-        (6, "widgets.interact(third, n=5)"),
+        (6, "interact_manual(third, n=(1, 4));"),
+        (7, "widgets.interact(third, n=5)"),
     ]
     assert dropped[1].line == 1
     write_extraction(e, tmp_path)
