@@ -167,7 +167,7 @@ def print_results(results: dict[str, Any], path: str | None = None) -> None:
     they are, anything else (tables, arrays, models) as its type and shape; with
     ``path``, also write the values printed as they are to that file as JSON."""
     scalar = (bool, int, float, str, type(None))
-    saved = {}
+    saved: dict[str, Any] = {}
     for name, value in results.items():
         if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
             value = value.item()  # a NumPy scalar
