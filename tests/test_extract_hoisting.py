@@ -158,3 +158,13 @@ def test_code_only_an_interactive_widget_runs_is_dropped_with_its_import(tmp_pat
     )
     assert done.returncode == 0, done.stderr
     assert "total: 10" in done.stdout
+
+
+def test_a_line_under_a_moved_comment_keeps_its_place_in_the_log(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})",
+        "x = 1\n# show the table\nimport numpy as np\ndf.head()",
+    )
+    entries = [entry for entry in extract(path).log if entry.code == "df.head()"]
+    assert [(entry.cell_index, entry.line) for entry in entries] == [(1, 4)]

@@ -23,7 +23,7 @@ import libcst as cst
 
 from harden.analysis import CellAnalysis
 from harden.analysis.library import PLOT_METHODS
-from harden.analysis.model import CallSite
+from harden.analysis.model import CallSite, Location
 from harden.analysis.purity import is_display_only
 from harden.errors import ExtractionError
 from harden.extractor.classify import Layout
@@ -199,6 +199,15 @@ def _with_comments(statement: Statement, carried: tuple[cst.EmptyLine, ...]) -> 
     return statement.with_changes(leading_lines=carried)
 
 
+def _location(cell: CellAnalysis, statement: Statement) -> Location | None:
+    """Where a line starts, also when it is a copy of the parsed one (a
+    comment moved onto it): its first small statement is the parsed node."""
+    found = cell.location(statement)
+    if found is None and isinstance(statement, cst.SimpleStatementLine) and statement.body:
+        found = cell.location(statement.body[0])
+    return found
+
+
 def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
     """The last line goes when it only displays a value (``df.head()``); when
     it shows a result (a score, a prediction, a search's best parameters),
@@ -211,7 +220,7 @@ def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
     calls = {call.node: call for call in cell.calls if call.node is not None}
     if not isinstance(small, cst.Expr) or not is_display_only(small.value, calls):
         return draft
-    location = cell.location(last)
+    location = _location(cell, last)
     line_number = location.line if location is not None else None
     code = (cell.cell.line(line_number) or "").strip() if line_number else ""
     cores = result_cores(small.value, calls)
@@ -282,7 +291,7 @@ def drop_no_op_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
             and not isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
             and discardable(statement.body[0].value, calls)
         ):
-            location = cell.location(statement)
+            location = _location(cell, statement)
             number = location.line if location is not None else None
             code = (cell.cell.line(number) or "").strip() if number else ""
             log.append(
@@ -321,7 +330,7 @@ def name_printed_results(draft: CellDraft, ctx: CellContext) -> CellDraft:
             small = cast(cst.BaseSmallStatement, small.deep_replace(core.node, cst.Name(name)))
         lines = [line(assign) for assign, _, _ in named]
         lines[0] = lines[0].with_changes(leading_lines=statement.leading_lines)
-        location = cell.location(statement)
+        location = _location(cell, statement)
         number = location.line if location is not None else None
         code = (cell.cell.line(number) or "").strip() if number else ""
         body.extend(lines)
