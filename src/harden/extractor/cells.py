@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import libcst as cst
 
@@ -190,7 +190,10 @@ def _about_import(comment: str) -> bool:
     return any(word in {"import", "imports", "importing", "imported"} for word in words)
 
 
-def _with_comments(statement: Statement, carried: tuple[cst.EmptyLine, ...]) -> Statement:
+_S = TypeVar("_S", cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+def _with_comments(statement: _S, carried: tuple[cst.EmptyLine, ...]) -> _S:
     """``statement`` under the comments of the import above it, when nothing
     (no blank line, no comment of its own) separates them; else the comments
     were about the import and go with it."""
