@@ -25,9 +25,10 @@ RESULTS = (
     "count = np.int64(4)\n"
     "best_params = {'n_neighbors': 13, 'weights': 'uniform'}\n"
     "table = pd.DataFrame({'a': x})\n"
-    "names = ['a', 'b']",
+    "names = ['a', 'b']\n"
+    "by_pair = {(1, 2): 0.5}",
 )
-OUTPUTS = ["accuracy", "count", "best_params", "table", "x", "names"]
+OUTPUTS = ["accuracy", "count", "best_params", "table", "x", "names", "by_pair"]
 SUMMARY = (
     "accuracy: 3.33333\n"
     "count: 4\n"
@@ -35,6 +36,7 @@ SUMMARY = (
     "table: DataFrame (5, 1)\n"
     "x: ndarray (5,)\n"
     "names: list of 2\n"
+    "by_pair: dict of 1\n"  # a tuple key: not a JSON object
 )
 SAVED = {
     "accuracy": 3.3333333333333335,

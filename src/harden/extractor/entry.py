@@ -54,7 +54,8 @@ def print_results(results: dict[str, Any], path: str | None = None) -> None:
     for name, value in results.items():
         if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
             value = value.item()  # a NumPy scalar
-        items = value.values() if isinstance(value, dict) and len(value) <= 20 else [value]
+        small = isinstance(value, dict) and len(value) <= 20
+        items = [*value, *value.values()] if small else [value]  # a dict: keys and values
         if all(isinstance(item, scalar) for item in items):
             saved[name] = value
             shown = f"{value:.6g}" if isinstance(value, float) else value

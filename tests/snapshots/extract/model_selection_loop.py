@@ -169,9 +169,10 @@ def print_results(results: dict[str, Any], path: str | None = None) -> None:
     for name, value in results.items():
         if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
             value = value.item()  # a NumPy scalar
+        small = isinstance(value, dict) and len(value) <= 20
         items = (
-            value.values() if isinstance(value, dict) and len(value) <= 20 else [value]
-        )
+            [*value, *value.values()] if small else [value]
+        )  # a dict: keys and values
         if all(isinstance(item, scalar) for item in items):
             saved[name] = value
             shown = f"{value:.6g}" if isinstance(value, float) else value
