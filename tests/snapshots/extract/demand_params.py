@@ -102,6 +102,11 @@ def print_results(results: dict[str, Any], path: str | None = None) -> None:
         if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
             value = value.item()  # a NumPy scalar
         small = isinstance(value, dict) and len(value) <= 20
+        if small:  # best_params_: its NumPy numbers as Python ones
+            value = {
+                k: v.item() if getattr(v, "ndim", None) == 0 else v
+                for k, v in value.items()
+            }
         items = (
             [*value, *value.values()] if small else [value]
         )  # a dict: keys and values
