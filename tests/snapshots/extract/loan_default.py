@@ -136,15 +136,14 @@ def print_results(results: dict[str, Any], path: str | None = None) -> None:
     for name, value in results.items():
         if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
             value = value.item()  # a NumPy scalar
+        # a small dict (best_params_): its keys and values, NumPy numbers as Python ones
         small = isinstance(value, dict) and len(value) <= 20
-        if small:  # best_params_: its NumPy numbers as Python ones
+        if small:
             value = {
                 k: v.item() if getattr(v, "ndim", None) == 0 else v
                 for k, v in value.items()
             }
-        items = (
-            [*value, *value.values()] if small else [value]
-        )  # a dict: keys and values
+        items = [*value, *value.values()] if small else [value]
         if all(isinstance(item, scalar) for item in items):
             saved[name] = value
             shown = f"{value:.6g}" if isinstance(value, float) else value
