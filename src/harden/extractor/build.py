@@ -4,7 +4,8 @@ Layout of the generated module, top to bottom: a one-line header comment,
 the docstring (the notebook's first heading and the paragraph after it),
 imports (future, stdlib, third party, local), guarded imports, parameter
 defaults and constants, the notebook's definitions, step result types, step
-functions, ``run``, ``main`` and the ``__main__`` guard.
+functions, ``run``, ``print_results`` (what ``main`` shows), ``main`` and the
+``__main__`` guard.
 """
 
 from __future__ import annotations
