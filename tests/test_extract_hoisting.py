@@ -168,3 +168,25 @@ def test_a_line_under_a_moved_comment_keeps_its_place_in_the_log(tmp_path: Path)
     )
     entries = [entry for entry in extract(path).log if entry.code == "df.head()"]
     assert [(entry.cell_index, entry.line) for entry in entries] == [(1, 4)]
+
+
+def test_a_function_that_only_builds_a_widget_goes_with_its_calls(tmp_path: Path) -> None:
+    path = write_notebook(
+        tmp_path,
+        "import numpy as np\nfrom ipywidgets import interact",
+        "def explore(values):\n"
+        '    """Slide through the values."""\n'
+        "    n = len(values) - 1\n"
+        "    def show(frame=0):\n"
+        "        return values[frame]\n"
+        "    return interact(show, frame=(0, n))",
+        "def summary(values):\n    interact(print, x=values)\n    return values.sum()",
+        "x = np.arange(6)\nexplore(x);\ntotal = int(summary(x))",
+    )
+    e = extract(path)
+    assert "def explore" not in e.source and "explore(" not in e.source
+    # a function that computes too stays, its widget call dropped
+    assert "def summary(values):\n    return values.sum()" in e.source
+    assert "ipywidgets" not in e.source
+    codes = [entry.code for entry in e.log if "live notebook" in entry.message]
+    assert codes == ["def explore", "interact(print, x=values)", "explore(x);"]

@@ -102,7 +102,7 @@ def _needs_rewrite(cell: CellAnalysis, no_prints: bool, widgets: AbstractSet[str
     """Whether the cell has anything :class:`CellRewriter` changes (from the analysis)."""
     if cell.magics:
         return True
-    if widgets & (cell.free_reads | cell.local_reads):
+    if widgets & (cell.free_reads | cell.local_reads | {d.name for d in cell.definitions}):
         return True
     for call in cell.calls:
         if (

@@ -18,7 +18,8 @@ from typing import Any
 
 import libcst as cst
 
-from harden.analysis import CellAnalysis
+from harden.analysis import Analysis, CellAnalysis
+from harden.analysis.library import is_widget
 from harden.analysis.nodes import root_name
 from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
@@ -59,6 +60,68 @@ def root_names(expr: cst.CSTNode) -> tuple[str, ...]:
     visitor = _RootNames()
     expr.visit(visitor)
     return tuple(visitor.names)
+
+
+def widget_names(analysis: Analysis) -> frozenset[str]:
+    """Names that only make interactive widgets: those the notebook imports from a
+    widget module (:data:`~harden.analysis.library.WIDGET_MODULES`), and its
+    functions whose body does nothing but build one (``def explore(X):
+    def show(depth=3): ...; return interact(show, depth=(1, 5))``)."""
+    names = {
+        b.name for c in analysis.cells for b in c.imports if not b.is_star and is_widget(b.target)
+    }
+    functions = [
+        d
+        for c in analysis.cells
+        for d in c.definitions
+        if d.kind == "function" and isinstance(d.node, cst.FunctionDef)
+    ]
+    changed = bool(names)
+    while changed:
+        changed = False
+        for definition in functions:
+            if definition.name not in names and _only_widgets(definition.node, names):
+                names.add(definition.name)
+                changed = True
+    return frozenset(names)
+
+
+def _only_widgets(function: cst.FunctionDef, widgets: AbstractSet[str]) -> bool:
+    """A body of nested functions, assignments to local names and calls of
+    widgets (bare or returned, at least one): nothing else it could do or return."""
+    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    calls = 0
+    for index, statement in enumerate(body):
+        if isinstance(statement, cst.FunctionDef):
+            continue
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and all(
+                _local_target(t.target) for t in small.targets
+            ):
+                continue
+            value = small.value if isinstance(small, (cst.Expr, cst.Return)) else None
+            if index == 0 and isinstance(value, cst.SimpleString):
+                continue  # the docstring
+            if not isinstance(value, cst.Call) or not _calls_widget(value, widgets):
+                return False
+            calls += 1
+    return calls > 0
+
+
+def _local_target(target: cst.BaseExpression) -> bool:
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return all(_local_target(e.value) for e in target.elements)
+    return isinstance(target, cst.Name)
+
+
+def _calls_widget(node: cst.BaseExpression, widgets: AbstractSet[str]) -> bool:
+    """A widget call or decorator: its callee's root is a widget name."""
+    if isinstance(node, cst.Call):
+        node = node.func
+    root = root_name(node)
+    return root is not None and root.value in widgets
 
 
 class CellRewriter(cst.CSTTransformer):
@@ -141,8 +204,17 @@ class CellRewriter(cst.CSTTransformer):
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
-    ) -> cst.FunctionDef:
-        """``@interact`` (a widget decorator) goes; the function stays."""
+    ) -> Any:
+        """``@interact`` (a widget decorator) goes, the function stays; a
+        function that only builds a widget goes whole."""
+        if original_node.name.value in self.widgets and self._widget_only(original_node):
+            self.note(
+                "dropped",
+                "only builds an interactive widget: widgets only work in a live notebook",
+                original_node,
+                code=f"def {original_node.name.value}",
+            )
+            return cst.RemovalSentinel.REMOVE
         kept = [d for d in updated_node.decorators if not self._widget(d.decorator)]
         if len(kept) == len(updated_node.decorators):
             return updated_node
@@ -157,11 +229,11 @@ class CellRewriter(cst.CSTTransformer):
         return updated_node.with_changes(decorators=kept)
 
     def _widget(self, node: cst.BaseExpression) -> bool:
-        """A widget call or decorator: its callee's root is a name imported from a widget module."""
-        if isinstance(node, cst.Call):
-            node = node.func
-        root = root_name(node)
-        return root is not None and root.value in self.widgets
+        return _calls_widget(node, self.widgets)
+
+    def _widget_only(self, node: cst.FunctionDef) -> bool:
+        """The notebook's widget function itself (not a nested one that shares its name)."""
+        return any(d.node is node for d in self.cell.definitions)
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock

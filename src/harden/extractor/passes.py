@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from harden.analysis import analyze
-from harden.analysis.library import is_widget
 from harden.errors import ExtractionError, UsageError
 from harden.extractor import parameters as params_mod
 from harden.extractor import plots as plots_mod
 from harden.extractor.build import BuildInput, build
 from harden.extractor.cells import CellCode, cell_code
 from harden.extractor.classify import Layout, classify
+from harden.extractor.drops import widget_names
 from harden.extractor.model import LogEntry, Plan
 from harden.extractor.names import check_module_name, default_module_name
 from harden.extractor.plan import make_plan, reserved_names
@@ -171,9 +171,7 @@ def prepare_cells(state: ExtractState) -> ExtractState:
     requirements: list[str] = []
     analysis = need(state.analysis, "analysis")
     taken = reserved_names(analysis, layout, state.parameters)
-    widgets = frozenset(
-        b.name for c in analysis.cells for b in c.imports if not b.is_star and is_widget(b.target)
-    )
+    widgets = widget_names(analysis)
     for cell in analysis.cells:
         if cell.module is None:
             continue
