@@ -251,6 +251,17 @@ def test_mutations_know_their_statement_and_self_reference() -> None:
     assert all(m.statement is not None for m in cell.mutations[:3])
 
 
+def test_a_method_on_a_calls_result_mutates_the_receiver_variable_not_the_function() -> None:
+    analysis = _analyze(
+        "import numpy as np\nfrom sklearn.linear_model import LinearRegression",
+        "def make(degree):\n    return LinearRegression()",
+        "model = make(3).fit(X, y)\nnp.array([2, 1]).sort()\nLinearRegression().fit(X, y)\n"
+        "search.set_params(cv=3).fit(X, y)\nmodels['a'].fit(X, y)",
+    )
+    mutated = [m.name for m in analysis.cells[2].mutations]
+    assert mutated == ["search", "search", "models"]  # never make, np or LinearRegression
+
+
 def test_deeply_nested_parentheses_are_a_syntax_error_not_a_crash() -> None:
     cell = _cell("(" * 300 + ")" * 300)
     assert cell.syntax_error is not None

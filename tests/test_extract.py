@@ -57,7 +57,7 @@ def test_module_docstring_imports_parameters_steps_run_and_main(tmp_path: Path) 
     doc = ast.get_docstring(tree) or ""
     assert doc.startswith("Churn model.\n\nPredict churn from the customer table.")
     fns = functions(e.source)
-    assert list(fns) == ["load_data", "score", "run", "main"]
+    assert list(fns) == ["load_data", "score", "run", "print_results", "main"]
     assert params(fns["score"]) == ["df", "alpha"]
     assert kwonly(fns["run"]) == ["data_path", "alpha", "verbose"]
     assert "data_path: str = DATA_PATH" in e.source and "alpha: float = ALPHA" in e.source
@@ -196,6 +196,20 @@ def test_headings_and_identifiers() -> None:
     assert identifier("class") == "class_step"
 
 
+def test_code_spans_in_headings_keep_their_underscores(tmp_path: Path) -> None:
+    text = "## Using `cross_val_score` for __model__ _selection_ in snake_case\nThe `cv` folds."
+    assert headings(text)[0].text == "Using cross_val_score for model selection in snake_case"
+    path = nb(
+        tmp_path,
+        ("md", "# Notes"),
+        ("md", "## Scoring with `cross_val_score`"),
+        "scores = [0.5, 0.7]\nbest = max(scores)",
+    )
+    e = extract(path)
+    assert '"""Scoring with cross_val_score."""' in e.source
+    assert [s.name for s in e.plan.steps] == ["scoring_cross_val_score"]
+
+
 # --------------------------------------------------------------------------- drops and magics
 
 
@@ -251,7 +265,8 @@ def test_no_prints_drops_print_calls_everywhere(tmp_path: Path) -> None:
         "z = report(y)",
     )
     source = extract(path, no_prints=True).source
-    assert "print(" not in source and "for i in range(2):\n        pass" in source
+    notebook_code = source.split("def print_results(")[0]  # main() prints the results
+    assert "print(" not in notebook_code and "for i in range(2):\n        pass" in source
     assert "def report(v):\n    return v" in source  # `text` only fed the print
     assert "print(x)" in extract(path).source
 

@@ -38,7 +38,7 @@ PLOT_METHODS = frozenset(
         "axhline",
     }
 )
-ENTRY_POINTS = frozenset({"run", "main", "run_and_draw"})
+ENTRY_POINTS = frozenset({"run", "main", "run_and_draw", "print_results"})
 #: Calls made for what they change, not for a value.
 EFFECTS = frozenset(
     {

@@ -629,3 +629,13 @@ EFFECT_PREFIXES = (
     "execute",
     "log_",
 )
+
+# -- interactive widgets --------------------------------------------------------------------
+#: Modules whose calls build interactive widgets (``interact(f, n=(1, 10))``, ``@interact``):
+#: they only work in a live notebook, so extraction drops them (and their import).
+WIDGET_MODULES = ("ipywidgets", "IPython.html.widgets")
+
+
+def is_widget(qualified: str) -> bool:
+    """Whether a qualified name (``ipywidgets.interact``) belongs to a widget module."""
+    return any(qualified == m or qualified.startswith(m + ".") for m in WIDGET_MODULES)

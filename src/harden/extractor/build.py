@@ -5,7 +5,8 @@ the docstring (the notebook's first heading and the paragraph after it),
 imports (future, stdlib, third party, local), guarded imports, parameter
 defaults and constants, configuration (styles, display options, warnings
 filters), the notebook's definitions, step result types, step
-functions, ``run``, ``main`` and the ``__main__`` guard.
+functions, ``run``, ``print_results`` (what ``main`` shows), ``main`` and the
+``__main__`` guard.
 """
 
 from __future__ import annotations
@@ -210,8 +211,14 @@ def _body(
                 ),
             )
         )
+    taken = set(spec.taken) | {s.name for s in plan.steps} | {run_name, main_name}
+    taken |= {plot.name for plot in plan.plots} | {s.result_type or "" for s in plan.steps}
+    if draw is not None:
+        taken.add(draw)
+    report = _free("print_results", taken, ("show_results", "report_results"))
+    tail.append(entry.results_helper(report))
     tail += entry.main_function(
-        main_name, run_name, plan.parameters, plan.hidden_inputs, draw, spec.save_figures
+        main_name, run_name, plan.parameters, plan.hidden_inputs, draw, spec.save_figures, report
     )
     generated.extend(tail)
     out.extend(tail)
@@ -264,13 +271,13 @@ def _generated_imports(spec: BuildInput, figures: bool, local: bool) -> list[imp
     """What the generated code itself uses (not what the notebook's names spell)."""
     E = imports.ImportEntry
     parameters = spec.plan.parameters
-    needed = [E("argparse"), E("typing", "Any")]
+    needed = [E("argparse"), E("json"), E("typing", "Any")]
     flags = [
         (any(step.result_type for step in spec.plan.steps), E("typing", "NamedTuple")),
         (any(p.mutable for p in parameters), E("copy")),
         (
             any(p.type_name not in {None, "int", "float", "str", "bool"} for p in parameters),
-            E("json"),
+            E("json"),  # already needed: print_results() writes JSON
         ),
         (any(code.partial for code in spec.codes.values()), E("functools")),
         (figures or local, E("os")),

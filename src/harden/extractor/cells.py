@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import libcst as cst
 
 from harden.analysis import CellAnalysis
 from harden.analysis.library import PLOT_METHODS
-from harden.analysis.model import CallSite
+from harden.analysis.model import CallSite, Location
 from harden.analysis.purity import is_display_only
 from harden.errors import ExtractionError
 from harden.extractor.classify import Layout
@@ -69,6 +69,7 @@ class CellContext:
     no_prints: bool
     taken: AbstractSet[str] = frozenset()  # names a result must not take
     replacements: Mapping[int, str] = field(default_factory=dict)  # literal id() → parameter
+    widgets: AbstractSet[str] = frozenset()  # names imported from widget modules
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,11 @@ class CellDraft:
 CellStep = Callable[[CellDraft, CellContext], CellDraft]
 
 
-def _needs_rewrite(cell: CellAnalysis, no_prints: bool) -> bool:
+def _needs_rewrite(cell: CellAnalysis, no_prints: bool, widgets: AbstractSet[str]) -> bool:
     """Whether the cell has anything :class:`CellRewriter` changes (from the analysis)."""
     if cell.magics:
+        return True
+    if widgets & (cell.free_reads | cell.local_reads | {d.name for d in cell.definitions}):
         return True
     for call in cell.calls:
         if (
@@ -123,7 +126,9 @@ def sort_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
     body: list[Statement] = []
     last_original = module.body[-1] if module.body else None
     last_kept: Statement | None = None
+    pending: tuple[cst.EmptyLine, ...] = ()  # comments above hoisted imports
     for statement in module.body:
+        carried, pending = pending, ()
         if isinstance(statement, cst.SimpleStatementLine):
             if id(statement) in constant_lines or id(statement) in layout.configuration:
                 continue  # module level: a constant, or configuration (the preamble)
@@ -135,7 +140,10 @@ def sort_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
                 elif id(small) not in ctx.removed:
                     rest.append(small)
             if not rest:
+                if all(id(small) in layout.hoisted_imports for small in statement.body):
+                    pending = _import_comments(statement, carried)
                 continue
+            statement = _with_comments(statement, carried)
             keeps_last = rest[-1] is statement.body[-1]
             if len(rest) != len(statement.body):
                 rest[-1] = rest[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
@@ -148,7 +156,7 @@ def sort_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
         elif id(statement) in definitions:
             hoisted.append(statement)
         else:
-            body.append(statement)
+            body.append(_with_comments(statement, carried))
     return replace(
         draft,
         body=tuple(body),
@@ -157,6 +165,50 @@ def sort_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
         guarded=tuple(guarded),
         last=last_kept,
     )
+
+
+def _import_comments(
+    statement: cst.SimpleStatementLine, carried: tuple[cst.EmptyLine, ...]
+) -> tuple[cst.EmptyLine, ...]:
+    """The comments above an import line that leaves for the module's top,
+    kept for the statement right below it: a comment directly above a block
+    (``# predict diabetes if ...`` over ``from sklearn.preprocessing import
+    binarize`` and the line that uses it) explains the block.  A comment
+    naming the import (``# import the class``) goes with the import."""
+    lines = statement.leading_lines
+    if not lines:
+        return carried  # the next import of the same block
+    if not any(line.comment is not None for line in lines):
+        return ()
+    if any(line.comment is not None and _about_import(line.comment.value) for line in lines):
+        return ()
+    return tuple(lines)
+
+
+def _about_import(comment: str) -> bool:
+    words = "".join(c if c.isalpha() else " " for c in comment.lower()).split()
+    return any(word in {"import", "imports", "importing", "imported"} for word in words)
+
+
+_S = TypeVar("_S", cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+def _with_comments(statement: _S, carried: tuple[cst.EmptyLine, ...]) -> _S:
+    """``statement`` under the comments of the import above it, when nothing
+    (no blank line, no comment of its own) separates them; else the comments
+    were about the import and go with it."""
+    if not carried or statement.leading_lines:
+        return statement
+    return statement.with_changes(leading_lines=carried)
+
+
+def _location(cell: CellAnalysis, statement: Statement) -> Location | None:
+    """Where a line starts, also when it is a copy of the parsed one (a
+    comment moved onto it): its first small statement is the parsed node."""
+    found = cell.location(statement)
+    if found is None and isinstance(statement, cst.SimpleStatementLine) and statement.body:
+        found = cell.location(statement.body[0])
+    return found
 
 
 def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
@@ -171,7 +223,7 @@ def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
     calls = {call.node: call for call in cell.calls if call.node is not None}
     if not isinstance(small, cst.Expr) or not is_display_only(small.value, calls):
         return draft
-    location = cell.location(last)
+    location = _location(cell, last)
     line_number = location.line if location is not None else None
     code = (cell.cell.line(line_number) or "").strip() if line_number else ""
     cores = result_cores(small.value, calls)
@@ -242,7 +294,7 @@ def drop_no_op_statements(draft: CellDraft, ctx: CellContext) -> CellDraft:
             and not isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
             and discardable(statement.body[0].value, calls)
         ):
-            location = cell.location(statement)
+            location = _location(cell, statement)
             number = location.line if location is not None else None
             code = (cell.cell.line(number) or "").strip() if number else ""
             log.append(
@@ -281,7 +333,7 @@ def name_printed_results(draft: CellDraft, ctx: CellContext) -> CellDraft:
             small = cast(cst.BaseSmallStatement, small.deep_replace(core.node, cst.Name(name)))
         lines = [line(assign) for assign, _, _ in named]
         lines[0] = lines[0].with_changes(leading_lines=statement.leading_lines)
-        location = cell.location(statement)
+        location = _location(cell, statement)
         number = location.line if location is not None else None
         code = (cell.cell.line(number) or "").strip() if number else ""
         body.extend(lines)
@@ -337,11 +389,15 @@ def _printed_cores(statement: Statement, calls: Mapping[cst.CSTNode, CallSite]) 
 def rewrite_notebook_only(draft: CellDraft, ctx: CellContext) -> CellDraft:
     """Magics, shell escapes, display calls (and prints with ``--no-prints``):
     dropped, kept or refused by :class:`CellRewriter`."""
-    if not _needs_rewrite(ctx.cell, ctx.no_prints):
+    if not _needs_rewrite(ctx.cell, ctx.no_prints, ctx.widgets):
         return draft
     result = CellDrops(log=list(draft.log), displayed=draft.displayed)
     rewriter = CellRewriter(
-        ctx.cell, drop_magics=ctx.drop_magics, no_prints=ctx.no_prints, result=result
+        ctx.cell,
+        drop_magics=ctx.drop_magics,
+        no_prints=ctx.no_prints,
+        result=result,
+        widgets=ctx.widgets,
     )
     body = cst.Module(body=draft.body).visit(rewriter).body
     hoisted = cst.Module(body=draft.hoisted).visit(rewriter).body
@@ -472,9 +528,12 @@ def cell_code(
     no_prints: bool,
     taken: AbstractSet[str] = frozenset(),
     replacements: Mapping[int, str] | None = None,
+    widgets: AbstractSet[str] = frozenset(),
 ) -> CellCode:
     """Run :data:`CELL_STEPS` over one code cell; results it shows take names not in ``taken``."""
-    ctx = CellContext(cell, layout, removed, drop_magics, no_prints, taken, replacements or {})
+    ctx = CellContext(
+        cell, layout, removed, drop_magics, no_prints, taken, replacements or {}, widgets
+    )
     draft = CellDraft()
     for step in CELL_STEPS:
         draft = step(draft, ctx)

@@ -12,12 +12,15 @@ problems, or drops them as risky with ``--drop-magics``.  Every drop is a
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
 
-from harden.analysis import CellAnalysis
+from harden.analysis import Analysis, CellAnalysis
+from harden.analysis.library import is_widget
+from harden.analysis.nodes import root_name
 from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
 from harden.notebook import magics
@@ -59,14 +62,83 @@ def root_names(expr: cst.CSTNode) -> tuple[str, ...]:
     return tuple(visitor.names)
 
 
+def widget_names(analysis: Analysis) -> frozenset[str]:
+    """Names that only make interactive widgets: those the notebook imports from a
+    widget module (:data:`~harden.analysis.library.WIDGET_MODULES`), and its
+    functions whose body does nothing but build one (``def explore(X):
+    def show(depth=3): ...; return interact(show, depth=(1, 5))``)."""
+    names = {
+        b.name for c in analysis.cells for b in c.imports if not b.is_star and is_widget(b.target)
+    }
+    functions = [
+        d
+        for c in analysis.cells
+        for d in c.definitions
+        if d.kind == "function" and isinstance(d.node, cst.FunctionDef)
+    ]
+    changed = bool(names)
+    while changed:
+        changed = False
+        for definition in functions:
+            if definition.name not in names and _only_widgets(definition.node, names):
+                names.add(definition.name)
+                changed = True
+    return frozenset(names)
+
+
+def _only_widgets(function: cst.FunctionDef, widgets: AbstractSet[str]) -> bool:
+    """A body of nested functions, assignments to local names and calls of
+    widgets (bare or returned, at least one): nothing else it could do or return."""
+    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    calls = 0
+    for index, statement in enumerate(body):
+        if isinstance(statement, cst.FunctionDef):
+            continue
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and all(
+                _local_target(t.target) for t in small.targets
+            ):
+                continue
+            value = small.value if isinstance(small, (cst.Expr, cst.Return)) else None
+            if index == 0 and isinstance(value, cst.SimpleString):
+                continue  # the docstring
+            if not isinstance(value, cst.Call) or not _calls_widget(value, widgets):
+                return False
+            calls += 1
+    return calls > 0
+
+
+def _local_target(target: cst.BaseExpression) -> bool:
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return all(_local_target(e.value) for e in target.elements)
+    return isinstance(target, cst.Name)
+
+
+def _calls_widget(node: cst.BaseExpression, widgets: AbstractSet[str]) -> bool:
+    """A widget call or decorator: its callee's root is a widget name."""
+    if isinstance(node, cst.Call):
+        node = node.func
+    root = root_name(node)
+    return root is not None and root.value in widgets
+
+
 class CellRewriter(cst.CSTTransformer):
     """Drop or rewrite notebook-only statements of one cell (see module docstring)."""
 
     def __init__(
-        self, cell: CellAnalysis, *, drop_magics: bool, no_prints: bool, result: CellDrops
+        self,
+        cell: CellAnalysis,
+        *,
+        drop_magics: bool,
+        no_prints: bool,
+        result: CellDrops,
+        widgets: AbstractSet[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.cell = cell
+        self.widgets = widgets  # names the notebook imports from widget modules
         self.drop_magics = drop_magics
         self.no_prints = no_prints
         self.result = result
@@ -130,6 +202,39 @@ class CellRewriter(cst.CSTTransformer):
             statements[0] = statements[0].with_changes(leading_lines=updated_node.leading_lines)
         return cst.FlattenSentinel(statements) if len(statements) > 1 else statements[0]
 
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> Any:
+        """``@interact`` (a widget decorator) goes, the function stays; a
+        function that only builds a widget goes whole."""
+        if original_node.name.value in self.widgets and self._widget_only(original_node):
+            self.note(
+                "dropped",
+                "only builds an interactive widget: widgets only work in a live notebook",
+                original_node,
+                code=f"def {original_node.name.value}",
+            )
+            return cst.RemovalSentinel.REMOVE
+        kept = [d for d in updated_node.decorators if not self._widget(d.decorator)]
+        if len(kept) == len(updated_node.decorators):
+            return updated_node
+        dropped = next(d for d in original_node.decorators if self._widget(d.decorator))
+        code = "@" + cst.Module(body=[]).code_for_node(dropped.decorator)
+        self.note(
+            "dropped",
+            "interactive widget decorator: widgets only work in a live notebook",
+            dropped,
+            code=code,
+        )
+        return updated_node.with_changes(decorators=kept)
+
+    def _widget(self, node: cst.BaseExpression) -> bool:
+        return _calls_widget(node, self.widgets)
+
+    def _widget_only(self, node: cst.FunctionDef) -> bool:
+        """The notebook's widget function itself (not a nested one that shares its name)."""
+        return any(d.node is node for d in self.cell.definitions)
+
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
@@ -175,6 +280,11 @@ class CellRewriter(cst.CSTTransformer):
             and (site.receiver_type or "").startswith("matplotlib")
         ):
             self.note("dropped", "showing a figure has no effect outside the notebook", original)
+            return None
+        if self._widget(call):
+            self.note(
+                "dropped", "interactive widget: widgets only work in a live notebook", original
+            )
             return None
         if self.no_prints and dotted == "print":
             self.note("dropped", "print dropped (--no-prints)", original)

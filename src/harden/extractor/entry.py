@@ -36,13 +36,43 @@ if os.getcwd() not in sys.path:
 
 _SAVE_FIGURES = """
 if FIGURES_OPTION is None:
-    return RUN(**args)
-RESULTS, FIGURES = DRAW(**args)
-os.makedirs(FIGURES_OPTION, exist_ok=True)
-for FIGURE_NAME, FIGURE in FIGURES.items():
-    FIGURE.savefig(os.path.join(FIGURES_OPTION, f"{FIGURE_NAME}.png"))
-return RESULTS
+    RESULTS = RUN(**args)
+else:
+    RESULTS, FIGURES = DRAW(**args)
+    os.makedirs(FIGURES_OPTION, exist_ok=True)
+    for FIGURE_NAME, FIGURE in FIGURES.items():
+        FIGURE.savefig(os.path.join(FIGURES_OPTION, f"{FIGURE_NAME}.png"))
 """
+
+_RESULTS_HELPER = '''
+def print_results(results: dict[str, Any], path: str | None = None) -> None:
+    """Print run()'s results, one a line: numbers, text and small dicts of them as
+    they are, anything else (tables, arrays, models) as its type and shape; with
+    ``path``, also write the values printed as they are to that file as JSON."""
+    scalar = (bool, int, float, str, type(None))
+    saved: dict[str, Any] = {}
+    for name, value in results.items():
+        if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+            value = value.item()  # a NumPy scalar
+        # a small dict (best_params_): its keys and values, NumPy numbers as Python ones
+        small = isinstance(value, dict) and len(value) <= 20
+        if small:
+            value = {k: v.item() if getattr(v, "ndim", None) == 0 else v for k, v in value.items()}
+        items = [*value, *value.values()] if small else [value]
+        if all(isinstance(item, scalar) for item in items):
+            saved[name] = value
+            shown = f"{value:.6g}" if isinstance(value, float) else value
+            print(f"{name}: {shown}")
+        else:
+            shape = getattr(value, "shape", None)
+            size = f" {shape}" if isinstance(shape, tuple) else ""
+            if isinstance(value, (list, tuple, dict, set)):
+                size = f" of {len(value)}"
+            print(f"{name}: {type(value).__name__}{size}")
+    if path is not None:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(saved, handle, indent=2, default=str)
+'''
 
 
 class _Rename(cst.CSTTransformer):
@@ -75,6 +105,15 @@ def figure_helper(name: str) -> cst.FunctionDef:
     helper = cst.parse_statement(_FIGURE_HELPER.strip() + "\n")
     assert isinstance(helper, cst.FunctionDef)
     return helper.with_changes(name=cst.Name(name))
+
+
+def results_helper(name: str) -> cst.FunctionDef:
+    """``print_results(results, path)``: what ``main()`` shows of run()'s results."""
+    helper = cst.parse_statement(_RESULTS_HELPER.strip() + "\n")
+    assert isinstance(helper, cst.FunctionDef)
+    return helper.with_changes(
+        name=cst.Name(name), leading_lines=[cst.EmptyLine(), cst.EmptyLine()]
+    )
 
 
 def local_path_bootstrap(modules: Sequence[str]) -> cst.If:
@@ -205,9 +244,11 @@ def main_function(
     hidden: Sequence[str],
     draw: str | None = None,
     figures_default: str | None = None,
+    report: str = "print_results",
 ) -> list[Statement]:
-    """``main()``: argparse options for run()'s parameters; with ``draw``
-    (``run_and_draw``'s name) also ``--figures DIR``."""
+    """``main()``: argparse options for run()'s parameters and ``--save-results
+    PATH``; with ``draw`` (``run_and_draw``'s name) also ``--figures DIR``.
+    It prints the results with ``report`` (:func:`results_helper`) and returns them."""
     parser = nodes.call(
         "argparse.ArgumentParser",
         keywords=[
@@ -216,7 +257,7 @@ def main_function(
         ],
     )
     body: list[Statement] = [
-        nodes.docstring("Command line: each parameter of run() is an option."),
+        nodes.docstring("Command line: each parameter of run() is an option; prints the results."),
         nodes.line(nodes.assign(["parser"], parser)),
     ]
     for spec in parameters:
@@ -224,10 +265,7 @@ def main_function(
     for hidden_name in hidden:
         body.append(nodes.line(cst.Expr(_option(hidden_name, None))))
     parsed = nodes.call("parser.parse_args", [cst.Name("argv")])
-    if draw is None:
-        call = cst.Call(cst.Name(run), [cst.Arg(nodes.call("vars", [parsed]), star="**")])
-        body.append(nodes.line(cst.Return(call)))
-    else:
+    if draw is not None:
         default = nodes.string(figures_default) if figures_default else cst.Name("None")
         option = nodes.call(
             "parser.add_argument",
@@ -239,7 +277,23 @@ def main_function(
             ],
         )
         body.append(nodes.line(cst.Expr(option)))
-        body.append(nodes.line(nodes.assign(["args"], nodes.call("vars", [parsed]))))
+    option = nodes.call(
+        "parser.add_argument",
+        [nodes.string("--save-results")],
+        [
+            ("metavar", nodes.string("PATH")),
+            ("default", cst.Name("None")),
+            ("help", nodes.string("also write the results printed as values to PATH (JSON)")),
+        ],
+    )
+    body.append(nodes.line(cst.Expr(option)))
+    body.append(nodes.line(nodes.assign(["args"], nodes.call("vars", [parsed]))))
+    pop = nodes.call("args.pop", [nodes.string("save_results")])
+    body.append(nodes.line(nodes.assign(["results_path"], pop)))
+    if draw is None:
+        call = cst.Call(cst.Name(run), [cst.Arg(cst.Name("args"), star="**")])
+        body.append(nodes.line(nodes.assign(["results"], call)))
+    else:
         pop = nodes.call("args.pop", [nodes.string("figures")])
         body.append(nodes.line(nodes.assign(["figures_dir"], pop)))
         template = cst.parse_module(_SAVE_FIGURES.strip() + "\n").body
@@ -253,6 +307,9 @@ def main_function(
             "FIGURE": "figure",
         }
         body.extend(s.visit(_Rename(renames)) for s in template)  # type: ignore[misc]
+    shown = nodes.call(report, [cst.Name("results"), cst.Name("results_path")])
+    body.append(nodes.line(cst.Expr(shown)))
+    body.append(nodes.line(cst.Return(cst.Name("results"))))
     argv = nodes.param(
         "argv", nodes.union_none(nodes.subscript("list", cst.Name("str"))), cst.Name("None")
     )

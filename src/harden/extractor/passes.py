@@ -19,6 +19,7 @@ from harden.extractor import plots as plots_mod
 from harden.extractor.build import BuildInput, build
 from harden.extractor.cells import CellCode, cell_code
 from harden.extractor.classify import Layout, classify
+from harden.extractor.drops import widget_names
 from harden.extractor.model import LogEntry, Plan
 from harden.extractor.names import check_module_name, default_module_name
 from harden.extractor.nodes import Statement
@@ -134,7 +135,24 @@ def classify_code(state: ExtractState) -> ExtractState:
     layout = classify(
         need(state.analysis, "analysis"), [p.name for p in state.parameters], set(state.removed)
     )
-    return state.logged(layout=layout)
+    # A name the module binds at module level (a hoisted import, a constant, a
+    # definition) is never a run() argument, even when the notebook read it
+    # before the cell that binds it: the module binds it before run() starts.
+    bound = layout.module_level - layout.step_level
+    kept = tuple(n for n in state.hidden if n not in bound)
+    notes = [
+        LogEntry(
+            "info",
+            "read before the cell that binds it, but bound at module level: "
+            "not an argument of run()",
+            layout.definition_cells.get(name, layout.constant_cells.get(name)),
+            None,
+            name,
+        )
+        for name in state.hidden
+        if name in bound
+    ]
+    return state.logged(*notes, layout=layout, hidden=kept)
 
 
 def refuse_global_writers(state: ExtractState) -> ExtractState:
@@ -157,6 +175,7 @@ def prepare_cells(state: ExtractState) -> ExtractState:
     requirements: list[str] = []
     analysis = need(state.analysis, "analysis")
     taken = reserved_names(analysis, layout, state.parameters)
+    widgets = widget_names(analysis)
     for cell in analysis.cells:
         if cell.module is None:
             continue
@@ -168,6 +187,7 @@ def prepare_cells(state: ExtractState) -> ExtractState:
             no_prints=options.no_prints,
             taken=frozenset(taken),
             replacements=state.replacements,
+            widgets=widgets,
         )
         taken |= {name for name, _ in code.results}
         codes[cell.index] = code

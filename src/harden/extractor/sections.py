@@ -21,6 +21,9 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivxIVX]+\.|[A-Za-z]\))\s+")
+_CODE_SPAN = re.compile(r"`+([^`]+)`+")
+#: ``*`` anywhere, ``_`` only where it opens or closes emphasis (not inside a word).
+_EMPHASIS = re.compile(r"\*+|(?<![0-9A-Za-z])_+|_+(?![0-9A-Za-z])")
 _STOPWORDS = frozenset({"a", "an", "the", "of", "and", "to", "for", "with", "on", "in", "by"})
 MAX_NAME = 40
 
@@ -86,10 +89,13 @@ def _paragraph(lines: Sequence[str]) -> str:
 
 
 def _plain(text: str) -> str:
-    """Heading text without markdown emphasis, links or code marks."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_`]+", "", text)
-    return " ".join(text.split())
+    """Heading text without markdown emphasis, links or code marks; a code
+    span keeps its text as written (`` `cross_val_score` ``)."""
+    parts = _CODE_SPAN.split(text)
+    for index in range(0, len(parts), 2):  # the text between code spans
+        part = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", parts[index])
+        parts[index] = _EMPHASIS.sub("", part)
+    return " ".join("".join(parts).split())
 
 
 def title_and_summary(cells: Sequence[Cell]) -> tuple[str, str]:

@@ -6,6 +6,7 @@ notebook's steps in order; the command line takes its parameters as options.
 """
 
 import argparse
+import json
 import os
 from typing import Any
 
@@ -93,8 +94,40 @@ def run_and_draw(
     return {"anomaly_rates": anomaly_rates}, figures
 
 
+def print_results(results: dict[str, Any], path: str | None = None) -> None:
+    """Print run()'s results, one a line: numbers, text and small dicts of them as
+    they are, anything else (tables, arrays, models) as its type and shape; with
+    ``path``, also write the values printed as they are to that file as JSON."""
+    scalar = (bool, int, float, str, type(None))
+    saved: dict[str, Any] = {}
+    for name, value in results.items():
+        if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+            value = value.item()  # a NumPy scalar
+        # a small dict (best_params_): its keys and values, NumPy numbers as Python ones
+        small = isinstance(value, dict) and len(value) <= 20
+        if small:
+            value = {
+                k: v.item() if getattr(v, "ndim", None) == 0 else v
+                for k, v in value.items()
+            }
+        items = [*value, *value.values()] if small else [value]
+        if all(isinstance(item, scalar) for item in items):
+            saved[name] = value
+            shown = f"{value:.6g}" if isinstance(value, float) else value
+            print(f"{name}: {shown}")
+        else:
+            shape = getattr(value, "shape", None)
+            size = f" {shape}" if isinstance(shape, tuple) else ""
+            if isinstance(value, (list, tuple, dict, set)):
+                size = f" of {len(value)}"
+            print(f"{name}: {type(value).__name__}{size}")
+    if path is not None:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(saved, handle, indent=2, default=str)
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Command line: each parameter of run() is an option."""
+    """Command line: each parameter of run() is an option; prints the results."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -107,14 +140,23 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         default=None,
         help="draw the notebook's figures into DIR/<name>.png",
     )
+    parser.add_argument(
+        "--save-results",
+        metavar="PATH",
+        default=None,
+        help="also write the results printed as values to PATH (JSON)",
+    )
     args = vars(parser.parse_args(argv))
+    results_path = args.pop("save_results")
     figures_dir = args.pop("figures")
     if figures_dir is None:
-        return run(**args)
-    results, figures = run_and_draw(**args)
-    os.makedirs(figures_dir, exist_ok=True)
-    for figure_name, figure in figures.items():
-        figure.savefig(os.path.join(figures_dir, f"{figure_name}.png"))
+        results = run(**args)
+    else:
+        results, figures = run_and_draw(**args)
+        os.makedirs(figures_dir, exist_ok=True)
+        for figure_name, figure in figures.items():
+            figure.savefig(os.path.join(figures_dir, f"{figure_name}.png"))
+    print_results(results, results_path)
     return results
 
 

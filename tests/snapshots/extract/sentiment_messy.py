@@ -9,6 +9,7 @@ notebook's steps in order; the command line takes its parameters as options.
 """
 
 import argparse
+import json
 import os
 import re
 from typing import Any, NamedTuple
@@ -110,7 +111,7 @@ def run(
     INTERACTIVE: bool = INTERACTIVE,
     reviews_path: str = REVIEWS_PATH,
     test_size: float = TEST_SIZE,
-    random_state: int = RANDOM_STATE
+    random_state: int = RANDOM_STATE,
 ) -> dict[str, Any]:
     """Run the notebook's steps in order and return its key results (draws nothing)."""
     config = compute_config(LABEL_REPO, MIN_RATING_POSITIVE)
@@ -123,8 +124,40 @@ def run(
     return {"report": report, "vectorizer": vectorizer, "clf": clf, "errors": errors}
 
 
+def print_results(results: dict[str, Any], path: str | None = None) -> None:
+    """Print run()'s results, one a line: numbers, text and small dicts of them as
+    they are, anything else (tables, arrays, models) as its type and shape; with
+    ``path``, also write the values printed as they are to that file as JSON."""
+    scalar = (bool, int, float, str, type(None))
+    saved: dict[str, Any] = {}
+    for name, value in results.items():
+        if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+            value = value.item()  # a NumPy scalar
+        # a small dict (best_params_): its keys and values, NumPy numbers as Python ones
+        small = isinstance(value, dict) and len(value) <= 20
+        if small:
+            value = {
+                k: v.item() if getattr(v, "ndim", None) == 0 else v
+                for k, v in value.items()
+            }
+        items = [*value, *value.values()] if small else [value]
+        if all(isinstance(item, scalar) for item in items):
+            saved[name] = value
+            shown = f"{value:.6g}" if isinstance(value, float) else value
+            print(f"{name}: {shown}")
+        else:
+            shape = getattr(value, "shape", None)
+            size = f" {shape}" if isinstance(shape, tuple) else ""
+            if isinstance(value, (list, tuple, dict, set)):
+                size = f" of {len(value)}"
+            print(f"{name}: {type(value).__name__}{size}")
+    if path is not None:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(saved, handle, indent=2, default=str)
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Command line: each parameter of run() is an option."""
+    """Command line: each parameter of run() is an option; prints the results."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -158,7 +191,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument(
         "--random-state", type=int, default=RANDOM_STATE, help="default: %(default)s"
     )
-    return run(**vars(parser.parse_args(argv)))
+    parser.add_argument(
+        "--save-results",
+        metavar="PATH",
+        default=None,
+        help="also write the results printed as values to PATH (JSON)",
+    )
+    args = vars(parser.parse_args(argv))
+    results_path = args.pop("save_results")
+    results = run(**args)
+    print_results(results, results_path)
+    return results
 
 
 if __name__ == "__main__":
