@@ -280,13 +280,14 @@ def _findings(nb: NotebookReport) -> str:
         out.append('<p class="muted">No findings.</p>')
         return "\n".join(out)
     shown = {cell.index: cell for cell in nb.cells}
+    explained: set[str] = set()
     by_cell: dict[int | None, list[Finding]] = {}
     for finding in nb.findings:
         key = finding.cell_index if finding.cell_index in shown else None
         by_cell.setdefault(key, []).append(finding)
     if None in by_cell:
         out.append('<div class="cell" data-cell="notebook"><h4>Notebook</h4>')
-        out.append(_finding_list(by_cell[None]))
+        out.append(_finding_list(by_cell[None], explained))
         out.append("</div>")
     for index in sorted(k for k in by_cell if k is not None):
         cell = shown[index]
@@ -294,20 +295,25 @@ def _findings(nb: NotebookReport) -> str:
         out.append(f'<div class="cell" data-cell="{cell.number}">')
         out.append(f"<h4>Cell {cell.number}{count}</h4>")
         out.append(_source(cell))
-        out.append(_finding_list(by_cell[index]))
+        out.append(_finding_list(by_cell[index], explained))
         out.append("</div>")
     return "\n".join(out)
 
 
-def _finding_list(findings: Sequence[Finding]) -> str:
+def _finding_list(findings: Sequence[Finding], explained: set[str]) -> str:
+    """The findings of one cell; a rule's fix is said once per notebook (at its first
+    finding), so a rule firing 300 times does not repeat its fix 300 times."""
     items = []
     for f in findings:
         where = f"line {f.line}: " if f.line else ""
+        fix = ""
+        if f.rule_id not in explained:
+            explained.add(f.rule_id)
+            fix = f'<br><span class="fix">Fix: {_e(f.fix)}</span>'
         items.append(
             f'<li class="finding sev-{f.severity.value}" data-rule="{_e(f.rule_id)}">'
-            f'<span class="badge">{f.severity.value}</span> <strong>{_e(f.rule_id)}</strong> '
-            f"{_e(f.name)} — {_e(where)}{_e(f.message)}"
-            f'<br><span class="fix">Fix: {_e(f.fix)}</span></li>'
+            f'<span class="badge">{f.severity.value}</span> <b>{_e(f.rule_id)}</b> '
+            f"{_e(f.name)} — {_e(where)}{_e(f.message)}{fix}</li>"
         )
     return '<ul class="findings">' + "".join(items) + "</ul>"
 
