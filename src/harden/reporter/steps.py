@@ -115,7 +115,7 @@ def _rule_steps(findings: tuple[Finding, ...], severity: Severity) -> list[NextS
 
 def _causes(repro: Any) -> str:
     causes = [c.message for c in repro.causes[:CAUSES_QUOTED]]
-    return (" Probable cause: " + "; ".join(causes)) if causes else ""
+    return (". Probable cause: " + "; ".join(causes)) if causes else ""
 
 
 __all__ = ["next_steps"]
