@@ -301,3 +301,15 @@ def test_report_in_headless_chromium(static_report: Path, tmp_path: Path) -> Non
         finally:
             browser.close()
     assert errors == []
+
+
+def test_python_api(tmp_path: Path) -> None:
+    import harden
+    import harden.reporter.html  # the package is a noun: harden.report stays the function
+
+    assert harden.report.__module__ == "harden"
+
+    report = harden.report(EXAMPLES / "churn_clean.ipynb", output_dir=tmp_path, run=False)
+    assert [nb.readiness.score for nb in report.notebooks] == [100]
+    assert report.notebooks[0].readiness.measured_weight == 25
+    assert (tmp_path / "report.html").is_file() and (tmp_path / "report.json").is_file()
