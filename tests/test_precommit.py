@@ -55,12 +55,16 @@ def _project(tmp_path: Path, rev: str, cell: str, override: dict[str, str]) -> P
     return repo
 
 
-def _run(repo: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _run(repo: Path, tmp_path: Path, system: bool = True) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
-    # The harden under test first on PATH and on the import path (language: system).
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    if system:
+        # The harden under test first on PATH and on the import path (language: system).
+        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+        env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    else:
+        # The hook's own virtualenv, with harden pip-installed from the commit: nothing of ours.
+        env.pop("PYTHONPATH", None)
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
         cwd=repo,
@@ -97,6 +101,6 @@ def test_hook_passes_on_a_clean_notebook(tmp_path: Path, hook_rev: str) -> None:
 )
 def test_hook_as_published_installs_and_fails(tmp_path: Path, hook_rev: str) -> None:
     repo = _project(tmp_path, hook_rev, f'aws_key = "{FAKE_AWS_KEY}"', {})
-    result = _run(repo, tmp_path)
+    result = _run(repo, tmp_path, system=False)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "H301" in result.stdout
