@@ -204,6 +204,29 @@ def test_fail_under(tmp_path: Path) -> None:
     assert main(["report", str(clean), "--no-run", "--fail-under", "50", "-o", str(tmp_path)]) == 0
 
 
+def test_an_unreadable_notebook_gets_a_row_and_exit_2(tmp_path: Path) -> None:
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    (folder / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    shutil.copy(EXAMPLES / "churn_clean.ipynb", folder / "clean.ipynb")
+    out = tmp_path / "out"
+    assert main(["report", str(folder), "--no-run", "-o", str(out)]) == 2
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    broken = next(nb for nb in data["notebooks"] if nb["path"].endswith("broken.ipynb"))
+    assert broken["error"] and broken["readiness"]["score"] is None
+    assert "Could not be read" in (out / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_check_measures_the_module_part(tmp_path: Path) -> None:
+    report = build_report([EXAMPLES / "churn_clean.ipynb"], ReportOptions(check=True, jobs=1))
+    nb = report.notebooks[0]
+    module = next(p for p in nb.readiness.parts if p.key == "module")
+    assert module.value == 1.0 and "agree" in module.detail
+    assert nb.readiness.measured_weight == 65 and nb.readiness.score == 100
+    assert not any("--check" in step.text for step in nb.next_steps)
+
+
 def _stored_output(path: Path, cell: int, text: str) -> Path:
     import nbformat
 
@@ -298,6 +321,17 @@ def test_report_in_headless_chromium(static_report: Path, tmp_path: Path) -> Non
             page.click("#notebooks th:nth-child(3)")
             errors_column = [int(s) for s in column(3)]
             assert errors_column == sorted(errors_column)
+            # Printable: print media renders and a PDF comes out.
+            page.emulate_media(media="print")
+            assert len(page.pdf(format="A4")) > 10_000
+            # Readable without JavaScript: the table is there, least ready first.
+            plain = browser.new_page(java_script_enabled=False)
+            plain.goto((static_report / "report.html").as_uri())
+            scores = plain.locator("#notebooks tbody tr td:nth-child(2)").all_inner_texts()
+            assert [int(s) for s in scores] == sorted(int(s) for s in scores)
+            assert plain.locator("li.finding").count() == sum(
+                len(nb["findings"]) for nb in data["notebooks"]
+            )
         finally:
             browser.close()
     assert errors == []
