@@ -347,3 +347,25 @@ def test_python_api(tmp_path: Path) -> None:
     assert [nb.readiness.score for nb in report.notebooks] == [100]
     assert report.notebooks[0].readiness.measured_weight == 25
     assert (tmp_path / "report.html").is_file() and (tmp_path / "report.json").is_file()
+
+
+def test_frame_profiles_draw_a_histogram_per_numeric_column(tmp_path: Path) -> None:
+    """The handoff hook: a captured frame's profile, drawn as inline SVG."""
+    import pandas as pd
+
+    from harden.linter.finding import LintResult
+    from harden.reporter import Report, notebook_report
+    from harden.reporter.frames import BINS, frame_summary
+    from harden.reporter.html import render
+
+    frame = pd.DataFrame({"age": [20, 30, 30, 40, None], "city": list("abcab")})
+    summary = frame_summary("customers", frame, source="customers.csv")
+    age, city = summary.columns
+    assert (age.nulls, age.minimum, age.maximum, sum(age.counts)) == (1, 20.0, 40.0, 4)
+    assert len(age.counts) == BINS and city.counts == ()
+    nb = notebook_report("nb.ipynb", LintResult("nb.ipynb"), frames=(summary,))
+    page = render(Report((nb,), ran=False))
+    assert 'aria-label="distribution of age"' in page
+    assert "distribution of city" not in page
+    svg = page[page.index('aria-label="distribution of age"') :]
+    assert svg[: svg.index("</svg>")].count("<rect") == 3  # 20, 30 (twice) and 40: three bars

@@ -26,7 +26,7 @@ from harden.linter.finding import LintResult
 from harden.linter.registry import all_rules
 from harden.notebook import Notebook, load
 from harden.reporter.facts import shown_cells, static_facts
-from harden.reporter.model import NotebookReport, Report, StaticFacts
+from harden.reporter.model import FrameSummary, NotebookReport, Report, StaticFacts
 from harden.reporter.readiness import lint_value, readiness, repro_value
 from harden.reporter.steps import next_steps
 from harden.secrets import redact_text
@@ -171,9 +171,11 @@ def notebook_report(
     *,
     ran: bool = True,
     measured: dict[str, tuple[float, str]] | None = None,
+    frames: tuple[FrameSummary, ...] = (),
 ) -> NotebookReport:
     """Score and explain one notebook from what the steps found.  ``measured`` adds
-    parts other commands measured (``tests``, ``data``, ``environment``: handoff)."""
+    parts other commands measured (``tests``, ``data``, ``environment``: handoff);
+    ``frames`` are data profiles of captured frames (:func:`harden.reporter.frames.frame_summary`)."""
     if lint.error is not None:
         message = (
             lint.error.one_line()
@@ -209,6 +211,7 @@ def notebook_report(
         repro=repro,
         check=check,
         check_error=check_error,
+        frames=frames,
     )
 
 
