@@ -2,7 +2,8 @@
 
 Order: make it run (nothing else holds until it does), then error findings,
 then outputs that do not reproduce, then the module check, then warnings, then
-what the report did not measure.  A rule's findings are one step (one fix),
+what the report did not measure (the run first, then the module check, then
+what only ``handoff`` measures).  A rule's findings are one step (one fix),
 listing the cells it fired in.  Info findings are advice, not steps.
 """
 
@@ -61,20 +62,20 @@ def next_steps(
     elif check_error is not None:
         steps.append(NextStep(f"Make the notebook extractable: {check_error}", "module"))
     steps += _rule_steps(findings, Severity.WARNING)
-    if check is None and check_error is None:
-        steps.append(
-            NextStep(
-                "Check that the extracted module computes what the notebook computes: "
-                f"`harden extract {path} -o src/ --check`.",
-                "module",
-            )
-        )
     if not ran:
         steps.append(
             NextStep(
                 f"Re-run it in a fresh kernel: `harden repro {path}` "
                 "(this report was made with --no-run).",
                 "repro",
+            )
+        )
+    if check is None and check_error is None:
+        steps.append(
+            NextStep(
+                "Check that the extracted module computes what the notebook computes: "
+                f"`harden extract {path} -o src/ --check`.",
+                "module",
             )
         )
     steps.append(
