@@ -37,7 +37,7 @@ def to_data(report: Report) -> dict[str, Any]:
         "version": SCHEMA_VERSION,
         "tool": "harden",
         "harden_version": __version__,
-        "command": "report",
+        "command": report.command,
         "options": dict(report.options),
         "scoring": {
             "error_cost": ERROR_COST,

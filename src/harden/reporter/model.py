@@ -112,12 +112,14 @@ class NotebookReport:
 
 @dataclass(frozen=True)
 class Report:
-    """The notebooks in the order given, and what was asked for."""
+    """The notebooks in the order given, and what was asked for; ``command`` is
+    ``report`` or ``handoff`` (which writes the same report into its folder)."""
 
     notebooks: tuple[NotebookReport, ...]
     ran: bool = True
     checked: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    command: str = "report"
 
     @property
     def worst_first(self) -> tuple[NotebookReport, ...]:
