@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from harden.expectations.validate import ValidationReport
     from harden.extractor.model import Extraction
     from harden.linter.engine import LintReport
+    from harden.reporter.model import Report
     from harden.reproducer.repro import ReproResult
 
 
@@ -143,4 +144,34 @@ def validate(
     return validate_data(suite, str(data), table=table, query=query)
 
 
-__all__ = ["__version__", "analyze", "expect", "extract", "lint", "repro", "validate"]
+def report(
+    *paths: str | Path,
+    output_dir: str | Path | None = None,
+    run: bool = True,
+    check: bool = False,
+    timeout: float | None = 600.0,
+    kernel: str | None = None,
+    pack: str | None = None,
+    jobs: int = 0,
+) -> Report:
+    """Lint, re-run (unless ``run=False``) and, with ``check``, extract ``--check``
+    notebooks; score each one's readiness.  With ``output_dir``, also write
+    ``report.html`` and ``report.json`` there.  ``report.notebooks[i].readiness.score``."""
+    from harden.config import Overrides
+    from harden.reporter import ReportOptions, build_report, write_report
+
+    options = ReportOptions(
+        run=run,
+        check=check,
+        timeout=timeout,
+        kernel=kernel,
+        jobs=jobs,
+        overrides=Overrides(pack=pack),
+    )
+    result = build_report(paths, options)
+    if output_dir is not None:
+        write_report(result, output_dir)
+    return result
+
+
+__all__ = ["__version__", "analyze", "expect", "extract", "lint", "repro", "report", "validate"]
