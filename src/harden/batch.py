@@ -53,7 +53,7 @@ class Batch(Generic[Item, Result]):
         crashed: Callable[[Item, str], Result],
         preload: Callable[[], None] | None = None,
         lost: Callable[[Item, str], Result] | None = None,
-        prepare: Callable[[Any, Item], Item] | None = None,
+        prepare: Callable[[Any, Item], Any] | None = None,
         cleanup: Callable[[], object] | None = None,
     ) -> None:
         self.worker = worker

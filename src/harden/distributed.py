@@ -128,28 +128,29 @@ def connect(scheduler: str | Scheduler) -> Iterator[Any]:
 
 def run_on_dask(
     scheduler: str | Scheduler,
-    worker: Callable[[Item], Result],
+    worker: Callable[[Any], Result],
     items: Sequence[Item],
     done: Callable[[int, Result], None],
     crashed: Callable[[Item, str], Result],
     lost: Callable[[Item, str], Result],
-    prepare: Callable[[Any, Item], Item] | None = None,
+    prepare: Callable[[Any, Item], Any] | None = None,
     cleanup: Callable[[], object] | None = None,
 ) -> None:
     """Run ``worker(item)`` for every item on the cluster; ``prepare(client, item)``
-    may turn an item into what is sent (e.g. scatter data once)."""
+    may turn an item into what is sent (e.g. a tuple with the future of data
+    scattered once: Dask resolves futures in tuples, lists and dicts)."""
     with connect(scheduler) as client:
         run_on_client(client, worker, items, done, crashed, lost, prepare, cleanup)
 
 
 def run_on_client(
     client: Any,
-    worker: Callable[[Item], Result],
+    worker: Callable[[Any], Result],
     items: Sequence[Item],
     done: Callable[[int, Result], None],
     crashed: Callable[[Item, str], Result],
     lost: Callable[[Item, str], Result],
-    prepare: Callable[[Any, Item], Item] | None = None,
+    prepare: Callable[[Any, Item], Any] | None = None,
     cleanup: Callable[[], object] | None = None,
 ) -> None:
     """:func:`run_on_dask` with a client the caller owns."""

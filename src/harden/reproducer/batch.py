@@ -137,7 +137,7 @@ def _run_on_cluster(
         results[positions[index]] = result
         notify(result)
 
-    prepare = shipper(cluster.ship_limit) if cluster.ship_folder else None
+    prepare = shipper() if cluster.ship_folder else None
     batch: Batch[RemoteItem, ReproResult] = Batch(
         judge, remote_crashed, lost=lost, prepare=prepare, cleanup=stop_kernels
     )

@@ -33,23 +33,25 @@ KERNEL_LOG_CHARS = 4000
 
 @dataclass(frozen=True)
 class RemoteItem:
-    """One notebook as sent: ``display`` is the path as the user gave it;
-    ``folder`` the packed folder (bytes, or the Dask future of them) when shipped."""
+    """One notebook as sent: ``display`` is the path as the user gave it, ``path``
+    absolute; ``folder_name`` the name of its folder when the folder is shipped."""
 
     display: str
     path: str
     options: ReproOptions
     worker: Callable[[Path, ReproOptions], ReproResult]
-    folder: Any = None
     folder_name: str = ""
 
 
-def judge(item: RemoteItem) -> ReproResult:
-    """Runs on a Dask worker: the notebook's bounded result, its path as given."""
-    if item.folder is not None:
+def judge(sent: RemoteItem | tuple[RemoteItem, bytes]) -> ReproResult:
+    """Runs on a Dask worker: the notebook's bounded result, its path as given.
+    ``sent`` is the item, or the item with its packed folder (Dask resolves the
+    scattered folder's future in a tuple, not in a dataclass)."""
+    item, data = sent if isinstance(sent, tuple) else (sent, None)
+    if data is not None:
         with tempfile.TemporaryDirectory(prefix="harden-shipped-") as scratch:
             root = Path(scratch) / (item.folder_name or "folder")
-            with zipfile.ZipFile(io.BytesIO(item.folder)) as archive:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 archive.extractall(root)
             return _run(item, root / Path(item.path).name)
     path = Path(item.path)
@@ -126,15 +128,16 @@ def too_big(display: str, folder: Path, size: int, limit: int) -> ReproResult:
     return ReproResult(display, "failed", message, input_error=message)
 
 
-def shipper(limit: int) -> Callable[[Any, RemoteItem], RemoteItem]:
-    """``prepare(client, item)``: pack each folder once, scatter it once."""
+def shipper() -> Callable[[Any, RemoteItem], Any]:
+    """``prepare(client, item)``: pack each folder once, scatter it once; the item
+    travels with the future of its folder."""
     sent: dict[str, Any] = {}
 
-    def prepare(client: Any, item: RemoteItem) -> RemoteItem:
+    def prepare(client: Any, item: RemoteItem) -> tuple[RemoteItem, Any]:
         folder = str(Path(item.path).parent)
         if folder not in sent:
             sent[folder] = client.scatter(pack(Path(folder)), hash=False)
-        return replace(item, folder=sent[folder], folder_name=Path(folder).name)
+        return replace(item, folder_name=Path(folder).name), sent[folder]
 
     return prepare
 
