@@ -93,10 +93,9 @@ def connect(scheduler: str | Scheduler) -> Iterator[Any]:
     distributed = _import_distributed()
     import dask
 
+    # The workers' own logs: quiet unless harden logs at debug level (the CLI
+    # quiets this process's "distributed" logger the same way).
     quiet = logging.getLogger().getEffectiveLevel() > logging.DEBUG
-    if quiet:
-        for name in ("distributed", "tornado"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
     if target.local_workers:
         with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
             cluster = distributed.LocalCluster(
