@@ -97,7 +97,13 @@ def connect(scheduler: str | Scheduler) -> Iterator[Any]:
     # quiets this process's "distributed" logger the same way).
     quiet = logging.getLogger().getEffectiveLevel() > logging.DEBUG
     if target.local_workers:
-        with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+        # A notebook is a long task: a worker takes the next one only when it is
+        # free (saturation 1.0), so no notebook waits behind another at the end.
+        settings = {
+            "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+            "distributed.scheduler.worker-saturation": 1.0,
+        }
+        with dask.config.set(settings):
             cluster = distributed.LocalCluster(
                 n_workers=target.local_workers,
                 threads_per_worker=1,
