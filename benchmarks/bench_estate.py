@@ -6,7 +6,7 @@
 1. **pool vs Dask**: 40 notebooks (the examples, copied into folders with their
    data) through ``harden repro FOLDER --jobs 2`` and
    ``harden repro FOLDER --scheduler local:2``, one after the other in each
-   round (whole command-line processes, cluster start-up included); the
+   round (alternating which goes first) (whole command-line processes, cluster start-up included); the
    overhead of Dask is ``dask / pool - 1`` (target: at most 10%).  Both must
    give the same verdicts.
 2. **measured parts**: a kernel's start (python3, ready to execute), each
@@ -128,11 +128,15 @@ def bench(count: int, rounds: int, tasks: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="harden-estate-") as scratch:
         folder = _estate(Path(scratch) / "estate", count)
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-        for _ in range(rounds):
-            elapsed, pool = _repro(folder, "--jobs", "2")
-            pool_times.append(elapsed)
-            elapsed, dask = _repro(folder, "--scheduler", "local:2")
-            dask_times.append(elapsed)
+        for number in range(rounds):
+            # Alternate which side goes first: a machine whose load drifts hurts both alike.
+            for side in ("pool", "dask") if number % 2 == 0 else ("dask", "pool"):
+                if side == "pool":
+                    elapsed, pool = _repro(folder, "--jobs", "2")
+                    pool_times.append(elapsed)
+                else:
+                    elapsed, dask = _repro(folder, "--scheduler", "local:2")
+                    dask_times.append(elapsed)
             verdicts = [(r["path"], r["status"]) for r in pool["results"]]  # type: ignore[index]
             if verdicts != [(r["path"], r["status"]) for r in dask["results"]]:  # type: ignore[index]
                 raise SystemExit("the pool and Dask gave different verdicts")
