@@ -109,6 +109,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--abs-tol", type=float, help="absolute tolerance for numbers (default 1e-12)"
     )
+    add_cluster_arguments(parser)
+    parser.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text report (default: only on a terminal)",
+    )
+
+
+def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--scheduler``, ``--ship-folder``, ``--ship-limit``, ``--keep-executed``:
+    shared by every command that runs notebooks in a batch (read them back with
+    :func:`cluster_from_args`)."""
     cluster = parser.add_argument_group("on a Dask cluster (pip install 'harden[dask]')")
     cluster.add_argument(
         "--scheduler",
@@ -135,12 +148,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="keep the executed copies in DIR (on a cluster: a path every worker can write)",
     )
-    parser.add_argument(
-        "--color",
-        choices=["auto", "always", "never"],
-        default="auto",
-        help="colour the text report (default: only on a terminal)",
-    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -155,7 +162,7 @@ def run_command(args: argparse.Namespace) -> int:
     for name in ("timeout", "notebook_timeout"):
         if getattr(args, name) is not None and getattr(args, name) <= 0:
             raise UsageError(f"--{name.replace('_', '-')} must be positive")
-    cluster = _cluster(args)
+    cluster = cluster_from_args(args)
     _quiet_libraries()
     section = _config_section(args.paths)
     compare = compare_options(section, args.rel_tol, args.abs_tol)
@@ -216,7 +223,7 @@ def run_options(args: argparse.Namespace, section: Mapping[str, Any]) -> Any:
     )
 
 
-def _cluster(args: argparse.Namespace) -> Any:
+def cluster_from_args(args: argparse.Namespace) -> Any:
     """The Dask cluster asked for (``None``: the local process pool); checks the
     flags that only make sense with one, and turns ``--keep-executed`` into the
     output folder (absolute: the workers resolve it)."""
