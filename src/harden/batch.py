@@ -9,6 +9,10 @@ fresh single-worker pools, so only the item that kills its worker gets the
 ``crashed`` result.  A worker that raises (a harden bug, an unpicklable
 result) is also the ``crashed`` result of that item.  Results come back in
 input order.
+
+With ``scheduler`` (``tcp://host:port`` or ``local:N``) the same batch runs on
+a Dask cluster instead (:mod:`harden.distributed`, imported only then): a
+worker that dies is retried by Dask, then the ``lost`` result of its item.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 # multiprocessing and concurrent.futures are imported when a pool is made: one
 # notebook (pre-commit's usual call) needs neither.
@@ -38,26 +42,39 @@ class Batch(Generic[Item, Result]):
     """How to run one kind of item: ``worker`` (a module-level function, so worker
     processes can import it), the result for an item whose worker died or raised
     (``crashed(item, detail)``), and an optional ``preload`` run once in the parent
-    before forking so workers share what it imports."""
+    before forking so workers share what it imports.
+
+    On a Dask cluster: ``lost(item, worker_address)`` is the result of an item
+    whose workers kept dying (default: ``crashed``), ``prepare(client, item)``
+    turns an item into what is sent, ``cleanup()`` runs on every worker after
+    Ctrl-C (stopping what running items started)."""
 
     def __init__(
         self,
         worker: Callable[[Item], Result],
         crashed: Callable[[Item, str], Result],
         preload: Callable[[], None] | None = None,
+        lost: Callable[[Item, str], Result] | None = None,
+        prepare: Callable[[Any, Item], Any] | None = None,
+        cleanup: Callable[[], object] | None = None,
     ) -> None:
         self.worker = worker
         self.crashed = crashed
         self.preload = preload
+        self.lost = lost or crashed
+        self.prepare = prepare
+        self.cleanup = cleanup
 
     def run(
         self,
         items: Sequence[Item],
         workers: int,
         finished: Callable[[int, Result], None] | None = None,
+        scheduler: str | None = None,
     ) -> list[Result]:
         """Every item's result, in input order; ``finished(position, result)`` is
-        called in this process as each one completes (a failing callback is logged)."""
+        called in this process as each one completes (a failing callback is logged).
+        ``scheduler``: run on that Dask cluster instead of ``workers`` processes."""
         results: dict[int, Result] = {}
 
         def done(position: int, result: Result) -> None:
@@ -69,7 +86,20 @@ class Batch(Generic[Item, Result]):
                     log.debug("progress callback failed", exc_info=True)
 
         work = list(enumerate(items))
-        if workers <= 1 or len(work) <= 1:
+        if scheduler is not None and work:
+            from harden.distributed import run_on_dask
+
+            run_on_dask(
+                scheduler,
+                self.worker,
+                list(items),
+                done,
+                self.crashed,
+                self.lost,
+                self.prepare,
+                self.cleanup,
+            )
+        elif workers <= 1 or len(work) <= 1:
             for position, item in work:
                 done(position, self.worker(item))
         else:

@@ -2,7 +2,9 @@
 
 The pool and its crash policy are :mod:`harden.batch`'s (shared with lint):
 a worker that dies is a ``failed`` result for its notebook (cause
-``worker-crash``), never a crashed batch.
+``worker-crash``), never a crashed batch.  With a :class:`Cluster` the same
+runner runs on Dask workers (:mod:`harden.reproducer.remote`): a worker that
+dies is retried by Dask, then ``worker_lost`` with the worker's address.
 """
 
 from __future__ import annotations
@@ -10,12 +12,22 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harden.batch import Batch, workers_for
 from harden.discover import discover
 from harden.reproducer.causes import Cause
+from harden.reproducer.remote import (
+    SHIP_LIMIT,
+    RemoteItem,
+    folder_size,
+    judge,
+    lost,
+    shipper,
+    too_big,
+)
+from harden.reproducer.remote import crashed as remote_crashed
 from harden.reproducer.repro import Progress, ReproOptions, ReproResult, repro_notebook
 from harden.run.runner import warm_up
 
@@ -25,17 +37,30 @@ Worker = Callable[[Path, ReproOptions], ReproResult]
 _Item = tuple[Path, ReproOptions, Worker]
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """Run on Dask instead of local processes: ``scheduler`` is ``tcp://host:port``
+    or ``local:N``; ``ship_folder`` sends each notebook's folder (at most
+    ``ship_limit`` bytes) instead of relying on a shared filesystem."""
+
+    scheduler: str
+    ship_folder: bool = False
+    ship_limit: int = SHIP_LIMIT
+
+
 def repro_paths(
     paths: Iterable[str | Path],
     options: ReproOptions = ReproOptions(),
     jobs: int = 0,
     progress: Progress | None = None,
+    cluster: Cluster | None = None,
 ) -> tuple[ReproResult, ...]:
     """Repro every notebook under ``paths`` (files or folders, ``.ipynb_checkpoints``
     skipped), ``jobs`` worker processes at a time (0: one per core; 1: in this
-    process).  Results come back in input order; ``progress(done, total, result)``
-    is called in this process as each notebook finishes."""
-    return run_batch(paths, options, jobs, progress)
+    process), or on the Dask ``cluster``.  Results come back in input order;
+    ``progress(done, total, result)`` is called in this process as each notebook
+    finishes."""
+    return run_batch(paths, options, jobs, progress, cluster=cluster)
 
 
 def run_batch(
@@ -44,6 +69,7 @@ def run_batch(
     jobs: int,
     progress: Progress | None,
     worker: Worker = repro_notebook,
+    cluster: Cluster | None = None,
 ) -> tuple[ReproResult, ...]:
     """``worker`` (a module-level function, so workers can import it) judges one notebook."""
     targets = discover(paths)
@@ -70,9 +96,52 @@ def run_batch(
         results[work[index][0]] = result
         _notify(progress, len(results), total, result)
 
+    if cluster is not None:
+        _run_on_cluster(
+            cluster, work, results, lambda result: _notify(progress, len(results), total, result)
+        )
+        return tuple(results[i] for i in range(total))
     batch: Batch[_Item, ReproResult] = Batch(_judge, _crashed, preload=_preload)
     batch.run([item for _, item in work], workers_for(jobs, len(work)), finished)
     return tuple(results[i] for i in range(total))
+
+
+def _run_on_cluster(
+    cluster: Cluster,
+    work: list[tuple[int, _Item]],
+    results: dict[int, ReproResult],
+    notify: Callable[[ReproResult], None],
+) -> None:
+    """Send ``work`` to Dask (``results`` filled by input position, ``notify`` called
+    as each one finishes) as :class:`~harden.reproducer.remote.RemoteItem` values:
+    absolute paths, or folders shipped when they fit under the limit."""
+    from harden.run.kernels import stop_kernels
+
+    items: list[RemoteItem] = []
+    positions: list[int] = []
+    sizes: dict[Path, int] = {}
+    for position, (path, options, worker) in work:
+        absolute = path.resolve()
+        if cluster.ship_folder:
+            folder = absolute.parent
+            if folder not in sizes:
+                sizes[folder] = folder_size(folder)
+            if sizes[folder] > cluster.ship_limit:
+                results[position] = too_big(str(path), folder, sizes[folder], cluster.ship_limit)
+                notify(results[position])
+                continue
+        items.append(RemoteItem(str(path), str(absolute), options, worker))
+        positions.append(position)
+
+    def done(index: int, result: ReproResult) -> None:
+        results[positions[index]] = result
+        notify(result)
+
+    prepare = shipper() if cluster.ship_folder else None
+    batch: Batch[RemoteItem, ReproResult] = Batch(
+        judge, remote_crashed, lost=lost, prepare=prepare, cleanup=stop_kernels
+    )
+    batch.run(items, 0, done, scheduler=cluster.scheduler)
 
 
 def _judge(item: _Item) -> ReproResult:
@@ -120,4 +189,4 @@ def _output_names(paths: list[Path]) -> dict[Path, str]:
     return names
 
 
-__all__ = ["repro_paths", "run_batch"]
+__all__ = ["Cluster", "repro_paths", "run_batch"]

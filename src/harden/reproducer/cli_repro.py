@@ -15,10 +15,11 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from harden.errors import ConfigError, UsageError
 
@@ -105,8 +106,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         default="text",
-        choices=["text", "json", "junit"],
-        help="report format (default: text)",
+        choices=["text", "json", "jsonl", "junit"],
+        help="report format (default: text); jsonl streams one JSON line per notebook "
+        "as it finishes, then a summary line",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     parser.add_argument(
@@ -115,6 +117,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--abs-tol", type=float, help="absolute tolerance for numbers (default 1e-12)"
     )
+    add_cluster_arguments(parser)
     parser.add_argument(
         "--enable-normalizer",
         action="append",
@@ -137,6 +140,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--scheduler``, ``--ship-folder``, ``--ship-limit``, ``--keep-executed``:
+    shared by every command that runs notebooks in a batch (read them back with
+    :func:`cluster_from_args`)."""
+    cluster = parser.add_argument_group("on a Dask cluster (pip install 'harden[dask]')")
+    cluster.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the notebooks on Dask workers: tcp://host:8786 (a running scheduler) "
+        "or local:N (N worker processes on this machine)",
+    )
+    cluster.add_argument(
+        "--ship-folder",
+        action="store_true",
+        help="send each notebook's folder to the worker "
+        "(default: workers read the same paths, a shared filesystem)",
+    )
+    cluster.add_argument(
+        "--ship-limit",
+        type=float,
+        default=100.0,
+        metavar="MB",
+        help="largest folder --ship-folder sends (default 100 MB)",
+    )
+    cluster.add_argument(
+        "--keep-executed",
+        type=Path,
+        metavar="DIR",
+        help="keep the executed copies in DIR (on a cluster: a path every worker can write)",
+    )
+
+
 def run_command(args: argparse.Namespace) -> int:
     from harden.reproducer.batch import repro_paths
     from harden.reproducer.report import render
@@ -149,6 +184,7 @@ def run_command(args: argparse.Namespace) -> int:
     for name in ("timeout", "notebook_timeout"):
         if getattr(args, name) is not None and getattr(args, name) <= 0:
             raise UsageError(f"--{name.replace('_', '-')} must be positive")
+    cluster = cluster_from_args(args)
     _quiet_libraries()
     section = _config_section(args.paths)
     compare = compare_options(
@@ -156,23 +192,31 @@ def run_command(args: argparse.Namespace) -> int:
     )
     run = run_options(args, section)
     with tempfile.TemporaryDirectory(prefix="harden-repro-") as scratch:
-        if args.output_dir is None:
+        if args.output_dir is None and cluster is None:  # a worker makes its own
             run = replace(run, output_dir=Path(scratch))
         options = ReproOptions(
             run=run, compare=compare, runs=args.runs, require_outputs=args.require_outputs
         )
         progress = _progress if sys.stderr.isatty() and not os.environ.get("CI") else None
-        results = repro_paths(args.paths, options, jobs=args.jobs, progress=progress)
-        if args.output_dir is None:
+        with _stream(args) as stream:
+            if stream is not None:
+                progress = stream
+            results = repro_paths(
+                args.paths, options, jobs=args.jobs, progress=progress, cluster=cluster
+            )
+            if stream is not None:
+                stream.end(results)
+        if args.output_dir is None and cluster is None:
             results = tuple(_forget_copies(result) for result in results)
-    color = args.format == "text" and not args.output and _use_color(args.color)
-    text = render(results, args.format, color=color)
-    if args.output:
-        from harden.io import atomic_write
+    if args.format != "jsonl":
+        color = args.format == "text" and not args.output and _use_color(args.color)
+        text = render(results, args.format, color=color)
+        if args.output:
+            from harden.io import atomic_write
 
-        atomic_write(args.output, text)
-    else:
-        sys.stdout.write(text)
+            atomic_write(args.output, text)
+        else:
+            sys.stdout.write(text)
     if any(result.input_error for result in results):
         return EXIT_ERROR
     return EXIT_OK if all(result.ok for result in results) else EXIT_FAILED
@@ -203,6 +247,65 @@ def run_options(args: argparse.Namespace, section: Mapping[str, Any]) -> Any:
         notebook_timeout=limit,
         output_dir=args.output_dir,
     )
+
+
+def cluster_from_args(args: argparse.Namespace) -> Any:
+    """The Dask cluster asked for (``None``: the local process pool); checks the
+    flags that only make sense with one, and turns ``--keep-executed`` into the
+    output folder (absolute: the workers resolve it)."""
+    from harden.reproducer.batch import Cluster
+
+    if args.keep_executed is not None:
+        if args.output_dir is not None:
+            raise UsageError("--keep-executed and --output-dir: give one")
+        args.output_dir = args.keep_executed.resolve()
+    if args.scheduler is None:
+        if args.ship_folder:
+            raise UsageError("--ship-folder needs --scheduler")
+        return None
+    from harden.distributed import Scheduler
+
+    Scheduler.parse(args.scheduler)  # a malformed address is a usage error now
+    if args.jobs:
+        raise UsageError("--jobs and --scheduler: give one (the cluster's workers run in parallel)")
+    if args.ship_folder and args.cwd is not None:
+        raise UsageError("--ship-folder runs each notebook in its shipped folder: drop --cwd")
+    if args.ship_limit <= 0:
+        raise UsageError("--ship-limit must be positive")
+    if args.cwd is not None:
+        args.cwd = args.cwd.resolve()
+    return Cluster(args.scheduler, args.ship_folder, int(args.ship_limit * 1_000_000))
+
+
+class _Stream:
+    """``--format jsonl``: one line per notebook as it finishes (to stdout or to
+    ``-o FILE``, flushed each time), then the summary line."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def __call__(self, done: int, total: int, result: Any) -> None:
+        from harden.reproducer.report import render_line
+
+        self.out.write(render_line(result))
+        self.out.flush()
+
+    def end(self, results: Any) -> None:
+        from harden.reproducer.report import summary_json_line
+
+        self.out.write(summary_json_line(results))
+        self.out.flush()
+
+
+@contextmanager
+def _stream(args: argparse.Namespace) -> Iterator[_Stream | None]:
+    if args.format != "jsonl":
+        yield None
+    elif args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            yield _Stream(out)
+    else:
+        yield _Stream(sys.stdout)
 
 
 def compare_options(
@@ -276,7 +379,7 @@ def _quiet_libraries() -> None:
     """papermill and jupyter_client log kernel deaths and timeouts as errors; the
     report says it better, so they stay quiet unless harden is asked for debug logs."""
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
-        for name in ("papermill", "traitlets", "jupyter_client", "nbclient"):
+        for name in ("papermill", "traitlets", "jupyter_client", "nbclient", "distributed"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 

@@ -18,7 +18,7 @@ from harden.run.runner import RunResult
 
 #: Version of the JSON document documented in docs/repro.md.
 SCHEMA_VERSION = 1
-FORMATS = ("text", "json", "junit")
+FORMATS = ("text", "json", "jsonl", "junit")
 TRACEBACK_LINES = 20
 _COLORS = {
     "reproduced": "32",
@@ -28,11 +28,14 @@ _COLORS = {
     "failed": "31",
     "timeout": "31",
     "kernel_died": "31",
+    "worker_lost": "31",
 }
 
 
 def render(results: Sequence[ReproResult], fmt: str = "text", *, color: bool = False) -> str:
-    """The whole document for ``results`` in ``fmt`` (``text``, ``json``, ``junit``)."""
+    """The whole document for ``results`` in ``fmt`` (``text``, ``json``, ``jsonl``, ``junit``)."""
+    if fmt == "jsonl":
+        return "".join(render_line(result) for result in results) + summary_json_line(results)
     if fmt == "json":
         return (
             json.dumps(to_data(results), indent=2, sort_keys=True, ensure_ascii=False, default=str)
@@ -255,6 +258,17 @@ def to_data(results: Sequence[ReproResult]) -> dict[str, Any]:
         "results": [_result(result) for result in results],
         "summary": summary,
     }
+
+
+def render_line(result: ReproResult) -> str:
+    """One notebook's result as a JSON line (``--format jsonl``, streamed as it
+    finishes): the object of ``results`` in the JSON document."""
+    return json.dumps(_result(result), sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def summary_json_line(results: Sequence[ReproResult]) -> str:
+    """The last ``jsonl`` line: ``{"summary": ...}`` as in the JSON document."""
+    return json.dumps({"summary": to_data(results)["summary"]}, sort_keys=True) + "\n"
 
 
 def _result(result: ReproResult) -> dict[str, Any]:

@@ -11,7 +11,8 @@ processes, results in input order.  Every notebook ends with one status:
 ``nondeterministic``  with ``runs >= 2``, some cell differs between runs;
 ``failed``      a cell raised (not an expected error), ``sys.exit``, a missing
                 kernel, or the notebook could not be read;
-``timeout`` / ``kernel_died``.
+``timeout`` / ``kernel_died``;
+``worker_lost`` on a Dask cluster, the workers running it died (retried once).
 
 Expected errors (a cell tagged ``raises-exception``, or whose stored output is
 an error of the same class) count as reproduced and the run continues past them.
@@ -54,7 +55,14 @@ from harden.run.runner import CellError, RunOptions, RunResult, run_notebook, wa
 log = logging.getLogger(__name__)
 
 ReproStatus = Literal[
-    "reproduced", "executed", "differs", "nondeterministic", "failed", "timeout", "kernel_died"
+    "reproduced",
+    "executed",
+    "differs",
+    "nondeterministic",
+    "failed",
+    "timeout",
+    "kernel_died",
+    "worker_lost",
 ]
 STATUSES: tuple[str, ...] = (
     "reproduced",
@@ -64,6 +72,7 @@ STATUSES: tuple[str, ...] = (
     "failed",
     "timeout",
     "kernel_died",
+    "worker_lost",
 )
 
 Progress = Callable[[int, int, "ReproResult"], None]

@@ -128,3 +128,34 @@ def kernel_manager(
             self.harden_process = getattr(self.provisioner, "process", None)
 
     return _Manager(kernel_name=name)
+
+
+def stop_kernels() -> int:
+    """Kill every kernel this process started (jupyter_client marks a kernel with
+    ``JPY_PARENT_PID``), with the processes each kernel started; the count killed.
+    Run on Dask workers after Ctrl-C, so no kernel outlives a cancelled batch."""
+    import os
+
+    import psutil
+
+    me = str(os.getpid())
+    kernels = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.environ().get("JPY_PARENT_PID") == me:
+                kernels.append(child)
+        except psutil.Error:  # gone already, or not ours to read
+            continue
+    doomed = list(kernels)
+    for kernel in kernels:
+        try:
+            doomed += kernel.children(recursive=True)
+        except psutil.Error:
+            continue
+    for process in doomed:
+        try:
+            process.kill()
+        except psutil.Error:
+            continue
+    psutil.wait_procs(doomed, timeout=5)
+    return len(kernels)

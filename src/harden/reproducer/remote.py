@@ -1,0 +1,162 @@
+"""``repro`` on a Dask cluster: what is sent to a worker and what comes back.
+
+A task carries the notebook's absolute path (the workers must see the same
+path: a shared filesystem) or, with ``--ship-folder``, the notebook's folder
+packed as a zip (scattered once per folder, at most ``ship_limit`` bytes).
+The worker runs it with the same runner as the process pool
+(:func:`~harden.reproducer.repro.repro_notebook`) and sends back a bounded
+result: the verdict, diffs and causes, never the executed outputs (they stay
+in ``--keep-executed DIR`` when asked for, which must be a shared path).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from harden.reproducer.causes import Cause
+from harden.reproducer.repro import ReproOptions, ReproResult
+
+#: Default ``--ship-limit``: bytes of a notebook's folder sent to a worker.
+SHIP_LIMIT = 100 * 1024 * 1024
+#: Folders never shipped (version control, checkpoints, caches).
+SKIPPED_FOLDERS = frozenset({".git", ".hg", ".ipynb_checkpoints", "__pycache__", ".venv"})
+#: Characters of a kernel's log sent back (its tail).
+KERNEL_LOG_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    """One notebook as sent: ``display`` is the path as the user gave it, ``path``
+    absolute; ``folder_name`` the name of its folder when the folder is shipped."""
+
+    display: str
+    path: str
+    options: ReproOptions
+    worker: Callable[[Path, ReproOptions], ReproResult]
+    folder_name: str = ""
+
+
+def judge(sent: RemoteItem | tuple[RemoteItem, bytes]) -> ReproResult:
+    """Runs on a Dask worker: the notebook's bounded result, its path as given.
+    ``sent`` is the item, or the item with its packed folder (Dask resolves the
+    scattered folder's future in a tuple, not in a dataclass)."""
+    item, data = sent if isinstance(sent, tuple) else (sent, None)
+    if data is not None:
+        with tempfile.TemporaryDirectory(prefix="harden-shipped-") as scratch:
+            root = Path(scratch) / (item.folder_name or "folder")
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                archive.extractall(root)
+            return _run(item, root / Path(item.path).name)
+    path = Path(item.path)
+    if not path.is_file():
+        message = (
+            f"{item.display}: not found on the Dask worker {_worker_address()} "
+            "(workers must see the same path: a shared filesystem, or use --ship-folder)"
+        )
+        return ReproResult(item.display, "failed", message, input_error=message)
+    return _run(item, path)
+
+
+def _run(item: RemoteItem, path: Path) -> ReproResult:
+    options = item.options
+    if options.run.output_dir is not None:
+        return bounded(replace(item.worker(path, options), path=item.display))
+    with tempfile.TemporaryDirectory(prefix="harden-repro-") as scratch:
+        options = replace(options, run=replace(options.run, output_dir=scratch))
+        result = item.worker(path, options)
+    runs = tuple(replace(run, output_path=None) for run in result.runs)
+    return bounded(replace(result, path=item.display, runs=runs))
+
+
+def bounded(result: ReproResult) -> ReproResult:
+    """What travels back: no cell outputs (the comparison already used them),
+    the kernel log's tail only; diffs are already capped by the comparer."""
+    runs = tuple(
+        replace(
+            run,
+            notebook=None,
+            cells=tuple(replace(cell, outputs=()) for cell in run.cells),
+            kernel_log=run.kernel_log[-KERNEL_LOG_CHARS:],
+        )
+        for run in result.runs
+    )
+    return replace(result, runs=runs)
+
+
+def crashed(item: RemoteItem, detail: str) -> ReproResult:
+    message = "the harden task running this notebook on a Dask worker failed" + (
+        f" ({detail})" if detail else ""
+    )
+    return ReproResult(item.display, "failed", message, causes=(Cause("worker-crash", message),))
+
+
+def lost(item: RemoteItem, address: str) -> ReproResult:
+    message = (
+        f"the Dask worker {address} died running this notebook, "
+        "and so did the worker it was retried on"
+    )
+    cause = Cause("worker-lost", message, details={"worker": address})
+    return ReproResult(item.display, "worker_lost", message, causes=(cause,))
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes :func:`pack` would ship from ``folder``."""
+    return sum(path.stat().st_size for path in _files(folder))
+
+
+def pack(folder: Path) -> bytes:
+    """``folder`` as a zip, files relative to it (skipped folders left out)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for path in _files(folder):
+            archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+
+def too_big(display: str, folder: Path, size: int, limit: int) -> ReproResult:
+    message = (
+        f"--ship-folder: {folder} holds {size / 1e6:.1f} MB, over the limit of "
+        f"{limit / 1e6:.1f} MB (--ship-limit); put its data on a path the workers share"
+    )
+    return ReproResult(display, "failed", message, input_error=message)
+
+
+def shipper() -> Callable[[Any, RemoteItem], Any]:
+    """``prepare(client, item)``: pack each folder once, scatter it once; the item
+    travels with the future of its folder."""
+    sent: dict[str, Any] = {}
+
+    def prepare(client: Any, item: RemoteItem) -> tuple[RemoteItem, Any]:
+        folder = str(Path(item.path).parent)
+        if folder not in sent:
+            sent[folder] = client.scatter(pack(Path(folder)), hash=False)
+        return replace(item, folder_name=Path(folder).name), sent[folder]
+
+    return prepare
+
+
+def _files(folder: Path) -> list[Path]:
+    found = []
+    for root, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS)
+        found += [Path(root) / name for name in sorted(files)]
+    return [path for path in found if path.is_file() and not path.is_symlink()]
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except (ImportError, ValueError):
+        return "(no worker)"
+
+
+__all__ = ["SHIP_LIMIT", "RemoteItem", "bounded", "judge", "pack", "shipper"]

@@ -1,0 +1,326 @@
+"""``harden repro --scheduler``: real Dask clusters on the loopback interface.
+
+A ``LocalCluster`` (``local:2``) and a real ``dask scheduler`` with two
+``dask worker`` processes (nannies) started by a fixture; every batch goes
+through the command line in a subprocess, as a user runs it.  A subset of the
+examples covers every verdict kind they have (reproduced, differs, failed,
+missing kernel).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import write_notebook
+
+pytest.importorskip("distributed")
+psutil = pytest.importorskip("psutil")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "notebooks" / "examples"
+SUBSET = [
+    EXAMPLES / name
+    for name in (
+        "churn_clean.ipynb",
+        "iris_exploration.ipynb",
+        "sales_forecast_messy.ipynb",
+        "sales_summary_r.ipynb",
+    )
+]
+ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1",
+    "CI": "1",
+}
+
+
+def _harden(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "harden.cli", "repro", *args],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _verdicts(completed: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    assert completed.returncode in (0, 1), completed.stderr
+    data = json.loads(completed.stdout)
+    return {Path(r["path"]).name: r["status"] for r in data["results"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Cluster:
+    """A scheduler and two nanny workers as separate processes."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.address = f"tcp://127.0.0.1:{self.port}"
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def _start(self, *command: str) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            list(command),
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def start(self) -> None:
+        dask = str(Path(sys.executable).parent / "dask")
+        dask = dask if Path(dask).exists() else "dask"
+        self._start(
+            dask, "scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard"
+        )
+        for number in (1, 2):
+            self._start(
+                dask,
+                "worker",
+                self.address,
+                "--host",
+                "127.0.0.1",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+                "--name",
+                f"w{number}",
+            )
+        self.wait_for_workers(2)
+
+    def wait_for_workers(self, count: int, timeout: float = 60) -> None:
+        from distributed import Client
+
+        deadline = time.monotonic() + timeout
+        with Client(self.address, timeout=timeout, set_as_default=False) as client:
+            while len(client.scheduler_info(n_workers=-1)["workers"]) < count:
+                assert time.monotonic() < deadline, "the Dask workers did not start"
+                time.sleep(0.2)
+
+    def kernels(self, cwd: Path | None = None) -> list[psutil.Process]:
+        """Kernel processes started by the workers (their parent: a worker process),
+        running in ``cwd`` when given."""
+        found = []
+        for process in self.processes[1:]:
+            try:
+                children = psutil.Process(process.pid).children(recursive=True)
+            except psutil.Error:
+                continue
+            for child in children:
+                try:
+                    if "JPY_PARENT_PID" in child.environ() and (
+                        cwd is None or Path(child.cwd()) == cwd.resolve()
+                    ):
+                        found.append(child)
+                except psutil.Error:
+                    continue
+        return found
+
+    def wait_for_kernel(self, cwd: Path, timeout: float = 60) -> psutil.Process:
+        deadline = time.monotonic() + timeout
+        while not (kernels := self.kernels(cwd)):
+            assert time.monotonic() < deadline, "no kernel started on the workers"
+            time.sleep(0.1)
+        return kernels[0]
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    running = Cluster()
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def pool_verdicts() -> dict[str, str]:
+    """The subset through today's process pool, ``--jobs 2``."""
+    verdicts = _verdicts(_harden(*map(str, SUBSET), "--jobs", "2", "--format", "json"))
+    assert set(verdicts.values()) >= {"reproduced", "differs", "failed"}
+    return verdicts
+
+
+@pytest.mark.slow
+def test_a_local_cluster_gives_the_verdicts_of_the_process_pool(pool_verdicts):
+    completed = _harden(*map(str, SUBSET), "--scheduler", "local:2", "--format", "json")
+    assert _verdicts(completed) == pool_verdicts
+    assert completed.stderr == ""
+
+
+@pytest.mark.slow
+def test_a_scheduler_and_two_workers_give_the_same_verdicts_streamed_as_json_lines(
+    cluster, pool_verdicts
+):
+    completed = _harden(*map(str, SUBSET), "--scheduler", cluster.address, "--format", "jsonl")
+    lines = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert {Path(line["path"]).name: line["status"] for line in lines[:-1]} == pool_verdicts
+    assert lines[-1]["summary"]["notebooks"] == len(SUBSET)
+    assert sorted(line["path"] for line in lines[:-1]) == sorted(map(str, SUBSET))
+    assert all(run["output_path"] is None for line in lines[:-1] for run in line["runs"])
+
+
+def _slow_notebook(folder: Path, seconds: float, name: str = "slow.ipynb") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_notebook(folder, f"import time\ntime.sleep({seconds})\nprint('done')", name=name)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_notebook_is_retried_on_another_and_the_batch_completes(
+    cluster, tmp_path
+):
+    slow = _slow_notebook(tmp_path / "slow", 6)
+    quick = write_notebook(tmp_path, "print('hi')", name="quick.ipynb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            *("-m", "harden.cli", "repro", str(slow), str(quick)),
+            *("--scheduler", cluster.address, "--format", "json"),
+        ],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    kernel = cluster.wait_for_kernel(slow.parent)
+    worker = kernel.parent()
+    for victim in [*worker.children(recursive=True), worker]:
+        victim.kill()
+    stdout, stderr = process.communicate(timeout=120)
+    statuses = {Path(r["path"]).name: r["status"] for r in json.loads(stdout)["results"]}
+    assert statuses == {"slow.ipynb": "reproduced", "quick.ipynb": "reproduced"}, stderr
+    assert process.returncode == 0
+    cluster.wait_for_workers(2)  # the nanny restarted the killed one
+
+
+@pytest.mark.slow
+def test_ctrl_c_cancels_and_leaves_no_kernel_on_the_workers(cluster, tmp_path):
+    slow = write_notebook(tmp_path, "import time\ntime.sleep(120)", name="long.ipynb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harden.cli", "repro", str(slow), "--scheduler", cluster.address],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    cluster.wait_for_kernel(tmp_path)
+    time.sleep(1)  # the kernel is busy in its cell
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip() == "harden: interrupted"
+    deadline = time.monotonic() + 10
+    while cluster.kernels(tmp_path):
+        assert time.monotonic() < deadline, "a kernel outlived the interrupted batch"
+        time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_ship_folder_sends_the_data_and_keep_executed_keeps_the_copies(cluster, tmp_path):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "data.csv").write_text("a\n1\n2\n")
+    notebook = write_notebook(
+        folder, "print(open('data.csv').read().count('\\n'))", name="reads.ipynb"
+    )
+    kept = tmp_path / "kept"
+    completed = _harden(
+        str(notebook),
+        *("--scheduler", cluster.address, "--ship-folder", "--keep-executed", str(kept)),
+        "--format",
+        "json",
+    )
+    result = json.loads(completed.stdout)["results"][0]
+    assert result["status"] == "reproduced", completed.stderr
+    assert result["path"] == str(notebook)
+    assert (kept / "reads.ipynb").is_file()
+
+    too_big = _harden(
+        str(notebook), "--scheduler", cluster.address, "--ship-folder", "--ship-limit", "0.000001"
+    )
+    assert too_big.returncode == 2
+    assert "over the limit of" in too_big.stdout and "--ship-limit" in too_big.stdout
+
+
+@pytest.mark.slow
+def test_a_notebook_that_kills_every_worker_it_runs_on_is_worker_lost(cluster, tmp_path):
+    killer = write_notebook(
+        tmp_path, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", name="killer.ipynb"
+    )
+    quick = write_notebook(tmp_path, "print('hi')", name="quick.ipynb")
+    completed = _harden(str(killer), str(quick), "--scheduler", cluster.address, "--format", "json")
+    results = {Path(r["path"]).name: r for r in json.loads(completed.stdout)["results"]}
+    assert results["quick.ipynb"]["status"] == "reproduced"
+    lost = results["killer.ipynb"]
+    assert lost["status"] == "worker_lost", completed.stderr
+    assert lost["causes"][0]["kind"] == "worker-lost"
+    assert lost["causes"][0]["details"]["worker"].startswith("tcp://127.0.0.1:")
+    assert completed.returncode == 1
+    cluster.wait_for_workers(2)
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_2():
+    port = _free_port()
+    completed = subprocess.run(
+        [sys.executable, "-m", "harden.cli", "repro", str(SUBSET[0])]
+        + ["--scheduler", f"tcp://127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        env={**ENV, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"},
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.count("\n") == 1, completed.stderr
+    assert completed.stderr.startswith(
+        f"harden: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}"
+    )
+    assert completed.stdout == ""
+
+
+def test_usage_errors_and_lint_never_imports_distributed(tmp_path):
+    code = (
+        "import sys\nfrom harden.cli import main\n"
+        f"main(['lint', {str(SUBSET[0])!r}])\n"
+        "assert 'distributed' not in sys.modules and 'dask' not in sys.modules\n"
+    )
+    checked = subprocess.run(
+        [sys.executable, "-c", code], env=ENV, capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stderr
+    for flags, needle in [
+        (["--scheduler", "local:2", "--jobs", "2"], "--jobs and --scheduler"),
+        (["--ship-folder"], "--ship-folder needs --scheduler"),
+        (["--scheduler", "local:0"], "at least one worker"),
+    ]:
+        completed = _harden(str(SUBSET[0]), *flags)
+        assert completed.returncode == 2
+        assert needle in completed.stderr
