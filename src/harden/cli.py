@@ -43,6 +43,10 @@ STEP_COMMANDS: dict[str, tuple[str, str]] = {
         "harden.expectations.cli_validate",
         "check data (file or database table) against a Great Expectations suite",
     ),
+    "scaffold": (
+        "harden.scaffolder.cli_scaffold",
+        "write pytest tests that pin what a notebook's extracted module computes",
+    ),
 }
 
 
