@@ -7,6 +7,7 @@ extracted module in a fresh process) and run ``pytest`` on what was written.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,7 +19,9 @@ import harden
 from harden.cli import main
 from harden.errors import ConfigError, OutputExistsError
 from harden.scaffolder import ScaffoldResult
+from harden.scaffolder.mutants import mutants
 from harden.scaffolder.options import from_section
+from harden.scaffolder.store import Budget, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "notebooks" / "examples"
@@ -117,3 +120,59 @@ def test_the_scaffold_section_is_checked(tmp_path: Path) -> None:
         from_section({"tolerance": 1})
     with pytest.raises(ConfigError, match="rel-tol must be a number"):
         from_section({"rel-tol": "tight"})
+
+
+@pytest.mark.slow
+def test_mutate_from_the_command_line_shows_the_score(
+    demand: ScaffoldResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notebook = str(EXAMPLES / "demand_params.ipynb")
+    argv = ["scaffold", notebook, "-o", str(demand.directory), "--module"]
+    argv += [str(demand.module_path), "--force", "--mutate", "--max-mutants", "8"]
+    code = main([*argv, "--min-score", "0.9"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    first = next(line for line in out.splitlines() if line.startswith("mutation score"))
+    assert " of 8 mutants killed" in first
+    assert float(first.split()[2].rstrip(":")) >= 0.9
+
+
+def test_mutants_change_behaviour_not_reporting() -> None:
+    source = (SNAPSHOTS / "demand_params.py").read_text()
+    made = mutants(source)
+    operators = {m.operator for m in made}
+    assert {"comparison", "constant", "drop statement", "arithmetic"} <= operators
+    assert {m.function for m in made} >= {"data", "features", "train_evaluate", "results"}
+    for mutant in made:
+        compile(mutant.source, "mutant.py", "exec")
+        changed = [
+            line[1:]
+            for line in mutant.diff(source).splitlines()
+            if line.startswith("-") and not line.startswith("---")
+        ]
+        assert changed and not any("print(" in line or "argparse" in line for line in changed)
+    spread = mutants(source, limit=5)
+    assert len(spread) == 5 and spread == [m for m in made if m in spread]
+    assert len({m.function for m in spread}) >= 3  # spread over the module, not the first five
+
+
+def test_a_secret_is_never_written_into_a_fixture(tmp_path: Path) -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    store = Store(tmp_path, Budget(5_000_000, 50_000_000))
+    described = store.put("step/output/config", {"token": token}, role="output")
+    assert described["kind"] == "secret" and "GitHub token" in described["reason"]
+    assert token not in json.dumps(described)
+    assert not list(tmp_path.rglob("*.*"))
+
+
+def test_values_over_the_limit_are_summarised(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": range(2000), "name": ["a", "b"] * 1000})
+    store = Store(tmp_path, Budget(1_000, 50_000_000))
+    described = store.put("step/output/frame", frame, role="output")
+    assert described["kind"] == "summary" and described["shape"] == [2000, 2]
+    assert described["quantiles"]["x"] == [0.0, 499.75, 999.5, 1499.25, 1999.0]
+    assert "name" in described["hashes"]
+    assert store.put("step/input/frame", frame, role="input")["kind"] == "too-large"
+    assert not list(tmp_path.rglob("*.*"))

@@ -272,7 +272,7 @@ def mutants(source: str, limit: int | None = None) -> list[Mutant]:
     """Every mutant of ``source`` (or ``limit`` of them, spread evenly), in source order."""
     module = cst.parse_module(source)
     counter = _Mutator()
-    MetadataWrapper(module).visit(counter)
+    MetadataWrapper(module, unsafe_skip_copy=True).visit(counter)
     chosen = list(range(counter.count))
     if limit is not None and limit < len(chosen):
         step = len(chosen) / limit
@@ -280,7 +280,7 @@ def mutants(source: str, limit: int | None = None) -> list[Mutant]:
     out = []
     for number in chosen:
         mutator = _Mutator(number)
-        changed = MetadataWrapper(module).visit(mutator)
+        changed = MetadataWrapper(module, unsafe_skip_copy=True).visit(mutator)
         function, line, operator, description = counter.sites[number]
         code = changed.code
         if code != source:
