@@ -180,7 +180,7 @@ def _capture(
         raise HardenError(
             f"the module did not finish within {options.timeout:.0f}s", target.module_path
         ) from None
-    result_path = Path(spec["result"])
+    result_path = fixtures.parent / "capture.json"
     if not result_path.exists():
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         raise HardenError(
@@ -274,7 +274,7 @@ def build_tests(
         imports |= end[1]
     body: list[cst.BaseStatement | cst.BaseSmallStatement] = []
     doc = _module_doc(plan, target, untested)
-    statements: list[cst.BaseStatement] = [
+    statements: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = [
         cst.SimpleStatementLine([cst.Expr(cst.SimpleString(doc))])
     ]
     for name, alias in (

@@ -299,6 +299,24 @@ class TestBuilder:
                 ACTUAL=actual,
                 PARAMS=node,
             )
+        final = described.get("final_params") or {}
+        if final and described.get("final_params_tree"):
+            final = _rebuild(final, described["final_params_tree"])
+        node = literal(final, 2000) if final else None
+        if node is not None:
+            last = cst.Subscript(
+                actual,
+                [
+                    cst.SubscriptElement(
+                        cst.Index(cst.UnaryOperation(cst.Minus(), cst.Integer("1")))
+                    )
+                ],
+            )
+            body.add(
+                "assert {name: ACTUAL.get_params(deep=False)[name] for name in PARAMS} == PARAMS",
+                ACTUAL=last,
+                PARAMS=node,
+            )
         predict = described.get("predict")
         if predict:
             method = cst.Attribute(actual, cst.Name(predict["method"]))

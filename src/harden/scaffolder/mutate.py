@@ -113,7 +113,7 @@ def mutate(
             env=env,
             check=False,
         )
-        result_path = Path(spec["result"])
+        result_path = folder / "result.json"
         if not result_path.exists():
             tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
             raise HardenError(f"the mutation worker died: {tail[0]}", module_path)

@@ -171,6 +171,10 @@ class Store:
         prefix = ""
         if hasattr(value, "steps") and hasattr(value, "__getitem__"):
             target, prefix = value[-1], "[-1]"
+            final = _params(target)
+            if final:
+                described["final_params"] = final
+                described["final_params_tree"] = _tree(final)
         for name in FITTED_ATTRIBUTES:
             try:
                 attribute = getattr(target, name)
@@ -285,10 +289,10 @@ def _tree(value: Any, depth: int = 0) -> Any:
             return None
         return {"t": "tuple" if isinstance(value, tuple) else "list", "items": items}
     if type(value) is dict and all(isinstance(k, str) for k in value):
-        items = {k: _tree(v, depth + 1) for k, v in value.items()}
-        if any(item is None for item in items.values()):
+        mapping = {k: _tree(v, depth + 1) for k, v in value.items()}
+        if any(item is None for item in mapping.values()):
             return None
-        return {"t": "dict", "items": items}
+        return {"t": "dict", "items": mapping}
     return None
 
 
