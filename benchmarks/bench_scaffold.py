@@ -45,7 +45,7 @@ def bench(name: str, mutants: int) -> dict[str, float]:
     notebook, module = EXAMPLES / f"{name}.ipynb", SNAPSHOTS / f"{name}.py"
     with tempfile.TemporaryDirectory() as work:
         tests = Path(work) / "tests"
-        harden = [sys.executable, "-m", "harden"]
+        harden = [sys.executable, "-c", "import sys; from harden.cli import main; sys.exit(main())"]
         scaffold = _timed(
             [*harden, "scaffold", str(notebook), "-o", str(tests), "--module", str(module)]
         )
