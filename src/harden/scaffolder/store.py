@@ -182,6 +182,8 @@ class Store:
                 continue
             if callable(attribute):
                 continue
+            if type(attribute).__module__ == "numpy" and getattr(attribute, "shape", None) == ():
+                attribute = attribute.item()  # a numpy scalar (intercept_): JSON, compared approx
             stored = self.put(f"{key}.{name}", attribute, role="output")
             if stored["kind"] in ("json", "array", "series", "frame"):
                 attributes[f"{prefix}.{name}"] = stored
