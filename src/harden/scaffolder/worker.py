@@ -85,7 +85,9 @@ def capture(spec: dict[str, Any]) -> dict[str, Any]:
     outputs = {}
     results_value, error = _load(returned)
     if error is None and isinstance(results_value, dict):
-        unstable = _unstable_run(getattr(module, spec["run"]), results_value)
+        unstable = _everything_if_any(
+            _unstable_run(getattr(module, spec["run"]), results_value), results_value
+        )
         for name in spec["outputs"]:
             if name not in results_value:
                 continue
@@ -160,7 +162,9 @@ def _describe_step(
             "output_problem": error,
         }
     values = _split(output, targets, step["unpacked"])
-    unstable = _unstable(function, call, values, targets, step["unpacked"])
+    unstable = _everything_if_any(
+        _unstable(function, call, values, targets, step["unpacked"]), values
+    )
     local = [v for v in [*inputs.values(), *values.values()] if _is_2d(v)]
     context[:0] = local
     outputs = {}
@@ -241,6 +245,18 @@ def _unstable_run(run: Any, first: dict[str, Any]) -> dict[str, str]:
         if differs:
             found[name] = f"differs between two runs ({_plainly(differs)})"
     return found
+
+
+def _everything_if_any(unstable: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+    """A step with one value that changes from call to call is not deterministic: a value
+    that came out equal twice (a score that k-means usually reaches) may not a third time."""
+    if not unstable:
+        return unstable
+    first = next(iter(unstable.values()))
+    return {
+        name: unstable.get(name, f"computed by a step that is not deterministic: {first}")
+        for name in values
+    }
 
 
 def _plainly(detail: str) -> str:
