@@ -143,7 +143,7 @@ def test_suppression_by_tag_and_comment() -> None:
     assert [(f.cell_index, f.line) for f in result.findings] == [(2, 1), (3, 2), (5, 1), (7, 1)]
 
 
-@pytest.mark.parametrize("section", ["extract", "scaffold", "report", "lint"])
+@pytest.mark.parametrize("section", ["extract", "report", "lint"])
 def test_a_section_no_command_reads_is_an_error(tmp_path: Path, section: str) -> None:
     (tmp_path / "pyproject.toml").write_text(f"[tool.harden.{section}]\nanything = 1\n")
     with pytest.raises(ConfigError, match=section):

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from harden.linter.engine import LintReport
     from harden.reporter.model import Report
     from harden.reproducer.repro import ReproResult
+    from harden.scaffolder.core import ScaffoldResult
 
 
 def lint(
@@ -144,6 +145,34 @@ def validate(
     return validate_data(suite, str(data), table=table, query=query)
 
 
+def scaffold(
+    notebook: str | Path | None,
+    output_dir: str | Path,
+    *,
+    module: str | Path | None = None,
+    module_dir: str | Path | None = None,
+    force: bool = False,
+    **settings: Any,
+) -> ScaffoldResult:
+    """Write pytest tests for ``notebook``'s extracted module into ``output_dir``.
+
+    Extracts the notebook (its module written into ``module_dir``, default the
+    notebook's folder) unless ``module`` names an existing extraction, runs the
+    module once in a fresh process capturing each step's inputs and outputs, and
+    writes ``conftest.py``, ``test_<module>.py`` and ``fixtures/``.  ``settings``
+    override ``[tool.harden.scaffold]`` (``rel_tol``, ``abs_tol``,
+    ``fixture_limit_mb``, ``total_limit_mb``, ``timeout``).  Measure the tests
+    with :func:`harden.scaffolder.mutate.mutate`.
+    """
+    from harden.scaffolder import prepare_target, resolve_options, scaffold_target
+
+    start = Path(notebook if notebook is not None else module or ".").resolve().parent
+    options = resolve_options(start, **settings)
+    target = prepare_target(notebook, module, module_dir, force)
+    return scaffold_target(target, output_dir, options, force=force)
+
+
+
 def report(
     *paths: str | Path,
     output_dir: str | Path | None = None,
@@ -174,4 +203,14 @@ def report(
     return result
 
 
-__all__ = ["__version__", "analyze", "expect", "extract", "lint", "repro", "report", "validate"]
+__all__ = [
+    "__version__",
+    "analyze",
+    "expect",
+    "extract",
+    "lint",
+    "report",
+    "repro",
+    "scaffold",
+    "validate",
+]

@@ -45,6 +45,10 @@ STEP_COMMANDS: dict[str, tuple[str, str]] = {
         "harden.expectations.cli_validate",
         "check data (file or database table) against a Great Expectations suite",
     ),
+    "scaffold": (
+        "harden.scaffolder.cli_scaffold",
+        "write pytest tests that pin what a notebook's extracted module computes",
+    ),
     "report": (
         "harden.reporter.cli_report",
         "lint and re-run notebooks, score their readiness, write report.html and report.json",

@@ -41,7 +41,7 @@ TOOL_KEYS = frozenset(
 #: validates their keys.  A section is listed here only once a command reads it:
 #: ``[tool.harden.extract]`` is an error until extract has settings, so a table
 #: that would silently do nothing never passes.
-SECTION_KEYS = frozenset({"repro", "expect"})
+SECTION_KEYS = frozenset({"repro", "expect", "scaffold"})
 DEFAULT_PACK = "default"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +35,8 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_manifest(directory: Path) -> dict[str, str]:
-    path = directory / MANIFEST
+def read_manifest(directory: Path, manifest: str = MANIFEST) -> dict[str, str]:
+    path = directory / manifest
     if not path.is_file():
         return {}
     try:
@@ -48,14 +49,22 @@ def read_manifest(directory: Path) -> dict[str, str]:
 
 
 def write_files(
-    directory: str | Path, files: dict[str, str], *, force: bool = False
+    directory: str | Path,
+    files: Mapping[str, str | bytes],
+    *,
+    force: bool = False,
+    manifest_name: str = MANIFEST,
 ) -> WriteResult:
-    """Write ``files`` (relative name → text) into ``directory``."""
+    """Write ``files`` (relative name → text or bytes) into ``directory``; the
+    manifest ``manifest_name`` records what was written."""
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise OutputExistsError("output path exists and is not a folder", directory)
-    manifest = read_manifest(directory)
-    payloads = {name: text.encode("utf-8") for name, text in files.items()}
+    manifest = read_manifest(directory, manifest_name)
+    payloads = {
+        name: text.encode("utf-8") if isinstance(text, str) else text
+        for name, text in files.items()
+    }
     conflicts, unchanged, pending = [], [], []
     for name, data in sorted(payloads.items()):
         target = directory / name
@@ -86,5 +95,5 @@ def write_files(
         )
         + "\n"
     )
-    atomic_write(directory / MANIFEST, text.encode("utf-8"))
+    atomic_write(directory / manifest_name, text.encode("utf-8"))
     return WriteResult(directory, tuple(t for t, _ in pending), tuple(unchanged))

@@ -1,0 +1,180 @@
+"""``harden scaffold``: generated tests pass as generated, fail when behaviour
+changes, never overwrite hand edits, and are measured by the mutation pass.
+
+The slow tests scaffold a real example once per module (a kernel-free run of the
+extracted module in a fresh process) and run ``pytest`` on what was written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import harden
+from harden.cli import main
+from harden.errors import ConfigError, OutputExistsError
+from harden.scaffolder import ScaffoldResult
+from harden.scaffolder.mutants import mutants
+from harden.scaffolder.options import from_section
+from harden.scaffolder.store import Budget, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "notebooks" / "examples"
+SNAPSHOTS = Path(__file__).parent / "snapshots" / "extract"
+
+
+def _pytest(
+    folder: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """pytest on the generated folder, from another working directory."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder), *extra],
+        capture_output=True,
+        text=True,
+        cwd=folder.anchor,
+        env=dict(os.environ, **(env or {})),
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def demand(tmp_path_factory: pytest.TempPathFactory) -> ScaffoldResult:
+    base = tmp_path_factory.mktemp("demand")
+    return harden.scaffold(
+        EXAMPLES / "demand_params.ipynb", base / "tests", module_dir=base / "module"
+    )
+
+
+@pytest.mark.slow
+def test_generated_tests_pass_and_pin_each_step(demand: ScaffoldResult) -> None:
+    source = demand.test_file.read_text()
+    assert demand.tests == (
+        "test_module_imports_and_run_signature",
+        "test_data",
+        "test_features",
+        "test_train_evaluate",
+        "test_results",
+        "test_run_end_to_end",
+    )
+    assert "pd.testing.assert_frame_equal(" in source
+    assert 'assert metrics["mae"] == pytest.approx(18.04' in source
+    assert "model.feature_importances_" in source and "model.predict(" in source
+    assert "@pytest.mark.slow\ndef test_run_end_to_end" in source
+    assert "harden" not in (demand.directory / "conftest.py").read_text().split('"""')[2]
+    suffixes = {p.suffix for p in (demand.directory / "fixtures").rglob("*.*")}
+    assert suffixes == {".parquet", ".npy", ".json"}  # nothing here needs a pickle
+    done = _pytest(demand.directory)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "6 passed" in done.stdout
+
+
+@pytest.mark.slow
+def test_generated_tests_fail_when_behaviour_changes(
+    demand: ScaffoldResult, tmp_path: Path
+) -> None:
+    source = demand.module_path.read_text()
+    changed = source.replace("min_samples_leaf=2", "min_samples_leaf=3")
+    assert changed != source
+    mutant = tmp_path / demand.module_path.name
+    mutant.write_text(changed)
+    done = _pytest(demand.directory, env={"SCAFFOLD_MODULE_PATH": str(mutant)})
+    assert done.returncode == 1
+    assert "FAILED" in done.stdout and "test_train_evaluate" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_hand_edited_test_is_not_overwritten_without_force(demand: ScaffoldResult) -> None:
+    edited = demand.test_file.read_text() + "\n# my note\n"
+    demand.test_file.write_text(edited)
+    with pytest.raises(OutputExistsError, match="--force"):
+        harden.scaffold(
+            EXAMPLES / "demand_params.ipynb", demand.directory, module=demand.module_path
+        )
+    assert demand.test_file.read_text() == edited
+    again = harden.scaffold(
+        EXAMPLES / "demand_params.ipynb", demand.directory, module=demand.module_path, force=True
+    )
+    assert "# my note" not in again.test_file.read_text()
+
+
+def test_a_refused_extraction_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["scaffold", str(EXAMPLES / "sales_forecast_messy.ipynb"), "-o", str(tmp_path / "t")]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "sales_forecast_messy" in err
+    assert not (tmp_path / "t").exists()
+
+
+def test_the_scaffold_section_is_checked(tmp_path: Path) -> None:
+    assert from_section({"rel-tol": 1e-5, "fixture-limit-mb": 1}).fixture_limit_mb == 1.0
+    with pytest.raises(ConfigError, match="no key 'tolerance'"):
+        from_section({"tolerance": 1})
+    with pytest.raises(ConfigError, match="rel-tol must be a number"):
+        from_section({"rel-tol": "tight"})
+
+
+@pytest.mark.slow
+def test_mutate_from_the_command_line_shows_the_score(
+    demand: ScaffoldResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notebook = str(EXAMPLES / "demand_params.ipynb")
+    argv = ["scaffold", notebook, "-o", str(demand.directory), "--module"]
+    argv += [str(demand.module_path), "--force", "--mutate", "--max-mutants", "8"]
+    code = main([*argv, "--min-score", "0.8"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    first = next(line for line in out.splitlines() if line.startswith("mutation score"))
+    assert first.startswith("mutation score 0.88: 7 of 8 mutants killed"), out
+    # The one survivor is shown with its diff; it is equivalent (29.25 at 2 or 3 decimals).
+    assert "survived: results() line 70: constant 2 -> 3" in out
+    assert '+        "naive_mae": round(' in out
+
+
+def test_mutants_change_behaviour_not_reporting() -> None:
+    source = (SNAPSHOTS / "demand_params.py").read_text()
+    made = mutants(source)
+    operators = {m.operator for m in made}
+    assert {"comparison", "constant", "drop statement", "arithmetic"} <= operators
+    assert {m.function for m in made} >= {"data", "features", "train_evaluate", "results"}
+    for mutant in made:
+        compile(mutant.source, "mutant.py", "exec")
+        changed = [
+            line[1:]
+            for line in mutant.diff(source).splitlines()
+            if line.startswith("-") and not line.startswith("---")
+        ]
+        assert changed and not any("print(" in line or "argparse" in line for line in changed)
+    spread = mutants(source, limit=5)
+    assert len(spread) == 5 and spread == [m for m in made if m in spread]
+    assert len({m.function for m in spread}) >= 3  # spread over the module, not the first five
+
+
+def test_a_secret_is_never_written_into_a_fixture(tmp_path: Path) -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    store = Store(tmp_path, Budget(5_000_000, 50_000_000))
+    described = store.put("step/output/config", {"token": token}, role="output")
+    assert described["kind"] == "secret" and "GitHub token" in described["reason"]
+    assert token not in json.dumps(described)
+    assert not list(tmp_path.rglob("*.*"))
+
+
+def test_values_over_the_limit_are_summarised(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": range(2000), "name": ["a", "b"] * 1000})
+    store = Store(tmp_path, Budget(1_000, 50_000_000))
+    described = store.put("step/output/frame", frame, role="output")
+    assert described["kind"] == "summary" and described["shape"] == [2000, 2]
+    assert described["quantiles"]["x"] == [0.0, 499.75, 999.5, 1499.25, 1999.0]
+    assert "name" in described["hashes"]
+    assert store.put("step/input/frame", frame, role="input")["kind"] == "too-large"
+    assert not list(tmp_path.rglob("*.*"))
