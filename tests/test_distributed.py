@@ -216,7 +216,7 @@ def test_a_worker_killed_mid_notebook_is_retried_on_another_and_the_batch_comple
         victim.kill()
     stdout, stderr = process.communicate(timeout=120)
     statuses = {Path(r["path"]).name: r["status"] for r in json.loads(stdout)["results"]}
-    assert statuses == {"slow.ipynb": "reproduced", "quick.ipynb": "reproduced"}, stderr
+    assert statuses == {"slow.ipynb": "reproduced", "quick.ipynb": "executed"}, stderr
     assert process.returncode == 0
     cluster.wait_for_workers(2)  # the nanny restarted the killed one
 
@@ -259,7 +259,7 @@ def test_ship_folder_sends_the_data_and_keep_executed_keeps_the_copies(cluster, 
         "json",
     )
     result = json.loads(completed.stdout)["results"][0]
-    assert result["status"] == "reproduced", completed.stderr
+    assert result["status"] == "executed", completed.stderr
     assert result["path"] == str(notebook)
     assert (kept / "reads.ipynb").is_file()
 
@@ -278,7 +278,7 @@ def test_a_notebook_that_kills_every_worker_it_runs_on_is_worker_lost(cluster, t
     quick = write_notebook(tmp_path, "print('hi')", name="quick.ipynb")
     completed = _harden(str(killer), str(quick), "--scheduler", cluster.address, "--format", "json")
     results = {Path(r["path"]).name: r for r in json.loads(completed.stdout)["results"]}
-    assert results["quick.ipynb"]["status"] == "reproduced"
+    assert results["quick.ipynb"]["status"] == "executed"
     lost = results["killer.ipynb"]
     assert lost["status"] == "worker_lost", completed.stderr
     assert lost["causes"][0]["kind"] == "worker-lost"

@@ -116,7 +116,7 @@ def test_fit_on_a_factorys_result_leaves_the_factory_a_module_function(tmp_path:
     assert "PolynomialRegression" in [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
     fns = _functions(e.source)
     assert [a.arg for a in fns["fit"].args.args] == []
-    assert [a.arg for a in fns["again"].args.args] == ["X", "y"]
+    assert [a.arg for a in fns["compute_score2"].args.args] == ["X", "y"]
     assert not any(
         "PolynomialRegression" in entry.render() for entry in e.log if entry.kind == "changed"
     )

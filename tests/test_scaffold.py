@@ -58,7 +58,7 @@ def test_generated_tests_pass_and_pin_each_step(demand: ScaffoldResult) -> None:
         "test_data",
         "test_features",
         "test_train_evaluate",
-        "test_results",
+        "test_compute_metrics",
         "test_run_end_to_end",
     )
     assert "pd.testing.assert_frame_equal(" in source
@@ -135,7 +135,7 @@ def test_mutate_from_the_command_line_shows_the_score(
     first = next(line for line in out.splitlines() if line.startswith("mutation score"))
     assert first.startswith("mutation score 0.88: 7 of 8 mutants killed"), out
     # The one survivor is shown with its diff; it is equivalent (29.25 at 2 or 3 decimals).
-    assert "survived: results() line 70: constant 2 -> 3" in out
+    assert "survived: compute_metrics() line " in out and ": constant 2 -> 3" in out
     assert '+        "naive_mae": round(' in out
 
 
@@ -144,7 +144,7 @@ def test_mutants_change_behaviour_not_reporting() -> None:
     made = mutants(source)
     operators = {m.operator for m in made}
     assert {"comparison", "constant", "drop statement", "arithmetic"} <= operators
-    assert {m.function for m in made} >= {"data", "features", "train_evaluate", "results"}
+    assert {m.function for m in made} >= {"data", "features", "train_evaluate", "compute_metrics"}
     for mutant in made:
         compile(mutant.source, "mutant.py", "exec")
         changed = [

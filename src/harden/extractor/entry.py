@@ -17,6 +17,12 @@ from harden.extractor import nodes
 from harden.extractor.model import ParameterSpec, PlotFunction, Step
 from harden.extractor.nodes import Statement
 
+#: Functions the generated module adds around the notebook's steps (entry points and
+#: helpers; ``print_results`` takes another free name when the notebook uses it).
+GENERATED_HELPERS = frozenset(
+    {"main", "run_and_draw", "save_figures", "print_results", "show_results", "report_results"}
+)
+
 _FIGURE_HELPER = '''
 def save_figures(prefix: str) -> None:
     """Save every open matplotlib figure as FIGURES_DIR/<prefix>-<n>.png, then close them."""

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-SKIPPED_FUNCTIONS = frozenset({"main", "run_and_draw", "save_figures"})
+from harden.extractor.entry import GENERATED_HELPERS
+
+SKIPPED_FUNCTIONS = GENERATED_HELPERS
 REPORTING = frozenset({"print", "display", "logging", "log", "logger", "warnings"})
 
 _COMPARISONS: dict[type, type] = {

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import libcst as cst
 
 from harden.errors import UsageError
+from harden.extractor.entry import GENERATED_HELPERS
 
 #: Functions the generated module has that are not steps (drawing, the command line).
-NOT_STEPS = frozenset({"main", "run_and_draw", "save_figures"})
+NOT_STEPS = GENERATED_HELPERS
 
 
 @dataclass(frozen=True)

@@ -247,5 +247,6 @@ def _information_uri() -> str | None:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("homepage", "home", "repository", "source") and url.strip():
             return url.strip()
-    home = metadata["Home-page"]  # ``None`` when the metadata has no such field
-    return home.strip() if home and home.strip() else None
+    # absent in some metadata versions, where a lookup raises instead of giving None
+    home = metadata.json.get("home_page") if hasattr(metadata, "json") else None
+    return home.strip() if isinstance(home, str) and home.strip() else None
