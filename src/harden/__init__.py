@@ -172,7 +172,6 @@ def scaffold(
     return scaffold_target(target, output_dir, options, force=force)
 
 
-
 def report(
     *paths: str | Path,
     output_dir: str | Path | None = None,
