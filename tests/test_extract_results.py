@@ -118,6 +118,28 @@ def test_a_prediction_on_new_data_is_named_not_left_bare(tmp_path: Path) -> None
     assert returned_keys(e.source) == ["knn", "knn_predictions"]
 
 
+def test_a_table_a_section_computes_and_shows_is_returned_a_reworked_frame_is_not(
+    tmp_path: Path,
+) -> None:
+    path = write_notebook(
+        tmp_path,
+        IMPORTS,
+        ("md", "## Data"),
+        DATA + "\ndf = df.dropna()\ndf",
+        ("md", "## Approvals"),
+        "def approval_table(frame, threshold=0.5):\n"
+        "    return pd.crosstab(frame['a'] > threshold, frame['y'])\n\n\n"
+        "approvals = approval_table(df)\n"
+        "approvals",
+        ("md", "## Model"),
+        "model = LogisticRegression().fit(X, y)",
+    )
+    e = extract(path)
+    assert returned_keys(e.source) == ["model", "approvals"]  # not `df`, shown but data
+    values = run_module(tmp_path, e.source, "print(json.dumps(generated.run()['approvals'].shape))")
+    assert values == [2, 2]
+
+
 # -- 2. run()'s outputs by meaning -------------------------------------------------------------
 def test_outputs_metrics_first_then_models_then_predictions_from_every_step(
     tmp_path: Path,

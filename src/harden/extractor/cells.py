@@ -46,6 +46,7 @@ class CellCode:
     guarded: list[cst.BaseCompoundStatement] = field(default_factory=list)
     definitions: dict[str, Statement] = field(default_factory=dict)
     displayed: tuple[str, ...] = ()
+    shown: str | None = None  # a bare name shown at the end of the cell
     names: frozenset[str] = frozenset()  # every Name in the kept code
     loads: frozenset[str] = frozenset()  # the names it reads
     stores: frozenset[str] = frozenset()  # the names it binds (not in nested functions)
@@ -82,6 +83,7 @@ class CellDraft:
     guarded: tuple[cst.BaseCompoundStatement, ...] = ()
     last: Statement | None = None  # the kept form of the cell's last line, if kept
     displayed: tuple[str, ...] = ()
+    shown: str | None = None
     log: tuple[LogEntry, ...] = ()
     requirements: tuple[str, ...] = ()
     problems: tuple[LogEntry, ...] = ()
@@ -257,7 +259,11 @@ def drop_display_line(draft: CellDraft, ctx: CellContext) -> CellDraft:
         "dropped", "display-only expression at the end of a cell", cell.index, line_number, code
     )
     return replace(
-        draft, body=tuple(kept), displayed=root_names(small.value), log=(*draft.log, entry)
+        draft,
+        body=tuple(kept),
+        displayed=root_names(small.value),
+        shown=small.value.value if isinstance(small.value, cst.Name) else None,
+        log=(*draft.log, entry),
     )
 
 
@@ -552,6 +558,7 @@ def cell_code(
         guarded=list(draft.guarded),
         definitions=dict(draft.definitions),
         displayed=draft.displayed,
+        shown=draft.shown,
         names=frozenset(found.names),
         loads=frozenset(found.loads),
         stores=frozenset(found.stores),

@@ -419,6 +419,17 @@ def _outputs(
                     and (not by_meaning or any(w in name.lower() for w in CONCLUSION_WORDS))
                 ):
                     chosen.append(name)
+    # A value a section computes by a call and shows at its end (`approvals` after
+    # `approvals = approval_table(scores)`) is what that section concludes.
+    # Only a new name: a frame a section reworks and shows (`df = df.dropna()`) is data.
+    earlier: set[str] = set(params)
+    for _, fact in facts:
+        closing = [c for c in fact.cells if codes[c].body or codes[c].displayed]
+        computed = _computed_by_call(analysis, fact.cells) - earlier - set(fact.inputs)
+        name = codes[closing[-1]].shown if closing else None
+        if name is not None and name in fact.named and name in computed and name not in chosen:
+            chosen.append(name)
+        earlier.update(fact.bound)
     shown = [c for c in sorted(codes) if codes[c].body or codes[c].displayed]
     if shown:
         for name in codes[shown[-1]].displayed:
@@ -428,6 +439,22 @@ def _outputs(
     # raw data, splits and unfitted estimators only when asked for.
     left_out = set(meaning.inputs) | meaning.unfitted
     return tuple(n for n in chosen if n in by_meaning or n not in left_out)
+
+
+def _computed_by_call(analysis: Analysis, cells: Sequence[int]) -> set[str]:
+    """Names the cells bind to the result of a call that is neither plotting nor a
+    rework of the name itself (``df = df.dropna()``: still the data)."""
+    plots = _plot_names(analysis, cells)
+    names: set[str] = set()
+    reworked: set[str] = set()
+    for index in cells:
+        cell = analysis.cell(index)
+        for call in cell.calls if cell else ():
+            names.update(call.assigned_to)
+            root = (call.dotted or "").split(".", 1)[0]
+            reworked.update(n for n in call.assigned_to if n == root)
+        reworked.update(m.name for m in (cell.mutations if cell else ()))
+    return names - plots - reworked
 
 
 def _plot_names(analysis: Analysis, cells: Sequence[int]) -> set[str]:

@@ -105,10 +105,10 @@ def decision_threshold(THRESHOLD, y_test, scores, report):
             pd.Series(y_test.to_numpy(), name="defaulted"),
         )
 
-    approval_table(scores)
+    approvals = approval_table(scores)
     report["decline_rate"] = round(float((scores >= THRESHOLD).mean()), 4)
 
-    return report
+    return approvals, report
 
 
 def run(
@@ -123,8 +123,8 @@ def run(
     loans, report = features(loans, report)
     X_train, X_test, y_train, y_test, scaler = split_scale(loans, TEST_FRACTION, SEED)
     model, scores, report = fit_model(SEED, X_train, y_train, X_test, report, y_test)
-    report = decision_threshold(THRESHOLD, y_test, scores, report)
-    return {"scaler": scaler, "model": model, "report": report}
+    approvals, report = decision_threshold(THRESHOLD, y_test, scores, report)
+    return {"scaler": scaler, "model": model, "approvals": approvals, "report": report}
 
 
 def print_results(results: dict[str, Any], path: str | None = None) -> None:
