@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
 from helpers import write_notebook
 
@@ -188,9 +189,20 @@ def test_a_scheduler_and_two_workers_give_the_same_verdicts_streamed_as_json_lin
     assert all(run["output_path"] is None for line in lines[:-1] for run in line["runs"])
 
 
+def _printing(folder: Path, code: str, printed: str, name: str) -> Path:
+    """A one-cell notebook saved with the line it prints, so a run has something
+    to compare (a notebook with no stored outputs is only 'executed')."""
+    path = write_notebook(folder, code, name=name)
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)]
+    notebook.cells[0].execution_count = 1
+    nbformat.write(notebook, path)
+    return path
+
+
 def _slow_notebook(folder: Path, seconds: float, name: str = "slow.ipynb") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    return write_notebook(folder, f"import time\ntime.sleep({seconds})\nprint('done')", name=name)
+    return _printing(folder, f"import time\ntime.sleep({seconds})\nprint('done')", "done\n", name)
 
 
 @pytest.mark.slow
@@ -198,7 +210,7 @@ def test_a_worker_killed_mid_notebook_is_retried_on_another_and_the_batch_comple
     cluster, tmp_path
 ):
     slow = _slow_notebook(tmp_path / "slow", 6)
-    quick = write_notebook(tmp_path, "print('hi')", name="quick.ipynb")
+    quick = _printing(tmp_path, "print('hi')", "hi\n", "quick.ipynb")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -216,7 +228,7 @@ def test_a_worker_killed_mid_notebook_is_retried_on_another_and_the_batch_comple
         victim.kill()
     stdout, stderr = process.communicate(timeout=120)
     statuses = {Path(r["path"]).name: r["status"] for r in json.loads(stdout)["results"]}
-    assert statuses == {"slow.ipynb": "reproduced", "quick.ipynb": "executed"}, stderr
+    assert statuses == {"slow.ipynb": "reproduced", "quick.ipynb": "reproduced"}, stderr
     assert process.returncode == 0
     cluster.wait_for_workers(2)  # the nanny restarted the killed one
 
@@ -248,8 +260,8 @@ def test_ship_folder_sends_the_data_and_keep_executed_keeps_the_copies(cluster, 
     folder = tmp_path / "project"
     folder.mkdir()
     (folder / "data.csv").write_text("a\n1\n2\n")
-    notebook = write_notebook(
-        folder, "print(open('data.csv').read().count('\\n'))", name="reads.ipynb"
+    notebook = _printing(
+        folder, "print(open('data.csv').read().count('\\n'))", "3\n", "reads.ipynb"
     )
     kept = tmp_path / "kept"
     completed = _harden(
@@ -259,7 +271,7 @@ def test_ship_folder_sends_the_data_and_keep_executed_keeps_the_copies(cluster, 
         "json",
     )
     result = json.loads(completed.stdout)["results"][0]
-    assert result["status"] == "executed", completed.stderr
+    assert result["status"] == "reproduced", completed.stderr
     assert result["path"] == str(notebook)
     assert (kept / "reads.ipynb").is_file()
 
@@ -275,10 +287,10 @@ def test_a_notebook_that_kills_every_worker_it_runs_on_is_worker_lost(cluster, t
     killer = write_notebook(
         tmp_path, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", name="killer.ipynb"
     )
-    quick = write_notebook(tmp_path, "print('hi')", name="quick.ipynb")
+    quick = _printing(tmp_path, "print('hi')", "hi\n", "quick.ipynb")
     completed = _harden(str(killer), str(quick), "--scheduler", cluster.address, "--format", "json")
     results = {Path(r["path"]).name: r for r in json.loads(completed.stdout)["results"]}
-    assert results["quick.ipynb"]["status"] == "executed"
+    assert results["quick.ipynb"]["status"] == "reproduced"
     lost = results["killer.ipynb"]
     assert lost["status"] == "worker_lost", completed.stderr
     assert lost["causes"][0]["kind"] == "worker-lost"

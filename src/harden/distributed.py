@@ -108,7 +108,7 @@ def connect(scheduler: str | Scheduler) -> Iterator[Any]:
                 n_workers=target.local_workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: two local clusters never collide
                 silence_logs=logging.CRITICAL if quiet else logging.WARNING,
                 host="127.0.0.1",
             )

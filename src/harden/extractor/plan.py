@@ -426,9 +426,9 @@ def _outputs(
     for _, fact in facts:
         closing = [c for c in fact.cells if codes[c].body or codes[c].displayed]
         computed = _computed_by_call(analysis, fact.cells) - earlier - set(fact.inputs)
-        name = codes[closing[-1]].shown if closing else None
-        if name is not None and name in fact.named and name in computed and name not in chosen:
-            chosen.append(name)
+        concluded = codes[closing[-1]].shown if closing else None
+        if concluded in computed and concluded in fact.named and concluded not in chosen:
+            chosen.append(concluded)  # in `computed`: a str
         earlier.update(fact.bound)
     shown = [c for c in sorted(codes) if codes[c].body or codes[c].displayed]
     if shown:
