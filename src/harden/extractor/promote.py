@@ -192,8 +192,8 @@ def _unseeded(analysis: Analysis) -> list[LogEntry]:
     return [
         LogEntry(
             "risky",
-            f"{finding.message}: unseeded, so --check cannot prove the module computes the "
-            "same values",
+            f"{finding.message}: unseeded, so the module's results change from run to run "
+            "(--check seeds both sides alike, and says nondeterministic if values still differ)",
             finding.cell_index,
             finding.line,
         )
