@@ -164,12 +164,11 @@ def scaffold(
     ``fixture_limit_mb``, ``total_limit_mb``, ``timeout``).  Measure the tests
     with :func:`harden.scaffolder.mutate.mutate`.
     """
-    from harden.scaffolder import prepare_target, resolve_options, scaffold_target
+    from harden import scaffolder
 
-    start = Path(notebook if notebook is not None else module or ".").resolve().parent
-    options = resolve_options(start, **settings)
-    target = prepare_target(notebook, module, module_dir, force)
-    return scaffold_target(target, output_dir, options, force=force)
+    return scaffolder.scaffold(
+        notebook, output_dir, module=module, module_dir=module_dir, force=force, **settings
+    )
 
 
 def report(

@@ -50,7 +50,6 @@ from harden.analysis.nodes import (
     _target_names,
     dotted_name,
     literal_value,
-    receiver_root,
     root_name,
 )
 from harden.analysis.parse import (
@@ -686,7 +685,7 @@ class _Collector(MatchCaptures):
     def _record_method_mutation(self, node: cst.Call, call: CallSite) -> None:
         if not self.at_top or not isinstance(node.func, cst.Attribute):
             return
-        base = receiver_root(node.func.value, self.imports_env)
+        base = root_name(node.func.value, self.imports_env)
         if base is None or not self._access.get(base, False):
             return
         method = node.func.attr.value

@@ -25,38 +25,27 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def root_name(node: cst.BaseExpression) -> cst.Name | None:
-    """The name at the root of ``a.b[1].c(...)``-style chains."""
+def root_name(node: cst.BaseExpression, imported: Container[str] | None = None) -> cst.Name | None:
+    """The name at the root of ``a.b[1].c(...)``-style chains.
+
+    With ``imported`` (the names imports bind), the variable a method call on
+    ``node`` may change: through method calls (``model.set_params(...)`` may
+    return ``model``), but ``None`` past the call of a plain or imported name
+    (``make_model(3).fit(X, y)``, ``np.array(x).sort()``): that builds a new
+    object, and the name is a function, not a variable it changes."""
     while True:
         if isinstance(node, cst.Name):
             return node
         if isinstance(node, (cst.Attribute, cst.Subscript)):
             node = node.value
         elif isinstance(node, cst.Call):
+            if imported is not None:
+                if isinstance(node.func, cst.Name):
+                    return None
+                dotted = dotted_name(node.func)
+                if dotted is not None and dotted.split(".")[0] in imported:
+                    return None
             node = node.func
-        else:
-            return None
-
-
-def receiver_root(node: cst.BaseExpression, imported: Container[str]) -> cst.Name | None:
-    """The variable a method call on ``node`` may change: the root of
-    ``a.b[1].c`` chains, through method calls (``model.set_params(...)``
-    may return ``model``), but ``None`` past the call of a plain or imported
-    name (``make_model(3).fit(X, y)``, ``np.array(x).sort()``): that builds
-    a new object, and the name is a function, not a variable it changes."""
-    while True:
-        if isinstance(node, cst.Name):
-            return node
-        if isinstance(node, (cst.Attribute, cst.Subscript)):
-            node = node.value
-        elif isinstance(node, cst.Call):
-            func = node.func
-            if isinstance(func, cst.Name):
-                return None
-            dotted = dotted_name(func)
-            if dotted is not None and dotted.split(".")[0] in imported:
-                return None
-            node = func
         else:
             return None
 

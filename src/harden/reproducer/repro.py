@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from harden.analysis import Analysis, analyze
 from harden.config import resolve
@@ -64,16 +64,7 @@ ReproStatus = Literal[
     "kernel_died",
     "worker_lost",
 ]
-STATUSES: tuple[str, ...] = (
-    "reproduced",
-    "executed",
-    "differs",
-    "nondeterministic",
-    "failed",
-    "timeout",
-    "kernel_died",
-    "worker_lost",
-)
+STATUSES: tuple[str, ...] = get_args(ReproStatus)
 
 Progress = Callable[[int, int, "ReproResult"], None]
 

@@ -9,6 +9,7 @@ as fixtures and writes ``conftest.py`` and ``test_<module>.py``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from harden.scaffolder.core import ScaffoldResult, Target, Untested, prepare_target, scaffold_target
 from harden.scaffolder.options import ScaffoldOptions, resolve_options
@@ -22,10 +23,12 @@ def scaffold(
     module_dir: str | Path | None = None,
     force: bool = False,
     options: ScaffoldOptions | None = None,
+    **settings: Any,
 ) -> ScaffoldResult:
-    """Write the tests for ``notebook``'s module into ``output_dir``."""
+    """Write the tests for ``notebook``'s module into ``output_dir``; without
+    ``options``, ``[tool.harden.scaffold]`` overridden by ``settings``."""
     start = Path(notebook if notebook is not None else module or ".").resolve().parent
-    resolved = options if options is not None else resolve_options(start)
+    resolved = options if options is not None else resolve_options(start, **settings)
     target = prepare_target(notebook, module, module_dir, force)
     return scaffold_target(target, output_dir, resolved, force=force)
 
