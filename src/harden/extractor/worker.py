@@ -58,7 +58,7 @@ def run_and_compare(spec: dict[str, Any]) -> dict[str, Any]:
         }
     seconds = time.monotonic() - started
     for name in spec["outputs"]:
-        snapshots[f"run.{name}"] = _snapshot(results.get(name))
+        snapshots[f"run.{name}"] = pickled(results.get(name))
     _alias_main(module)
     notebook = {label: _load(path) for label, path in spec["notebook"].items()}
     data = [v for v, error in notebook.values() if error is None and _is_data(v)]
@@ -67,7 +67,7 @@ def run_and_compare(spec: dict[str, Any]) -> dict[str, Any]:
         label = item["label"]
         entry = {"label": label, "step": item["step"], "name": item["name"]}
         expected, error = notebook.get(label, (None, "not captured in the notebook"))
-        actual, module_error = _unpickle(snapshots.get(label))
+        actual, module_error = unpickled(snapshots.get(label))
         if error is not None or module_error is not None:
             entry.update(outcome="skipped", detail=error or module_error)
         else:
@@ -87,30 +87,38 @@ def _wrap(
         value = function(*args, **kwargs)
         values = (value,) if len(names) == 1 else tuple(value) if names else ()
         for name, item in zip(names, values):
-            snapshots[f"{step['name']}.{name}"] = _snapshot(item)
+            snapshots[f"{step['name']}.{name}"] = pickled(item)
         current[0] = None
         return value
 
     return wrapper
 
 
-def _snapshot(value: Any) -> tuple[bytes | None, str | None]:
+def pickled(
+    value: Any, failed: str = "cannot pickle the module's value: {error}"
+) -> tuple[bytes | None, str | None]:
+    """``value`` pickled, or why not (``failed`` with ``{error}`` filled in)."""
     try:
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), None
     except Exception as exc:  # noqa: BLE001 - unpicklable values are reported, not fatal
-        return None, f"cannot pickle the module's value: {type(exc).__name__}: {exc}"
+        return None, failed.format(error=f"{type(exc).__name__}: {exc}")
 
 
-def _unpickle(snapshot: Any) -> tuple[Any, str | None]:
+def unpickled(
+    snapshot: Any,
+    missing: str = "the module did not produce it",
+    failed: str = "cannot load the module's value: {error}",
+) -> tuple[Any, str | None]:
+    """The value :func:`pickled` kept, or why there is none."""
     if snapshot is None:
-        return None, "the module did not produce it"
+        return None, missing
     data, error = snapshot
     if error is not None:
         return None, error
     try:
         return pickle.loads(data), None
     except Exception as exc:  # noqa: BLE001 - the same class cannot always be rebuilt
-        return None, f"cannot load the module's value: {type(exc).__name__}: {exc}"
+        return None, failed.format(error=f"{type(exc).__name__}: {exc}")
 
 
 def _load(path: str | None) -> tuple[Any, str | None]:

@@ -17,13 +17,13 @@ import importlib.util
 import inspect
 import json
 import os
-import pickle
 import sys
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
+from harden.extractor.worker import pickled, unpickled
 from harden.scaffolder.store import Budget, Store, _tree
 
 
@@ -294,22 +294,11 @@ def _is_2d(value: Any) -> bool:
 
 
 def _snapshot(value: Any) -> tuple[bytes | None, str | None]:
-    try:
-        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), None
-    except Exception as exc:  # noqa: BLE001 - unpicklable values are reported, not fatal
-        return None, f"cannot be captured ({type(exc).__name__}: {exc})"
+    return pickled(value, failed="cannot be captured ({error})")
 
 
 def _load(snapshot: Any) -> tuple[Any, str | None]:
-    if snapshot is None:
-        return None, "was not captured"
-    data, error = snapshot
-    if error is not None:
-        return None, error
-    try:
-        return pickle.loads(data), None
-    except Exception as exc:  # noqa: BLE001 - a class that cannot be rebuilt
-        return None, f"cannot be loaded back ({type(exc).__name__}: {exc})"
+    return unpickled(snapshot, missing="was not captured", failed="cannot be loaded back ({error})")
 
 
 def _qualname(value: Any) -> str:
