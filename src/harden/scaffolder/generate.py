@@ -21,6 +21,7 @@ from typing import Any
 import libcst as cst
 
 from harden.errors import HardenError
+from harden.scaffolder.store import rebuild
 
 #: Names the generated tests use; a step result with one of these names is renamed.
 RESERVED = frozenset(
@@ -115,7 +116,7 @@ class TestBuilder:
 
     def json_value(self, described: Mapping[str, Any]) -> Any:
         text = (self.fixtures / described["file"]).read_text(encoding="utf-8")
-        return _rebuild(json.loads(text), described["tree"])
+        return rebuild(json.loads(text), described["tree"])
 
     def argument(self, key: str, described: Mapping[str, Any]) -> cst.BaseExpression:
         if described.get("kind") == "json":
@@ -291,7 +292,7 @@ class TestBuilder:
         self._type(body, actual, described)
         params = described.get("params") or {}
         if params and described.get("params_tree"):
-            params = _rebuild(params, described["params_tree"])
+            params = rebuild(params, described["params_tree"])
         node = literal(params, 2000) if params else None
         if node is not None:
             body.add(
@@ -301,7 +302,7 @@ class TestBuilder:
             )
         final = described.get("final_params") or {}
         if final and described.get("final_params_tree"):
-            final = _rebuild(final, described["final_params_tree"])
+            final = rebuild(final, described["final_params_tree"])
         node = literal(final, 2000) if final else None
         if node is not None:
             last = cst.Subscript(
@@ -405,13 +406,3 @@ def _floats(tree: Any) -> bool:
         values = items.values() if isinstance(items, dict) else items
         return any(_floats(t) for t in values)
     return False
-
-
-def _rebuild(value: Any, tree: Any) -> Any:
-    if isinstance(tree, dict):
-        items = tree["items"]
-        if tree["t"] == "dict":
-            return {k: _rebuild(value[k], items[k]) for k in value}
-        rebuilt = [_rebuild(v, t) for v, t in zip(value, items)]
-        return tuple(rebuilt) if tree["t"] == "tuple" else rebuilt
-    return value

@@ -114,7 +114,7 @@ class Store:
                 if tree is None:
                     return None
                 text = json.dumps(value, allow_nan=True, sort_keys=False)
-                if _rebuild(json.loads(text), tree) != value and not _has_nan(value):
+                if rebuild(json.loads(text), tree) != value and not _has_nan(value):
                     return None
                 return text.encode("utf-8"), "json", {"tree": tree}
         except _NotFaithful:
@@ -298,12 +298,13 @@ def _tree(value: Any, depth: int = 0) -> Any:
     return None
 
 
-def _rebuild(value: Any, tree: Any) -> Any:
+def rebuild(value: Any, tree: Any) -> Any:
+    """A JSON-read value given back the tuples its ``tree`` (from capture) records."""
     if isinstance(tree, dict):
         items = tree["items"]
         if tree["t"] == "dict":
-            return {k: _rebuild(value[k], items[k]) for k in value}
-        rebuilt = [_rebuild(v, t) for v, t in zip(value, items)]
+            return {k: rebuild(value[k], items[k]) for k in value}
+        rebuilt = [rebuild(v, t) for v, t in zip(value, items)]
         return tuple(rebuilt) if tree["t"] == "tuple" else rebuilt
     return value
 
