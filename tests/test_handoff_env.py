@@ -91,7 +91,9 @@ def jupyter_path(other_kernel: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_pins_are_the_versions_installed_in_the_python3_kernel() -> None:
-    env = kernel_distributions(["pandas", "numpy", "sklearn.linear_model", "sklearn.metrics"])
+    env = kernel_distributions(
+        ["pandas", "numpy", "sklearn.linear_model", "sklearn.metrics", "os.path", "json"]
+    )
     assert env.kernel == "python3"
     assert env.python_version == ".".join(map(str, sys.version_info[:3]))
     assert {(p.module, p.distribution, p.version) for p in env.pins} == {
@@ -99,7 +101,7 @@ def test_pins_are_the_versions_installed_in_the_python3_kernel() -> None:
         ("numpy", "numpy", metadata.version("numpy")),
         ("sklearn", "scikit-learn", metadata.version("scikit-learn")),
     }
-    assert env.unresolved == () and env.pinned_share == 1.0
+    assert env.unresolved == () and env.pinned_share == 1.0  # the standard library is skipped
 
 
 def test_versions_come_from_the_kernels_environment_not_hardens(jupyter_path: Path) -> None:
@@ -191,7 +193,6 @@ def test_example_notebook_environment_and_its_files() -> None:
 
 def test_rendering_dedupes_sorts_and_names_what_is_not_pinned() -> None:
     env = Environment(
-        kernel="k",
         python_version="3.12.1",
         pins=(
             Pin("yaml", "PyYAML", "6.0.1"),
@@ -200,6 +201,7 @@ def test_rendering_dedupes_sorts_and_names_what_is_not_pinned() -> None:
             Pin("sklearn", "scikit-learn", "1.4.0"),
         ),
         unresolved=(Unresolved("mylib", "no distribution"), Unresolved("torch", "not installed")),
+        kernel="k",
     )
     text = render_requirements(env)
     assert [line for line in text.splitlines() if not line.startswith("#")] == [
@@ -221,4 +223,4 @@ def test_rendering_dedupes_sorts_and_names_what_is_not_pinned() -> None:
     assert document["project"]["optional-dependencies"]["test"] == ["pytest", "hypothesis"]
     assert "# not declared: torch" in pyproject
     assert compatible("2024.1") == ">=2024.1" and compatible("weird!") == "==weird!"
-    assert Environment("k", "3.11.0").pinned_share == 1.0
+    assert Environment("3.11.0").pinned_share == 1.0

@@ -101,8 +101,10 @@ for name in requested:
         importable = util.find_spec(top) is not None
     except Exception:
         importable = False
+    stdlib = top in getattr(sys, "stdlib_module_names", ()) or top in sys.builtin_module_names
     answer["modules"][name] = {
         "distributions": versions, "candidates": dists, "importable": importable,
+        "stdlib": stdlib and not dists,
     }
 json.dump(answer, sys.stdout)
 """
@@ -165,11 +167,11 @@ class Environment:
     to the distributions that all ship it (a namespace package), all pinned.
     """
 
-    kernel: str
     python_version: str
     pins: tuple[Pin, ...] = ()
     unresolved: tuple[Unresolved, ...] = ()
     ambiguous: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    kernel: str = DEFAULT_KERNEL
     executable: str = ""
 
     @property
@@ -260,7 +262,7 @@ def kernel_distributions(
 
     ``modules`` are top-level names (``sklearn``) or dotted ones
     (``google.cloud.storage``); ``cwd`` is the notebook's folder (the kernel's
-    working directory).  Raises a :class:`KernelEnvironmentError` (one line, naming
+    working directory).  Modules of the kernel's standard library are skipped.  Raises a :class:`KernelEnvironmentError` (one line, naming
     the kernel) when the kernel is not installed, its interpreter is missing or not
     Python, or it does not answer within ``timeout`` seconds.
     """
@@ -360,6 +362,8 @@ def _environment(name: str, answer: Mapping[str, Any], requested: Sequence[str])
     for module in requested:
         entry = answer["modules"].get(module) or {}
         top = module.split(".")[0]
+        if entry.get("stdlib"):
+            continue  # the kernel's standard library: nothing to pin
         versions = entry.get("distributions") or {}
         found.setdefault(top, {}).update({str(d): str(v) for d, v in versions.items()})
         importable[top] = importable.get(top, False) or bool(entry.get("importable"))
