@@ -129,6 +129,8 @@ def test_a_table_the_notebook_reads_reshaped_has_no_rows_and_columns(tmp_path: P
     )
     assert raw.sha256 == hashlib.sha256((tmp_path / "raw.csv").read_bytes()).hexdigest()
     assert by_path["doc.json"].format is None and by_path["doc.json"].rows is None
+    # the same file named otherwise (as a run's input hashes name it)
+    assert data_manifest(path, ["./raw.csv"], analysis).files[0].rows is None
     # without the analysis, the plain read is described
     assert data_manifest(path, ["raw.csv"]).files[0].rows == 2
 
@@ -159,6 +161,8 @@ def test_globs_and_directories_expand_missing_files_are_listed(tmp_path: Path) -
             "nothing/*.csv",
             tmp_path / "parts" / "p0.csv",  # absolute, inside the folder: relative
             "s3://bucket/key.csv",
+            "postgresql://me:hunter2@db/x",
+            "https://example.com/d.csv?raw=1&api_key=abc123def456",
         ],
     )
     by_path = {f.path: f for f in manifest.files}
@@ -187,7 +191,11 @@ def test_globs_and_directories_expand_missing_files_are_listed(tmp_path: Path) -
     assert (by_path["broken.parquet"].note or "").startswith("cannot read as PARQUET")
     assert by_path["gone.csv"].missing and by_path["nothing/*.csv"].missing
     assert [f.path for f in manifest.missing] == ["gone.csv", "nothing/*.csv"]
-    assert manifest.remote == ("s3://bucket/key.csv",)
+    assert manifest.remote == (
+        "https://example.com/d.csv?raw=1&api_key=***",
+        "postgresql://me:***@db/x",
+        "s3://bucket/key.csv",
+    )
     jsonschema.validate(json.loads(render_manifest(manifest)), JSON_SCHEMA)
 
 

@@ -238,24 +238,48 @@ def data_manifest(
     that reshape it (:func:`reshaped_reads`) is hashed but its rows and columns are
     not recorded: pandas' plain read of it is not what the notebook saw."""
     notebook = Path(notebook)
-    reshaped = reshaped_reads(analysis) if analysis is not None else {}
     folder = notebook.parent
+    reshaped = {
+        os.path.abspath(folder / os.path.expanduser(path)): text
+        for path, text in (reshaped_reads(analysis) if analysis is not None else {}).items()
+    }
     entries: dict[str, DataFile] = {}
     remote: dict[str, None] = {}
     for item in files:
         text = str(item)
         if "://" in text and not text.startswith("file://"):
-            remote.setdefault(text, None)
+            remote.setdefault(_redacted_url(text), None)
             continue
         text = text.removeprefix("file://")
+        pattern_options = reshaped.get(os.path.abspath(folder / os.path.expanduser(text)))
         for shown, target in _expand(text, folder):
             if shown not in entries:
-                entries[shown] = _describe(shown, target, reshaped.get(text))
+                options = reshaped.get(os.path.abspath(target)) or pattern_options
+                entries[shown] = _describe(shown, target, options)
     return DataManifest(
         notebook=notebook,
         files=tuple(entries[key] for key in sorted(entries)),
         remote=tuple(sorted(remote)),
     )
+
+
+def _redacted_url(url: str) -> str:
+    """``url`` without a password, known-format secrets or secret-named query values."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from harden.expectations.data import redact_url
+    from harden.secrets import is_secret_name, redact_text
+
+    url = redact_text(redact_url(url))
+    parts = urlsplit(url)
+    if parts.query:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        if any(is_secret_name(name) for name, _ in pairs):
+            query = urlencode(
+                [(n, "***" if is_secret_name(n) else v) for n, v in pairs], safe="*/:"
+            )
+            url = urlunsplit(parts._replace(query=query))
+    return url
 
 
 def _expand(text: str, folder: Path) -> list[tuple[str, Path]]:
