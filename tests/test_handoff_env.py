@@ -26,6 +26,7 @@ from harden.handoff.environment import (
     imported_modules,
     kernel_distributions,
     kernel_for,
+    optional_modules,
     render_pyproject,
     render_requirements,
 )
@@ -105,11 +106,14 @@ def test_pins_are_the_versions_installed_in_the_python3_kernel() -> None:
 
 
 def test_versions_come_from_the_kernels_environment_not_hardens(jupyter_path: Path) -> None:
-    env = kernel_distributions(["pandas", "numpy"], "other", timeout=30)
+    env = kernel_distributions(
+        ["pandas", "numpy", "torch"], "other", timeout=30, optional=["torch"]
+    )
     assert metadata.version("pandas") != "0.0.1"  # harden's own pandas is real
     assert env.pins == (Pin("pandas", "pandas", "0.0.1"),)
-    assert env.unresolved == (Unresolved("numpy", "not installed"),)
-    assert env.pinned_share == 0.5
+    assert env.unresolved == (Unresolved("numpy", "not installed"), Unresolved("torch", "optional"))
+    assert env.pinned_share == 0.5  # the optional module does not count
+    assert "torch: imported only inside a try or an if" in render_requirements(env)
     assert Path(env.executable).parent.parent.name == "venv"
 
 
@@ -158,12 +162,20 @@ def test_imported_modules_leave_out_stdlib_and_local_modules(tmp_path: Path) -> 
         "from __future__ import annotations\nimport os, json\nimport numpy as np\n"
         "from sklearn.model_selection import train_test_split\nimport helpers\n"
         "from localpkg import thing\nfrom . import sibling\nimport yaml\n"
+        "try:\n    import torch\nexcept ImportError:\n    torch = None\n"
+        "if False:\n    import numpy\n"
     )
     path = tmp_path / "nb.ipynb"
     nbformat.write(build_notebook([source]), path)
     analysis = analyze(load(path))
-    assert imported_modules(analysis) == ("numpy", "sklearn", "yaml")
-    assert imported_modules(analysis, dotted=True) == ("numpy", "sklearn.model_selection", "yaml")
+    assert imported_modules(analysis) == ("numpy", "sklearn", "torch", "yaml")
+    assert imported_modules(analysis, dotted=True) == (
+        "numpy",
+        "sklearn.model_selection",
+        "torch",
+        "yaml",
+    )
+    assert optional_modules(analysis) == ("torch",)  # numpy is also imported unconditionally
 
 
 def test_example_notebook_environment_and_its_files() -> None:
