@@ -5,7 +5,8 @@ qualified name) — the receiver's type is rarely known statically.  Each set
 says one thing about a call; a rule that needs to know whether ``df.dropna()``
 changes ``df``, whether ``plt.plot`` only draws, or whether ``StandardScaler``
 learns from the rows it is fit on reads it here, so lint and extract never
-disagree about a call.
+disagree about a call.  The last section says which package a module, a class or an
+error belongs to (repro's causes, the handoff's environment).
 """
 
 from __future__ import annotations
@@ -639,3 +640,79 @@ WIDGET_MODULES = ("ipywidgets", "IPython.html.widgets")
 def is_widget(qualified: str) -> bool:
     """Whether a qualified name (``ipywidgets.interact``) belongs to a widget module."""
     return any(qualified == m or qualified.startswith(m + ".") for m in WIDGET_MODULES)
+
+
+# -- libraries and their packages (repro's causes, the handoff's environment) ---------------
+#: Calls that read the clock: a notebook whose output shows their result differs on every
+#: run (repro names them as the cause).
+CLOCK_CALLS = {
+    "datetime.datetime.now",
+    "datetime.datetime.today",
+    "datetime.datetime.utcnow",
+    "datetime.date.today",
+    "time.time",
+    "time.time_ns",
+    "time.localtime",
+    "time.ctime",
+    "pandas.Timestamp.now",
+    "pandas.Timestamp.today",
+    "numpy.datetime64",
+}
+
+
+#: Import name → distribution to install, where they differ.
+DISTRIBUTIONS = {
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "cv2": "opencv-python",
+    "PIL": "Pillow",
+    "yaml": "PyYAML",
+    "bs4": "beautifulsoup4",
+    "dateutil": "python-dateutil",
+    "Crypto": "pycryptodome",
+    "dotenv": "python-dotenv",
+    "jwt": "PyJWT",
+    "git": "GitPython",
+    "docx": "python-docx",
+    "pptx": "python-pptx",
+    "magic": "python-magic",
+    "serial": "pyserial",
+    "usb": "pyusb",
+    "OpenSSL": "pyOpenSSL",
+    "google.cloud": "google-cloud",
+    "attr": "attrs",
+    "tensorflow_hub": "tensorflow-hub",
+    "Levenshtein": "python-Levenshtein",
+    "umap": "umap-learn",
+    "lightgbm": "lightgbm",
+    "xgboost": "xgboost",
+    "torch": "torch",
+    "mpl_toolkits": "matplotlib",
+}
+
+
+#: Classes that name their library in an error message (``DataFrame.drop() got an
+#: unexpected keyword``) when the call fails before any frame of the library runs.
+LIBRARY_CLASSES = {
+    **dict.fromkeys(
+        (
+            "NDFrame",
+            "DataFrame",
+            "Series",
+            "Index",
+            "MultiIndex",
+            "DatetimeIndex",
+            "GroupBy",
+            "DataFrameGroupBy",
+            "SeriesGroupBy",
+            "Resampler",
+            "Rolling",
+            "Expanding",
+            "Timestamp",
+            "Styler",
+        ),
+        "pandas",
+    ),
+    "ndarray": "numpy",
+    **dict.fromkeys(("Axes", "Figure", "Line2D", "Artist"), "matplotlib"),
+}
