@@ -10,6 +10,14 @@ fresh single-worker pools, so only the item that kills its worker gets the
 result) is also the ``crashed`` result of that item.  Results come back in
 input order.
 
+A batch of many short items (lint) can give a ``weight`` per item and ask for
+``chunks`` per worker: the items are then handed out heaviest first (so no
+worker is left finishing a big notebook alone at the end) in chunks of several
+items, one round trip through the parent per chunk rather than per item (on a
+loaded machine the parent, waking up late to hand out the next item, otherwise
+leaves workers idle).  A chunk whose worker dies or fails is retried item by
+item, as above.
+
 With ``scheduler`` (``tcp://host:port`` or ``local:N``) the same batch runs on
 a Dask cluster instead (:mod:`harden.distributed`, imported only then): a
 worker that dies is retried by Dask, then the ``lost`` result of its item.
@@ -21,7 +29,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 # multiprocessing and concurrent.futures are imported when a pool is made: one
 # notebook (pre-commit's usual call) needs neither.
@@ -47,7 +55,11 @@ class Batch(Generic[Item, Result]):
     On a Dask cluster: ``lost(item, worker_address)`` is the result of an item
     whose workers kept dying (default: ``crashed``), ``prepare(client, item)``
     turns an item into what is sent, ``cleanup()`` runs on every worker after
-    Ctrl-C (stopping what running items started)."""
+    Ctrl-C (stopping what running items started).
+
+    ``weight(item)`` (an estimate of its cost) and ``chunks`` (chunks per worker,
+    0 for one item per task) shape how a process pool is fed: heaviest first, in
+    ``chunks × workers`` chunks."""
 
     def __init__(
         self,
@@ -57,8 +69,12 @@ class Batch(Generic[Item, Result]):
         lost: Callable[[Item, str], Result] | None = None,
         prepare: Callable[[Any, Item], Any] | None = None,
         cleanup: Callable[[], object] | None = None,
+        weight: Callable[[Item], float] | None = None,
+        chunks: int = 0,
     ) -> None:
         self.worker = worker
+        self.weight = weight
+        self.chunks = chunks
         self.crashed = crashed
         self.preload = preload
         self.lost = lost or crashed
@@ -103,16 +119,33 @@ class Batch(Generic[Item, Result]):
             for position, item in work:
                 done(position, self.worker(item))
         else:
-            broken = self._pool(work, workers, done)
+            broken = self._pool(self._order(work), workers, done, self._chunk_size(work, workers))
             for entry in broken:  # isolate: only the item that kills its worker fails
                 if self._pool([entry], 1, done):
                     done(entry[0], self.crashed(entry[1], ""))
         return [results[i] for i in range(len(work))]
 
+    def _order(self, work: list[tuple[int, Item]]) -> list[tuple[int, Item]]:
+        """Heaviest first (longest processing time first), when items have a weight."""
+        if self.weight is None:
+            return work
+        weights = {position: self.weight(item) for position, item in work}
+        return sorted(work, key=lambda entry: (-weights[entry[0]], entry[0]))
+
+    def _chunk_size(self, work: list[tuple[int, Item]], workers: int) -> int:
+        if self.chunks <= 0:
+            return 1
+        return max(1, len(work) // (self.chunks * max(1, min(workers, len(work)))))
+
     def _pool(
-        self, work: list[tuple[int, Item]], workers: int, done: Callable[[int, Result], None]
+        self,
+        work: list[tuple[int, Item]],
+        workers: int,
+        done: Callable[[int, Result], None],
+        size: int = 1,
     ) -> list[tuple[int, Item]]:
-        """Run ``work``; return the entries whose pool broke before they finished."""
+        """Run ``work`` (in tasks of ``size`` items); return the entries whose pool
+        broke before they finished, and those of a chunk that failed as a whole."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
         from concurrent.futures.process import BrokenProcessPool
@@ -132,6 +165,26 @@ class Batch(Generic[Item, Result]):
             initializer=_init_worker,
             initargs=(levels,),
         ) as pool:
+            if size > 1:
+                chunks = [work[start : start + size] for start in range(0, len(work), size)]
+                by_chunk: dict[Future[list[_Outcome[Result]]], list[tuple[int, Item]]] = {
+                    pool.submit(_run_chunk, self.worker, [item for _, item in chunk]): chunk
+                    for chunk in chunks
+                }
+                for task in as_completed(by_chunk):
+                    chunk = by_chunk[task]
+                    try:
+                        outcomes = task.result()
+                    except Exception:  # a dead worker or an unpicklable result: item by item
+                        log.debug("a chunk of %d items failed", len(chunk), exc_info=True)
+                        broken.extend(chunk)
+                        continue
+                    for (position, item), (result, detail) in zip(chunk, outcomes):
+                        if detail is not None:
+                            done(position, self.crashed(item, detail))
+                        else:
+                            done(position, cast("Result", result))
+                return sorted(broken, key=lambda entry: entry[0])
             futures: dict[Future[Result], tuple[int, Item]] = {
                 pool.submit(self.worker, item): (position, item) for position, item in work
             }
@@ -145,6 +198,23 @@ class Batch(Generic[Item, Result]):
                     log.debug("worker failed on %r", entry[1], exc_info=True)
                     done(entry[0], self.crashed(entry[1], f"{type(exc).__name__}: {exc}"))
         return sorted(broken, key=lambda entry: entry[0])
+
+
+#: An item's result, or ``None`` and why its worker raised.
+_Outcome = tuple[Result | None, str | None]
+
+
+def _run_chunk(worker: Callable[[Item], Result], items: list[Item]) -> list[_Outcome[Result]]:
+    """Run ``worker`` over a chunk in a pool process; an item whose worker raises is
+    that item's outcome (its detail), never the whole chunk's."""
+    outcomes: list[_Outcome[Result]] = []
+    for item in items:
+        try:
+            outcomes.append((worker(item), None))
+        except Exception as exc:  # a harden bug: still a result for this item alone
+            log.debug("worker failed on %r", item, exc_info=True)
+            outcomes.append((None, f"{type(exc).__name__}: {exc}"))
+    return outcomes
 
 
 def workers_for(jobs: int, count: int, auto_threshold: int = 1) -> int:

@@ -201,6 +201,36 @@ _PLACEHOLDERS = frozenset(
         "missing",
     }
 )
+#: Suffixes of the files credentials are kept in (and of the config files that name them):
+#: ``GOOGLE_APPLICATION_CREDENTIALS = "sa-key.json"`` says where a secret is, not what.
+_FILE_SUFFIXES = frozenset(
+    {
+        "json",
+        "pem",
+        "key",
+        "p12",
+        "pfx",
+        "crt",
+        "cer",
+        "der",
+        "pub",
+        "jks",
+        "keystore",
+        "gpg",
+        "asc",
+        "txt",
+        "yaml",
+        "yml",
+        "toml",
+        "ini",
+        "cfg",
+        "conf",
+        "env",
+        "netrc",
+        "pgpass",
+    }
+)
+_FILE_NAME = re.compile(r"^[\w.-]+\.(?P<suffix>[A-Za-z0-9]{2,8})$")
 _TEMPLATE = re.compile(r"^(?:<.*>|\[.*\]|\{.*\}|\$\{?\w+\}?|%\(?\w*\)?s|\.\.\.+|…)$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 
@@ -259,12 +289,21 @@ def is_placeholder(value: str) -> bool:
     )
 
 
+def names_a_file(value: str) -> bool:
+    """``service_account.json``, ``keys/sa.json``, ``C:\\keys\\id.pem``: a path to a file
+    that holds a credential (its last part a file name with a credential or config file's
+    suffix) is not the credential."""
+    last = re.split(r"[\\/]", value)[-1]
+    match = _FILE_NAME.match(last)
+    return match is not None and match.group("suffix").lower() in _FILE_SUFFIXES
+
+
 def _credential_like(name: str, value: str) -> bool:
     if any(ch.isspace() for ch in value) or not 4 <= len(value) <= 512:
         return False
     if value.startswith(("/", "./", "~", "http")) or "://" in value or _ENV_NAME.match(value):
         return False
-    if is_placeholder(value):
+    if is_placeholder(value) or names_a_file(value):
         return False
     if _words(name)[-1] in _PASSWORD_WORDS:
         return True

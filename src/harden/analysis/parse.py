@@ -16,7 +16,7 @@ from harden.analysis.model import (
 from harden.analysis.positions import Positions
 from harden.analysis.scopes import Scopes, resolve_scopes
 from harden.analysis.walk import Walker
-from harden.notebook.ipython import PythonSource, to_python
+from harden.notebook.ipython import PythonSource, to_python, unclosed_magic
 from harden.notebook.magics import (
     decode_magic,
     python_code,
@@ -167,6 +167,7 @@ def _check_syntax(cell: Cell, python: PythonSource) -> SyntaxProblem | None:
         line = getattr(exc, "lineno", None) or 1
         offset = getattr(exc, "offset", None)
         message = getattr(exc, "msg", None) or str(exc) or "code nested too deeply to parse"
+        message += _magic_hint(cell, python, line)
         location = Location(
             cell.index,
             python.line_map.line(line),
@@ -174,6 +175,22 @@ def _check_syntax(cell: Cell, python: PythonSource) -> SyntaxProblem | None:
         )
         return SyntaxProblem(message, location)
     return None
+
+
+def _magic_hint(cell: Cell, python: PythonSource, line: int) -> str:
+    """Why the line after a line magic does not parse, when the magic left a bracket
+    open: IPython passed the magic only its own line."""
+    if line < 2 or line - 1 in python.line_map.exact:
+        return ""
+    number = python.line_map.line(line - 1)
+    magic = unclosed_magic(cell.line(number) or "")
+    if magic is None:
+        return ""
+    return (
+        f" (IPython gives `{magic}` only its own line {number}: the bracket left open "
+        f"there does not carry the lines below into it; join them into line {number}, "
+        "or end each line but the last with `\\`)"
+    )
 
 
 def _code_lines(python: PythonSource, string_lines: int) -> int:

@@ -134,7 +134,11 @@ def any_node(root: cst.CSTNode, wanted: Callable[[cst.CSTNode], bool]) -> bool:
 
 
 class Walker:
-    """Depth-first walk with libcst's ``visit_<Node>``/``leave_<Node>`` hooks."""
+    """Depth-first walk with libcst's ``visit_<Node>``/``leave_<Node>`` hooks.
+
+    The hooks are looked up on the class and kept as plain functions: bound
+    methods kept on the walker would tie it (and all it collected) into a
+    reference cycle that only the cyclic garbage collector can free."""
 
     def __init__(self) -> None:
         self._hooks: dict[type, tuple[Any, Any]] = {}
@@ -144,10 +148,11 @@ class Walker:
         hooks = self._hooks.get(cls)
         if hooks is None:
             name = cls.__name__
-            hooks = (getattr(self, f"visit_{name}", None), getattr(self, f"leave_{name}", None))
+            own = type(self)
+            hooks = (getattr(own, f"visit_{name}", None), getattr(own, f"leave_{name}", None))
             self._hooks[cls] = hooks
         visit, leave = hooks
-        if visit is None or visit(node) is not False:
+        if visit is None or visit(self, node) is not False:
             for name in child_fields(cls):
                 value = getattr(node, name)
                 kind = type(value)
@@ -158,7 +163,7 @@ class Walker:
                         if type(item) in _NODES:
                             self.walk(item)
         if leave is not None:
-            leave(node)
+            leave(self, node)
 
     def walk_defaults(self, params: cst.Parameters) -> tuple[cst.Param, ...]:
         """Walk every parameter's default and annotation (code that runs where

@@ -26,6 +26,15 @@ _LITERALS = {"true": True, "false": False, "null": None}
 _scanstring: Callable[[str, int], tuple[str, int]] = getattr(json.decoder, "scanstring")  # noqa: B009
 
 
+def _reject(constant: str) -> Any:
+    raise ValueError(f"unexpected {constant!r}")  # NaN and Infinity are not JSON
+
+
+#: The standard library's decoder (C when available) reads, in one call, every value
+#: that holds no cell source (outputs, metadata): most of a notebook's bytes.
+_DECODER = json.JSONDecoder(parse_constant=_reject)
+
+
 @dataclass(frozen=True)
 class CellLines:
     """One cell in the file: the file line of the cell and of each piece of its source.
@@ -121,8 +130,13 @@ class _Scanner:
         return match.end() if match else offset
 
     def value(self, offset: int, path: tuple[str, ...]) -> tuple[Any, int]:
+        if path not in _SCANNED:
+            try:
+                return _DECODER.raw_decode(self.text, offset)
+            except json.JSONDecodeError as exc:
+                raise ValueError(str(exc)) from None
         char = self.text[offset]
-        located = _wanted(path)
+        located = path in _WANTED
         value: Any
         if char == '"':
             string, end = _scanstring(self.text, offset + 1)
@@ -177,15 +191,19 @@ class _Scanner:
             offset = self.skip(offset + 1)
 
 
-def _wanted(path: tuple[str, ...]) -> bool:
-    """Cells, their ``source`` (``input`` in nbformat 3) and its strings keep their line."""
-    if path[:1] == ("worksheets",):
-        path = path[3:] if path[1:3] == ("[]", "cells") else ()
-        rest = path
-        source = "input"
-    elif path[:1] == ("cells",):
-        rest = path[1:]
-        source = "source"
-    else:
-        return False
-    return rest in {("[]",), ("[]", source), ("[]", source, "[]")}
+#: The paths whose values keep their line: cells, their ``source`` (``input`` in
+#: nbformat 3, under the first worksheet) and its strings.  Arrays' items are ``[]``.
+_WANTED = frozenset(
+    {
+        ("cells", "[]"),
+        ("cells", "[]", "source"),
+        ("cells", "[]", "source", "[]"),
+        ("worksheets", "[]", "cells", "[]"),
+        ("worksheets", "[]", "cells", "[]", "input"),
+        ("worksheets", "[]", "cells", "[]", "input", "[]"),
+    }
+)
+#: The paths read value by value: those above and the ones leading to them.
+_SCANNED = _WANTED | frozenset(
+    {(), ("cells",), ("worksheets",), ("worksheets", "[]"), ("worksheets", "[]", "cells")}
+)

@@ -17,7 +17,9 @@ import ast
 import difflib
 import importlib
 import importlib.util
+import io
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -146,6 +148,29 @@ def _input_transformer() -> ModuleType:
         del sys.modules[_PRIVATE_NAME]
         return importlib.import_module(name)
     return module
+
+
+def unclosed_magic(line: str) -> str | None:
+    """``%timeit`` for ``%timeit f(a,``: a line magic (or ``!`` command) whose own
+    line leaves a bracket open.  IPython hands a line magic its line and the lines
+    a trailing backslash continues, never the lines an open bracket would: those
+    stay Python, and do not parse."""
+    text = line.strip()
+    if not text.startswith(("%", "!")) or text.startswith("%%"):
+        return None
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text.lstrip("%!")).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the end of the line inside a bracket (or a string): depth says which
+    if depth <= 0:
+        return None
+    name = text.lstrip("%!").split(maxsplit=1)
+    return text[0] + name[0] if text[0] == "%" and name else text[0]
 
 
 def _cell_magic(source: str) -> CellMagic | None:

@@ -28,9 +28,12 @@ class HardcodedSecret(Rule):
     variables, keyword arguments, dict keys, `os.environ["…"]` items and attributes
     called `password`, `api_key`, `secret`, `token`, `client_secret`… Empty strings and
     placeholders (`"xxx"`, `"<your-key>"`, `"YOUR_API_KEY"`, `"changeme"`) and values
-    read from `os.environ` or `getpass` are not secrets. Findings show the secret
-    redacted (its first four characters, only for long values, and its length); the
-    source line is shown with every secret on it redacted.
+    read from `os.environ` or `getpass` are not secrets, nor is a path to the file
+    that holds one (`GOOGLE_APPLICATION_CREDENTIALS = "service-account.json"`: a file
+    name with a key or config file's suffix such as `.json`, `.pem`, `.key`, `.txt`).
+    Findings show the secret redacted (its first four characters, only for long
+    values, and its length); the source line is shown with every secret on it
+    redacted.
 
     ## Why is this bad?
     A notebook is shared, committed, rendered on GitHub and copied into reports: a
@@ -66,6 +69,13 @@ class HardcodedSecret(Rule):
             "client(api_key=key)",
             "aws_key = 'AKIAXXXXXXXXXXXXXXXX'",
         ),
+        # A path to the file that holds a credential is not the credential.
+        Example(
+            "import os\n"
+            "os.environ['GOOGLE_APPLICATION_CREDENTIALS'] = 'my_service_account_private_key.json'",
+            "credentials = 'keys/service-account-1f3a.json'",
+            "api_key = r'C:\\Users\\me\\.secrets\\openai_key.txt'",
+        ),
     )
     invalid = (
         Example(
@@ -93,6 +103,14 @@ class HardcodedSecret(Rule):
             f"KEY = '{_KEY}'",
             f"!curl -H 'Authorization: token {_GITHUB}' x",
             expect=[(0, 1), (1, 1)],
+        ),
+        # Slashes and dots do not make a secret a path: only a file name's suffix does.
+        Example(
+            "import os\n"
+            "os.environ['AWS_SECRET_ACCESS_KEY'] = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY'",
+            "db_password = 'hunter22.pass'",
+            message="is set to a literal secret `",
+            expect=[(0, 2), (1, 1)],
         ),
     )
 
