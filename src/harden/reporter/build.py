@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harden.analysis import Analysis, analyze
 from harden.config import Config, Overrides, resolve, validate_rules
@@ -31,6 +31,9 @@ from harden.reporter.readiness import lint_value, readiness, repro_value
 from harden.reporter.steps import next_steps
 from harden.secrets import redact_text
 
+if TYPE_CHECKING:
+    from harden.reproducer.batch import Cluster
+
 log = logging.getLogger(__name__)
 
 #: Repro cell statuses that were compared with a stored output.
@@ -41,7 +44,8 @@ SAME = ("same", "info", "expected-error")
 @dataclass(frozen=True)
 class ReportOptions:
     """``run`` re-runs each notebook (repro); ``check`` also runs extract ``--check``;
-    ``timeout`` is per cell; ``jobs`` notebooks run in parallel (0: one per core)."""
+    ``timeout`` is per cell; ``jobs`` notebooks run in parallel (0: one per core),
+    or the re-runs go to a Dask ``cluster`` (``--scheduler``; ``check`` stays here)."""
 
     run: bool = True
     check: bool = False
@@ -49,6 +53,7 @@ class ReportOptions:
     kernel: str | None = None
     jobs: int = 0
     overrides: Overrides | None = None
+    cluster: Cluster | None = None
 
 
 def build_report(
@@ -134,8 +139,12 @@ def _repro(
             progress("repro", done, total)
 
     with tempfile.TemporaryDirectory(prefix="harden-report-") as scratch:
-        run = RunOptions(kernel=options.kernel, timeout=options.timeout, output_dir=Path(scratch))
-        results = repro_paths(paths, ReproOptions(run=run), jobs=options.jobs, progress=tick)
+        # On a cluster each worker keeps its executed copy in a folder of its own.
+        output_dir = Path(scratch) if options.cluster is None else None
+        run = RunOptions(kernel=options.kernel, timeout=options.timeout, output_dir=output_dir)
+        results = repro_paths(
+            paths, ReproOptions(run=run), jobs=options.jobs, progress=tick, cluster=options.cluster
+        )
     # The executed copies went with the temporary folder: their paths mean nothing now.
     return {
         path: replace(result, runs=tuple(replace(r, output_path=None) for r in result.runs))

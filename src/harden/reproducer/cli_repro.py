@@ -140,10 +140,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--scheduler``, ``--ship-folder``, ``--ship-limit``, ``--keep-executed``:
-    shared by every command that runs notebooks in a batch (read them back with
-    :func:`cluster_from_args`)."""
+def add_cluster_arguments(parser: argparse.ArgumentParser, *, keep_executed: bool = True) -> None:
+    """``--scheduler``, ``--ship-folder``, ``--ship-limit`` and (unless
+    ``keep_executed=False``) ``--keep-executed``: shared by every command that runs
+    notebooks in a batch (read them back with :func:`cluster_from_args`)."""
     cluster = parser.add_argument_group("on a Dask cluster (pip install 'harden[dask]')")
     cluster.add_argument(
         "--scheduler",
@@ -164,6 +164,8 @@ def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="largest folder --ship-folder sends (default 100 MB)",
     )
+    if not keep_executed:
+        return
     cluster.add_argument(
         "--keep-executed",
         type=Path,
@@ -255,7 +257,7 @@ def cluster_from_args(args: argparse.Namespace) -> Any:
     output folder (absolute: the workers resolve it)."""
     from harden.reproducer.batch import Cluster
 
-    if args.keep_executed is not None:
+    if getattr(args, "keep_executed", None) is not None:
         if args.output_dir is not None:
             raise UsageError("--keep-executed and --output-dir: give one")
         args.output_dir = args.keep_executed.resolve()
@@ -268,12 +270,13 @@ def cluster_from_args(args: argparse.Namespace) -> Any:
     Scheduler.parse(args.scheduler)  # a malformed address is a usage error now
     if args.jobs:
         raise UsageError("--jobs and --scheduler: give one (the cluster's workers run in parallel)")
-    if args.ship_folder and args.cwd is not None:
+    cwd = getattr(args, "cwd", None)
+    if args.ship_folder and cwd is not None:
         raise UsageError("--ship-folder runs each notebook in its shipped folder: drop --cwd")
     if args.ship_limit <= 0:
         raise UsageError("--ship-limit must be positive")
-    if args.cwd is not None:
-        args.cwd = args.cwd.resolve()
+    if cwd is not None:
+        args.cwd = cwd.resolve()
     return Cluster(args.scheduler, args.ship_folder, int(args.ship_limit * 1_000_000))
 
 
