@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ from harden.linter.engine import lint_notebook
 from harden.linter.finding import LintResult
 from harden.linter.registry import all_rules
 from harden.notebook import Notebook, load
+from harden.progress import ProgressCallback
 from harden.reporter.facts import shown_cells, static_facts
 from harden.reporter.model import FrameSummary, NotebookReport, Report, StaticFacts
 from harden.reporter.readiness import lint_value, readiness, repro_value
@@ -59,9 +60,10 @@ class ReportOptions:
 def build_report(
     paths: Iterable[str | Path],
     options: ReportOptions = ReportOptions(),
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Report:
-    """The report for every notebook under ``paths`` (files or folders)."""
+    """The report for every notebook under ``paths`` (files or folders);
+    ``progress(step, done, total, label)`` as each notebook finishes a step."""
     targets = discover(paths)
     overrides = options.overrides or Overrides()
     rules = all_rules()
@@ -69,27 +71,28 @@ def build_report(
     configs: dict[Path, Config] = {}
     static: list[tuple[str, LintResult, Notebook | None, Analysis | None]] = []
     for number, target in enumerate(targets, 1):
-        if progress:
-            progress("lint", number, len(targets))
         if target.error is not None:
             static.append(
                 (str(target.path), LintResult(str(target.path), error=target.error), None, None)
             )
-            continue
-        folder = target.path.parent
-        if folder not in configs:
-            configs[folder] = resolve(folder, overrides)
-            validate_rules(configs[folder], defaults)
-        static.append(_lint_one(target.path, configs[folder], rules))
+        else:
+            folder = target.path.parent
+            if folder not in configs:
+                configs[folder] = resolve(folder, overrides)
+                validate_rules(configs[folder], defaults)
+            static.append(_lint_one(target.path, configs[folder], rules))
+        if progress:
+            progress("lint", number, len(targets), target.path.name)
     runnable = [path for path, result, _, _ in static if result.error is None]
     repros = _repro(runnable, options, progress) if options.run else {}
     notebooks = []
     for number, (path, result, notebook, analysis) in enumerate(static, 1):
         check, check_error = None, None
         if options.check and notebook is not None:
-            if progress:
-                progress("check", number, len(static))
             check, check_error = _check(notebook, repros.get(path), options)
+            if progress:
+                agree = "agrees" if check is not None and check.agree else "does not agree"
+                progress("check", number, len(static), f"{Path(path).name} {agree}")
         notebooks.append(
             notebook_report(
                 path,
@@ -125,18 +128,19 @@ def _lint_one(
 
 
 def _repro(
-    paths: list[str], options: ReportOptions, progress: Callable[[str, int, int], None] | None
+    paths: list[str], options: ReportOptions, progress: ProgressCallback | None
 ) -> dict[str, Any]:
     from harden.reproducer.batch import repro_paths
+    from harden.reproducer.cli_repro import progress_label
     from harden.reproducer.repro import ReproOptions
     from harden.run.model import RunOptions
 
     if not paths:
         return {}
 
-    def tick(done: int, total: int, _: Any) -> None:
+    def tick(done: int, total: int, result: Any) -> None:
         if progress:
-            progress("repro", done, total)
+            progress("repro", done, total, progress_label(result))
 
     with tempfile.TemporaryDirectory(prefix="harden-report-") as scratch:
         # On a cluster each worker keeps its executed copy in a folder of its own.

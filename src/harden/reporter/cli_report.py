@@ -9,11 +9,11 @@ cannot be read).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from harden.errors import UsageError
+from harden.progress import progress_for
 from harden.reproducer.cli_repro import add_cluster_arguments, cluster_from_args
 
 EXIT_OK, EXIT_BELOW, EXIT_ERROR = 0, 1, 2
@@ -88,8 +88,8 @@ def run_command(args: argparse.Namespace) -> int:
         overrides=Overrides(pack=args.pack),
         cluster=cluster,
     )
-    progress = _progress if sys.stderr.isatty() and not os.environ.get("CI") else None
-    report = build_report(args.paths, options, progress)
+    with progress_for() as progress:
+        report = build_report(args.paths, options, progress)
     if not report.notebooks:
         raise UsageError("no notebooks found in " + ", ".join(args.paths))
     page, _ = write_report(report, args.output, args.title)
@@ -109,8 +109,3 @@ def run_command(args: argparse.Namespace) -> int:
     ):
         return EXIT_BELOW
     return EXIT_OK
-
-
-def _progress(step: str, done: int, total: int) -> None:
-    sys.stderr.write(f"\r\x1b[K{step} [{done}/{total}]" + ("\n" if done == total else ""))
-    sys.stderr.flush()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from harden.errors import ConfigError, UsageError
+from harden.progress import progress_for
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 CONFIG_KEYS = frozenset(
@@ -199,10 +200,14 @@ def run_command(args: argparse.Namespace) -> int:
         options = ReproOptions(
             run=run, compare=compare, runs=args.runs, require_outputs=args.require_outputs
         )
-        progress = _progress if sys.stderr.isatty() and not os.environ.get("CI") else None
-        with _stream(args) as stream:
-            if stream is not None:
-                progress = stream
+        shown = progress_for(args.format, bool(args.output))
+        with shown, _stream(args) as stream:
+
+            def progress(done: int, total: int, result: Any) -> None:
+                if stream is not None:
+                    stream(done, total, result)
+                shown("repro", done, total, progress_label(result))
+
             results = repro_paths(
                 args.paths, options, jobs=args.jobs, progress=progress, cluster=cluster
             )
@@ -392,8 +397,6 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _progress(done: int, total: int, result: Any) -> None:
-    line = f"[{done}/{total}] {result.status:<16} {result.path}"
-    width = 100
-    sys.stderr.write("\r\x1b[K" + line[:width] + ("\n" if done == total else ""))
-    sys.stderr.flush()
+def progress_label(result: Any) -> str:
+    """What a progress line says of a finished notebook: ``churn.ipynb reproduced (4.1s)``."""
+    return f"{Path(result.path).name} {result.status} ({result.duration:.1f}s)"
