@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from harden.extractor.model import Extraction
     from harden.linter.engine import LintReport
     from harden.reporter.model import Report
+    from harden.reproducer.batch import Cluster
     from harden.reproducer.repro import ReproResult
     from harden.scaffolder.core import ScaffoldResult
 
@@ -73,18 +74,47 @@ def repro(
     timeout: float | None = 600.0,
     runs: int = 1,
     jobs: int = 1,
+    scheduler: str | None = None,
+    ship_folder: bool = False,
+    ship_limit_mb: float = 100.0,
 ) -> tuple[ReproResult, ...]:
     """Re-run notebooks in a fresh kernel and compare with their stored outputs.
 
     Each result has a ``status``: reproduced, differs, nondeterministic,
-    failed, timeout or kernel_died.  The input notebooks are never written.
+    failed, timeout or kernel_died (worker_lost on a cluster).  The input
+    notebooks are never written.  ``scheduler`` (``"tcp://host:8786"`` or
+    ``"local:N"``) runs them on Dask workers instead of ``jobs`` local
+    processes; ``ship_folder`` sends each notebook's folder (at most
+    ``ship_limit_mb``) instead of relying on a shared filesystem.
     """
     from harden.reproducer.batch import repro_paths
     from harden.reproducer.repro import ReproOptions
     from harden.run.runner import RunOptions
 
+    cluster = _cluster(scheduler, ship_folder, ship_limit_mb, jobs)
     run = RunOptions(kernel=kernel, parameters=dict(parameters or {}), timeout=timeout)
-    return repro_paths(paths, ReproOptions(run=run, runs=runs), jobs=jobs)
+    return repro_paths(paths, ReproOptions(run=run, runs=runs), jobs=jobs, cluster=cluster)
+
+
+def _cluster(
+    scheduler: str | None, ship_folder: bool, ship_limit_mb: float, jobs: int
+) -> Cluster | None:
+    """The Dask cluster of ``scheduler=...`` (checked as the command line checks it)."""
+    from harden.errors import UsageError
+
+    if scheduler is None:
+        if ship_folder:
+            raise UsageError("ship_folder needs a scheduler")
+        return None
+    from harden.distributed import Scheduler
+    from harden.reproducer.batch import Cluster
+
+    Scheduler.parse(scheduler)
+    if jobs > 1:
+        raise UsageError("jobs and scheduler: give one (the cluster's workers run in parallel)")
+    if ship_limit_mb <= 0:
+        raise UsageError("ship_limit_mb must be positive")
+    return Cluster(scheduler, ship_folder, int(ship_limit_mb * 1_000_000))
 
 
 def extract(path: str | Path, **options: Any) -> Extraction:
@@ -180,13 +210,20 @@ def report(
     kernel: str | None = None,
     pack: str | None = None,
     jobs: int = 0,
+    scheduler: str | None = None,
+    ship_folder: bool = False,
+    ship_limit_mb: float = 100.0,
 ) -> Report:
     """Lint, re-run (unless ``run=False``) and, with ``check``, extract ``--check``
     notebooks; score each one's readiness.  With ``output_dir``, also write
-    ``report.html`` and ``report.json`` there.  ``report.notebooks[i].readiness.score``."""
+    ``report.html`` and ``report.json`` there.  ``report.notebooks[i].readiness.score``.
+    ``scheduler`` runs the re-runs on Dask, as in :func:`repro`."""
     from harden.config import Overrides
+    from harden.errors import UsageError
     from harden.reporter import ReportOptions, build_report, write_report
 
+    if not run and (scheduler is not None or ship_folder):
+        raise UsageError("scheduler runs the notebooks on a cluster; it cannot go with run=False")
     options = ReportOptions(
         run=run,
         check=check,
@@ -194,6 +231,7 @@ def report(
         kernel=kernel,
         jobs=jobs,
         overrides=Overrides(pack=pack),
+        cluster=_cluster(scheduler, ship_folder, ship_limit_mb, jobs),
     )
     result = build_report(paths, options)
     if output_dir is not None:

@@ -12,11 +12,12 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harden.errors import HardenError, UsageError
+from harden.progress import progress_for
 from harden.version import __version__
 
 if TYPE_CHECKING:
@@ -169,10 +170,14 @@ def cmd_lint(args: argparse.Namespace) -> int:
         fail_on=Severity.parse(args.fail_on) if args.fail_on else None,
         config_file=args.config,
     )
-    progress = _progress_bar("linting") if _show_progress(args) else None
-    report = lint_paths(
-        args.paths, overrides, jobs=args.jobs, progress=progress, cache=_lint_cache(args, overrides)
-    )
+    with progress_for(args.format, bool(args.output), min_total=10) as progress:
+        report = lint_paths(
+            args.paths,
+            overrides,
+            jobs=args.jobs,
+            progress=lambda done, total: progress("lint", done, total, ""),
+            cache=_lint_cache(args, overrides),
+        )
     color = args.format == "text" and _use_color(args, sys.stdout)
     if args.statistics:
         text = _statistics(report.results, args.format)
@@ -273,24 +278,6 @@ def _use_color(args: argparse.Namespace, stream: object) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
-
-
-def _show_progress(args: argparse.Namespace) -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
-
-
-def _progress_bar(label: str) -> Callable[[int, int], None]:
-    def update(done: int, total: int) -> None:
-        if total < 10:
-            return
-        width = 30
-        filled = width * done // total
-        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            sys.stderr.write("\r" + " " * (width + len(label) + 20) + "\r")
-        sys.stderr.flush()
-
-    return update
 
 
 def _emit(text: str, output: str | None) -> None:

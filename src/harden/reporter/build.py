@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harden.analysis import Analysis, analyze
 from harden.config import Config, Overrides, resolve, validate_rules
@@ -25,11 +25,15 @@ from harden.linter.engine import lint_notebook
 from harden.linter.finding import LintResult
 from harden.linter.registry import all_rules
 from harden.notebook import Notebook, load
+from harden.progress import ProgressCallback
 from harden.reporter.facts import shown_cells, static_facts
 from harden.reporter.model import FrameSummary, NotebookReport, Report, StaticFacts
 from harden.reporter.readiness import lint_value, readiness, repro_value
 from harden.reporter.steps import next_steps
 from harden.secrets import redact_text
+
+if TYPE_CHECKING:
+    from harden.reproducer.batch import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,8 @@ SAME = ("same", "info", "expected-error")
 @dataclass(frozen=True)
 class ReportOptions:
     """``run`` re-runs each notebook (repro); ``check`` also runs extract ``--check``;
-    ``timeout`` is per cell; ``jobs`` notebooks run in parallel (0: one per core)."""
+    ``timeout`` is per cell; ``jobs`` notebooks run in parallel (0: one per core),
+    or the re-runs go to a Dask ``cluster`` (``--scheduler``; ``check`` stays here)."""
 
     run: bool = True
     check: bool = False
@@ -49,14 +54,16 @@ class ReportOptions:
     kernel: str | None = None
     jobs: int = 0
     overrides: Overrides | None = None
+    cluster: Cluster | None = None
 
 
 def build_report(
     paths: Iterable[str | Path],
     options: ReportOptions = ReportOptions(),
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Report:
-    """The report for every notebook under ``paths`` (files or folders)."""
+    """The report for every notebook under ``paths`` (files or folders);
+    ``progress(step, done, total, label)`` as each notebook finishes a step."""
     targets = discover(paths)
     overrides = options.overrides or Overrides()
     rules = all_rules()
@@ -64,27 +71,28 @@ def build_report(
     configs: dict[Path, Config] = {}
     static: list[tuple[str, LintResult, Notebook | None, Analysis | None]] = []
     for number, target in enumerate(targets, 1):
-        if progress:
-            progress("lint", number, len(targets))
         if target.error is not None:
             static.append(
                 (str(target.path), LintResult(str(target.path), error=target.error), None, None)
             )
-            continue
-        folder = target.path.parent
-        if folder not in configs:
-            configs[folder] = resolve(folder, overrides)
-            validate_rules(configs[folder], defaults)
-        static.append(_lint_one(target.path, configs[folder], rules))
+        else:
+            folder = target.path.parent
+            if folder not in configs:
+                configs[folder] = resolve(folder, overrides)
+                validate_rules(configs[folder], defaults)
+            static.append(_lint_one(target.path, configs[folder], rules))
+        if progress:
+            progress("lint", number, len(targets), target.path.name)
     runnable = [path for path, result, _, _ in static if result.error is None]
     repros = _repro(runnable, options, progress) if options.run else {}
     notebooks = []
     for number, (path, result, notebook, analysis) in enumerate(static, 1):
         check, check_error = None, None
         if options.check and notebook is not None:
-            if progress:
-                progress("check", number, len(static))
             check, check_error = _check(notebook, repros.get(path), options)
+            if progress:
+                agree = "agrees" if check is not None and check.agree else "does not agree"
+                progress("check", number, len(static), f"{Path(path).name} {agree}")
         notebooks.append(
             notebook_report(
                 path,
@@ -120,22 +128,27 @@ def _lint_one(
 
 
 def _repro(
-    paths: list[str], options: ReportOptions, progress: Callable[[str, int, int], None] | None
+    paths: list[str], options: ReportOptions, progress: ProgressCallback | None
 ) -> dict[str, Any]:
     from harden.reproducer.batch import repro_paths
+    from harden.reproducer.cli_repro import progress_label
     from harden.reproducer.repro import ReproOptions
     from harden.run.model import RunOptions
 
     if not paths:
         return {}
 
-    def tick(done: int, total: int, _: Any) -> None:
+    def tick(done: int, total: int, result: Any) -> None:
         if progress:
-            progress("repro", done, total)
+            progress("repro", done, total, progress_label(result))
 
     with tempfile.TemporaryDirectory(prefix="harden-report-") as scratch:
-        run = RunOptions(kernel=options.kernel, timeout=options.timeout, output_dir=Path(scratch))
-        results = repro_paths(paths, ReproOptions(run=run), jobs=options.jobs, progress=tick)
+        # On a cluster each worker keeps its executed copy in a folder of its own.
+        output_dir = Path(scratch) if options.cluster is None else None
+        run = RunOptions(kernel=options.kernel, timeout=options.timeout, output_dir=output_dir)
+        results = repro_paths(
+            paths, ReproOptions(run=run), jobs=options.jobs, progress=tick, cluster=options.cluster
+        )
     # The executed copies went with the temporary folder: their paths mean nothing now.
     return {
         path: replace(result, runs=tuple(replace(r, output_path=None) for r in result.runs))

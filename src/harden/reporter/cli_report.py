@@ -9,11 +9,12 @@ cannot be read).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from harden.errors import UsageError
+from harden.progress import progress_for
+from harden.reproducer.cli_repro import add_cluster_arguments, cluster_from_args
 
 EXIT_OK, EXIT_BELOW, EXIT_ERROR = 0, 1, 2
 
@@ -56,6 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="exit 1 when a notebook's readiness is below SCORE (0-100)",
     )
     parser.add_argument("--title", default="harden report", help="the page's title")
+    add_cluster_arguments(parser, keep_executed=False)
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -70,6 +72,13 @@ def run_command(args: argparse.Namespace) -> int:
         raise UsageError("--fail-under must be between 0 and 100")
     if args.output.exists() and not args.output.is_dir():
         raise UsageError(f"-o {args.output}: not a folder")
+    if args.no_run and (args.scheduler is not None or args.ship_folder):
+        flag = "--scheduler" if args.scheduler is not None else "--ship-folder"
+        raise UsageError(f"{flag} runs the notebooks on a cluster; it cannot go with --no-run")
+    if args.jobs < 0:
+        raise UsageError(f"--jobs must be 0 (one per core) or more, got {args.jobs}")
+    args.output_dir = None  # report keeps no executed copies
+    cluster = cluster_from_args(args)
     options = ReportOptions(
         run=not args.no_run,
         check=args.check,
@@ -77,9 +86,10 @@ def run_command(args: argparse.Namespace) -> int:
         kernel=args.kernel,
         jobs=args.jobs,
         overrides=Overrides(pack=args.pack),
+        cluster=cluster,
     )
-    progress = _progress if sys.stderr.isatty() and not os.environ.get("CI") else None
-    report = build_report(args.paths, options, progress)
+    with progress_for() as progress:
+        report = build_report(args.paths, options, progress)
     if not report.notebooks:
         raise UsageError("no notebooks found in " + ", ".join(args.paths))
     page, _ = write_report(report, args.output, args.title)
@@ -99,8 +109,3 @@ def run_command(args: argparse.Namespace) -> int:
     ):
         return EXIT_BELOW
     return EXIT_OK
-
-
-def _progress(step: str, done: int, total: int) -> None:
-    sys.stderr.write(f"\r\x1b[K{step} [{done}/{total}]" + ("\n" if done == total else ""))
-    sys.stderr.flush()

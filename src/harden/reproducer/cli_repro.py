@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from harden.errors import ConfigError, UsageError
+from harden.progress import progress_for
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 CONFIG_KEYS = frozenset(
@@ -140,10 +141,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--scheduler``, ``--ship-folder``, ``--ship-limit``, ``--keep-executed``:
-    shared by every command that runs notebooks in a batch (read them back with
-    :func:`cluster_from_args`)."""
+def add_cluster_arguments(parser: argparse.ArgumentParser, *, keep_executed: bool = True) -> None:
+    """``--scheduler``, ``--ship-folder``, ``--ship-limit`` and (unless
+    ``keep_executed=False``) ``--keep-executed``: shared by every command that runs
+    notebooks in a batch (read them back with :func:`cluster_from_args`)."""
     cluster = parser.add_argument_group("on a Dask cluster (pip install 'harden[dask]')")
     cluster.add_argument(
         "--scheduler",
@@ -164,6 +165,8 @@ def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="largest folder --ship-folder sends (default 100 MB)",
     )
+    if not keep_executed:
+        return
     cluster.add_argument(
         "--keep-executed",
         type=Path,
@@ -197,10 +200,14 @@ def run_command(args: argparse.Namespace) -> int:
         options = ReproOptions(
             run=run, compare=compare, runs=args.runs, require_outputs=args.require_outputs
         )
-        progress = _progress if sys.stderr.isatty() and not os.environ.get("CI") else None
-        with _stream(args) as stream:
-            if stream is not None:
-                progress = stream
+        shown = progress_for(args.format, bool(args.output))
+        with shown, _stream(args) as stream:
+
+            def progress(done: int, total: int, result: Any) -> None:
+                if stream is not None:
+                    stream(done, total, result)
+                shown("repro", done, total, progress_label(result))
+
             results = repro_paths(
                 args.paths, options, jobs=args.jobs, progress=progress, cluster=cluster
             )
@@ -255,7 +262,7 @@ def cluster_from_args(args: argparse.Namespace) -> Any:
     output folder (absolute: the workers resolve it)."""
     from harden.reproducer.batch import Cluster
 
-    if args.keep_executed is not None:
+    if getattr(args, "keep_executed", None) is not None:
         if args.output_dir is not None:
             raise UsageError("--keep-executed and --output-dir: give one")
         args.output_dir = args.keep_executed.resolve()
@@ -268,12 +275,13 @@ def cluster_from_args(args: argparse.Namespace) -> Any:
     Scheduler.parse(args.scheduler)  # a malformed address is a usage error now
     if args.jobs:
         raise UsageError("--jobs and --scheduler: give one (the cluster's workers run in parallel)")
-    if args.ship_folder and args.cwd is not None:
+    cwd = getattr(args, "cwd", None)
+    if args.ship_folder and cwd is not None:
         raise UsageError("--ship-folder runs each notebook in its shipped folder: drop --cwd")
     if args.ship_limit <= 0:
         raise UsageError("--ship-limit must be positive")
-    if args.cwd is not None:
-        args.cwd = args.cwd.resolve()
+    if cwd is not None:
+        args.cwd = cwd.resolve()
     return Cluster(args.scheduler, args.ship_folder, int(args.ship_limit * 1_000_000))
 
 
@@ -389,8 +397,6 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _progress(done: int, total: int, result: Any) -> None:
-    line = f"[{done}/{total}] {result.status:<16} {result.path}"
-    width = 100
-    sys.stderr.write("\r\x1b[K" + line[:width] + ("\n" if done == total else ""))
-    sys.stderr.flush()
+def progress_label(result: Any) -> str:
+    """What a progress line says of a finished notebook: ``churn.ipynb reproduced (4.1s)``."""
+    return f"{Path(result.path).name} {result.status} ({result.duration:.1f}s)"
