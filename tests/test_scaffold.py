@@ -178,3 +178,40 @@ def test_values_over_the_limit_are_summarised(tmp_path: Path) -> None:
     assert "name" in described["hashes"]
     assert store.put("step/input/frame", frame, role="input")["kind"] == "too-large"
     assert not list(tmp_path.rglob("*.*"))
+
+
+def test_a_value_shared_by_two_steps_is_stored_once(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": [1.0, 2.0], "y": ["a", "b"]})
+    store = Store(tmp_path, Budget(5_000_000, 50_000_000))
+    output = store.put("features/output/frame", frame, role="output")
+    again = store.put("train/input/frame", frame.copy(), role="input")
+    other = store.put("train/input/other", frame.assign(x=[1.0, 3.0]), role="input")
+    assert (output["key"], again["key"]) == ("features/output/frame", "train/input/frame")
+    assert output["file"] == again["file"] == "features/output/frame.parquet"
+    assert other["file"] == "train/input/other.parquet"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*")) == [
+        "features/output/frame.parquet",
+        "train/input/other.parquet",
+    ]
+    assert store.budget.used == sum(p.stat().st_size for p in tmp_path.rglob("*.*"))
+
+
+def test_stale_fixtures_go_but_edited_or_added_files_stay(tmp_path: Path) -> None:
+    from harden.extractor.write import remove_stale, write_files
+
+    first = {"test_m.py": "x = 1\n", "fixtures/a.json": "1", "fixtures/s/b.json": "2"}
+    first |= {"fixtures/edited.json": "3"}
+    write_files(tmp_path, first, manifest_name=".m.json")
+    (tmp_path / "fixtures" / "edited.json").write_text("4")  # a person changed it
+    (tmp_path / "fixtures" / "mine.json").write_text("5")  # a person added it
+    second = {"test_m.py": "x = 2\n", "fixtures/a.json": "1"}
+    write_files(tmp_path, second, manifest_name=".m.json")
+    removed = remove_stale(tmp_path, second, under="fixtures/", manifest_name=".m.json")
+    assert removed == (tmp_path / "fixtures" / "s" / "b.json",)
+    assert not (tmp_path / "fixtures" / "s").exists()  # its folder, left empty, too
+    kept = sorted(p.name for p in (tmp_path / "fixtures").iterdir())
+    assert kept == ["a.json", "edited.json", "mine.json"]
+    recorded = json.loads((tmp_path / ".m.json").read_text())["files"]
+    assert sorted(recorded) == ["fixtures/a.json", "fixtures/edited.json", "test_m.py"]

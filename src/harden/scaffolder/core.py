@@ -23,7 +23,7 @@ from typing import Any
 import libcst as cst
 
 from harden.errors import HardenError, UsageError
-from harden.extractor.write import write_files
+from harden.extractor.write import remove_stale, write_files
 from harden.scaffolder.generate import RESERVED, TestBuilder, Tolerances, _Body, _fill, literal
 from harden.scaffolder.options import ScaffoldOptions
 from harden.scaffolder.plan import ModulePlan, read_plan
@@ -50,12 +50,16 @@ class ScaffoldResult:
     fixture_bytes: int
     written: tuple[Path, ...]
     seconds: float
+    #: fixtures an earlier generation wrote that these tests no longer use, deleted.
+    removed: tuple[Path, ...] = ()
 
     def render(self) -> str:
         lines = [
             f"wrote {self.test_file} ({len(self.tests)} tests of {self.module_path.name}, "
             f"fixtures {self.fixture_bytes / 1e3:.0f} kB) in {self.seconds:.1f}s"
         ]
+        if self.removed:
+            lines.append(f"  removed {len(self.removed)} stale fixtures harden wrote earlier")
         lines += [f"  not tested: {u.step}: {u.reason}" for u in self.untested]
         return "\n".join(lines)
 
@@ -131,6 +135,9 @@ def scaffold_target(
         for name in captured.get("files", []):
             files[f"fixtures/{name}"] = (staging / "fixtures" / name).read_bytes()
         written = write_files(output, files, force=force, manifest_name=MANIFEST)
+        # Fixtures an earlier generation wrote that these tests no longer load (unchanged
+        # since; a file a person edited or added stays).
+        removed = remove_stale(output, files, under="fixtures/", manifest_name=MANIFEST)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ScaffoldResult(
@@ -142,6 +149,7 @@ def scaffold_target(
         int(captured.get("bytes", 0)),
         written.written,
         time.monotonic() - started,
+        removed,
     )
 
 
@@ -204,7 +212,7 @@ def _index(captured: dict[str, Any]) -> dict[str, Any]:
     def walk(described: Any) -> None:
         if isinstance(described, dict):
             if "file" in described and "kind" in described:
-                key = str(described["file"]).rsplit(".", 1)[0]
+                key = str(described.get("key") or str(described["file"]).rsplit(".", 1)[0])
                 entry = {"file": described["file"], "kind": described["kind"]}
                 for extra in ("tree", "name"):
                     if extra in described:

@@ -391,7 +391,8 @@ class TestBuilder:
 
 
 def _key(described: Mapping[str, Any]) -> str:
-    return str(described.get("file", "")).rsplit(".", 1)[0]
+    """The name a test loads a value by; two keys may share a file (stored once)."""
+    return str(described.get("key") or str(described.get("file", "")).rsplit(".", 1)[0])
 
 
 def _item(node: cst.BaseExpression, index: cst.BaseExpression) -> cst.Subscript:
