@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import pickle
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +31,7 @@ MODULE_PATH = "MODULE.py"
 DATA_DIR = "."
 NOTEBOOK_PATH = ""  # the notebook the module was extracted from, relative to this folder
 FIXTURES = HERE / "fixtures"
+_DECIMAL = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -89,6 +91,17 @@ def _seeded(module: Any) -> None:
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         numpy.random.seed(0)
+
+
+@pytest.fixture(scope="session")
+def printed() -> Callable[[str], str]:
+    """``printed(text)``: text a step printed, each decimal number rounded to 6
+    significant digits (a float's last digits may differ from machine to machine)."""
+
+    def rounded(text: str) -> str:
+        return _DECIMAL.sub(lambda number: f"{float(number.group()):.6g}", text)
+
+    return rounded
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,11 @@ and the descriptors written as JSON to the path the spec names.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import inspect
+import io
 import json
 import os
 import sys
@@ -25,6 +27,9 @@ from typing import Any
 
 from harden.extractor.worker import pickled, unpickled
 from harden.scaffolder.store import Budget, Store, _tree
+
+#: What a step prints is pinned up to this many characters (more: a log, not a result).
+PRINTED_LIMIT = 20_000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,12 +126,16 @@ def _wrap(function: Any, name: str, calls: dict[str, Any], current: list[str | N
             bound = signature.bind(*args, **kwargs)
             calls[name] = {"inputs": {k: _snapshot(v) for k, v in bound.arguments.items()}}
         current[0] = name
-        if first:
-            seed_global_generators()
-        value = function(*args, **kwargs)
+        if not first:
+            value = function(*args, **kwargs)
+            current[0] = None
+            return value
+        seed_global_generators()
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            value = function(*args, **kwargs)
         current[0] = None
-        if first:
-            calls[name]["output"] = _snapshot(value)
+        calls[name]["output"] = _snapshot(value)
+        calls[name]["stdout"] = printed.getvalue()
         return value
 
     return wrapper
@@ -163,9 +172,15 @@ def _describe_step(
             "output_problem": error,
         }
     values = _split(output, targets, step["unpacked"])
-    unstable = _everything_if_any(
-        _unstable(function, call, values, targets, step["unpacked"]), values
-    )
+    differing, printed_again = _unstable(function, call, values, targets, step["unpacked"])
+    unstable = _everything_if_any(differing, values)
+    printed = call.get("stdout") or ""
+    stdout = None
+    if printed and printed == printed_again and len(printed) <= PRINTED_LIMIT:
+        # What the step prints (a notebook's printed metrics), the same on both calls.
+        stdout = store.put(f"{name}/stdout", printed, role="output")
+        if stdout.get("kind") != "json":
+            stdout = None
     local = [v for v in [*inputs.values(), *values.values()] if _is_2d(v)]
     context[:0] = local
     outputs = {}
@@ -189,6 +204,7 @@ def _describe_step(
         "outputs": outputs,
         "problem": problem,
         "returns_none": output is None,
+        "stdout": stdout,
     }
 
 
@@ -200,21 +216,23 @@ def _split(value: Any, targets: list[str], unpacked: bool) -> dict[str, Any]:
 
 def _unstable(
     function: Any, call: dict[str, Any], first: dict[str, Any], targets: list[str], unpacked: bool
-) -> dict[str, str]:
-    """Outputs that differ when the step runs again on the same inputs."""
+) -> tuple[dict[str, str], str | None]:
+    """Outputs that differ when the step runs again on the same inputs, and what it
+    printed that second time."""
     from harden.extractor.values import NotComparable, compare
 
     arguments = {}
     for arg, snapshot in call["inputs"].items():
         value, error = _load(snapshot)
         if error is not None:
-            return {}
+            return {}, None
         arguments[arg] = value
     try:
         seed_global_generators()
-        again = _split(function(**arguments), targets, unpacked)
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            again = _split(function(**arguments), targets, unpacked)
     except Exception as exc:  # noqa: BLE001 - not callable twice: nothing is stable
-        return {t: f"calling it again raised {type(exc).__name__}" for t in first}
+        return {t: f"calling it again raised {type(exc).__name__}" for t in first}, None
     found = {}
     for target, value in first.items():
         try:
@@ -225,7 +243,7 @@ def _unstable(
             differs = f"cannot compare ({type(exc).__name__})"
         if differs:
             found[target] = f"differs between two calls on the same inputs ({_plainly(differs)})"
-    return found
+    return found, printed.getvalue()
 
 
 def _unstable_run(run: Any, first: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
