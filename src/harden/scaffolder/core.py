@@ -281,7 +281,7 @@ def build_tests(
             continue
         functions.append(built[0])
         imports |= built[1]
-    end = _end_to_end(plan, captured.get("outputs", {}), builder)
+    end = _end_to_end(plan, captured.get("outputs", {}), builder, captured.get("run_stdout"))
     if end is not None:
         functions.append(end[0])
         imports |= end[1]
@@ -483,7 +483,10 @@ def _step_test(
 
 
 def _end_to_end(
-    plan: ModulePlan, outputs: dict[str, Any], builder: TestBuilder
+    plan: ModulePlan,
+    outputs: dict[str, Any],
+    builder: TestBuilder,
+    stdout: dict[str, Any] | None = None,
 ) -> tuple[cst.FunctionDef, set[str]] | None:
     if not outputs:
         return None
@@ -497,15 +500,21 @@ def _end_to_end(
             cst.Name("results"), [cst.SubscriptElement(cst.Index(cst.SimpleString(repr(name))))]
         )
         builder.pin(body, actual, described)
+    params = ["module", "load"]
+    if stdout:
+        body.add(
+            "assert printed(capsys.readouterr().out) == printed(EXPECTED)",
+            EXPECTED=builder.argument("run/stdout", stdout),
+        )
+        params += ["capsys", "printed"]
     if body.comments:
         body.add("pass")
     doc = (
         f"{plan.run_name}() with its default parameters returns the key results of the run "
-        f"captured: {', '.join(outputs)}."
+        f"captured: {', '.join(outputs)}"
+        + (", and prints what it printed then." if stdout else ".")
     )
-    function = _function(
-        "test_run_end_to_end", doc, ["module", "load"], body, decorators=["pytest.mark.slow"]
-    )
+    function = _function("test_run_end_to_end", doc, params, body, decorators=["pytest.mark.slow"])
     return function, body.imports | {"pytest"}
 
 

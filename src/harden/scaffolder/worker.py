@@ -71,7 +71,8 @@ def capture(spec: dict[str, Any]) -> dict[str, Any]:
         originals[name] = getattr(module, name)
         setattr(module, name, _wrap(originals[name], name, calls, current))
     try:
-        results = getattr(module, spec["run"])()
+        with contextlib.redirect_stdout(io.StringIO()) as run_printed:
+            results = getattr(module, spec["run"])()
     except BaseException as exc:  # noqa: BLE001 - a failing step is the finding, not a crash
         return {"status": "error", "step": current[0], "error": _error(exc)}
     run_seconds = time.monotonic() - started
@@ -88,9 +89,15 @@ def capture(spec: dict[str, Any]) -> dict[str, Any]:
             continue
         steps.append(_describe_step(step, call, originals[name], store, context))
     outputs = {}
+    outputs_printed = None
     results_value, error = _load(returned)
     if error is None and isinstance(results_value, dict):
-        differing, results_value = _unstable_run(getattr(module, spec["run"]), results_value)
+        differing, results_value, run_stdout = _unstable_run(
+            getattr(module, spec["run"]), results_value, run_printed.getvalue()
+        )
+        if run_stdout and len(run_stdout) <= PRINTED_LIMIT:
+            stored = store.put("run/stdout", run_stdout, role="output")
+            outputs_printed = stored if stored.get("kind") == "json" else None
         unstable = _everything_if_any(differing, results_value)
         for name in spec["outputs"]:
             if name not in results_value:
@@ -110,6 +117,7 @@ def capture(spec: dict[str, Any]) -> dict[str, Any]:
         "parameters": _parameters(getattr(module, spec["run"])),
         "steps": steps,
         "outputs": outputs,
+        "run_stdout": outputs_printed,
         "run_seconds": run_seconds,
         "bytes": store.budget.used,
         "files": store.budget.files,
@@ -136,6 +144,7 @@ def _wrap(function: Any, name: str, calls: dict[str, Any], current: list[str | N
         current[0] = None
         calls[name]["output"] = _snapshot(value)
         calls[name]["stdout"] = printed.getvalue()
+        sys.stdout.write(printed.getvalue())  # run() prints it too
         return value
 
     return wrapper
@@ -246,32 +255,38 @@ def _unstable(
     return found, printed.getvalue()
 
 
-def _unstable_run(run: Any, first: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
-    """run()'s results that differ when it runs again, and the results to pin.
+def _unstable_run(
+    run: Any, first: dict[str, Any], first_printed: str
+) -> tuple[dict[str, str], dict[str, Any], str | None]:
+    """run()'s results that differ when it runs again, the results to pin, and what
+    it prints when that is the same twice.
 
     The capture run seeded the global generators at each step; the end-to-end test
     seeds them once, before ``run()``.  When that gives other results, run() draws
     from them: it runs a third time, and the results of the seeded runs are pinned
     when the two agree."""
-    again = _seeded_run(run)
+    again, printed = _seeded_run(run)
     if isinstance(again, str):
-        return {name: again for name in first}, first
+        return {name: again for name in first}, first, None
     found = _differences(first, again)
     if not found:
-        return found, first
-    third = _seeded_run(run)
+        return found, first, printed if printed == first_printed else None
+    third, printed_third = _seeded_run(run)
     if isinstance(third, str):
-        return {name: third for name in first}, first
-    return _differences(again, third), again
+        return {name: third for name in first}, first, None
+    return _differences(again, third), again, printed if printed == printed_third else None
 
 
-def _seeded_run(run: Any) -> dict[str, Any] | str:
+def _seeded_run(run: Any) -> tuple[dict[str, Any] | str, str]:
     try:
         seed_global_generators()
-        again = run()
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            again = run()
     except Exception as exc:  # noqa: BLE001 - not callable twice: nothing is stable
-        return f"running it again raised {type(exc).__name__}"
-    return again if isinstance(again, dict) else "running it again returned no dict"
+        return f"running it again raised {type(exc).__name__}", ""
+    if not isinstance(again, dict):
+        return "running it again returned no dict", ""
+    return again, printed.getvalue()
 
 
 def _differences(first: dict[str, Any], again: dict[str, Any]) -> dict[str, str]:
