@@ -295,10 +295,10 @@ class TestBuilder:
             params = rebuild(params, described["params_tree"])
         node = literal(params, 2000) if params else None
         if node is not None:
+            body.add("params = PARAMS", PARAMS=node)
             body.add(
-                "assert {name: ACTUAL.get_params(deep=False)[name] for name in PARAMS} == PARAMS",
+                "assert {name: ACTUAL.get_params(deep=False)[name] for name in params} == params",
                 ACTUAL=actual,
-                PARAMS=node,
             )
         final = described.get("final_params") or {}
         if final and described.get("final_params_tree"):
@@ -313,10 +313,10 @@ class TestBuilder:
                     )
                 ],
             )
+            body.add("params = PARAMS", PARAMS=node)
             body.add(
-                "assert {name: ACTUAL.get_params(deep=False)[name] for name in PARAMS} == PARAMS",
+                "assert {name: ACTUAL.get_params(deep=False)[name] for name in params} == params",
                 ACTUAL=last,
-                PARAMS=node,
             )
         predict = described.get("predict")
         if predict:
