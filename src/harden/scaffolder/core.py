@@ -226,6 +226,7 @@ def _index(captured: dict[str, Any]) -> dict[str, Any]:
 
     walk(captured.get("steps"))
     walk(captured.get("outputs"))
+    walk(captured.get("run_stdout"))
     return index
 
 
