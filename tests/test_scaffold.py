@@ -32,7 +32,7 @@ RUNNABLE = sorted(n.removesuffix(".ipynb") for n, runs in EXPECTED["runs"].items
 #: Mutants per example in CI: spread evenly over the module (deterministic, no seed), so
 #: that every runnable example is covered within the suite's time budget; the README
 #: gives the kill rates on 20 mutants each.
-CI_MUTANTS = 8
+CI_MUTANTS = 10
 
 
 def _pytest(
