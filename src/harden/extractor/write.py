@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +89,11 @@ def write_files(
         atomic_write(target, data)
     for name, data in payloads.items():
         manifest[name] = digest(data)
+    _write_manifest(directory, manifest, manifest_name)
+    return WriteResult(directory, tuple(t for t, _ in pending), tuple(unchanged))
+
+
+def _write_manifest(directory: Path, manifest: Mapping[str, str], manifest_name: str) -> None:
     text = (
         json.dumps(
             {"files": dict(sorted(manifest.items())), "version": 1}, indent=2, sort_keys=True
@@ -96,4 +101,38 @@ def write_files(
         + "\n"
     )
     atomic_write(directory / manifest_name, text.encode("utf-8"))
-    return WriteResult(directory, tuple(t for t, _ in pending), tuple(unchanged))
+
+
+def remove_stale(
+    directory: str | Path,
+    keep: Collection[str],
+    *,
+    under: str = "",
+    manifest_name: str = MANIFEST,
+) -> tuple[Path, ...]:
+    """Delete the files under ``under`` that harden wrote into ``directory`` earlier
+    and that are not in ``keep`` (relative names), when unchanged since: the
+    manifest records them with the hash they had.  A file a person edited or
+    added is never deleted.  Folders left empty go too; returns what was deleted."""
+    directory = Path(directory)
+    manifest = read_manifest(directory, manifest_name)
+    removed: list[Path] = []
+    forgotten = False
+    for name, recorded in sorted(manifest.items()):
+        if name in keep or not name.startswith(under):
+            continue
+        path = directory / name
+        if path.is_file() and digest(path.read_bytes()) != recorded:
+            continue  # edited since harden wrote it: the person's now
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+        del manifest[name]
+        forgotten = True
+        parent = path.parent
+        while parent != directory and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    if forgotten:
+        _write_manifest(directory, manifest, manifest_name)
+    return tuple(removed)

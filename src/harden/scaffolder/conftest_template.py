@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import pickle
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,11 +29,15 @@ HERE = Path(__file__).resolve().parent
 MODULE_NAME = "MODULE"
 MODULE_PATH = "MODULE.py"
 DATA_DIR = "."
+NOTEBOOK_PATH = ""  # the notebook the module was extracted from, relative to this folder
 FIXTURES = HERE / "fixtures"
+_DECIMAL = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: runs the whole module (run() end to end)")
+    config.addinivalue_line(
+        "markers", "slow: runs the whole module (run() end to end) or the notebook"
+    )
 
 
 def _import_module() -> Any:
@@ -63,6 +68,40 @@ def _in_data_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Run each test where the module's data files are."""
     monkeypatch.chdir(HERE / DATA_DIR)
     yield
+
+
+@pytest.fixture
+def notebook() -> Path:
+    """The notebook the module was extracted from (its end-to-end test runs it)."""
+    if os.environ.get("SCAFFOLD_MODULE_PATH"):
+        pytest.skip("a mutant of the module is under test; the notebook does not change")
+    path = (HERE / NOTEBOOK_PATH).resolve()
+    if not NOTEBOOK_PATH or not path.is_file():
+        pytest.skip(f"the notebook {NOTEBOOK_PATH or '(none recorded)'} is not there")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _seeded(module: Any) -> None:
+    """Seed ``random`` and ``numpy.random`` with 0 before each test, as the capture run
+    did before each step: a step that draws from them gives the values pinned."""
+    import random
+
+    random.seed(0)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(0)
+
+
+@pytest.fixture(scope="session")
+def printed() -> Callable[[str], str]:
+    """``printed(text)``: text a step printed, each decimal number rounded to 6
+    significant digits (a float's last digits may differ from machine to machine)."""
+
+    def rounded(text: str) -> str:
+        return _DECIMAL.sub(lambda number: f"{float(number.group()):.6g}", text)
+
+    return rounded
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from typing import Any
 import libcst as cst
 
 from harden.errors import HardenError, UsageError
-from harden.extractor.write import write_files
+from harden.extractor.write import remove_stale, write_files
 from harden.scaffolder.generate import RESERVED, TestBuilder, Tolerances, _Body, _fill, literal
 from harden.scaffolder.options import ScaffoldOptions
 from harden.scaffolder.plan import ModulePlan, read_plan
@@ -50,12 +50,16 @@ class ScaffoldResult:
     fixture_bytes: int
     written: tuple[Path, ...]
     seconds: float
+    #: fixtures an earlier generation wrote that these tests no longer use, deleted.
+    removed: tuple[Path, ...] = ()
 
     def render(self) -> str:
         lines = [
             f"wrote {self.test_file} ({len(self.tests)} tests of {self.module_path.name}, "
             f"fixtures {self.fixture_bytes / 1e3:.0f} kB) in {self.seconds:.1f}s"
         ]
+        if self.removed:
+            lines.append(f"  removed {len(self.removed)} stale fixtures harden wrote earlier")
         lines += [f"  not tested: {u.step}: {u.reason}" for u in self.untested]
         return "\n".join(lines)
 
@@ -131,6 +135,9 @@ def scaffold_target(
         for name in captured.get("files", []):
             files[f"fixtures/{name}"] = (staging / "fixtures" / name).read_bytes()
         written = write_files(output, files, force=force, manifest_name=MANIFEST)
+        # Fixtures an earlier generation wrote that these tests no longer load (unchanged
+        # since; a file a person edited or added stays).
+        removed = remove_stale(output, files, under="fixtures/", manifest_name=MANIFEST)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ScaffoldResult(
@@ -142,6 +149,7 @@ def scaffold_target(
         int(captured.get("bytes", 0)),
         written.written,
         time.monotonic() - started,
+        removed,
     )
 
 
@@ -204,7 +212,7 @@ def _index(captured: dict[str, Any]) -> dict[str, Any]:
     def walk(described: Any) -> None:
         if isinstance(described, dict):
             if "file" in described and "kind" in described:
-                key = str(described["file"]).rsplit(".", 1)[0]
+                key = str(described.get("key") or str(described["file"]).rsplit(".", 1)[0])
                 entry = {"file": described["file"], "kind": described["kind"]}
                 for extra in ("tree", "name"):
                     if extra in described:
@@ -218,6 +226,7 @@ def _index(captured: dict[str, Any]) -> dict[str, Any]:
 
     walk(captured.get("steps"))
     walk(captured.get("outputs"))
+    walk(captured.get("run_stdout"))
     return index
 
 
@@ -239,6 +248,11 @@ def build_conftest(target: Target, output: Path) -> str:
         "MODULE_NAME": target.module_name,
         "MODULE_PATH": Path(os.path.relpath(target.module_path, output)).as_posix(),
         "DATA_DIR": Path(os.path.relpath(target.data_dir, output)).as_posix(),
+        "NOTEBOOK_PATH": (
+            Path(os.path.relpath(target.notebook.resolve(), output)).as_posix()
+            if target.notebook is not None
+            else ""
+        ),
     }
     built = module.visit(_SetConstants(values))
     docstring = f"Fixtures for the characterisation tests of {target.module_name}"
@@ -268,10 +282,13 @@ def build_tests(
             continue
         functions.append(built[0])
         imports |= built[1]
-    end = _end_to_end(plan, captured.get("outputs", {}), builder)
+    end = _end_to_end(plan, captured.get("outputs", {}), builder, captured.get("run_stdout"))
     if end is not None:
         functions.append(end[0])
         imports |= end[1]
+    if target.notebook is not None:
+        functions.append(_notebook_test())
+        imports.add("pytest")
     body: list[cst.BaseStatement | cst.BaseSmallStatement] = []
     doc = _module_doc(plan, target, untested)
     statements: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = [
@@ -329,7 +346,16 @@ def _module_doc(plan: ModulePlan, target: Target, untested: list[Untested]) -> s
         "Each test calls a step with the inputs captured from one real run and compares",
         "what it returns with what it returned then: they pass on the module as it is",
         "and fail when its behaviour changes.  Regenerate (harden scaffold --force) after",
-        "an intended change.",
+        "an intended change.  random and numpy.random are seeded with 0 before each",
+        "test (conftest.py), as they were before each step of the captured run.",
+        "",
+        "Test dependencies: pytest, the module's own libraries"
+        + (
+            ", and papermill for test_notebook_still_executes (skipped without it)."
+            if target.notebook is not None
+            else "."
+        )
+        + "  Nothing here imports harden.",
     ]
     if untested:
         lines += ["", "Not tested:"]
@@ -406,15 +432,17 @@ def _step_test(
         return Untested(name, str(step["problem"]))
     if step.get("output_problem"):
         return Untested(name, f"its result {step['output_problem']}")
-    if step.get("returns_none") and not step["targets"]:
-        return Untested(name, "returns nothing (it only prints or draws)")
+    stdout = step.get("stdout")
+    returns_nothing = step.get("returns_none") and not step["targets"]
+    if returns_nothing and not stdout:
+        return Untested(name, "returns nothing and prints nothing the same twice (it draws)")
     body = _Body()
     arguments = [
         cst.Arg(builder.argument(f"{name}/input/{arg}", described), keyword=cst.Name(arg))
         for arg, described in step["inputs"].items()
     ]
     call = cst.Call(cst.Attribute(cst.Name("module"), cst.Name(name)), arguments)
-    outputs: dict[str, Any] = step["outputs"]
+    outputs: dict[str, Any] = {} if returns_nothing else step["outputs"]
     local = {t: (t if t not in RESERVED else f"{t}_") for t in outputs}
     if step["unpacked"] and len(outputs) > 1:
         target: cst.BaseAssignTargetExpression = cst.Tuple(
@@ -422,11 +450,22 @@ def _step_test(
         )
     elif step["unpacked"]:
         target = cst.Tuple([cst.Element(cst.Name(local[t])) for t in outputs], lpar=[], rpar=[])
-    else:
+    elif outputs:
         target = cst.Name(local[next(iter(outputs))])
-    body.statements.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], call)]))
+    if outputs:
+        assign = cst.Assign([cst.AssignTarget(target)], call)
+        body.statements.append(cst.SimpleStatementLine([assign]))
+    else:
+        body.statements.append(cst.SimpleStatementLine([cst.Expr(call)]))
     for output, described in outputs.items():
         builder.pin(body, cst.Name(local[output]), described)
+    params = ["module", "load"]
+    if stdout:
+        body.add(
+            "assert printed(capsys.readouterr().out) == printed(EXPECTED)",
+            EXPECTED=builder.argument(f"{name}/stdout", stdout),
+        )
+        params += ["capsys", "printed"]
     if body.comments:
         body.add("pass")
     if body.asserts == 0:
@@ -436,14 +475,19 @@ def _step_test(
         test_name += "_again"
     seen.add(test_name)
     pinned = ", ".join(f"{t} ({_what(d)})" for t, d in outputs.items())
-    doc = (
-        f"{name}() on the inputs captured from a real run returns what it returned then: {pinned}."
-    )
-    return _function(test_name, doc, ["module", "load"], body), body.imports
+    if outputs:
+        doc = f"{name}() on the inputs captured from a real run returns what it returned then: {pinned}"
+        doc += ", and prints what it printed then." if stdout else "."
+    else:
+        doc = f"{name}() on the inputs captured from a real run prints what it printed then."
+    return _function(test_name, doc, params, body), body.imports
 
 
 def _end_to_end(
-    plan: ModulePlan, outputs: dict[str, Any], builder: TestBuilder
+    plan: ModulePlan,
+    outputs: dict[str, Any],
+    builder: TestBuilder,
+    stdout: dict[str, Any] | None = None,
 ) -> tuple[cst.FunctionDef, set[str]] | None:
     if not outputs:
         return None
@@ -457,16 +501,55 @@ def _end_to_end(
             cst.Name("results"), [cst.SubscriptElement(cst.Index(cst.SimpleString(repr(name))))]
         )
         builder.pin(body, actual, described)
+    params = ["module", "load"]
+    if stdout:
+        body.add(
+            "assert printed(capsys.readouterr().out) == printed(EXPECTED)",
+            EXPECTED=builder.argument("run/stdout", stdout),
+        )
+        params += ["capsys", "printed"]
     if body.comments:
         body.add("pass")
     doc = (
         f"{plan.run_name}() with its default parameters returns the key results of the run "
-        f"captured: {', '.join(outputs)}."
+        f"captured: {', '.join(outputs)}"
+        + (", and prints what it printed then." if stdout else ".")
     )
-    function = _function(
-        "test_run_end_to_end", doc, ["module", "load"], body, decorators=["pytest.mark.slow"]
-    )
+    function = _function("test_run_end_to_end", doc, params, body, decorators=["pytest.mark.slow"])
     return function, body.imports | {"pytest"}
+
+
+def _notebook_test() -> cst.FunctionDef:
+    """The notebook itself still runs, top to bottom, in a fresh kernel in its folder.
+
+    With papermill (what harden runs notebooks with), not harden's pytest plugin:
+    ``pytest --harden-repro`` also compares the outputs with those saved in the
+    notebook, and a notebook whose saved outputs differ from a new run (unseeded,
+    or a warning printed on one machine only) would fail a test that is here to
+    say that it runs; and the generated tests import nothing from harden.
+    papermill is their one test dependency beyond pytest and the module's own,
+    named in the test; without it the test is skipped, saying so."""
+    body = _Body()
+    body.add(
+        'papermill = pytest.importorskip("papermill", reason="papermill runs the notebook")',
+        ["pytest"],
+    )
+    body.add(
+        "papermill.execute_notebook(str(notebook), str(tmp_path / notebook.name), "
+        'cwd=str(notebook.parent), kernel_name="python3", progress_bar=False)'
+    )
+    doc = (
+        "The notebook itself still runs from top to bottom in a fresh python3 kernel, in "
+        "its own folder (papermill, a test dependency; `pytest --harden-repro NOTEBOOK` "
+        "also compares its outputs with those it has saved)."
+    )
+    return _function(
+        "test_notebook_still_executes",
+        doc,
+        ["notebook", "tmp_path"],
+        body,
+        decorators=["pytest.mark.slow"],
+    )
 
 
 def _what(described: dict[str, Any]) -> str:

@@ -295,10 +295,10 @@ class TestBuilder:
             params = rebuild(params, described["params_tree"])
         node = literal(params, 2000) if params else None
         if node is not None:
+            body.add("params = PARAMS", PARAMS=node)
             body.add(
-                "assert {name: ACTUAL.get_params(deep=False)[name] for name in PARAMS} == PARAMS",
+                "assert {name: ACTUAL.get_params(deep=False)[name] for name in params} == params",
                 ACTUAL=actual,
-                PARAMS=node,
             )
         final = described.get("final_params") or {}
         if final and described.get("final_params_tree"):
@@ -313,10 +313,10 @@ class TestBuilder:
                     )
                 ],
             )
+            body.add("params = PARAMS", PARAMS=node)
             body.add(
-                "assert {name: ACTUAL.get_params(deep=False)[name] for name in PARAMS} == PARAMS",
+                "assert {name: ACTUAL.get_params(deep=False)[name] for name in params} == params",
                 ACTUAL=last,
-                PARAMS=node,
             )
         predict = described.get("predict")
         if predict:
@@ -391,7 +391,8 @@ class TestBuilder:
 
 
 def _key(described: Mapping[str, Any]) -> str:
-    return str(described.get("file", "")).rsplit(".", 1)[0]
+    """The name a test loads a value by; two keys may share a file (stored once)."""
+    return str(described.get("key") or str(described.get("file", "")).rsplit(".", 1)[0])
 
 
 def _item(node: cst.BaseExpression, index: cst.BaseExpression) -> cst.Subscript:

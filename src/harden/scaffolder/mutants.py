@@ -12,6 +12,7 @@ it changes no behaviour a test could pin.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -21,6 +22,71 @@ from harden.extractor.entry import GENERATED_HELPERS
 
 SKIPPED_FUNCTIONS = GENERATED_HELPERS
 REPORTING = frozenset({"print", "display", "logging", "log", "logger", "warnings"})
+#: Calls whose arguments only label or style a drawing (``ax.set_title("...")``).
+DRAWING_CALLS = frozenset(
+    {
+        "title",
+        "suptitle",
+        "set_title",
+        "xlabel",
+        "ylabel",
+        "set_xlabel",
+        "set_ylabel",
+        "set_xticklabels",
+        "set_yticklabels",
+        "legend",
+        "text",
+        "annotate",
+        "savefig",
+        "grid",
+        "axhline",
+        "axvline",
+        "tight_layout",
+        "set_style",
+        "set_theme",
+        "use",
+        "plot",
+        "hist",
+        "scatter",
+        "boxplot",
+        "bar",
+        "barh",
+        "pie",
+        "imshow",
+        "heatmap",
+        "show",
+        "figure",
+        "subplots",
+    }
+)
+#: Modules whose calls only draw.
+DRAWING_MODULES = frozenset({"plt", "sns", "matplotlib"})
+#: Keyword arguments that only label or style what is drawn or shown (``title="..."``).
+DRAWING_KEYWORDS = frozenset(
+    {
+        "title",
+        "label",
+        "xlabel",
+        "ylabel",
+        "color",
+        "c",
+        "colors",
+        "cmap",
+        "palette",
+        "marker",
+        "linestyle",
+        "ls",
+        "fmt",
+        "edgecolor",
+        "facecolor",
+        "style",
+        "legend",
+        "loc",
+        "desc",
+        "help",
+        "metavar",
+    }
+)
 
 _COMPARISONS: dict[type, type] = {
     cst.Equal: cst.NotEqual,
@@ -78,6 +144,8 @@ class _Mutator(cst.CSTTransformer):
         self.sites: list[tuple[str, int, str, str]] = []
         self.functions: list[str] = []
         self.skip = 0
+        #: the parameters whose default is being visited (a change there: "default parameter")
+        self.params: list[str] = []
 
     # -- where mutation applies --------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -139,9 +207,12 @@ class _Mutator(cst.CSTTransformer):
         """Record a site; ``True`` when it is the one to change."""
         if self.skip:
             return False
-        line = self.get_metadata(PositionProvider, node).start.line
-        function = self.functions[0] if self.functions else "<module>"
-        self.sites.append((function, line, operator, description))
+        if self.target < 0:  # counting: where and what (positions are only known here)
+            line = self.get_metadata(PositionProvider, node).start.line
+            function = self.functions[0] if self.functions else "<module>"
+            if self.params:
+                operator, description = "default parameter", f"{self.params[-1]}: {description}"
+            self.sites.append((function, line, operator, description))
         hit = self.count == self.target
         self.count += 1
         return hit
@@ -151,31 +222,65 @@ class _Mutator(cst.CSTTransformer):
         if _reporting(original):
             self.skip -= 1
             return updated
-        positional = [i for i, a in enumerate(updated.args) if a.keyword is None and not a.star]
-        if len(positional) >= 2:
-            first, second = positional[0], positional[1]
+        pair = _same_typed_pair(updated.args)
+        if pair is not None:
+            first, second = pair
             left, right = updated.args[first].value, updated.args[second].value
-            if (
-                isinstance(left, cst.Name)
-                and isinstance(right, cst.Name)
-                and left.value != right.value
-                and self._site(original, "swap arguments", f"{left.value} <-> {right.value}")
-            ):
+            shown = f"{_short(_code(left))} <-> {_short(_code(right))}"
+            if self._site(original, "swap arguments", shown):
                 args = list(updated.args)
                 args[first] = args[first].with_changes(value=right)
                 args[second] = args[second].with_changes(value=left)
                 return updated.with_changes(args=args)
         return updated
 
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        if node.keyword is not None and node.keyword.value in DRAWING_KEYWORDS:
+            self.skip += 1  # title="...", color="...": labels and styles, not behaviour
+        return True
+
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
-        value = updated.value
-        if (
-            updated.keyword is not None
-            and isinstance(value, cst.SimpleString)
-            and isinstance(value.evaluated_value, str)
-            and self._site(original, "keyword literal", f"{updated.keyword.value}={value.value}")
-        ):
-            return updated.with_changes(value=cst.SimpleString(repr(value.evaluated_value + "_x")))
+        if original.keyword is not None and original.keyword.value in DRAWING_KEYWORDS:
+            self.skip -= 1
+        return updated
+
+    def visit_Expr(self, node: cst.Expr) -> bool:
+        if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString)):
+            self.skip += 1  # a docstring or a bare string: no behaviour
+        return True
+
+    def leave_Expr(self, original: cst.Expr, updated: cst.Expr) -> cst.Expr:
+        if isinstance(original.value, (cst.SimpleString, cst.ConcatenatedString)):
+            self.skip -= 1
+        return updated
+
+    def visit_Raise(self, node: cst.Raise) -> bool:
+        self.skip += 1  # the exception's message; that it raises is pinned elsewhere
+        return True
+
+    def leave_Raise(
+        self, original: cst.Raise, updated: cst.Raise
+    ) -> cst.BaseSmallStatement | cst.RemovalSentinel:
+        self.skip -= 1
+        return updated
+
+    def visit_Param(self, node: cst.Param) -> bool:
+        self.params.append(node.name.value)
+        return True
+
+    def leave_Param(self, original: cst.Param, updated: cst.Param) -> cst.Param:
+        self.params.pop()
+        return updated
+
+    def leave_SimpleString(
+        self, original: cst.SimpleString, updated: cst.SimpleString
+    ) -> cst.BaseExpression:
+        value = original.evaluated_value
+        if not isinstance(value, str):
+            return updated
+        new = value + "_x" if value else "x"
+        if self._site(original, "string", f"{_short(repr(value))} -> {_short(repr(new))}"):
+            return cst.SimpleString(repr(new))
         return updated
 
     def leave_ComparisonTarget(
@@ -249,16 +354,60 @@ class _Mutator(cst.CSTTransformer):
         return updated
 
 
+def _same_typed_pair(args: Sequence[cst.Arg]) -> tuple[int, int] | None:
+    """Two arguments of one call that can trade places: the first two positional ones
+    when both are names (``train_test_split(X, y)``) or literals of one type, else the
+    first two keyword ones that are literals of one type (``fit(a=1, b=2)``)."""
+    positional = [i for i, a in enumerate(args) if a.keyword is None and not a.star]
+    keywords = [i for i, a in enumerate(args) if a.keyword is not None and not a.star]
+    for group in (positional[:2], keywords):
+        literals = [i for i in group if _literal_type(args[i].value) is not None]
+        candidates = group if group is positional[:2] else literals
+        if len(candidates) < 2:
+            continue
+        first, second = candidates[0], candidates[1]
+        left, right = args[first].value, args[second].value
+        if isinstance(left, cst.Name) and isinstance(right, cst.Name):
+            if left.value != right.value and left.value not in ("True", "False", "None"):
+                return first, second
+            continue
+        kind = _literal_type(left)
+        if kind is not None and kind == _literal_type(right) and _code(left) != _code(right):
+            return first, second
+    return None
+
+
+def _literal_type(node: cst.BaseExpression) -> type | None:
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return type(node)
+    if isinstance(node, cst.SimpleString) and isinstance(node.evaluated_value, str):
+        return cst.SimpleString
+    return None
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _first_line(node: cst.CSTNode) -> str:
     text = cst.Module(body=[]).code_for_node(node).strip().splitlines()[0]
     return text if len(text) <= 70 else text[:67] + "..."
 
 
 def _reporting(call: cst.Call) -> bool:
+    """A call that only reports (print, logging) or labels a drawing (``set_title``)."""
     func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value in DRAWING_CALLS:
+        return True
     while isinstance(func, cst.Attribute):
         func = func.value
-    return isinstance(func, cst.Name) and func.value in REPORTING
+    return isinstance(func, cst.Name) and func.value in REPORTING | DRAWING_MODULES
 
 
 def _is_main_guard(node: cst.If) -> bool:
@@ -282,7 +431,7 @@ def mutants(source: str, limit: int | None = None) -> list[Mutant]:
     out = []
     for number in chosen:
         mutator = _Mutator(number)
-        changed = MetadataWrapper(module, unsafe_skip_copy=True).visit(mutator)
+        changed = module.visit(mutator)
         function, line, operator, description = counter.sites[number]
         code = changed.code
         if code != source:

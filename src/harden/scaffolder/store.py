@@ -21,6 +21,7 @@ A descriptor is a JSON-able dict with a ``kind``:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -67,6 +68,8 @@ class Store:
     def __init__(self, root: Path, budget: Budget) -> None:
         self.root = root
         self.budget = budget
+        #: content hash → the file holding those bytes: each value is stored once.
+        self.stored: dict[str, str] = {}
 
     # -- public -----------------------------------------------------------------
     def put(self, key: str, value: Any, *, role: str, context: list[Any] | None = None) -> dict:
@@ -90,13 +93,12 @@ class Store:
         secret = self._secret(value, kind, data)
         if secret:
             return {**described, "kind": "secret", "reason": secret}
-        refused = self.budget.allows(len(data))
+        refused = None if digest(data) in self.stored else self.budget.allows(len(data))
         if refused:
             if role == "output" and kind in ("frame", "series", "array"):
                 return {**described, **_summary(value, kind), "reason": refused}
             return {**described, "kind": "too-large", "reason": refused}
-        self._write(f"{key}.{ext}", data)
-        return {**described, "kind": kind, "file": f"{key}.{ext}", **extra}
+        return {**described, "kind": kind, "key": key, "file": self._write(key, ext, data), **extra}
 
     # -- formats ----------------------------------------------------------------
     def _payload(self, value: Any, kind: str) -> tuple[bytes, str, dict] | None:
@@ -130,11 +132,10 @@ class Store:
         secret = self._secret(value, "pickle", data)
         if secret:
             return {"kind": "secret", "reason": secret}
-        refused = self.budget.allows(len(data))
+        refused = None if digest(data) in self.stored else self.budget.allows(len(data))
         if refused:
             return {"kind": "too-large", "reason": refused}
-        self._write(f"{key}.pickle", data)
-        return {"kind": "pickle", "file": f"{key}.pickle"}
+        return {"kind": "pickle", "key": key, "file": self._write(key, "pickle", data)}
 
     def _container(self, key: str, value: Any, context: list[Any] | None) -> dict:
         if isinstance(value, dict):
@@ -200,12 +201,27 @@ class Store:
             return f"holds a secret ({found[0].kind}); not written"
         return None
 
-    def _write(self, name: str, data: bytes) -> None:
+    def _write(self, key: str, ext: str, data: bytes) -> str:
+        """Write ``data`` as ``<key>.<ext>`` and return the file's name; the same bytes
+        stored under another key already (a step's output that is the next step's
+        input, a model's features that are a step's input) are not written again:
+        both keys name the first file."""
+        found = digest(data)
+        name = self.stored.get(found)
+        if name is not None and name.rsplit(".", 1)[-1] == ext:
+            return name
+        name = f"{key}.{ext}"
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         self.budget.used += len(data)
         self.budget.files.append(name)
+        self.stored[found] = name
+        return name
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _expandable(value: Any) -> bool:

@@ -12,9 +12,11 @@ and the descriptors written as JSON to the path the spec names.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import inspect
+import io
 import json
 import os
 import sys
@@ -25,6 +27,9 @@ from typing import Any
 
 from harden.extractor.worker import pickled, unpickled
 from harden.scaffolder.store import Budget, Store, _tree
+
+#: What a step prints is pinned up to this many characters (more: a log, not a result).
+PRINTED_LIMIT = 20_000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +71,8 @@ def capture(spec: dict[str, Any]) -> dict[str, Any]:
         originals[name] = getattr(module, name)
         setattr(module, name, _wrap(originals[name], name, calls, current))
     try:
-        results = getattr(module, spec["run"])()
+        with contextlib.redirect_stdout(io.StringIO()) as run_printed:
+            results = getattr(module, spec["run"])()
     except BaseException as exc:  # noqa: BLE001 - a failing step is the finding, not a crash
         return {"status": "error", "step": current[0], "error": _error(exc)}
     run_seconds = time.monotonic() - started
@@ -83,11 +89,16 @@ def capture(spec: dict[str, Any]) -> dict[str, Any]:
             continue
         steps.append(_describe_step(step, call, originals[name], store, context))
     outputs = {}
+    outputs_printed = None
     results_value, error = _load(returned)
     if error is None and isinstance(results_value, dict):
-        unstable = _everything_if_any(
-            _unstable_run(getattr(module, spec["run"]), results_value), results_value
+        differing, results_value, run_stdout = _unstable_run(
+            getattr(module, spec["run"]), results_value, run_printed.getvalue()
         )
+        if run_stdout and len(run_stdout) <= PRINTED_LIMIT:
+            stored = store.put("run/stdout", run_stdout, role="output")
+            outputs_printed = stored if stored.get("kind") == "json" else None
+        unstable = _everything_if_any(differing, results_value)
         for name in spec["outputs"]:
             if name not in results_value:
                 continue
@@ -106,6 +117,7 @@ def capture(spec: dict[str, Any]) -> dict[str, Any]:
         "parameters": _parameters(getattr(module, spec["run"])),
         "steps": steps,
         "outputs": outputs,
+        "run_stdout": outputs_printed,
         "run_seconds": run_seconds,
         "bytes": store.budget.used,
         "files": store.budget.files,
@@ -122,10 +134,17 @@ def _wrap(function: Any, name: str, calls: dict[str, Any], current: list[str | N
             bound = signature.bind(*args, **kwargs)
             calls[name] = {"inputs": {k: _snapshot(v) for k, v in bound.arguments.items()}}
         current[0] = name
-        value = function(*args, **kwargs)
+        if not first:
+            value = function(*args, **kwargs)
+            current[0] = None
+            return value
+        seed_global_generators()
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            value = function(*args, **kwargs)
         current[0] = None
-        if first:
-            calls[name]["output"] = _snapshot(value)
+        calls[name]["output"] = _snapshot(value)
+        calls[name]["stdout"] = printed.getvalue()
+        sys.stdout.write(printed.getvalue())  # run() prints it too
         return value
 
     return wrapper
@@ -162,9 +181,15 @@ def _describe_step(
             "output_problem": error,
         }
     values = _split(output, targets, step["unpacked"])
-    unstable = _everything_if_any(
-        _unstable(function, call, values, targets, step["unpacked"]), values
-    )
+    differing, printed_again = _unstable(function, call, values, targets, step["unpacked"])
+    unstable = _everything_if_any(differing, values)
+    printed = call.get("stdout") or ""
+    stdout = None
+    if printed and printed == printed_again and len(printed) <= PRINTED_LIMIT:
+        # What the step prints (a notebook's printed metrics), the same on both calls.
+        stdout = store.put(f"{name}/stdout", printed, role="output")
+        if stdout.get("kind") != "json":
+            stdout = None
     local = [v for v in [*inputs.values(), *values.values()] if _is_2d(v)]
     context[:0] = local
     outputs = {}
@@ -188,6 +213,7 @@ def _describe_step(
         "outputs": outputs,
         "problem": problem,
         "returns_none": output is None,
+        "stdout": stdout,
     }
 
 
@@ -199,20 +225,23 @@ def _split(value: Any, targets: list[str], unpacked: bool) -> dict[str, Any]:
 
 def _unstable(
     function: Any, call: dict[str, Any], first: dict[str, Any], targets: list[str], unpacked: bool
-) -> dict[str, str]:
-    """Outputs that differ when the step runs again on the same inputs."""
+) -> tuple[dict[str, str], str | None]:
+    """Outputs that differ when the step runs again on the same inputs, and what it
+    printed that second time."""
     from harden.extractor.values import NotComparable, compare
 
     arguments = {}
     for arg, snapshot in call["inputs"].items():
         value, error = _load(snapshot)
         if error is not None:
-            return {}
+            return {}, None
         arguments[arg] = value
     try:
-        again = _split(function(**arguments), targets, unpacked)
+        seed_global_generators()
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            again = _split(function(**arguments), targets, unpacked)
     except Exception as exc:  # noqa: BLE001 - not callable twice: nothing is stable
-        return {t: f"calling it again raised {type(exc).__name__}" for t in first}
+        return {t: f"calling it again raised {type(exc).__name__}" for t in first}, None
     found = {}
     for target, value in first.items():
         try:
@@ -223,17 +252,46 @@ def _unstable(
             differs = f"cannot compare ({type(exc).__name__})"
         if differs:
             found[target] = f"differs between two calls on the same inputs ({_plainly(differs)})"
-    return found
+    return found, printed.getvalue()
 
 
-def _unstable_run(run: Any, first: dict[str, Any]) -> dict[str, str]:
-    """run()'s results that differ when it runs a second time."""
+def _unstable_run(
+    run: Any, first: dict[str, Any], first_printed: str
+) -> tuple[dict[str, str], dict[str, Any], str | None]:
+    """run()'s results that differ when it runs again, the results to pin, and what
+    it prints when that is the same twice.
+
+    The capture run seeded the global generators at each step; the end-to-end test
+    seeds them once, before ``run()``.  When that gives other results, run() draws
+    from them: it runs a third time, and the results of the seeded runs are pinned
+    when the two agree."""
+    again, printed = _seeded_run(run)
+    if isinstance(again, str):
+        return {name: again for name in first}, first, None
+    found = _differences(first, again)
+    if not found:
+        return found, first, printed if printed == first_printed else None
+    third, printed_third = _seeded_run(run)
+    if isinstance(third, str):
+        return {name: third for name in first}, first, None
+    return _differences(again, third), again, printed if printed == printed_third else None
+
+
+def _seeded_run(run: Any) -> tuple[dict[str, Any] | str, str]:
+    try:
+        seed_global_generators()
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            again = run()
+    except Exception as exc:  # noqa: BLE001 - not callable twice: nothing is stable
+        return f"running it again raised {type(exc).__name__}", ""
+    if not isinstance(again, dict):
+        return "running it again returned no dict", ""
+    return again, printed.getvalue()
+
+
+def _differences(first: dict[str, Any], again: dict[str, Any]) -> dict[str, str]:
     from harden.extractor.values import NotComparable, compare
 
-    try:
-        again = run()
-    except Exception as exc:  # noqa: BLE001 - not callable twice: nothing is stable
-        return {name: f"running it again raised {type(exc).__name__}" for name in first}
     found = {}
     for name, value in first.items():
         try:
@@ -245,6 +303,18 @@ def _unstable_run(run: Any, first: dict[str, Any]) -> dict[str, str]:
         if differs:
             found[name] = f"differs between two runs ({_plainly(differs)})"
     return found
+
+
+def seed_global_generators() -> None:
+    """Seed ``random`` and ``numpy.random`` with 0, as the generated conftest does before
+    each test: a step that draws from them (an unseeded split, forest or k-means)
+    computes the same values each time, so they are pinned, not only typed."""
+    import random
+
+    random.seed(0)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(0)
 
 
 def _everything_if_any(unstable: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
