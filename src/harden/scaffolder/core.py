@@ -24,6 +24,7 @@ import libcst as cst
 
 from harden.errors import HardenError, UsageError
 from harden.extractor.write import write_files
+from harden.scaffolder.contract import ContractResult, no_expectations_hint, write_contract_tests
 from harden.scaffolder.generate import RESERVED, TestBuilder, Tolerances, _Body, _fill, literal
 from harden.scaffolder.options import ScaffoldOptions
 from harden.scaffolder.plan import ModulePlan, read_plan
@@ -50,6 +51,8 @@ class ScaffoldResult:
     fixture_bytes: int
     written: tuple[Path, ...]
     seconds: float
+    #: the data contract and property tests (``expectations=``), else ``None``
+    contract: ContractResult | None = None
 
     def render(self) -> str:
         lines = [
@@ -57,6 +60,7 @@ class ScaffoldResult:
             f"fixtures {self.fixture_bytes / 1e3:.0f} kB) in {self.seconds:.1f}s"
         ]
         lines += [f"  not tested: {u.step}: {u.reason}" for u in self.untested]
+        lines += self.contract.render_lines() if self.contract else [no_expectations_hint()]
         return "\n".join(lines)
 
 
@@ -106,7 +110,10 @@ def scaffold_target(
     options: ScaffoldOptions | None = None,
     *,
     force: bool = False,
+    expectations: str | Path | None = None,
 ) -> ScaffoldResult:
+    """Capture, generate and write the tests; with ``expectations`` (a folder of
+    ``harden expect`` suites), also ``test_<module>_contract.py``."""
     started = time.monotonic()
     options = options if options is not None else ScaffoldOptions()
     output = Path(output_dir).resolve()
@@ -133,6 +140,21 @@ def scaffold_target(
         written = write_files(output, files, force=force, manifest_name=MANIFEST)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    contract = None
+    if expectations is not None:
+        contract = write_contract_tests(
+            plan.module_name,
+            target.notebook.stem if target.notebook else target.module_name,
+            captured,
+            output,
+            target.data_dir,
+            Path(expectations),
+            examples=int(options.property_examples),
+            rows=int(options.property_rows),
+            timeout=options.timeout,
+            force=force,
+            manifest=MANIFEST,
+        )
     return ScaffoldResult(
         output,
         target.module_path,
@@ -142,6 +164,7 @@ def scaffold_target(
         int(captured.get("bytes", 0)),
         written.written,
         time.monotonic() - started,
+        contract,
     )
 
 
