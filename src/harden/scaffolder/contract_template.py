@@ -21,20 +21,25 @@ NA_WORDS = frozenset(
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-"
 
 
-def read_data(path: str | Path) -> pd.DataFrame:
-    """The file as pandas reads it, by its suffix (CSV when unknown)."""
+def read_data(path: str | Path, dates: list[str] = (), categories: list[str] = ()) -> pd.DataFrame:
+    """The file as pandas reads it, by its suffix (CSV when unknown); from text
+    formats, ``dates`` parsed and ``categories`` as categoricals, as the suite
+    recorded them in the notebook's frame."""
     suffix = Path(path).suffix.lower()
     if suffix in (".parquet", ".pq"):
         return pd.read_parquet(path)
-    if suffix in (".tsv", ".tab"):
-        return pd.read_csv(path, sep="\t")
-    if suffix == ".json":
-        return pd.read_json(path)
     if suffix == ".feather":
         return pd.read_feather(path)
+    if suffix == ".json":
+        frame = pd.read_json(path)
+        for name in dates:
+            frame[name] = pd.to_datetime(frame[name])
+        return frame.astype(dict.fromkeys(categories, "category"))
     if suffix in (".xlsx", ".xls"):
-        return pd.read_excel(path)
-    return pd.read_csv(path)
+        return pd.read_excel(path, parse_dates=list(dates))
+    kinds = dict.fromkeys(categories, "category")
+    sep = "\t" if suffix in (".tsv", ".tab") else ","
+    return pd.read_csv(path, sep=sep, parse_dates=list(dates), dtype=kinds or None)
 
 
 def write_data(frame: pd.DataFrame, path: str | Path) -> None:
@@ -54,13 +59,15 @@ def write_data(frame: pd.DataFrame, path: str | Path) -> None:
         frame.to_csv(path, index=False)
 
 
-def reads_back(frame: pd.DataFrame, path: str | Path) -> bool:
+def reads_back(
+    frame: pd.DataFrame, path: str | Path, dates: list[str] = (), categories: list[str] = ()
+) -> bool:
     """``True`` when the file written from ``frame`` reads back with the same
-    columns and dtypes (a text column of digits comes back from a CSV as numbers:
-    that frame is not one the contract describes once written)."""
-    back = read_data(path)
+    columns and kinds of dtype (a text column of digits comes back from a CSV as
+    numbers: that frame is not one the contract describes once written)."""
+    back = read_data(path, dates, categories)
     same_columns = list(back.columns) == list(frame.columns)
-    return same_columns and [str(d) for d in back.dtypes] == [str(d) for d in frame.dtypes]
+    return same_columns and [d.kind for d in back.dtypes] == [d.kind for d in frame.dtypes]
 
 
 def plain_text(text: str) -> bool:
