@@ -459,7 +459,7 @@ def _element(
             )
         else:
             element = _fill_expr(
-                "st.text(alphabet=ALPHABET, min_size=SHORTEST, max_size=LONGEST)",
+                "st.text(alphabet=st.sampled_from(ALPHABET), min_size=SHORTEST, max_size=LONGEST)",
                 SHORTEST=_value(shortest),
                 LONGEST=_value(longest),
             )
