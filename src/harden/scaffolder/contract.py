@@ -42,7 +42,7 @@ from xml.etree import ElementTree
 
 import libcst as cst
 
-from harden.errors import UsageError
+from harden.errors import HardenError, UsageError
 from harden.extractor.write import write_files
 from harden.scaffolder.generate import RESERVED, TestBuilder, _fill, _key, literal
 
@@ -817,9 +817,16 @@ def render(
             )
             body.append(mark)
     code = cst.Module(body=body).code
-    from harden.scaffolder.core import _format
+    import black
 
-    return _format(code)
+    try:
+        code = black.format_str(code, mode=black.Mode())
+    except Exception as exc:  # noqa: BLE001 - black raises assorted errors
+        raise HardenError(
+            f"internal error: generated contract tests do not format: {exc}"
+        ) from None
+    compile(code, "generated", "exec")
+    return code
 
 
 def verify(path: Path, timeout: float) -> dict[str, str]:

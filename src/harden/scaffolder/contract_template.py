@@ -7,6 +7,7 @@ they are, so the generated tests import nothing from harden.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,9 @@ NA_WORDS = frozenset(
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-"
 
 
-def read_data(path: str | Path, dates: list[str] = (), categories: list[str] = ()) -> pd.DataFrame:
+def read_data(
+    path: str | Path, dates: Sequence[str] = (), categories: Sequence[str] = ()
+) -> pd.DataFrame:
     """The file as pandas reads it, by its suffix (CSV when unknown); from text
     formats, ``dates`` parsed and ``categories`` as categoricals, as the suite
     recorded them in the notebook's frame."""
@@ -60,7 +63,7 @@ def write_data(frame: pd.DataFrame, path: str | Path) -> None:
 
 
 def reads_back(
-    frame: pd.DataFrame, path: str | Path, dates: list[str] = (), categories: list[str] = ()
+    frame: pd.DataFrame, path: str | Path, dates: Sequence[str] = (), categories: Sequence[str] = ()
 ) -> bool:
     """``True`` when the file written from ``frame`` reads back with the same
     columns and kinds of dtype (a text column of digits comes back from a CSV as
