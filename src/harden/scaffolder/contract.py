@@ -722,6 +722,7 @@ def _seam_tests(seam: Seam, strategy: str, builder: TestBuilder, built: _Built) 
     ]
     settings = cst.parse_expression(
         "settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, "
+        "phases=[Phase.generate], report_multiple_bugs=False, "
         "suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, "
         "HealthCheck.filter_too_much, HealthCheck.data_too_large])"
     )
@@ -760,6 +761,10 @@ def render(
         "each suite allows are written to a temporary file and fed to the steps that",
         "read that input; they must not raise and must keep their results' columns and dtypes.",
         "",
+        "Examples are derandomized (CI draws the same frames every run) and not shrunk",
+        "(phases=[Phase.generate]: a crash costs seconds, not minutes of shrinking; add",
+        "Phase.shrink to see the smallest failing frame).",
+        "",
         "Test dependencies: pandas, pytest, hypothesis.",
         "Settings: [tool.harden.scaffold] property-examples, property-rows.",
     ]
@@ -771,7 +776,7 @@ def render(
     imports = [
         "import tempfile",
         "import pytest",
-        "from hypothesis import HealthCheck, assume, given, settings",
+        "from hypothesis import HealthCheck, Phase, assume, given, settings",
         "from hypothesis.extra.pandas import column, data_frames, range_indexes",
     ]
     if "datetime" in built.imports:
@@ -939,7 +944,12 @@ def write_contract_tests(
         if test in dropped or kind is None:
             continue
         marks[test] = failure
-        if kind == "property":
+        if kind == "property" and failure.startswith("AssertionError"):
+            findings.append(
+                f"{test}: on data its contract allows, its results lose their columns or "
+                f"dtypes: {failure}"
+            )
+        elif kind == "property":
             findings.append(f"{test}: crashes on data its contract allows: {failure}")
         else:
             findings.append(
