@@ -18,6 +18,7 @@ import libcst as cst
 import pytest
 
 import harden
+from harden.cli import main
 from harden.errors import ConfigError, UsageError
 from harden.scaffolder import ScaffoldResult
 from harden.scaffolder.contract import Suite, build_strategy, contract_checks, find_suites
@@ -110,6 +111,26 @@ def test_the_property_settings_are_checked() -> None:
 def test_a_folder_without_suites_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no suites of harden expect"):
         find_suites(tmp_path, "churn")
+
+
+def test_a_missing_expectations_folder_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "scaffold",
+            str(EXAMPLES / "churn_clean.ipynb"),
+            "-o",
+            str(tmp_path / "tests"),
+            "--module-dir",
+            str(tmp_path / "module"),
+            "--expectations",
+            str(tmp_path / "nowhere"),
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--expectations" in err and "not a folder" in err
 
 
 # -- an example notebook: expect, scaffold, pytest, then corrupt its data ------------------

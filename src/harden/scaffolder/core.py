@@ -115,6 +115,8 @@ def scaffold_target(
     """Capture, generate and write the tests; with ``expectations`` (a folder of
     ``harden expect`` suites), also ``test_<module>_contract.py``."""
     started = time.monotonic()
+    if expectations is not None and not Path(expectations).is_dir():
+        raise UsageError(f"--expectations {expectations}: not a folder")
     options = options if options is not None else ScaffoldOptions()
     output = Path(output_dir).resolve()
     if output.exists() and not output.is_dir():
