@@ -68,7 +68,11 @@ KNOWN = frozenset(
 WRITABLE = frozenset({".csv", ".txt", ".tsv", ".tab", ".parquet", ".pq", ".json"})
 TEXT_FORMATS = frozenset({".csv", ".txt", ".tsv", ".tab", ".json"})
 UNBOUNDED = 10**9  # numbers the contract sets no range for are drawn within ±this
-FIXED = {"frame", "module", "load", "path", "folder", "result"}
+#: Names the generated property tests use besides ``RESERVED``; a result so named is renamed.
+FIXED = frozenset(
+    {"frame", "module", "load", "path", "folder", "st", "Path", "tempfile", "read_data"}
+    | {"write_data", "reads_back", "assume", "column", "data_frames", "math", "pd"}
+)
 
 
 @dataclass(frozen=True)
