@@ -23,14 +23,17 @@ def scaffold(
     module_dir: str | Path | None = None,
     force: bool = False,
     options: ScaffoldOptions | None = None,
+    expectations: str | Path | None = None,
     **settings: Any,
 ) -> ScaffoldResult:
     """Write the tests for ``notebook``'s module into ``output_dir``; without
-    ``options``, ``[tool.harden.scaffold]`` overridden by ``settings``."""
+    ``options``, ``[tool.harden.scaffold]`` overridden by ``settings``.  With
+    ``expectations`` (the folder ``harden expect -o`` wrote), also the data contract
+    and property tests."""
     start = Path(notebook if notebook is not None else module or ".").resolve().parent
     resolved = options if options is not None else resolve_options(start, **settings)
     target = prepare_target(notebook, module, module_dir, force)
-    return scaffold_target(target, output_dir, resolved, force=force)
+    return scaffold_target(target, output_dir, resolved, force=force, expectations=expectations)
 
 
 __all__ = [

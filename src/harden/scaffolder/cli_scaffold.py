@@ -70,6 +70,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fixture-limit-mb", type=float, help="per-fixture size limit (default 5 MB)"
     )
     parser.add_argument("--timeout", type=float, help="seconds for the capture run (default 600)")
+    parser.add_argument(
+        "--expectations",
+        type=Path,
+        metavar="DIR",
+        help="suites of harden expect (its -o folder): also write data contract and "
+        "property tests (test_<module>_contract.py; needs hypothesis)",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -84,7 +91,9 @@ def run_command(args: argparse.Namespace) -> int:
         timeout=args.timeout,
     )
     target = prepare_target(args.notebook, args.module, args.module_dir, args.force)
-    result = scaffold_target(target, args.output_dir, options, force=args.force)
+    result = scaffold_target(
+        target, args.output_dir, options, force=args.force, expectations=args.expectations
+    )
     sys.stdout.write(result.render() + "\n")
     if not args.mutate:
         return EXIT_OK

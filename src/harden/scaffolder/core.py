@@ -24,6 +24,7 @@ import libcst as cst
 
 from harden.errors import HardenError, UsageError
 from harden.extractor.write import remove_stale, write_files
+from harden.scaffolder.contract import ContractResult, no_expectations_hint, write_contract_tests
 from harden.scaffolder.generate import RESERVED, TestBuilder, Tolerances, _Body, _fill, literal
 from harden.scaffolder.options import ScaffoldOptions
 from harden.scaffolder.plan import ModulePlan, read_plan
@@ -52,6 +53,8 @@ class ScaffoldResult:
     seconds: float
     #: fixtures an earlier generation wrote that these tests no longer use, deleted.
     removed: tuple[Path, ...] = ()
+    #: the data contract and property tests (``expectations=``), else ``None``
+    contract: ContractResult | None = None
 
     def render(self) -> str:
         lines = [
@@ -61,6 +64,7 @@ class ScaffoldResult:
         if self.removed:
             lines.append(f"  removed {len(self.removed)} stale fixtures harden wrote earlier")
         lines += [f"  not tested: {u.step}: {u.reason}" for u in self.untested]
+        lines += self.contract.render_lines() if self.contract else [no_expectations_hint()]
         return "\n".join(lines)
 
 
@@ -110,8 +114,13 @@ def scaffold_target(
     options: ScaffoldOptions | None = None,
     *,
     force: bool = False,
+    expectations: str | Path | None = None,
 ) -> ScaffoldResult:
+    """Capture, generate and write the tests; with ``expectations`` (a folder of
+    ``harden expect`` suites), also ``test_<module>_contract.py``."""
     started = time.monotonic()
+    if expectations is not None and not Path(expectations).is_dir():
+        raise UsageError(f"--expectations {expectations}: not a folder")
     options = options if options is not None else ScaffoldOptions()
     output = Path(output_dir).resolve()
     if output.exists() and not output.is_dir():
@@ -140,6 +149,21 @@ def scaffold_target(
         removed = remove_stale(output, files, under="fixtures/", manifest_name=MANIFEST)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    contract = None
+    if expectations is not None:
+        contract = write_contract_tests(
+            plan.module_name,
+            target.notebook.stem if target.notebook else target.module_name,
+            captured,
+            output,
+            target.data_dir,
+            Path(expectations),
+            examples=int(options.property_examples),
+            rows=int(options.property_rows),
+            timeout=options.timeout,
+            force=force,
+            manifest=MANIFEST,
+        )
     return ScaffoldResult(
         output,
         target.module_path,
@@ -150,6 +174,7 @@ def scaffold_target(
         written.written,
         time.monotonic() - started,
         removed,
+        contract,
     )
 
 

@@ -22,7 +22,9 @@ class ScaffoldOptions:
     summarised (an output) or leaves its step untested (an input);
     ``total_limit_mb``: the same for all fixtures together; ``timeout``: seconds
     for the capture run; ``mutant_timeout``: seconds for the tests on one mutant
-    (0: ten times the unmodified run, at least 20 s)."""
+    (0: ten times the unmodified run, at least 20 s); ``property_examples`` /
+    ``property_rows``: frames each property test draws, and their most rows
+    (with ``--expectations``)."""
 
     rel_tol: float = 1e-7
     abs_tol: float = 1e-12
@@ -30,6 +32,8 @@ class ScaffoldOptions:
     total_limit_mb: float = 50.0
     timeout: float = 600.0
     mutant_timeout: float = 0.0
+    property_examples: float = 25
+    property_rows: float = 20
 
     def __post_init__(self) -> None:
         for item in fields(self):
