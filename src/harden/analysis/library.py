@@ -543,6 +543,18 @@ COMMAND_KEYWORDS = frozenset({"args", "command", "cmd"})
 # -- data contracts: the frames harden expect captures -----------------------------------------
 #: Calls that read a data file into a DataFrame (qualified-name prefixes): the notebook's inputs.
 FRAME_READERS = ("pandas.read_",)
+#: :data:`FRAME_READERS` calls whose first argument is a query, a table or nothing, not a file.
+NON_FILE_READERS = frozenset(
+    {
+        "pandas.read_sql",
+        "pandas.read_sql_query",
+        "pandas.read_sql_table",
+        "pandas.read_gbq",
+        "pandas.read_clipboard",
+    }
+)
+#: Calls that list files by a pattern (``glob.glob("data/*.csv")``): the files a notebook reads.
+GLOB_FUNCTIONS = frozenset({"glob.glob", "glob.iglob"})
 #: The fit whose first argument is the feature matrix production inference must match.
 MODEL_FIT_METHODS = frozenset({"fit"})
 

@@ -70,7 +70,7 @@ def plan(
                 variable = _bound_variable(cell, call)
                 if variable is not None:
                     reads.setdefault(variable, []).append(
-                        (_source_path(analysis, call), _read_expression(cell, call, variable))
+                        (source_path(analysis, call), _read_expression(cell, call, variable))
                     )
             elif model_inputs and call.method in MODEL_FIT_METHODS and call.in_function is None:
                 targets.extend(_model_input_target(cell, call))
@@ -124,18 +124,18 @@ def _input_target(
     return Target(name, expression, cell.index, "input", variable, source)
 
 
-def _source_path(analysis: Analysis, call: CallSite) -> str | None:
+def source_path(analysis: Analysis, call: CallSite) -> str | None:
     argument = call.positional(0) or call.keyword("filepath_or_buffer") or call.keyword("path")
     if argument is None:
         return None
     if argument.is_literal and isinstance(argument.literal, str):
         return str(argument.literal)
     if len(argument.names) == 1 and argument.code.strip().isidentifier():
-        return _literal_value(analysis, next(iter(argument.names)), call.location.cell_index)
+        return literal_value(analysis, next(iter(argument.names)), call.location.cell_index)
     return None
 
 
-def _literal_value(analysis: Analysis, name: str, before: int) -> str | None:
+def literal_value(analysis: Analysis, name: str, before: int) -> str | None:
     value: Any = None
     for cell in analysis.cells:
         if cell.index > before:
