@@ -26,6 +26,7 @@ from harden.handoff.environment import (
     imported_modules,
     kernel_distributions,
     kernel_for,
+    optional_modules,
     render_pyproject,
     render_requirements,
 )
@@ -91,7 +92,9 @@ def jupyter_path(other_kernel: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_pins_are_the_versions_installed_in_the_python3_kernel() -> None:
-    env = kernel_distributions(["pandas", "numpy", "sklearn.linear_model", "sklearn.metrics"])
+    env = kernel_distributions(
+        ["pandas", "numpy", "sklearn.linear_model", "sklearn.metrics", "os.path", "json"]
+    )
     assert env.kernel == "python3"
     assert env.python_version == ".".join(map(str, sys.version_info[:3]))
     assert {(p.module, p.distribution, p.version) for p in env.pins} == {
@@ -99,15 +102,18 @@ def test_pins_are_the_versions_installed_in_the_python3_kernel() -> None:
         ("numpy", "numpy", metadata.version("numpy")),
         ("sklearn", "scikit-learn", metadata.version("scikit-learn")),
     }
-    assert env.unresolved == () and env.pinned_share == 1.0
+    assert env.unresolved == () and env.pinned_share == 1.0  # the standard library is skipped
 
 
 def test_versions_come_from_the_kernels_environment_not_hardens(jupyter_path: Path) -> None:
-    env = kernel_distributions(["pandas", "numpy"], "other", timeout=30)
+    env = kernel_distributions(
+        ["pandas", "numpy", "torch"], "other", timeout=30, optional=["torch"]
+    )
     assert metadata.version("pandas") != "0.0.1"  # harden's own pandas is real
     assert env.pins == (Pin("pandas", "pandas", "0.0.1"),)
-    assert env.unresolved == (Unresolved("numpy", "not installed"),)
-    assert env.pinned_share == 0.5
+    assert env.unresolved == (Unresolved("numpy", "not installed"), Unresolved("torch", "optional"))
+    assert env.pinned_share == 0.5  # the optional module does not count
+    assert "torch: imported only inside a try or an if" in render_requirements(env)
     assert Path(env.executable).parent.parent.name == "venv"
 
 
@@ -156,12 +162,20 @@ def test_imported_modules_leave_out_stdlib_and_local_modules(tmp_path: Path) -> 
         "from __future__ import annotations\nimport os, json\nimport numpy as np\n"
         "from sklearn.model_selection import train_test_split\nimport helpers\n"
         "from localpkg import thing\nfrom . import sibling\nimport yaml\n"
+        "try:\n    import torch\nexcept ImportError:\n    torch = None\n"
+        "if False:\n    import numpy\n"
     )
     path = tmp_path / "nb.ipynb"
     nbformat.write(build_notebook([source]), path)
     analysis = analyze(load(path))
-    assert imported_modules(analysis) == ("numpy", "sklearn", "yaml")
-    assert imported_modules(analysis, dotted=True) == ("numpy", "sklearn.model_selection", "yaml")
+    assert imported_modules(analysis) == ("numpy", "sklearn", "torch", "yaml")
+    assert imported_modules(analysis, dotted=True) == (
+        "numpy",
+        "sklearn.model_selection",
+        "torch",
+        "yaml",
+    )
+    assert optional_modules(analysis) == ("torch",)  # numpy is also imported unconditionally
 
 
 def test_example_notebook_environment_and_its_files() -> None:
@@ -191,7 +205,6 @@ def test_example_notebook_environment_and_its_files() -> None:
 
 def test_rendering_dedupes_sorts_and_names_what_is_not_pinned() -> None:
     env = Environment(
-        kernel="k",
         python_version="3.12.1",
         pins=(
             Pin("yaml", "PyYAML", "6.0.1"),
@@ -200,6 +213,7 @@ def test_rendering_dedupes_sorts_and_names_what_is_not_pinned() -> None:
             Pin("sklearn", "scikit-learn", "1.4.0"),
         ),
         unresolved=(Unresolved("mylib", "no distribution"), Unresolved("torch", "not installed")),
+        kernel="k",
     )
     text = render_requirements(env)
     assert [line for line in text.splitlines() if not line.startswith("#")] == [
@@ -221,4 +235,4 @@ def test_rendering_dedupes_sorts_and_names_what_is_not_pinned() -> None:
     assert document["project"]["optional-dependencies"]["test"] == ["pytest", "hypothesis"]
     assert "# not declared: torch" in pyproject
     assert compatible("2024.1") == ">=2024.1" and compatible("weird!") == "==weird!"
-    assert Environment("k", "3.11.0").pinned_share == 1.0
+    assert Environment("3.11.0").pinned_share == 1.0

@@ -22,6 +22,7 @@ from harden.handoff.manifest import (
     data_manifest,
     read_files,
     render_manifest,
+    reshaped_reads,
     schema_text,
 )
 from harden.notebook import build_notebook, load
@@ -94,10 +95,44 @@ def test_read_files_finds_reads_and_leaves_out_writes_queries_and_code(tmp_path:
         'df.to_csv("pred.csv")\nq = pd.read_sql("SELECT 1", con)\n'
         'note = "see README.md"\nexec(open("helpers.py").read())\n'
         'def later():\n    return pd.read_parquet("later.parquet")\n'
+        'df.to_pickle("made.pkl")\nagain = pd.read_pickle("made.pkl")\n'
     )
     path = _notebook(tmp_path, source)
     files = read_files(analyze(load(path)), tmp_path)
     assert files == ("data/x.csv", "stop.txt", "parts/*.csv", "arr.npy", "later.parquet")
+
+
+def test_a_table_the_notebook_reads_reshaped_has_no_rows_and_columns(tmp_path: Path) -> None:
+    (tmp_path / "plain.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "both.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "raw.csv").write_text("# comment\n1,2\n3,4\n")
+    (tmp_path / "doc.json").write_text('{"a": [1, 2]}')
+    source = (
+        "import pandas as pd\n"
+        'p = pd.read_csv("plain.csv", parse_dates=["a"], dtype={"b": float})\n'
+        'b1 = pd.read_csv("both.csv", header=None)\nb2 = pd.read_csv("both.csv")\n'
+        'r = pd.read_csv("raw.csv", skiprows=1, header=None)\nj = pd.read_json("doc.json")\n'
+    )
+    path = _notebook(tmp_path, source)
+    analysis = analyze(load(path))
+    assert reshaped_reads(analysis) == {
+        "raw.csv": "skiprows=1, header=None",
+        "doc.json": "no lines=True",
+    }
+    manifest = data_manifest(path, read_files(analysis, tmp_path), analysis)
+    by_path = {f.path: f for f in manifest.files}
+    assert by_path["plain.csv"].rows == 1 and by_path["both.csv"].rows == 1
+    raw = by_path["raw.csv"]
+    assert (raw.format, raw.rows, raw.columns) == ("csv", None, None)
+    assert (
+        raw.note == "read by the notebook with skiprows=1, header=None: rows and columns not read"
+    )
+    assert raw.sha256 == hashlib.sha256((tmp_path / "raw.csv").read_bytes()).hexdigest()
+    assert by_path["doc.json"].format is None and by_path["doc.json"].rows is None
+    # the same file named otherwise (as a run's input hashes name it)
+    assert data_manifest(path, ["./raw.csv"], analysis).files[0].rows is None
+    # without the analysis, the plain read is described
+    assert data_manifest(path, ["raw.csv"]).files[0].rows == 2
 
 
 def test_globs_and_directories_expand_missing_files_are_listed(tmp_path: Path) -> None:
@@ -126,6 +161,8 @@ def test_globs_and_directories_expand_missing_files_are_listed(tmp_path: Path) -
             "nothing/*.csv",
             tmp_path / "parts" / "p0.csv",  # absolute, inside the folder: relative
             "s3://bucket/key.csv",
+            "postgresql://me:hunter2@db/x",
+            "https://example.com/d.csv?raw=1&api_key=abc123def456",
         ],
     )
     by_path = {f.path: f for f in manifest.files}
@@ -154,7 +191,11 @@ def test_globs_and_directories_expand_missing_files_are_listed(tmp_path: Path) -
     assert (by_path["broken.parquet"].note or "").startswith("cannot read as PARQUET")
     assert by_path["gone.csv"].missing and by_path["nothing/*.csv"].missing
     assert [f.path for f in manifest.missing] == ["gone.csv", "nothing/*.csv"]
-    assert manifest.remote == ("s3://bucket/key.csv",)
+    assert manifest.remote == (
+        "https://example.com/d.csv?raw=1&api_key=***",
+        "postgresql://me:***@db/x",
+        "s3://bucket/key.csv",
+    )
     jsonschema.validate(json.loads(render_manifest(manifest)), JSON_SCHEMA)
 
 

@@ -555,6 +555,38 @@ NON_FILE_READERS = frozenset(
 )
 #: Calls that list files by a pattern (``glob.glob("data/*.csv")``): the files a notebook reads.
 GLOB_FUNCTIONS = frozenset({"glob.glob", "glob.iglob"})
+#: Keywords of ``pandas.read_csv``/``read_parquet``/``read_json`` that leave the rows and
+#: columns as a plain read has them (they change dtypes or speed at most); any other keyword
+#: (``header``, ``names``, ``sep``, ``skiprows``, ``usecols``, ``index_col``, ``nrows``) or
+#: a second positional argument reshapes the table.
+READER_KEEPS_SHAPE = frozenset(
+    {
+        "parse_dates",
+        "date_format",
+        "dayfirst",
+        "dtype",
+        "dtype_backend",
+        "converters",
+        "encoding",
+        "encoding_errors",
+        "engine",
+        "low_memory",
+        "memory_map",
+        "compression",
+        "storage_options",
+        "na_values",
+        "keep_default_na",
+        "na_filter",
+        "true_values",
+        "false_values",
+        "thousands",
+        "decimal",
+        "float_precision",
+        "chunksize",
+        "iterator",
+        "lines",
+    }
+)
 #: The fit whose first argument is the feature matrix production inference must match.
 MODEL_FIT_METHODS = frozenset({"fit"})
 

@@ -101,8 +101,10 @@ for name in requested:
         importable = util.find_spec(top) is not None
     except Exception:
         importable = False
+    stdlib = top in getattr(sys, "stdlib_module_names", ()) or top in sys.builtin_module_names
     answer["modules"][name] = {
         "distributions": versions, "candidates": dists, "importable": importable,
+        "stdlib": stdlib and not dists,
     }
 json.dump(answer, sys.stdout)
 """
@@ -141,9 +143,11 @@ class Pin:
 class Unresolved:
     """A module the notebook imports that no installed distribution provides.
 
-    ``reason`` is ``"not installed"`` (the kernel cannot import it) or ``"no
-    distribution"`` (importable, e.g. from ``PYTHONPATH`` or a folder, but no
-    installed distribution ships it, so there is nothing to pin).
+    ``reason`` is ``"not installed"`` (the kernel cannot import it), ``"optional"``
+    (not installed, but every import of it is inside a ``try`` or an ``if``: the
+    notebook may run without it) or ``"no distribution"`` (importable, e.g. from
+    ``PYTHONPATH`` or a folder, but no installed distribution ships it, so there is
+    nothing to pin).
     """
 
     module: str
@@ -152,6 +156,11 @@ class Unresolved:
     def describe(self) -> str:
         if self.reason == "not installed":
             return f"{self.module}: not installed in the kernel's environment"
+        if self.reason == "optional":
+            return (
+                f"{self.module}: imported only inside a try or an if, and not installed "
+                "in the kernel's environment"
+            )
         return f"{self.module}: importable, but no installed distribution provides it"
 
 
@@ -165,11 +174,11 @@ class Environment:
     to the distributions that all ship it (a namespace package), all pinned.
     """
 
-    kernel: str
     python_version: str
     pins: tuple[Pin, ...] = ()
     unresolved: tuple[Unresolved, ...] = ()
     ambiguous: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    kernel: str = DEFAULT_KERNEL
     executable: str = ""
 
     @property
@@ -186,8 +195,10 @@ class Environment:
     @property
     def pinned_share(self) -> float:
         """Share of the imported third-party top-level modules that are pinned: the
-        report's "pinned environment" part.  1.0 when there is nothing to pin."""
-        modules = self.modules
+        report's "pinned environment" part.  Optional modules that are not installed
+        do not count; 1.0 when there is nothing to pin."""
+        optional = {u.module for u in self.unresolved if u.reason == "optional"}
+        modules = set(self.modules) - optional
         if not modules:
             return 1.0
         pinned = {p.module for p in self.pins}
@@ -227,6 +238,21 @@ def imported_modules(analysis: Analysis, dotted: bool = False) -> tuple[str, ...
     return tuple(sorted(names))
 
 
+def optional_modules(analysis: Analysis) -> tuple[str, ...]:
+    """Top-level modules every import of which is conditional (inside ``try``/``if``):
+    pass them as ``optional`` to :func:`kernel_distributions`."""
+    tops: dict[str, bool] = {}
+    for binding in analysis.imports:
+        module = binding.module or binding.target
+        if module and not module.startswith("."):
+            top = module.split(".")[0]
+            tops[top] = tops.get(top, True) and binding.conditional
+    third_party = set(imported_modules(analysis))
+    return tuple(
+        sorted(top for top, conditional in tops.items() if conditional and top in third_party)
+    )
+
+
 def _folder(notebook: Notebook) -> Path | None:
     try:
         return notebook.path.parent if notebook.path.is_file() else None
@@ -254,13 +280,16 @@ def kernel_distributions(
     kernel_name: str | None = None,
     cwd: Path | None = None,
     timeout: float = 60,
+    optional: Iterable[str] = (),
 ) -> Environment:
     """The distributions and versions that provide ``modules`` in kernel
     ``kernel_name``'s environment (default ``python3``; see :func:`kernel_for`).
 
     ``modules`` are top-level names (``sklearn``) or dotted ones
     (``google.cloud.storage``); ``cwd`` is the notebook's folder (the kernel's
-    working directory).  Raises a :class:`KernelEnvironmentError` (one line, naming
+    working directory).  Modules of the kernel's standard library are skipped; an
+    ``optional`` module (:func:`optional_modules`) that is not installed is listed as
+    such and does not lower :attr:`Environment.pinned_share`.  Raises a :class:`KernelEnvironmentError` (one line, naming
     the kernel) when the kernel is not installed, its interpreter is missing or not
     Python, or it does not answer within ``timeout`` seconds.
     """
@@ -284,7 +313,7 @@ def kernel_distributions(
     env = _kernel_env(spec)
     executable = _interpreter(name, spec, env)
     answer = _ask(name, executable, requested, env, cwd, timeout)
-    return _environment(name, answer, requested)
+    return _environment(name, answer, requested, frozenset(optional))
 
 
 def _kernel_env(spec: Mapping[str, Any]) -> dict[str, str]:
@@ -353,13 +382,17 @@ def _ask(
     return answer
 
 
-def _environment(name: str, answer: Mapping[str, Any], requested: Sequence[str]) -> Environment:
+def _environment(
+    name: str, answer: Mapping[str, Any], requested: Sequence[str], optional: frozenset[str]
+) -> Environment:
     found: dict[str, dict[str, str]] = {}  # top-level module → distribution → version
     importable: dict[str, bool] = {}
     ambiguous: dict[str, tuple[str, ...]] = {}
     for module in requested:
         entry = answer["modules"].get(module) or {}
         top = module.split(".")[0]
+        if entry.get("stdlib"):
+            continue  # the kernel's standard library: nothing to pin
         versions = entry.get("distributions") or {}
         found.setdefault(top, {}).update({str(d): str(v) for d, v in versions.items()})
         importable[top] = importable.get(top, False) or bool(entry.get("importable"))
@@ -372,7 +405,14 @@ def _environment(name: str, answer: Mapping[str, Any], requested: Sequence[str])
         for dist, version in sorted(found[top].items(), key=lambda item: _normalise(item[0]))
     )
     unresolved = tuple(
-        Unresolved(top, "no distribution" if importable[top] else "not installed")
+        Unresolved(
+            top,
+            "no distribution"
+            if importable[top]
+            else "optional"
+            if top in optional
+            else "not installed",
+        )
         for top in sorted(found)
         if not found[top]
     )

@@ -49,6 +49,9 @@ TABLE_SKIP = frozenset({".txt"})
 CODE_SUFFIXES = frozenset({".py", ".ipynb", ".pyc"})
 GLOB_CHARACTERS = frozenset("*?[")
 WRITE_MODES = frozenset("wax")
+#: The pandas readers whose plain call reads a file as :func:`harden.expectations.data.read_file`
+#: does (``read_json`` only with ``lines=True``).
+PLAIN_READERS = frozenset({"read_csv", "read_parquet", "read_json"})
 
 
 class ManifestError(HardenError):
@@ -118,26 +121,72 @@ class Drift:
 
 def read_files(analysis: Analysis, notebook_dir: Path) -> tuple[str, ...]:
     """The data files ``analysis``'s notebook reads, as written (relative paths,
-    glob patterns, directories, URLs), in notebook order, each once."""
-    from harden.analysis.library import FRAME_READERS, GLOB_FUNCTIONS, NON_FILE_READERS
+    glob patterns, directories, URLs), in notebook order, each once.  A file the
+    notebook wrote before reading it (``to_pickle`` then ``read_pickle``) is its own
+    product, not an input, and is left out."""
+    from harden.analysis.library import GLOB_FUNCTIONS
     from harden.expectations.capture import source_path
 
     found: dict[str, None] = {}
-    for call in sorted(analysis.calls, key=lambda c: (c.location.cell_index, c.order)):
+    written: set[str] = set()
+    for call in _in_order(analysis):
         qualified = call.qualified_name or ""
-        if qualified.startswith(FRAME_READERS) and qualified not in NON_FILE_READERS:
+        if _reads_frame(call) or qualified in GLOB_FUNCTIONS:
             path = source_path(analysis, call)
-            if path:
+            if path and path not in written:
                 found.setdefault(path, None)
-        elif qualified in GLOB_FUNCTIONS:
-            pattern = source_path(analysis, call)
-            if pattern:
-                found.setdefault(pattern, None)
-        elif not _writes(call):
+        elif _writes(call):
+            written.update(_string_arguments(analysis, call))
+        else:
             for text in _string_arguments(analysis, call):
-                if _existing_data_file(text, notebook_dir):
+                if text not in written and _existing_data_file(text, notebook_dir):
                     found.setdefault(text, None)
     return tuple(found)
+
+
+def _in_order(analysis: Analysis) -> list[CallSite]:
+    return sorted(analysis.calls, key=lambda c: (c.location.cell_index, c.order))
+
+
+def _reads_frame(call: CallSite) -> bool:
+    from harden.analysis.library import FRAME_READERS, NON_FILE_READERS
+
+    qualified = call.qualified_name or ""
+    return qualified.startswith(FRAME_READERS) and qualified not in NON_FILE_READERS
+
+
+def reshaped_reads(analysis: Analysis) -> dict[str, str]:
+    """Paths every ``pandas.read_*`` call of which reshapes the table (``header=None``,
+    ``skiprows=…``, ``sep=…``): path → the options, as written.  The manifest does not
+    describe such a table's rows and columns (a plain read would differ)."""
+    from harden.analysis.library import READER_KEEPS_SHAPE
+    from harden.expectations.capture import source_path
+
+    options: dict[str, list[str]] = {}
+    plain: set[str] = set()
+    for call in _in_order(analysis):
+        if not _reads_frame(call):
+            continue
+        path = source_path(analysis, call)
+        if not path:
+            continue
+        reader = (call.qualified_name or "").rsplit(".", 1)[-1]
+        shaping = [
+            f"{a.keyword}={' '.join(a.code.split())}" if a.keyword else " ".join(a.code.split())
+            for position, a in enumerate(call.args)
+            if (a.keyword is None and position > 0)
+            or (a.keyword is not None and a.keyword not in READER_KEEPS_SHAPE)
+        ]
+        lines = any(a.keyword == "lines" and a.literal is True for a in call.args)
+        if reader == "read_json" and not lines:
+            shaping.append("no lines=True")
+        elif reader not in PLAIN_READERS:
+            shaping.insert(0, reader)
+        if shaping:
+            options.setdefault(path, []).append(", ".join(shaping))
+        else:
+            plain.add(path)
+    return {path: "; ".join(texts) for path, texts in options.items() if path not in plain}
 
 
 def _writes(call: CallSite) -> bool:
@@ -179,27 +228,58 @@ def _existing_data_file(text: str, folder: Path) -> bool:
 # -- the manifest -------------------------------------------------------------------------------
 
 
-def data_manifest(notebook: Path, files: Iterable[Path | str]) -> DataManifest:
+def data_manifest(
+    notebook: Path, files: Iterable[Path | str], analysis: Analysis | None = None
+) -> DataManifest:
     """Describe ``files`` (paths as the notebook names them, relative to its folder,
-    or absolute; directories and glob patterns are expanded; URLs listed as remote)."""
+    or absolute; directories and glob patterns are expanded; URLs listed as remote).
+
+    With the notebook's ``analysis``, a table the notebook reads only with options
+    that reshape it (:func:`reshaped_reads`) is hashed but its rows and columns are
+    not recorded: pandas' plain read of it is not what the notebook saw."""
     notebook = Path(notebook)
     folder = notebook.parent
+    reshaped = {
+        os.path.abspath(folder / os.path.expanduser(path)): text
+        for path, text in (reshaped_reads(analysis) if analysis is not None else {}).items()
+    }
     entries: dict[str, DataFile] = {}
     remote: dict[str, None] = {}
     for item in files:
         text = str(item)
         if "://" in text and not text.startswith("file://"):
-            remote.setdefault(text, None)
+            remote.setdefault(_redacted_url(text), None)
             continue
         text = text.removeprefix("file://")
+        pattern_options = reshaped.get(os.path.abspath(folder / os.path.expanduser(text)))
         for shown, target in _expand(text, folder):
             if shown not in entries:
-                entries[shown] = _describe(shown, target)
+                options = reshaped.get(os.path.abspath(target)) or pattern_options
+                entries[shown] = _describe(shown, target, options)
     return DataManifest(
         notebook=notebook,
         files=tuple(entries[key] for key in sorted(entries)),
         remote=tuple(sorted(remote)),
     )
+
+
+def _redacted_url(url: str) -> str:
+    """``url`` without a password, known-format secrets or secret-named query values."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from harden.expectations.data import redact_url
+    from harden.secrets import is_secret_name, redact_text
+
+    url = redact_text(redact_url(url))
+    parts = urlsplit(url)
+    if parts.query:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        if any(is_secret_name(name) for name, _ in pairs):
+            query = urlencode(
+                [(n, "***" if is_secret_name(n) else v) for n, v in pairs], safe="*/:"
+            )
+            url = urlunsplit(parts._replace(query=query))
+    return url
 
 
 def _expand(text: str, folder: Path) -> list[tuple[str, Path]]:
@@ -241,7 +321,7 @@ def _relative(path: Path, folder: Path, keep_absolute: bool) -> str:
     return Path(os.path.relpath(resolved, base)).as_posix()
 
 
-def _describe(shown: str, target: Path) -> DataFile:
+def _describe(shown: str, target: Path, options: str | None = None) -> DataFile:
     from harden.run.inputs import hash_file
 
     try:
@@ -252,12 +332,12 @@ def _describe(shown: str, target: Path) -> DataFile:
     except OSError as exc:
         log.debug("%s: %s", target, exc)
         return DataFile(shown, missing=True)
-    table = _table(target, size)
+    table = _table(target, size, options)
     return DataFile(shown, False, size, digest, *table)
 
 
 def _table(
-    path: Path, size: int
+    path: Path, size: int, options: str | None = None
 ) -> tuple[str | None, int | None, tuple[Column, ...] | None, str | None]:
     """(format, rows, columns, note) of a table file; ``None``s for other files."""
     from harden.expectations.data import READERS, read_file
@@ -274,6 +354,9 @@ def _table(
                 "rows and columns not read: harden reads CSV, Parquet, JSON lines",
             )
         return None, None, None, None
+    if options is not None:
+        shown = None if suffix == ".json" else kind  # a JSON document is no JSON lines table
+        return shown, None, None, f"read by the notebook with {options}: rows and columns not read"
     if size > MAX_TABLE_BYTES:
         return (
             kind,
@@ -284,6 +367,8 @@ def _table(
     try:
         frame = read_file(path, {})
     except DataError as exc:
+        if suffix == ".json":  # a JSON document, not JSON lines: no table to describe
+            return None, None, None, None
         return kind, None, None, exc.problem
     columns = tuple(Column(str(name), str(dtype)) for name, dtype in frame.dtypes.items())
     return kind, len(frame), columns, None
