@@ -25,7 +25,7 @@ import pytest
 import harden
 from harden.cli import main
 from harden.errors import HardenError
-from harden.handoff.core import STEPS, HandoffResult
+from harden.handover.core import STEPS, HandoffResult
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "notebooks" / "examples"

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from harden.expectations.expect import ExpectResult
     from harden.expectations.validate import ValidationReport
     from harden.extractor.model import Extraction
-    from harden.handoff.core import HandoffResult
+    from harden.handover.core import HandoffResult
     from harden.linter.engine import LintReport
     from harden.reporter.model import Report
     from harden.reproducer.repro import ReproResult
@@ -190,7 +190,7 @@ def handoff(
     ``requirements.txt``, ``pyproject.toml``, ``data-manifest.json``, ``README.md``,
     ``report.html`` and ``report.json``.  ``result.readiness.score``, ``result.problems``;
     ``progress(step, done, total)`` is called as each step starts.  See ``docs/handoff.md``."""
-    from harden.handoff.core import handoff as _handoff
+    from harden.handover.core import handoff as _handoff
 
     return _handoff(
         notebook,

@@ -50,7 +50,7 @@ STEP_COMMANDS: dict[str, tuple[str, str]] = {
         "write pytest tests that pin what a notebook's extracted module computes",
     ),
     "handoff": (
-        "harden.handoff.cli_handoff",
+        "harden.handover.cli_handoff",
         "run every step once and write a folder an engineer starts from: module, tests, "
         "suites, pinned requirements, data manifest, report",
     ),

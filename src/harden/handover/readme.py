@@ -19,7 +19,7 @@ from harden.version import __version__
 
 @dataclass(frozen=True)
 class ReadmeFacts:
-    """What the README says, gathered by :func:`harden.handoff.core.handoff`."""
+    """What the README says, gathered by :func:`harden.handover.core.handoff`."""
 
     notebook: Path
     root: Path

@@ -55,7 +55,7 @@ def progress(step: str, done: int, total: int) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from harden.handoff.core import handoff
+    from harden.handover.core import handoff
 
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be positive")

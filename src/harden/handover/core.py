@@ -219,7 +219,7 @@ def handoff(
     progress: Progress | None = None,
 ) -> HandoffResult:
     """Make the handoff folder for ``notebook`` in ``output_dir``; see the module docstring."""
-    from harden.handoff.readme import ReadmeFacts, render_readme
+    from harden.handover.readme import ReadmeFacts, render_readme
 
     timings: dict[str, float] = {}
     current: list[tuple[str, float]] = []
@@ -323,7 +323,7 @@ def handoff(
             problems.append(f"pinned environment: {environment_error}")
 
         step("data manifest")
-        from harden.handoff.manifest import data_manifest, read_files, render_manifest
+        from harden.handover.manifest import data_manifest, read_files, render_manifest
 
         manifest = data_manifest(Path(nb.path), read_files(analysis, cwd))
 
@@ -341,7 +341,7 @@ def handoff(
         }
         files[layout.relative(layout.package_dir / "__init__.py")] = _init_text(layout, extraction)
         if environment is not None:
-            from harden.handoff.environment import render_pyproject, render_requirements
+            from harden.handover.environment import render_pyproject, render_requirements
 
             files["requirements.txt"] = render_requirements(environment)
             files["pyproject.toml"] = render_pyproject(
@@ -558,7 +558,7 @@ def _mutants(
 def _environment(
     nb: Notebook, analysis: Analysis, kernel: str | None, cwd: Path
 ) -> tuple[Any, str | None]:
-    from harden.handoff.environment import imported_modules, kernel_distributions, kernel_for
+    from harden.handover.environment import imported_modules, kernel_distributions, kernel_for
 
     try:
         name = kernel_for(nb, kernel)
