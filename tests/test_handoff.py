@@ -42,7 +42,7 @@ def handed(tmp_path_factory: pytest.TempPathFactory) -> tuple[HandoffResult, lis
     out = tmp_path_factory.mktemp("handoff") / "demand"
     before = _sha(NOTEBOOK)
     calls: list[tuple] = []
-    result = harden.handoff(NOTEBOOK, out, max_mutants=4, progress=lambda *args: calls.append(args))
+    result = harden.handoff(NOTEBOOK, out, max_mutants=3, progress=lambda *args: calls.append(args))
     assert _sha(NOTEBOOK) == before, "handoff changed its input notebook"
     return result, calls
 
@@ -232,3 +232,31 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixt
     assert len(err) == 1 and err[0].startswith("harden: ") and "bad.ipynb" in err[0]
     assert not (tmp_path / "out").exists()
     assert main(["handoff", str(tmp_path / "missing.ipynb"), "-o", str(tmp_path / "o")]) == 2
+
+
+@pytest.mark.slow
+def test_the_handoff_report_in_headless_chromium(
+    handed: tuple[HandoffResult, list[tuple]], tmp_path: Path
+) -> None:
+    from test_report import CHROMIUM, CHROMIUM_ARGS, _browser
+
+    sync_api = _browser()
+    result, _ = handed
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto((result.output_dir / "report.html").as_uri())
+            assert page.locator(".score-value").inner_text() == str(result.readiness.score)
+            # Each frame's histograms, and the expectations made from it beside them.
+            assert page.locator("svg[aria-label^='distribution of']").count() > 0
+            details = page.locator("details")
+            assert details.count() == len(result.suites)
+            assert details.first.locator("li").first.is_visible()
+            page.screenshot(path=str(tmp_path / "handoff.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == []
