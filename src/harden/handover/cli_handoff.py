@@ -88,6 +88,8 @@ def run_command(args: argparse.Namespace) -> int:
         out.write(f"  tests: {len(result.tests)}{score}\n")
     passed, total = result.frames_passing
     out.write(f"  expectations: {len(result.suites)} suite(s), {passed}/{total} frames pass\n")
+    steps = ", ".join(f"{name} {seconds:.0f}s" for name, seconds in result.timings.items())
+    out.write(f"  time: {steps}\n")
     for problem in result.problems:
         out.write(f"  problem: {problem}\n")
     out.write(f"see {result.readme} and {result.report_html}\n")

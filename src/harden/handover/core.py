@@ -269,7 +269,8 @@ def handoff(
         run = shared_run(nb, analysis, captures, scratch, kernel=kernel, timeout=timeout)
         repro = judge_run(nb, analysis, run)
         if not run.ok:
-            problems.append(f"the notebook does not run in a fresh kernel: {run.message}")
+            # repro's message: redacted, as everything quoted from the notebook's run
+            problems.append(f"the notebook does not run in a fresh kernel: {repro.message}")
 
         step("check")
         check, check_error = None, None
@@ -328,7 +329,9 @@ def handoff(
         manifest = data_manifest(Path(nb.path), read_files(analysis, cwd))
 
         step("report")
-        measured = _measured(scaffolded, tests_error, mutation, mutate, passing, environment)
+        measured = _measured(
+            scaffolded, tests_error, mutation, mutate, passing, environment, bool(targets), run.ok
+        )
         handoff_steps = _handoff_steps(
             nb, scaffolded, tests_error, mutation, frames, environment, environment_error
         )
@@ -597,6 +600,8 @@ def _measured(
     mutate: bool,
     passing: tuple[int, int],
     environment: Any,
+    planned: bool,
+    ran: bool,
 ) -> dict[str, tuple[float, str]]:
     measured: dict[str, tuple[float, str]] = {}
     if scaffolded is None:
@@ -614,8 +619,13 @@ def _measured(
     done, total = passing
     if total:
         measured["data"] = (done / total, f"{done} of {total} captured frames pass their suite")
+    elif not planned and ran:
+        # As an environment with nothing to pin: nothing here can break on new data.
+        measured["data"] = (1.0, "the notebook reads no data frame and fits no model on one")
+    elif not ran:
+        measured["data"] = (0.0, "the run stopped before any frame was captured")
     else:
-        measured["data"] = (0.0, "no frame captured to validate")
+        measured["data"] = (0.0, "no frame to capture was a DataFrame: nothing validated")
     if environment is not None:
         pinned = {p.module for p in environment.pins}
         measured["environment"] = (

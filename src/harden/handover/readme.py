@@ -166,7 +166,7 @@ def _tests(facts: ReadmeFacts) -> list[str]:
     if facts.mutation_score is not None:
         lines.append(
             f"They kill {facts.mutation_score:.0%} of {facts.mutants} mutants of the module "
-            "(`harden scaffold --module ... --mutate` measures it again)."
+            "(small changes to its code: a test that still passes on a mutant pins too little)."
         )
     elif not facts.mutate:
         lines.append("The mutation pass was skipped (`--no-mutate`).")
