@@ -115,6 +115,23 @@ def test_star_import_of_a_local_module_becomes_explicit(tmp_path: Path) -> None:
     assert any("wildcard import made explicit" in entry.message for entry in e.log)
 
 
+def test_star_imports_of_a_package_and_the_standard_library_become_explicit(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "__init__.py").write_text("def clean(x):\n    return x\n_hidden = 1\n")
+    path = nb(
+        tmp_path,
+        "from tools import *\nfrom math import *",
+        "a = clean(sqrt(2.0)) + floor(2.5)",
+        "print(a)",
+    )
+    e = extract(path)
+    assert "from tools import clean\n" in e.source
+    assert "from math import floor, sqrt\n" in e.source
+    assert "import *" not in e.source
+
+
 def test_definitions_move_to_module_level_unchanged(tmp_path: Path) -> None:
     path = nb(
         tmp_path,

@@ -26,9 +26,21 @@ RESULTS = (
     "best_params = {'n_neighbors': np.arange(20)[13], 'weights': 'uniform'}\n"
     "table = pd.DataFrame({'a': x})\n"
     "names = ['a', 'b']\n"
-    "by_pair = {(1, 2): 0.5}",
+    "by_pair = {(1, 2): 0.5}\n"
+    "missing = float('nan')\n"
+    "limits = {'low': -float('inf'), 'high': 2.5}",
 )
-OUTPUTS = ["accuracy", "count", "best_params", "table", "x", "names", "by_pair"]
+OUTPUTS = [
+    "accuracy",
+    "count",
+    "best_params",
+    "table",
+    "x",
+    "names",
+    "by_pair",
+    "missing",
+    "limits",
+]
 SUMMARY = (
     "accuracy: 3.33333\n"
     "count: 4\n"
@@ -37,12 +49,26 @@ SUMMARY = (
     "x: ndarray (5,)\n"
     "names: list of 2\n"
     "by_pair: dict of 1\n"  # a tuple key: not a JSON object
+    "missing: nan\n"
+    "limits: {'low': -inf, 'high': 2.5}\n"
 )
 SAVED = {
     "accuracy": 3.3333333333333335,
     "count": 4,
     "best_params": {"n_neighbors": 13, "weights": "uniform"},
+    # strict JSON has no NaN or infinity: they are written as text
+    "missing": "NaN",
+    "limits": {"low": "-Infinity", "high": 2.5},
 }
+
+
+def _strict(text: str) -> object:
+    """Parse JSON as strict readers (jq, browsers) do: NaN and Infinity refused."""
+
+    def refuse(token: str) -> object:
+        raise ValueError(f"not JSON: {token}")
+
+    return json.loads(text, parse_constant=refuse)
 
 
 def _script(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -78,7 +104,7 @@ def test_save_results_writes_the_values_as_json(plain: Path) -> None:
     done = _script(plain, "--save-results", "results.json")
     assert done.returncode == 0, done.stderr
     assert done.stdout == SUMMARY
-    assert json.loads((plain / "results.json").read_text()) == SAVED
+    assert _strict((plain / "results.json").read_text()) == SAVED
 
 
 def test_main_returns_the_results_it_printed(plain: Path) -> None:
@@ -97,6 +123,6 @@ def test_with_figures_the_results_are_reported_too(drawing: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == SUMMARY
     assert [p.name for p in (drawing / "figs").iterdir()] == ["plot_results.png"]
-    assert json.loads((drawing / "out.json").read_text()) == SAVED
+    assert _strict((drawing / "out.json").read_text()) == SAVED
     plain_run = _script(drawing)  # without --figures: run(), the same summary
     assert plain_run.stdout == SUMMARY

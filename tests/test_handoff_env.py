@@ -212,7 +212,11 @@ def test_rendering_dedupes_sorts_and_names_what_is_not_pinned() -> None:
             Pin("sklearn", "scikit-learn", "1.4.0"),
             Pin("sklearn", "scikit-learn", "1.4.0"),
         ),
-        unresolved=(Unresolved("mylib", "no distribution"), Unresolved("torch", "not installed")),
+        unresolved=(
+            Unresolved("mylib", "no distribution"),
+            Unresolved("skimage", "not installed"),
+            Unresolved("torch", "not installed"),
+        ),
         kernel="k",
     )
     text = render_requirements(env)
@@ -221,9 +225,13 @@ def test_rendering_dedupes_sorts_and_names_what_is_not_pinned() -> None:
         "PyYAML==6.0.1",
         "scikit-learn==1.4.0",
     ]
-    assert "# not pinned: torch: not installed in the kernel's environment" in text
+    assert "# not pinned: torch: not installed in the kernel's environment\n" in text
+    assert (
+        "# not pinned: skimage: not installed in the kernel's environment (its distribution: scikit-image)"
+        in text
+    )
     assert "# not pinned: mylib: importable, but no installed distribution provides it" in text
-    assert env.pinned_share == 3 / 5
+    assert env.pinned_share == 3 / 6
     pyproject = render_pyproject("pkg", "mod", env, "d", test_requirements=["pytest", "hypothesis"])
     document = tomllib.loads(pyproject)
     assert document["project"]["dependencies"] == [

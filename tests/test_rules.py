@@ -40,14 +40,14 @@ def _cases(kind: str) -> list[pytest.param]:
 
 
 @pytest.mark.parametrize(("rule", "example"), _cases("valid"))
-def test_valid_example_is_not_flagged(rule: type[Rule], example: Example) -> None:
-    result = lint_notebook(example.notebook(), _config(rule, example), [rule])
+def test_valid_example_is_not_flagged(rule: type[Rule], example: Example, tmp_path: Path) -> None:
+    result = lint_notebook(example.notebook(folder=tmp_path), _config(rule, example), [rule])
     assert result.findings == (), [f.message for f in result.findings]
 
 
 @pytest.mark.parametrize(("rule", "example"), _cases("invalid"))
-def test_invalid_example_is_flagged(rule: type[Rule], example: Example) -> None:
-    result = lint_notebook(example.notebook(), _config(rule, example), [rule])
+def test_invalid_example_is_flagged(rule: type[Rule], example: Example, tmp_path: Path) -> None:
+    result = lint_notebook(example.notebook(folder=tmp_path), _config(rule, example), [rule])
     assert result.findings, f"{rule.id} found nothing"
     assert {f.rule_id for f in result.findings} == {rule.id}
     if example.expect:
@@ -118,7 +118,7 @@ def test_examples_pin_the_messages_of_the_rules_whose_message_explains_the_findi
     assert {"H002", "H003", "H004", "H101", "H204", "H401", "H402"} <= pinned
 
 
-def test_a_wrong_pin_fails_the_example() -> None:
+def test_a_wrong_pin_fails_the_example(tmp_path: Path) -> None:
     from harden.linter.rules.h002_use_before_define import UseBeforeDefine as rule
 
     good = rule.invalid[0]
@@ -127,8 +127,8 @@ def test_a_wrong_pin_fails_the_example() -> None:
         Example(*good.cells, severity="info"),
     ):
         with pytest.raises(AssertionError):
-            test_invalid_example_is_flagged(rule, wrong)
-    test_invalid_example_is_flagged(rule, good)
+            test_invalid_example_is_flagged(rule, wrong, tmp_path)
+    test_invalid_example_is_flagged(rule, good, tmp_path)
 
 
 def test_triple_quoted_cells_are_dedented() -> None:

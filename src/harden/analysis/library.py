@@ -5,7 +5,8 @@ qualified name) — the receiver's type is rarely known statically.  Each set
 says one thing about a call; a rule that needs to know whether ``df.dropna()``
 changes ``df``, whether ``plt.plot`` only draws, or whether ``StandardScaler``
 learns from the rows it is fit on reads it here, so lint and extract never
-disagree about a call.
+disagree about a call.  The last section says which package a module, a class or an
+error belongs to (repro's causes, the handoff's environment).
 """
 
 from __future__ import annotations
@@ -683,3 +684,283 @@ WIDGET_MODULES = ("ipywidgets", "IPython.html.widgets")
 def is_widget(qualified: str) -> bool:
     """Whether a qualified name (``ipywidgets.interact``) belongs to a widget module."""
     return any(qualified == m or qualified.startswith(m + ".") for m in WIDGET_MODULES)
+
+
+# -- randomness: calls that draw, generators, seeding calls (H101) ---------------------------
+#: Functions of the ``random`` module that draw.
+RANDOM_FUNCS = frozenset(
+    {
+        "random",
+        "randint",
+        "randrange",
+        "choice",
+        "choices",
+        "shuffle",
+        "sample",
+        "uniform",
+        "triangular",
+        "gauss",
+        "normalvariate",
+        "lognormvariate",
+        "expovariate",
+        "vonmisesvariate",
+        "gammavariate",
+        "betavariate",
+        "paretovariate",
+        "weibullvariate",
+        "getrandbits",
+        "randbytes",
+        "binomialvariate",
+    }
+)
+#: ``numpy.random``'s legacy functions that draw from its global state.
+NUMPY_LEGACY = frozenset(
+    {
+        "rand",
+        "randn",
+        "randint",
+        "random_integers",
+        "random_sample",
+        "random",
+        "ranf",
+        "sample",
+        "choice",
+        "bytes",
+        "shuffle",
+        "permutation",
+        "beta",
+        "binomial",
+        "chisquare",
+        "dirichlet",
+        "exponential",
+        "f",
+        "gamma",
+        "geometric",
+        "gumbel",
+        "hypergeometric",
+        "laplace",
+        "logistic",
+        "lognormal",
+        "logseries",
+        "multinomial",
+        "multivariate_normal",
+        "negative_binomial",
+        "noncentral_chisquare",
+        "noncentral_f",
+        "normal",
+        "pareto",
+        "poisson",
+        "power",
+        "rayleigh",
+        "standard_cauchy",
+        "standard_exponential",
+        "standard_gamma",
+        "standard_normal",
+        "standard_t",
+        "triangular",
+        "uniform",
+        "vonmises",
+        "wald",
+        "weibull",
+        "zipf",
+    }
+)
+#: Constructors of independent generators: unseeded when given no seed.
+GENERATORS = frozenset(
+    {
+        "numpy.random.default_rng",
+        "numpy.random.RandomState",
+        "numpy.random.Generator",
+        "numpy.random.PCG64",
+        "numpy.random.PCG64DXSM",
+        "numpy.random.MT19937",
+        "numpy.random.Philox",
+        "numpy.random.SFC64",
+        "numpy.random.SeedSequence",
+        "random.Random",
+    }
+)
+#: ``torch`` functions that draw from its global generator.
+TORCH_FUNCS = frozenset(
+    {
+        "rand",
+        "randn",
+        "randint",
+        "randperm",
+        "rand_like",
+        "randn_like",
+        "randint_like",
+        "bernoulli",
+        "multinomial",
+        "normal",
+        "poisson",
+    }
+)
+#: ``tf.random`` members that draw nothing.
+TF_NOT_DRAWS = frozenset(
+    {"set_seed", "Generator", "get_global_generator", "set_global_generator", "create_rng_state"}
+)
+#: scikit-learn callables that take ``random_state``, and when they actually use it.
+SKLEARN_ALWAYS = frozenset(
+    {
+        "ShuffleSplit",
+        "StratifiedShuffleSplit",
+        "GroupShuffleSplit",
+        "RepeatedKFold",
+        "RepeatedStratifiedKFold",
+        "IsolationForest",
+        "RandomizedSearchCV",
+        "HalvingRandomSearchCV",
+        "KMeans",
+        "MiniBatchKMeans",
+        "BisectingKMeans",
+        "TSNE",
+        "TruncatedSVD",
+        "GaussianMixture",
+        "BayesianGaussianMixture",
+        "resample",
+        "shuffle",
+        "permutation_importance",
+        "MLPClassifier",
+        "MLPRegressor",
+        "LatentDirichletAllocation",
+        "FastICA",
+        "SpectralClustering",
+        "SpectralEmbedding",
+        "MDS",
+        "GaussianRandomProjection",
+        "SparseRandomProjection",
+        "BaggingClassifier",
+        "BaggingRegressor",
+        "RandomTreesEmbedding",
+        "Perceptron",
+        "SGDClassifier",
+        "SGDRegressor",
+        "SGDOneClassSVM",
+        "PassiveAggressiveClassifier",
+        "PassiveAggressiveRegressor",
+    }
+)
+SKLEARN_PREFIXES = (
+    "RandomForest",
+    "ExtraTree",
+    "GradientBoosting",
+    "HistGradientBoosting",
+    "DecisionTree",
+    "AdaBoost",
+)
+#: Used only when a keyword has one of these literal values (LogisticRegression's
+#: default lbfgs solver, PCA's full solver and SVC without probabilities are deterministic).
+SKLEARN_WHEN: dict[str, tuple[str, set[object]]] = {
+    "KFold": ("shuffle", {True}),
+    "StratifiedKFold": ("shuffle", {True}),
+    "GroupKFold": ("shuffle", {True}),
+    "StratifiedGroupKFold": ("shuffle", {True}),
+    "LogisticRegression": ("solver", {"sag", "saga", "liblinear"}),
+    "LogisticRegressionCV": ("solver", {"sag", "saga", "liblinear"}),
+    "PCA": ("svd_solver", {"randomized", "arpack"}),
+    "SVC": ("probability", {True}),
+    "NuSVC": ("probability", {True}),
+}
+#: Ensembles that seed the base estimator they are given from their own ``random_state``.
+SEEDING_ENSEMBLES = frozenset(
+    {"BaggingClassifier", "BaggingRegressor", "AdaBoostClassifier", "AdaBoostRegressor"}
+)
+#: Seeding calls per domain; the "seed everything" helpers seed every domain.
+SEEDS = {
+    "random": {"random.seed"},
+    "numpy": {"numpy.random.seed"},
+    "torch": {"torch.manual_seed", "torch.random.manual_seed"},
+    "tensorflow": {
+        "tensorflow.random.set_seed",
+        "tensorflow.set_random_seed",
+        "tensorflow.compat.v1.set_random_seed",
+    },
+}
+SEED_EVERYTHING = frozenset(
+    {
+        "pytorch_lightning.seed_everything",
+        "lightning.seed_everything",
+        "lightning.pytorch.seed_everything",
+        "transformers.set_seed",
+        "accelerate.utils.set_seed",
+        "tensorflow.keras.utils.set_random_seed",
+        "keras.utils.set_random_seed",
+    }
+)
+
+
+# -- libraries and their packages (repro's causes, the handoff's environment) ---------------
+#: Calls that read the clock: a notebook whose output shows their result differs on every
+#: run (repro names them as the cause).
+CLOCK_CALLS = {
+    "datetime.datetime.now",
+    "datetime.datetime.today",
+    "datetime.datetime.utcnow",
+    "datetime.date.today",
+    "time.time",
+    "time.time_ns",
+    "time.localtime",
+    "time.ctime",
+    "pandas.Timestamp.now",
+    "pandas.Timestamp.today",
+    "numpy.datetime64",
+}
+
+
+#: Import name → distribution to install, where they differ.
+DISTRIBUTIONS = {
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "cv2": "opencv-python",
+    "PIL": "Pillow",
+    "yaml": "PyYAML",
+    "bs4": "beautifulsoup4",
+    "dateutil": "python-dateutil",
+    "Crypto": "pycryptodome",
+    "dotenv": "python-dotenv",
+    "jwt": "PyJWT",
+    "git": "GitPython",
+    "docx": "python-docx",
+    "pptx": "python-pptx",
+    "magic": "python-magic",
+    "serial": "pyserial",
+    "usb": "pyusb",
+    "OpenSSL": "pyOpenSSL",
+    "google.cloud": "google-cloud",
+    "attr": "attrs",
+    "tensorflow_hub": "tensorflow-hub",
+    "Levenshtein": "python-Levenshtein",
+    "umap": "umap-learn",
+    "lightgbm": "lightgbm",
+    "xgboost": "xgboost",
+    "torch": "torch",
+    "mpl_toolkits": "matplotlib",
+}
+
+
+#: Classes that name their library in an error message (``DataFrame.drop() got an
+#: unexpected keyword``) when the call fails before any frame of the library runs.
+LIBRARY_CLASSES = {
+    **dict.fromkeys(
+        (
+            "NDFrame",
+            "DataFrame",
+            "Series",
+            "Index",
+            "MultiIndex",
+            "DatetimeIndex",
+            "GroupBy",
+            "DataFrameGroupBy",
+            "SeriesGroupBy",
+            "Resampler",
+            "Rolling",
+            "Expanding",
+            "Timestamp",
+            "Styler",
+        ),
+        "pandas",
+    ),
+    "ndarray": "numpy",
+    **dict.fromkeys(("Axes", "Figure", "Line2D", "Artist"), "matplotlib"),
+}

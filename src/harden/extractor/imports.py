@@ -8,7 +8,6 @@ uses.  Other wildcard imports stay (and ruff reports F403/F405 on them).
 
 from __future__ import annotations
 
-import ast
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Literal
 
 import libcst as cst
 
+from harden.analysis.modules import UNKNOWN, SiblingFiles
 from harden.extractor.nodes import dotted
 
 Group = Literal["future", "stdlib", "third-party", "local"]
@@ -129,22 +129,19 @@ def used_names(nodes: Iterable[cst.CSTNode]) -> set[str]:
 
 
 def star_names(entry: ImportEntry, folder: Path | None) -> list[str] | None:
-    """The names ``from m import *`` provides, for a module beside the notebook
-    (read from its source, not run) or a standard-library module; else ``None``."""
+    """The names ``from m import *`` provides, sorted, for a module beside the notebook
+    or a standard-library module (its source read as the analysis reads a sibling
+    module, never run); else ``None``."""
     if entry.module.startswith("."):
         return None
-    path: Path | None = None
-    if folder is not None and "." not in entry.module:
-        for candidate in (folder / f"{entry.module}.py", folder / entry.module / "__init__.py"):
-            if candidate.is_file():
-                path = candidate
-                break
-    if path is None:
-        return _stdlib_names(entry.module) if entry.top in sys.stdlib_module_names else None
-    try:
-        return _public_names(ast.parse(path.read_text(encoding="utf-8")))
-    except (OSError, SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
-        return None
+    provided = SiblingFiles(folder).star(entry.module) if folder is not None else UNKNOWN
+    if not provided.complete and "." not in entry.module and folder is not None:
+        package = folder / entry.module / "__init__.py"
+        if package.is_file():
+            provided = SiblingFiles(package.parent).star("__init__")
+    if not provided.complete and entry.top in sys.stdlib_module_names:
+        return _stdlib_names(entry.module)
+    return sorted(provided.names) if provided.complete else None
 
 
 #: Standard-library modules that do something when imported.
@@ -160,35 +157,16 @@ def _stdlib_names(module: str) -> list[str] | None:
     try:
         spec = importlib.util.find_spec(module)
         if spec is not None and spec.origin and spec.origin.endswith(".py"):
-            return _public_names(ast.parse(Path(spec.origin).read_text(encoding="utf-8")))
+            source = Path(spec.origin)
+            provided = SiblingFiles(source.parent).star(source.stem)
+            return sorted(provided.names) if provided.complete else None
         loaded = importlib.import_module(module)
-    except (ImportError, OSError, SyntaxError, ValueError, UnicodeDecodeError):
+    except (ImportError, OSError, ValueError):
         return None
     names = getattr(loaded, "__all__", None)
     if names is None:
         names = [n for n in dir(loaded) if not n.startswith("_")]
-    return [str(n) for n in names]
-
-
-def _public_names(tree: ast.Module) -> list[str] | None:
-    names: list[str] = []
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
-        ):
-            try:
-                value = ast.literal_eval(node.value)
-            except (ValueError, SyntaxError):
-                return None
-            return [str(n) for n in value]
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names += [t.id for t in targets if isinstance(t, ast.Name)]
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names += [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
-    return [n for n in dict.fromkeys(names) if not n.startswith("_")]
+    return sorted(str(n) for n in names)
 
 
 def _name_key(name: str) -> tuple[int, str]:

@@ -326,7 +326,7 @@ def handoff(
         step("data manifest")
         from harden.handover.manifest import data_manifest, read_files, render_manifest
 
-        manifest = data_manifest(Path(nb.path), read_files(analysis, cwd))
+        manifest = data_manifest(Path(nb.path), read_files(analysis, cwd), analysis)
 
         step("report")
         measured = _measured(
@@ -561,11 +561,18 @@ def _mutants(
 def _environment(
     nb: Notebook, analysis: Analysis, kernel: str | None, cwd: Path
 ) -> tuple[Any, str | None]:
-    from harden.handover.environment import imported_modules, kernel_distributions, kernel_for
+    from harden.handover.environment import (
+        imported_modules,
+        kernel_distributions,
+        kernel_for,
+        optional_modules,
+    )
 
     try:
         name = kernel_for(nb, kernel)
-        return kernel_distributions(imported_modules(analysis), name, cwd), None
+        modules = imported_modules(analysis)
+        optional = optional_modules(analysis)
+        return kernel_distributions(modules, name, cwd, optional=optional), None
     except HardenError as exc:
         return None, exc.one_line()
 

@@ -154,8 +154,12 @@ class Unresolved:
     reason: str
 
     def describe(self) -> str:
+        from harden.analysis.library import DISTRIBUTIONS
+
         if self.reason == "not installed":
-            return f"{self.module}: not installed in the kernel's environment"
+            known = DISTRIBUTIONS.get(self.module)
+            hint = f" (its distribution: {known})" if known and known != self.module else ""
+            return f"{self.module}: not installed in the kernel's environment{hint}"
         if self.reason == "optional":
             return (
                 f"{self.module}: imported only inside a try or an if, and not installed "

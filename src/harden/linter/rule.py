@@ -14,6 +14,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, ClassVar
 
 from harden.analysis.model import Analysis, Location
@@ -140,11 +141,13 @@ class Example:
         object.__setattr__(self, "severity", severity)
         object.__setattr__(self, "files", dict(files or {}))
 
-    def notebook(self, path: str = "example.ipynb") -> Notebook:
+    def notebook(self, path: str = "example.ipynb", folder: Path | None = None) -> Notebook:
         """Build the example as an in-memory notebook (nbformat v4.5).
 
         An example with ``files`` (``{"preamble.py": "..."}``, files the notebook finds
-        beside it) is written with them to a new temporary folder, and read from there.
+        beside it) is written with them into ``folder`` (the caller's, e.g. pytest's
+        ``tmp_path``; without it a new temporary folder the caller removes), and read
+        from there.
         """
         import nbformat
 
@@ -170,9 +173,10 @@ class Example:
         size = self.size_bytes if self.size_bytes is not None else len(text)
         if self.files:
             import tempfile
-            from pathlib import Path
 
-            folder = Path(tempfile.mkdtemp(prefix="harden-example-"))
+            if folder is None:
+                folder = Path(tempfile.mkdtemp(prefix="harden-example-"))
+            folder.mkdir(parents=True, exist_ok=True)
             for name, content in self.files.items():
                 (folder / name).write_text(content, encoding="utf-8")
             (folder / path).write_text(text, encoding="utf-8")

@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harden.analysis.library import CLOCK_CALLS, DISTRIBUTIONS, LIBRARY_CLASSES
 from harden.run.facts import NotebookFacts
 from harden.run.runner import CellError
 
@@ -60,48 +61,6 @@ NETWORK_TEXT = re.compile(
     r"Failed to establish a new connection|Network is unreachable|getaddrinfo failed",
     re.IGNORECASE,
 )
-CLOCK_CALLS = {
-    "datetime.datetime.now",
-    "datetime.datetime.today",
-    "datetime.datetime.utcnow",
-    "datetime.date.today",
-    "time.time",
-    "time.time_ns",
-    "time.localtime",
-    "time.ctime",
-    "pandas.Timestamp.now",
-    "pandas.Timestamp.today",
-    "numpy.datetime64",
-}
-#: Import name → distribution to install, where they differ.
-DISTRIBUTIONS = {
-    "sklearn": "scikit-learn",
-    "skimage": "scikit-image",
-    "cv2": "opencv-python",
-    "PIL": "Pillow",
-    "yaml": "PyYAML",
-    "bs4": "beautifulsoup4",
-    "dateutil": "python-dateutil",
-    "Crypto": "pycryptodome",
-    "dotenv": "python-dotenv",
-    "jwt": "PyJWT",
-    "git": "GitPython",
-    "docx": "python-docx",
-    "pptx": "python-pptx",
-    "magic": "python-magic",
-    "serial": "pyserial",
-    "usb": "pyusb",
-    "OpenSSL": "pyOpenSSL",
-    "google.cloud": "google-cloud",
-    "attr": "attrs",
-    "tensorflow_hub": "tensorflow-hub",
-    "Levenshtein": "python-Levenshtein",
-    "umap": "umap-learn",
-    "lightgbm": "lightgbm",
-    "xgboost": "xgboost",
-    "torch": "torch",
-    "mpl_toolkits": "matplotlib",
-}
 SITE_FRAME = re.compile(
     r"((?:~|/|[A-Za-z]:\\)[^\s:'\"]*?(?:site|dist)-packages)[/\\]([A-Za-z_]\w*)"
 )
@@ -114,29 +73,6 @@ OPTIONAL_MODULE = re.compile(
 #: ``Class.method() got an unexpected keyword argument``: the class names the library
 #: when the call fails before entering it (no frame of the library in the traceback).
 LIBRARY_METHOD = re.compile(r"\b([A-Z]\w*)\.\w+\(\) (?:got an unexpected keyword|takes |missing )")
-LIBRARY_CLASSES = {
-    **dict.fromkeys(
-        (
-            "NDFrame",
-            "DataFrame",
-            "Series",
-            "Index",
-            "MultiIndex",
-            "DatetimeIndex",
-            "GroupBy",
-            "DataFrameGroupBy",
-            "SeriesGroupBy",
-            "Resampler",
-            "Rolling",
-            "Expanding",
-            "Timestamp",
-            "Styler",
-        ),
-        "pandas",
-    ),
-    "ndarray": "numpy",
-    **dict.fromkeys(("Axes", "Figure", "Line2D", "Artist"), "matplotlib"),
-}
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,11 @@ _NP_BOOL = re.compile(r"\b(?:np|numpy)\.(True|False)_(?!\w)")
 _NP_DATETIME = re.compile(r"\bnumpy\.(datetime64|timedelta64)\(")
 
 
-def _closing(text: str, start: int) -> int | None:
-    """Index of the ``)`` closing the ``(`` just before ``start``, skipping quoted strings."""
-    depth, index, quote = 1, start, ""
+def _scan(text: str, start: int, comma: bool) -> int | None:
+    """From ``start``, the index of the first bracket closing one opened before
+    ``start`` (or, with ``comma``, of the first comma outside brackets), skipping
+    quoted strings and the escapes inside them; ``None`` when there is none."""
+    depth, index, quote = 0, start, ""
     while index < len(text):
         char = text[index]
         if quote:
@@ -71,28 +73,18 @@ def _closing(text: str, start: int) -> int | None:
             depth += 1
         elif char in ")]}":
             depth -= 1
-            if depth == 0:
+            if depth < 0:
                 return index
+        elif comma and char == "," and depth == 0:
+            return index
         index += 1
     return None
 
 
 def _first_argument(inner: str) -> str:
     """``inner`` up to its first top-level comma (``np.void((1, 2), dtype=…)`` → ``(1, 2)``)."""
-    depth, quote = 0, ""
-    for index, char in enumerate(inner):
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            return inner[:index]
-    return inner
+    end = _scan(inner, 0, comma=True)
+    return inner if end is None else inner[:end]
 
 
 def normalise_numpy_scalars(text: str) -> str:
@@ -105,7 +97,7 @@ def normalise_numpy_scalars(text: str) -> str:
     for match in _NP_SCALAR.finditer(text):
         if match.start() < position:
             continue  # inside a scalar already unwrapped
-        end = _closing(text, match.end())
+        end = _scan(text, match.end(), comma=False)
         if end is None:
             continue
         parts.append(text[position : match.start()])

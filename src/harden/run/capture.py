@@ -146,20 +146,17 @@ def cells_at(
 
 def capture_source(captures: Iterable[Capture], capture_dir: Path) -> str:
     """The code of a cell that saves ``captures`` into ``capture_dir``."""
+    import libcst as cst
+
+    from harden.run.cellcode import call_once, function, literal
+
     specs = [{"name": c.name, "label": c.file_label, "format": c.format} for c in captures]
-    return (
-        "def _harden_capture_cell():\n"
-        + _indent(_HELPER)
-        + f"    _capture({json.dumps(specs)!r}, {str(capture_dir)!r})\n"
-        "try:\n"
-        "    _harden_capture_cell()\n"
-        "finally:\n"
-        "    del _harden_capture_cell\n"
+    call = cst.Call(
+        cst.Name("_capture"),
+        [cst.Arg(literal(json.dumps(specs))), cst.Arg(literal(str(capture_dir)))],
     )
-
-
-def _indent(code: str) -> str:
-    return "".join("    " + line if line.strip() else line for line in code.splitlines(True))
+    body = [*cst.parse_module(_HELPER).body, cst.SimpleStatementLine([cst.Expr(call)])]
+    return call_once(function("_harden_capture_cell", body))
 
 
 def read_captures(

@@ -52,10 +52,13 @@ def seed_all(seed: int = 0) -> tuple[str, ...]:
 def seed_cell_source(seed: int = DEFAULT_SEED) -> str:
     """The code of a kernel cell that seeds like :func:`seed_all` and leaves no name
     behind.  It is :func:`seed_all`'s own source (the kernel need not import harden)."""
-    return (
-        inspect.getsource(seed_all).replace("def seed_all(", "def _harden_seed_all(", 1)
-        + f"_harden_seed_all({int(seed)})\ndel _harden_seed_all\n"
-    )
+    import libcst as cst
+
+    from harden.run.cellcode import call_once, literal
+
+    parsed = cst.parse_statement(inspect.getsource(seed_all))
+    assert isinstance(parsed, cst.FunctionDef)
+    return call_once(parsed.with_changes(name=cst.Name("_harden_seed_all")), [literal(int(seed))])
 
 
 def seeded_environment(seed: int = DEFAULT_SEED, base: Mapping[str, str] | None = None) -> dict:

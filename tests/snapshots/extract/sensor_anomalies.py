@@ -122,8 +122,10 @@ def print_results(results: dict[str, Any], path: str | None = None) -> None:
                 size = f" of {len(value)}"
             print(f"{name}: {type(value).__name__}{size}")
     if path is not None:
+        # strict JSON has no NaN or infinity: they are written as the text "NaN", "-Infinity"
+        strict = json.loads(json.dumps(saved, default=str), parse_constant=str)
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump(saved, handle, indent=2, default=str)
+            json.dump(strict, handle, indent=2)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

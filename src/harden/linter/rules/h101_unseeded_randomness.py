@@ -4,213 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from harden.analysis.library import (
+    GENERATORS,
+    NUMPY_LEGACY,
+    RANDOM_FUNCS,
+    SEED_EVERYTHING,
+    SEEDING_ENSEMBLES,
+    SEEDS,
+    SKLEARN_ALWAYS,
+    SKLEARN_PREFIXES,
+    SKLEARN_WHEN,
+    TF_NOT_DRAWS,
+    TORCH_FUNCS,
+)
 from harden.analysis.model import Analysis, CallSite, Location
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 
-RANDOM_FUNCS = frozenset(
-    {
-        "random",
-        "randint",
-        "randrange",
-        "choice",
-        "choices",
-        "shuffle",
-        "sample",
-        "uniform",
-        "triangular",
-        "gauss",
-        "normalvariate",
-        "lognormvariate",
-        "expovariate",
-        "vonmisesvariate",
-        "gammavariate",
-        "betavariate",
-        "paretovariate",
-        "weibullvariate",
-        "getrandbits",
-        "randbytes",
-        "binomialvariate",
-    }
-)
-NUMPY_LEGACY = frozenset(
-    {
-        "rand",
-        "randn",
-        "randint",
-        "random_integers",
-        "random_sample",
-        "random",
-        "ranf",
-        "sample",
-        "choice",
-        "bytes",
-        "shuffle",
-        "permutation",
-        "beta",
-        "binomial",
-        "chisquare",
-        "dirichlet",
-        "exponential",
-        "f",
-        "gamma",
-        "geometric",
-        "gumbel",
-        "hypergeometric",
-        "laplace",
-        "logistic",
-        "lognormal",
-        "logseries",
-        "multinomial",
-        "multivariate_normal",
-        "negative_binomial",
-        "noncentral_chisquare",
-        "noncentral_f",
-        "normal",
-        "pareto",
-        "poisson",
-        "power",
-        "rayleigh",
-        "standard_cauchy",
-        "standard_exponential",
-        "standard_gamma",
-        "standard_normal",
-        "standard_t",
-        "triangular",
-        "uniform",
-        "vonmises",
-        "wald",
-        "weibull",
-        "zipf",
-    }
-)
-#: Constructors of independent generators: unseeded when given no seed.
-GENERATORS = frozenset(
-    {
-        "numpy.random.default_rng",
-        "numpy.random.RandomState",
-        "numpy.random.Generator",
-        "numpy.random.PCG64",
-        "numpy.random.PCG64DXSM",
-        "numpy.random.MT19937",
-        "numpy.random.Philox",
-        "numpy.random.SFC64",
-        "numpy.random.SeedSequence",
-        "random.Random",
-    }
-)
-TORCH_FUNCS = frozenset(
-    {
-        "rand",
-        "randn",
-        "randint",
-        "randperm",
-        "rand_like",
-        "randn_like",
-        "randint_like",
-        "bernoulli",
-        "multinomial",
-        "normal",
-        "poisson",
-    }
-)
-#: ``tf.random`` members that draw nothing.
-TF_NOT_DRAWS = frozenset(
-    {"set_seed", "Generator", "get_global_generator", "set_global_generator", "create_rng_state"}
-)
-#: scikit-learn callables that take ``random_state``, and when they actually use it.
-SKLEARN_ALWAYS = frozenset(
-    {
-        "ShuffleSplit",
-        "StratifiedShuffleSplit",
-        "GroupShuffleSplit",
-        "RepeatedKFold",
-        "RepeatedStratifiedKFold",
-        "IsolationForest",
-        "RandomizedSearchCV",
-        "HalvingRandomSearchCV",
-        "KMeans",
-        "MiniBatchKMeans",
-        "BisectingKMeans",
-        "TSNE",
-        "TruncatedSVD",
-        "GaussianMixture",
-        "BayesianGaussianMixture",
-        "resample",
-        "shuffle",
-        "permutation_importance",
-        "MLPClassifier",
-        "MLPRegressor",
-        "LatentDirichletAllocation",
-        "FastICA",
-        "SpectralClustering",
-        "SpectralEmbedding",
-        "MDS",
-        "GaussianRandomProjection",
-        "SparseRandomProjection",
-        "BaggingClassifier",
-        "BaggingRegressor",
-        "RandomTreesEmbedding",
-        "Perceptron",
-        "SGDClassifier",
-        "SGDRegressor",
-        "SGDOneClassSVM",
-        "PassiveAggressiveClassifier",
-        "PassiveAggressiveRegressor",
-    }
-)
-SKLEARN_PREFIXES = (
-    "RandomForest",
-    "ExtraTree",
-    "GradientBoosting",
-    "HistGradientBoosting",
-    "DecisionTree",
-    "AdaBoost",
-)
-#: Used only when a keyword has one of these literal values (LogisticRegression's
-#: default lbfgs solver, PCA's full solver and SVC without probabilities are deterministic).
-SKLEARN_WHEN: dict[str, tuple[str, set[object]]] = {
-    "KFold": ("shuffle", {True}),
-    "StratifiedKFold": ("shuffle", {True}),
-    "GroupKFold": ("shuffle", {True}),
-    "StratifiedGroupKFold": ("shuffle", {True}),
-    "LogisticRegression": ("solver", {"sag", "saga", "liblinear"}),
-    "LogisticRegressionCV": ("solver", {"sag", "saga", "liblinear"}),
-    "PCA": ("svd_solver", {"randomized", "arpack"}),
-    "SVC": ("probability", {True}),
-    "NuSVC": ("probability", {True}),
-}
-#: Ensembles that seed the base estimator they are given from their own ``random_state``.
-SEEDING_ENSEMBLES = frozenset(
-    {"BaggingClassifier", "BaggingRegressor", "AdaBoostClassifier", "AdaBoostRegressor"}
-)
 _BASE_KEYWORDS = ("estimator", "base_estimator")
 #: Words of a receiver's name that say it is a DataFrame or Series (``df.sample(5)``) when
 #: the analysis does not know where the receiver came from.
 _FRAME_WORDS = frozenset({"df", "frame", "series"})
 
-#: Seeding calls per domain; the "seed everything" helpers seed every domain.
-SEEDS = {
-    "random": {"random.seed"},
-    "numpy": {"numpy.random.seed"},
-    "torch": {"torch.manual_seed", "torch.random.manual_seed"},
-    "tensorflow": {
-        "tensorflow.random.set_seed",
-        "tensorflow.set_random_seed",
-        "tensorflow.compat.v1.set_random_seed",
-    },
-}
-SEED_EVERYTHING = frozenset(
-    {
-        "pytorch_lightning.seed_everything",
-        "lightning.seed_everything",
-        "lightning.pytorch.seed_everything",
-        "transformers.set_seed",
-        "accelerate.utils.set_seed",
-        "tensorflow.keras.utils.set_random_seed",
-        "keras.utils.set_random_seed",
-    }
-)
 FIX = {
     "random": "random.seed(42)",
     "numpy": "numpy.random.seed(42)",
