@@ -180,6 +180,8 @@ def test_the_folder_installs_and_tests_pass_in_a_fresh_venv(
     python = str(env_dir / "bin" / "python")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env["PYTHONPATH"] = str(site)
+    # No bytecode: a .pyc compiled through the symlinks would name them in the real site-packages.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
