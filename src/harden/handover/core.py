@@ -36,7 +36,7 @@ from typing import Any
 
 from harden.analysis import Analysis, analyze
 from harden.config import resolve
-from harden.errors import HardenError, UsageError
+from harden.errors import HardenError, OutputExistsError, UsageError
 from harden.extractor.write import digest, read_manifest, write_files
 from harden.notebook import Notebook, load
 from harden.reporter.model import FrameSummary, NextStep
@@ -168,7 +168,7 @@ def _guard(layout: Layout, force: bool) -> None:
             for n in edited_files(folder, recorded, manifest)
         ]
     if conflicts:
-        raise HardenError(
+        raise OutputExistsError(
             "not overwriting " + ", ".join(conflicts) + ": changed since harden wrote it "
             "(or not written by harden); use --force to overwrite",
             layout.root,
