@@ -140,8 +140,9 @@ def check(
             seed=DEFAULT_SEED,
         )
         # The facts come from the extraction's analysis: the notebook is not analysed again.
-        analysis = extraction.analysis
-        run = run_notebook(notebook, options, lambda: facts_from_analysis(analysis))
+        notebook_analysis = extraction.analysis
+        assert notebook_analysis is not None  # _notebook() checked it
+        run = run_notebook(notebook, options, lambda: facts_from_analysis(notebook_analysis))
         return check_against_run(
             extraction, run, parameters=parameters, timeout=timeout, workdir=workdir
         )

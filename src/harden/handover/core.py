@@ -313,7 +313,7 @@ def handoff(
 
         step("mutants")
         mutation, mutation_error = None, None
-        if scaffolded is not None and mutate:
+        if scaffolded is not None and module_path is not None and mutate:
             mutation, mutation_error = _mutants(module_path, layout, max_mutants, jobs)
             if mutation_error:
                 problems.append(f"mutation pass: {mutation_error}")
@@ -548,7 +548,7 @@ def _tests(
 
 
 def _mutants(
-    module_path: Path | None, layout: Layout, max_mutants: int | None, jobs: int
+    module_path: Path, layout: Layout, max_mutants: int | None, jobs: int
 ) -> tuple[Any, str | None]:
     from harden.scaffolder.mutate import mutate
 
