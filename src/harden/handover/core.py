@@ -275,7 +275,7 @@ def handoff(
         step("check")
         check, check_error = None, None
         if extraction is None:
-            check_error = f"not checked: extract refused the notebook ({extract_error})"
+            check_error = extract_error  # the report says "Make the notebook extractable: ..."
         elif not run.ok:
             check_error = f"not checked: the notebook itself does not run ({run.status})"
         else:
@@ -333,7 +333,13 @@ def handoff(
             scaffolded, tests_error, mutation, mutate, passing, environment, bool(targets), run.ok
         )
         handoff_steps = _handoff_steps(
-            nb, scaffolded, tests_error, mutation, frames, environment, environment_error
+            nb,
+            scaffolded,
+            tests_error if module_path is not None else None,  # no module: extract's step says it
+            mutation,
+            frames,
+            environment,
+            environment_error,
         )
         report = _report(
             nb, analysis, lint, repro, check, check_error, measured, frames, handoff_steps
