@@ -44,11 +44,12 @@ def test_repro_api_runs_in_a_fresh_kernel() -> None:
 
 
 def test_api_functions_survive_importing_their_subpackages() -> None:
+    import harden.handover.core
     import harden.linter.engine
     from harden.extractor import core  # noqa: F401
     from harden.linter import engine  # noqa: F401
 
-    assert callable(harden.lint) and callable(harden.extract)
+    assert callable(harden.lint) and callable(harden.extract) and callable(harden.handoff)
     assert harden.lint.__module__ == "harden"
     # The subpackages are plain attributes (no module-class trick):
     assert harden.linter.engine.lint_paths is engine.lint_paths

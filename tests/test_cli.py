@@ -250,7 +250,7 @@ def test_help_and_version_do_not_import_heavy_packages() -> None:
         (
             ["bogus"],
             "harden: argument COMMAND: invalid choice: 'bogus' (choose from 'lint', 'rules', "
-            "'extract', 'repro', 'expect', 'validate', 'scaffold', 'report')\n",
+            "'extract', 'repro', 'expect', 'validate', 'scaffold', 'handoff', 'report')\n",
         ),
         (
             ["lint", "--format", "x", "a.ipynb"],

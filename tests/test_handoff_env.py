@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from harden.analysis import analyze
-from harden.handoff.environment import (
+from harden.handover.environment import (
     Environment,
     KernelEnvironmentError,
     KernelExecutableError,

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from harden.analysis import analyze
-from harden.handoff.manifest import (
+from harden.handover.manifest import (
     JSON_SCHEMA,
     Column,
     ManifestError,
@@ -41,7 +41,7 @@ def _manifest_for(notebook_path: Path) -> tuple[tuple[str, ...], dict]:
 
 def test_the_schema_file_is_the_modules_schema() -> None:
     assert SCHEMA_FILE.read_text() == schema_text(), (
-        "regenerate docs/data-manifest.schema.json from harden.handoff.manifest.schema_text()"
+        "regenerate docs/data-manifest.schema.json from harden.handover.manifest.schema_text()"
     )
     jsonschema.Draft202012Validator.check_schema(JSON_SCHEMA)
 

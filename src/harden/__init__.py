@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from harden.expectations.expect import ExpectResult
     from harden.expectations.validate import ValidationReport
     from harden.extractor.model import Extraction
+    from harden.handover.core import HandoffResult
     from harden.linter.engine import LintReport
     from harden.reporter.model import Report
     from harden.reproducer.batch import Cluster
@@ -201,6 +202,40 @@ def scaffold(
     )
 
 
+def handoff(
+    notebook: str | Path,
+    output_dir: str | Path,
+    *,
+    force: bool = False,
+    mutate: bool = True,
+    kernel: str | None = None,
+    timeout: float | None = 600.0,
+    package: str | None = None,
+    max_mutants: int | None = None,
+    jobs: int = 2,
+    progress: Any = None,
+) -> HandoffResult:
+    """Run every step once (one analysis, one instrumented kernel run) and write
+    ``output_dir``: ``src/<package>/<module>.py``, ``tests/``, ``expectations/``,
+    ``requirements.txt``, ``pyproject.toml``, ``data-manifest.json``, ``README.md``,
+    ``report.html`` and ``report.json``.  ``result.readiness.score``, ``result.problems``;
+    ``progress(step, done, total)`` is called as each step starts.  See ``docs/handoff.md``."""
+    from harden.handover.core import handoff as _handoff
+
+    return _handoff(
+        notebook,
+        output_dir,
+        force=force,
+        mutate=mutate,
+        kernel=kernel,
+        timeout=timeout,
+        package=package,
+        max_mutants=max_mutants,
+        jobs=jobs,
+        progress=progress,
+    )
+
+
 def report(
     *paths: str | Path,
     output_dir: str | Path | None = None,
@@ -244,6 +279,7 @@ __all__ = [
     "analyze",
     "expect",
     "extract",
+    "handoff",
     "lint",
     "report",
     "repro",

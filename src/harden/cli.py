@@ -50,6 +50,11 @@ STEP_COMMANDS: dict[str, tuple[str, str]] = {
         "harden.scaffolder.cli_scaffold",
         "write pytest tests that pin what a notebook's extracted module computes",
     ),
+    "handoff": (
+        "harden.handover.cli_handoff",
+        "run every step once and write a folder an engineer starts from: module, tests, "
+        "suites, pinned requirements, data manifest, report",
+    ),
     "report": (
         "harden.reporter.cli_report",
         "lint and re-run notebooks, score their readiness, write report.html and report.json",

@@ -27,7 +27,7 @@ from harden.expectations.suite import suite_document
 from harden.io import atomic_write
 from harden.notebook import load
 from harden.run.facts import facts_from_analysis
-from harden.run.runner import RunOptions, run_notebook
+from harden.run.runner import RunOptions, RunResult, run_notebook
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,19 @@ class ExpectResult:
         return 0 if self.run_status == "completed" else 1
 
 
+@dataclass(frozen=True)
+class CapturedSuite:
+    """A suite made from one frame a run captured: ``text`` is the GX JSON to
+    write at ``path``; ``frame_path`` the captured Parquet file (the run's, so
+    only valid as long as the run's capture folder exists)."""
+
+    target: Target
+    path: Path
+    text: str
+    profile: Any
+    frame_path: Path
+
+
 def expect_notebook(
     notebook: str | Path,
     output_dir: str | Path,
@@ -92,29 +105,49 @@ def expect_notebook(
             capture_dir=Path(scratch) / "frames",
         )
         result = run_notebook(nb, run_options, facts=facts_from_analysis(analysis))
-        hashes = {Path(f.path).as_posix(): f.sha256 for f in result.inputs}
-        documents: list[tuple[Target, Path, str, Any]] = []
-        skipped: list[tuple[str, str]] = []
-        for target, captured in zip(targets, result.captures):
-            if not captured.ok or captured.format != "parquet" or captured.path is None:
-                reason = captured.error or "not a DataFrame"
-                skipped.append((target.name, reason))
-                log.info("%s: no suite for %s: %s", nb.path, target.name, reason)
-                continue
-            text, profile = _suite_text(str(nb.path), target, Path(captured.path), options, hashes)
-            documents.append((target, folder / f"{target.name}.json", text, profile))
-            if save_frames:
-                _save_frame(Path(captured.path), folder / f"{target.name}.parquet")
-    suites = _write(documents, force)
+        made, skipped = suites_from_run(str(nb.path), targets, result, folder, options)
+        if save_frames:
+            for suite in made:
+                _save_frame(suite.frame_path, folder / f"{suite.target.name}.parquet")
+    suites = _write([(m.target, m.path, m.text, m.profile) for m in made], force)
     return ExpectResult(
         notebook=str(nb.path),
         output_dir=str(folder),
         suites=suites,
-        skipped=tuple(skipped),
+        skipped=skipped,
         run_status=result.status,
         run_message=result.message,
         failed_cell=result.stopped_at if result.status != "completed" else None,
     )
+
+
+def suites_from_run(
+    notebook: str,
+    targets: tuple[Target, ...],
+    run: RunResult,
+    folder: Path,
+    options: ExpectOptions = ExpectOptions(),
+) -> tuple[tuple[CapturedSuite, ...], tuple[tuple[str, str], ...]]:
+    """Profile each frame ``run`` captured for ``targets`` (their
+    :meth:`Target.capture` among the run's captures, in any order) and build its
+    suite, to be written into ``folder``; nothing is written.  Also returns the
+    (name, reason) of targets that have no suite."""
+    captured = {c.label: c for c in run.captures}
+    hashes = {Path(f.path).as_posix(): f.sha256 for f in run.inputs}
+    made: list[CapturedSuite] = []
+    skipped: list[tuple[str, str]] = []
+    for target in targets:
+        value = captured.get(target.capture().file_label)
+        if value is None or not value.ok or value.format != "parquet" or value.path is None:
+            reason = (value.error if value is not None else None) or "not a DataFrame"
+            skipped.append((target.name, reason))
+            log.info("%s: no suite for %s: %s", notebook, target.name, reason)
+            continue
+        text, profile = _suite_text(notebook, target, Path(value.path), options, hashes)
+        made.append(
+            CapturedSuite(target, folder / f"{target.name}.json", text, profile, Path(value.path))
+        )
+    return tuple(made), tuple(skipped)
 
 
 def _save_frame(source: Path, target: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harden.errors import UsageError
-from harden.extractor.check import CheckResult, check
+from harden.extractor.check import CheckResult, check, check_against_run, check_captures
 from harden.extractor.core import extract
 from harden.extractor.model import (
     Extraction,
@@ -56,6 +56,8 @@ __all__ = [
     "Plan",
     "Step",
     "WriteResult",
+    "check_against_run",
+    "check_captures",
     "check_extraction",
     "extract",
     "write_extraction",

@@ -35,7 +35,7 @@ from harden.extractor.model import Extraction
 from harden.notebook import Notebook
 from harden.run.capture import Capture
 from harden.run.facts import facts_from_analysis
-from harden.run.runner import RunOptions, run_notebook
+from harden.run.runner import RunOptions, RunResult, run_notebook
 from harden.run.seeding import DEFAULT_SEED, seeded_environment
 
 log = logging.getLogger(__name__)
@@ -125,51 +125,77 @@ def check(
     """Run both sides and compare (see the module docstring).  ``parameters``
     go to the notebook through papermill and to ``run(**parameters)``."""
 
-    analysis = extraction.analysis
-    if analysis is None or not isinstance(analysis.notebook, Notebook):
-        raise HardenError("internal error: the extraction carries no analysis of its notebook")
-    notebook = analysis.notebook
+    notebook = _notebook(extraction)
+    parameters = _known_parameters(extraction, parameters)
     workdir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="harden-check-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        labels = _labels(extraction)
-        # A result extract named exists in the notebook only as the expression it showed.
-        sources = dict(extraction.plan.result_sources)
-        captures = tuple(
-            Capture(
-                sources.get(item["name"], item["name"]),
-                after_cell=item["after"],
-                format="pickle",
-                label=item["label"],
-            )
-            for item in labels
-        )
-        parameters = dict(parameters or {})
-        known = {p.name for p in extraction.plan.parameters}
-        unknown = sorted(set(parameters) - known)
-        if unknown:
-            raise HardenError(
-                "unknown parameter(s) " + ", ".join(unknown) + "; the notebook's "
-                "parameters are " + (", ".join(sorted(known)) or "none")
-            )
         options = RunOptions(
             kernel=kernel,
             timeout=timeout,
-            captures=captures,
+            captures=check_captures(extraction),
             parameters=parameters,
             output_dir=workdir / "notebook",
             capture_dir=workdir / "captured",
             seed=DEFAULT_SEED,
         )
         # The facts come from the extraction's analysis: the notebook is not analysed again.
-        run = run_notebook(notebook, options, lambda: facts_from_analysis(analysis))
-        if run.status != "completed":
-            raise HardenError(
-                f"cannot check: the notebook itself does not run ({run.message})", notebook.path
-            )
+        notebook_analysis = extraction.analysis
+        assert notebook_analysis is not None  # _notebook() checked it
+        run = run_notebook(notebook, options, lambda: facts_from_analysis(notebook_analysis))
+        return check_against_run(
+            extraction, run, parameters=parameters, timeout=timeout, workdir=workdir
+        )
+    finally:
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def check_captures(extraction: Extraction) -> tuple[Capture, ...]:
+    """The captures the notebook's run needs for the check: after the last cell of
+    every step, each name it returns; after the last code cell, ``run()``'s outputs.
+    A run that serves other steps too (``harden handoff``) adds them to its own and
+    must be seeded with :data:`~harden.run.seeding.DEFAULT_SEED`."""
+    # A result extract named exists in the notebook only as the expression it showed.
+    sources = dict(extraction.plan.result_sources)
+    return tuple(
+        Capture(
+            sources.get(item["name"], item["name"]),
+            after_cell=item["after"],
+            format="pickle",
+            label=item["label"],
+        )
+        for item in _labels(extraction)
+    )
+
+
+def check_against_run(
+    extraction: Extraction,
+    run: RunResult,
+    *,
+    parameters: dict[str, Any] | None = None,
+    timeout: float | None = 600.0,
+    workdir: str | Path | None = None,
+) -> CheckResult:
+    """The module side of the check, compared with a notebook ``run`` that carried
+    :func:`check_captures` (seeded with ``DEFAULT_SEED``, with ``parameters``):
+    runs ``run()`` in a fresh process and compares.  Raises :class:`HardenError`
+    when the notebook run did not complete."""
+    notebook = _notebook(extraction)
+    parameters = _known_parameters(extraction, parameters)
+    if run.status != "completed":
+        raise HardenError(
+            f"cannot check: the notebook itself does not run ({run.message})", notebook.path
+        )
+    own = workdir is None
+    folder = (
+        Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="harden-check-"))
+    )
+    try:
+        labels = _labels(extraction)
         paths = {c.label: (c.path if c.ok else None) for c in run.captures}
-        module_dir = workdir / "module"
-        module_dir.mkdir(exist_ok=True)
+        module_dir = folder / "module"
+        module_dir.mkdir(parents=True, exist_ok=True)
         (module_dir / extraction.module_file).write_text(extraction.source, encoding="utf-8")
         spec = {
             "module_dir": str(module_dir),
@@ -179,18 +205,37 @@ def check(
             "steps": [{"name": s.name, "returns": list(s.returns)} for s in extraction.plan.steps],
             "outputs": list(extraction.plan.outputs),
             "labels": labels,
-            "notebook": paths,
-            "result": str(workdir / "result.json"),
+            "notebook": {label["label"]: paths.get(label["label"]) for label in labels},
+            "result": str(folder / "result.json"),
             "seed": DEFAULT_SEED,
         }
-        result = _run_worker(spec, workdir, Path(notebook.path).resolve().parent, timeout)
+        result = _run_worker(spec, folder, Path(notebook.path).resolve().parent, timeout)
         checked = _result(result, run.duration)
         if checked.differences:
             checked = replace(checked, unseeded=_unseeded(extraction, checked.differences))
         return checked
     finally:
-        if not keep:
-            shutil.rmtree(workdir, ignore_errors=True)
+        if own:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _notebook(extraction: Extraction) -> Notebook:
+    analysis = extraction.analysis
+    if analysis is None or not isinstance(analysis.notebook, Notebook):
+        raise HardenError("internal error: the extraction carries no analysis of its notebook")
+    return analysis.notebook
+
+
+def _known_parameters(extraction: Extraction, parameters: dict[str, Any] | None) -> dict[str, Any]:
+    parameters = dict(parameters or {})
+    known = {p.name for p in extraction.plan.parameters}
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise HardenError(
+            "unknown parameter(s) " + ", ".join(unknown) + "; the notebook's "
+            "parameters are " + (", ".join(sorted(known)) or "none")
+        )
+    return parameters
 
 
 def _unseeded(extraction: Extraction, differences: tuple[ValueCheck, ...]) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from harden.analysis import Analysis
 from harden.errors import ExtractionError, HardenError, UsageError
 from harden.extractor.model import Extraction
 from harden.extractor.names import check_module_name, default_module_name
@@ -79,8 +80,11 @@ def extract(
     parameters: str = "promote",
     prune: bool = False,
     max_step_lines: int = 60,
+    analysis: Analysis | None = None,
 ) -> Extraction:
-    """Turn a notebook into a module; see ``docs/extract.md``.
+    """Turn a notebook into a module; see ``docs/extract.md``.  ``analysis``: the
+    notebook's analysis when the caller has it (of this very ``Notebook``), so it
+    is not analysed again.
 
     Raises :class:`~harden.errors.ExtractionError` for notebooks with
     execution-state problems (unless ``allow_hidden_state``) or magics with
@@ -103,7 +107,7 @@ def extract(
         max_step_lines,
     )
     try:
-        return _extract(notebook, options)
+        return _extract(notebook, options, analysis)
     except HardenError as exc:
         if exc.path is None and not isinstance(exc, UsageError):
             raise type(exc)(exc.problem, notebook.path) from None
@@ -112,8 +116,12 @@ def extract(
         raise ExtractionError("code nested too deeply to extract", notebook.path) from None
 
 
-def _extract(notebook: Notebook, options: ExtractOptions) -> Extraction:
-    state = run_passes(ExtractState(notebook, options), EXTRACT_PASSES)
+def _extract(
+    notebook: Notebook, options: ExtractOptions, analysis: Analysis | None = None
+) -> Extraction:
+    if analysis is not None and analysis.notebook is not notebook:
+        analysis = None  # another notebook's analysis: analyse this one
+    state = run_passes(ExtractState(notebook, options, analysis=analysis), EXTRACT_PASSES)
     entries = sorted(
         state.log, key=lambda e: (e.cell_index is None, e.cell_index or 0, e.line or 0)
     )

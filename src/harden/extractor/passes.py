@@ -57,6 +57,8 @@ def require_python(state: ExtractState) -> ExtractState:
 
 
 def analyse(state: ExtractState) -> ExtractState:
+    if state.analysis is not None:  # the caller's analysis of this notebook
+        return state
     return state.logged(analysis=analyze(state.notebook))
 
 

@@ -27,7 +27,7 @@ from harden.linter.registry import all_rules
 from harden.notebook import Notebook, load
 from harden.progress import ProgressCallback
 from harden.reporter.facts import shown_cells, static_facts
-from harden.reporter.model import FrameSummary, NotebookReport, Report, StaticFacts
+from harden.reporter.model import FrameSummary, NextStep, NotebookReport, Report, StaticFacts
 from harden.reporter.readiness import lint_value, readiness, repro_value
 from harden.reporter.steps import next_steps
 from harden.secrets import redact_text
@@ -185,10 +185,12 @@ def notebook_report(
     ran: bool = True,
     measured: dict[str, tuple[float, str]] | None = None,
     frames: tuple[FrameSummary, ...] = (),
+    handoff_steps: tuple[NextStep, ...] | None = None,
 ) -> NotebookReport:
     """Score and explain one notebook from what the steps found.  ``measured`` adds
     parts other commands measured (``tests``, ``data``, ``environment``: handoff);
-    ``frames`` are data profiles of captured frames (:func:`harden.reporter.frames.frame_summary`)."""
+    ``frames`` are data profiles of captured frames (:func:`harden.reporter.frames.frame_summary`);
+    ``handoff_steps`` (handoff) the next steps for the parts handoff measures."""
     if lint.error is not None:
         message = (
             lint.error.one_line()
@@ -220,7 +222,7 @@ def notebook_report(
         readiness=readiness(parts),
         facts=facts,
         cells=cells,
-        next_steps=next_steps(path, lint.findings, repro, check, check_error, ran),
+        next_steps=next_steps(path, lint.findings, repro, check, check_error, ran, handoff_steps),
         repro=repro,
         check=check,
         check_error=check_error,

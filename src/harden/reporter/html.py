@@ -391,7 +391,21 @@ def _frames(frames: Sequence[FrameSummary]) -> str:
                 f"<td>{histogram(column.counts, column.name)}</td></tr>"
             )
         out.append("</tbody></table>")
+        out.append(_suite(frame))
     return "\n".join(out)
+
+
+def _suite(frame: FrameSummary) -> str:
+    """The expectations generated from the frame, beside its profile (handoff)."""
+    if not frame.suite and not frame.expectations:
+        return ""
+    verdict = {True: " — the frame passes it", False: " — the frame FAILS it", None: ""}
+    head = (
+        f"<details open><summary>Expectations ({len(frame.expectations)}) in "
+        f"<code>{_e(frame.suite)}</code>{verdict[frame.validated]}</summary><ul>"
+    )
+    items = "".join(f"<li><code>{_e(line)}</code></li>" for line in frame.expectations)
+    return head + items + "</ul></details>"
 
 
 def histogram(counts: Sequence[int], label: str = "", width: int = 120, height: int = 28) -> str:

@@ -117,6 +117,9 @@ def notebook_data(nb: NotebookReport) -> dict[str, Any]:
                 "name": frame.name,
                 "rows": frame.rows,
                 "source": frame.source,
+                "suite": frame.suite,
+                "expectations": list(frame.expectations),
+                "validated": frame.validated,
                 "columns": [
                     {
                         "name": c.name,
@@ -273,6 +276,9 @@ _NOTEBOOK = _obj(
                     "name": {"type": "string"},
                     "rows": {"type": "integer"},
                     "source": {"type": "string"},
+                    "suite": {"type": "string"},
+                    "expectations": {"type": "array", "items": {"type": "string"}},
+                    "validated": {"type": ["boolean", "null"]},
                     "columns": {
                         "type": "array",
                         "items": _obj(

@@ -70,12 +70,18 @@ class ColumnSummary:
 
 @dataclass(frozen=True)
 class FrameSummary:
-    """A captured DataFrame: where it came from, its size, its columns."""
+    """A captured DataFrame: where it came from, its size, its columns; with
+    handoff also the suite generated from it (``suite``: its path in the handoff
+    folder, ``expectations``: one line per expectation) and whether the frame
+    passes it (``validated``; ``None``: not validated)."""
 
     name: str
     rows: int
     columns: tuple[ColumnSummary, ...] = ()
     source: str = ""
+    suite: str = ""
+    expectations: tuple[str, ...] = ()
+    validated: bool | None = None
 
 
 @dataclass(frozen=True)

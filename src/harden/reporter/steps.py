@@ -27,7 +27,11 @@ def next_steps(
     check: Any,
     check_error: str | None,
     ran: bool,
+    handoff: tuple[NextStep, ...] | None = None,
 ) -> tuple[NextStep, ...]:
+    """``handoff``: the steps ``harden handoff`` found for the parts it measures
+    (tests, data, environment), placed after the module's; a handoff report does
+    not suggest running handoff or ``--check`` again."""
     steps: list[NextStep] = []
     if repro is not None and repro.status in FAILED:
         where = (repro.failed_cell,) if repro.failed_cell is not None else ()
@@ -61,6 +65,7 @@ def next_steps(
         )
     elif check_error is not None:
         steps.append(NextStep(f"Make the notebook extractable: {check_error}", "module"))
+    steps += handoff or ()
     steps += _rule_steps(findings, Severity.WARNING)
     if not ran:
         steps.append(
@@ -70,6 +75,8 @@ def next_steps(
                 "repro",
             )
         )
+    if handoff is not None:
+        return tuple(steps)
     if check is None and check_error is None:
         steps.append(
             NextStep(

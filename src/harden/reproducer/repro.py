@@ -174,6 +174,31 @@ def _repro(path: Path, options: ReproOptions) -> ReproResult:
     return _judge(notebook, analysis, facts(), stored_errors, runs, options)
 
 
+def expected_error_cells(notebook: Notebook) -> frozenset[int]:
+    """Cells whose error must not stop a run: a stored error output, or tagged
+    ``raises-exception``.  A run made elsewhere (``harden handoff``'s shared run)
+    passes them as ``RunOptions.expected_error_cells`` before :func:`judge_run`."""
+    return frozenset(_stored_errors(notebook.node)) | _tagged(notebook)
+
+
+def judge_run(
+    notebook: Notebook,
+    analysis: Analysis | None,
+    run: RunResult,
+    options: ReproOptions = ReproOptions(),
+) -> ReproResult:
+    """The repro verdict on a ``run`` made by the caller (with
+    :func:`expected_error_cells`; extra capture or seed cells are mapped out of
+    its cells), as :func:`repro_notebook` judges its own single run."""
+    facts = facts_from_analysis(analysis) if analysis is not None else NotebookFacts()
+    try:
+        result = _judge(notebook, analysis, facts, _stored_errors(notebook.node), [run], options)
+    except HardenError as exc:
+        message = exc.one_line()
+        result = ReproResult(str(notebook.path), "failed", message, input_error=message)
+    return replace(redact_result(result), duration=run.duration)
+
+
 def _analyze(notebook: Notebook) -> Analysis | None:
     try:
         return analyze(notebook)
@@ -424,4 +449,12 @@ def _input_changes(notebook: Any, runs: list[RunResult]) -> tuple[Any, ...]:
     return changes
 
 
-__all__ = ["STATUSES", "CellResult", "ReproOptions", "ReproResult", "repro_notebook"]
+__all__ = [
+    "STATUSES",
+    "CellResult",
+    "ReproOptions",
+    "ReproResult",
+    "expected_error_cells",
+    "judge_run",
+    "repro_notebook",
+]
