@@ -201,7 +201,9 @@ def test_the_folder_installs_and_tests_pass_in_a_fresh_venv(
 
 
 @pytest.mark.slow
-def test_a_notebook_that_fails_still_gets_its_folder(tmp_path: Path) -> None:
+def test_a_notebook_that_fails_still_gets_its_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "nb"
     folder.mkdir()
     (folder / "data.csv").write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
@@ -214,8 +216,12 @@ def test_a_notebook_that_fails_still_gets_its_folder(tmp_path: Path) -> None:
     nbformat.write(nbformat.v4.new_notebook(cells=cells), notebook)
     before = _sha(notebook)
     out = tmp_path / "out"
-    assert main(["handoff", str(notebook), "-o", str(out), "--no-mutate", "-q"]) == 1
+    assert main(["handoff", str(notebook), "-o", str(out), "--no-mutate"]) == 1
     assert _sha(notebook) == before
+    # stderr is no terminal here: one plain progress line per step, the step named
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("handoff 1/") and lines[0].endswith(" analyse"), lines
+    assert len(lines) == int(lines[0].split("/")[1].split()[0])
     for name in ("README.md", "report.html", "report.json", "data-manifest.json"):
         assert (out / name).is_file(), name
     assert (out / "expectations" / "data_csv.json").is_file()  # captured before the failure

@@ -12,8 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harden.errors import UsageError
+
+if TYPE_CHECKING:
+    from harden.handover.core import HandoffResult
+    from harden.progress import Progress
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,20 +53,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
 
 
-def progress(step: str, done: int, total: int) -> None:
-    """One line per step on stderr (plain, so CI logs read well)."""
-    sys.stderr.write(f"handoff [{done}/{total}] {step}\n")
-    sys.stderr.flush()
-
-
 def run_command(args: argparse.Namespace) -> int:
-    from harden.handover.core import handoff
-
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be positive")
     if args.max_mutants is not None and args.max_mutants < 1:
         raise UsageError("--max-mutants must be at least 1")
-    result = handoff(
+    from harden.progress import progress_for
+
+    with progress_for("text", interval=0) as shown:
+        result = _handoff(args, None if args.quiet else shown)
+    _render(result)
+    return result.exit_code
+
+
+def _handoff(args: argparse.Namespace, shown: Progress | None) -> HandoffResult:
+    """A bar over the steps on a terminal (the step running as its label), one
+    line per step in CI logs."""
+    from harden.handover.core import handoff
+
+    def progress(step: str, done: int, total: int) -> None:
+        if shown is not None:
+            shown("handoff", done, total, step)
+
+    return handoff(
         args.notebook,
         args.output_dir,
         force=args.force,
@@ -71,8 +85,11 @@ def run_command(args: argparse.Namespace) -> int:
         package=args.package,
         max_mutants=args.max_mutants,
         jobs=args.jobs,
-        progress=None if args.quiet else progress,
+        progress=progress,
     )
+
+
+def _render(result: HandoffResult) -> None:
     out = sys.stdout
     out.write(f"wrote {result.output_dir} in {result.seconds:.0f}s\n")
     out.write(f"readiness {result.readiness.summary}\n")
@@ -93,4 +110,3 @@ def run_command(args: argparse.Namespace) -> int:
     for problem in result.problems:
         out.write(f"  problem: {problem}\n")
     out.write(f"see {result.readme} and {result.report_html}\n")
-    return result.exit_code
