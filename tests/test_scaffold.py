@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import write_notebook
 
 import harden
 from harden.cli import main
@@ -347,3 +348,27 @@ def test_unseeded_draws_and_printed_results_are_pinned(tmp_path: Path) -> None:
     assert "survived: load() line 11: constant 10 -> 11" in shown
     assert "survived: load() line 11: comparison GreaterThan -> GreaterThanEqual" in shown
     assert "    +    return [r for r in rows if r * 10 >= limit]" in shown
+
+
+def test_a_step_that_fails_is_one_line_with_the_error_that_ended_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A multi-line exception (scikit-learn's "All the 10 fits failed", a traceback
+    inside) is shown as its first and last line, not flattened whole."""
+    notebook = write_notebook(
+        tmp_path,
+        ("md", "# Fits"),
+        ("md", "## Fit"),
+        "message = 'All the 2 fits failed.\\nTraceback (most recent call last):\\n"
+        '  File "x.py", line 1\\nValueError: liblinear does not support multiclass\'\n'
+        "scores = [1, 2]\n"
+        "if len(scores) > 1:\n"
+        "    raise ValueError(message)",
+    )
+    code = main(["scaffold", str(notebook), "-o", str(tmp_path / "t")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.endswith(
+        "ValueError: All the 2 fits failed. … ValueError: liblinear does not support multiclass\n"
+    ), err

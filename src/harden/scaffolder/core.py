@@ -224,10 +224,20 @@ def _capture(
         error = result.get("error", {})
         where = f"in step {result['step']}()" if result.get("step") else "on import"
         raise HardenError(
-            f"the module fails {where}: {error.get('type')}: {error.get('message', '')}",
+            f"the module fails {where}: {error.get('type')}: "
+            f"{_first_and_last_line(str(error.get('message', '')))}",
             target.module_path,
         )
     return result
+
+
+def _first_and_last_line(message: str) -> str:
+    """A multi-line exception message (scikit-learn's "All the 10 fits failed" carries
+    a whole traceback) as its first line and its last, the error that ended it."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if len(lines) <= 2:
+        return " ".join(lines)
+    return f"{lines[0]} … {lines[-1]}"
 
 
 def _index(captured: dict[str, Any]) -> dict[str, Any]:
