@@ -289,6 +289,20 @@ def test_each_mutation_operator_of_the_issue_exists() -> None:
     assert not any(m.line == 10 for m in made)  # plt.title(...) is left alone
 
 
+def test_arguments_of_a_symmetric_metric_are_not_swapped() -> None:
+    """``accuracy_score(y_test, y_pred)`` swapped is the same number: an equivalent
+    mutant no test can kill.  ``confusion_matrix`` swapped is its transpose: kept."""
+    source = (
+        "from sklearn import metrics\n\n\n"
+        "def score(y_test, y_pred):\n"
+        "    accuracy = metrics.accuracy_score(y_test, y_pred)\n"
+        "    matrix = metrics.confusion_matrix(y_test, y_pred)\n"
+        "    return accuracy, matrix\n"
+    )
+    swaps = [m.line for m in mutants(source) if m.operator == "swap arguments"]
+    assert swaps == [6]
+
+
 UNSEEDED_PRINTING = """
 import random
 

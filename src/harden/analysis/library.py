@@ -686,6 +686,35 @@ def is_widget(qualified: str) -> bool:
     return any(qualified == m or qualified.startswith(m + ".") for m in WIDGET_MODULES)
 
 
+# -- symmetry: calls whose first two arguments can trade places (scaffold's mutants) --------
+#: Functions whose result does not change when their first two positional arguments
+#: swap (``accuracy_score(y_test, y_pred) == accuracy_score(y_pred, y_test)``): swapping
+#: them makes an equivalent mutant, which no test can kill.  Matched on the last dotted
+#: part.  Only metrics symmetric for every option (not ``f1_score``: its ``weighted``
+#: average weighs by the first argument's support).
+SYMMETRIC_FUNCTIONS = frozenset(
+    {
+        "accuracy_score",
+        "zero_one_loss",
+        "hamming_loss",
+        "mean_squared_error",
+        "root_mean_squared_error",
+        "mean_absolute_error",
+        "median_absolute_error",
+        "max_error",
+        "cohen_kappa_score",
+        "matthews_corrcoef",
+        "adjusted_rand_score",
+        "rand_score",
+        "mutual_info_score",
+        "normalized_mutual_info_score",
+        "adjusted_mutual_info_score",
+        "maximum",
+        "minimum",
+        "hypot",
+    }
+)
+
 # -- randomness: calls that draw, generators, seeding calls (H101) ---------------------------
 #: Functions of the ``random`` module that draw.
 RANDOM_FUNCS = frozenset(

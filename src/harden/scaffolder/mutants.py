@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from harden.analysis.library import SYMMETRIC_FUNCTIONS
 from harden.extractor.entry import GENERATED_HELPERS
 
 SKIPPED_FUNCTIONS = GENERATED_HELPERS
@@ -223,6 +224,8 @@ class _Mutator(cst.CSTTransformer):
             self.skip -= 1
             return updated
         pair = _same_typed_pair(updated.args)
+        if pair == (0, 1) and _called_name(updated.func) in SYMMETRIC_FUNCTIONS:
+            pair = None  # accuracy_score(y_test, y_pred): swapping changes nothing
         if pair is not None:
             first, second = pair
             left, right = updated.args[first].value, updated.args[second].value
@@ -354,15 +357,23 @@ class _Mutator(cst.CSTTransformer):
         return updated
 
 
+def _called_name(func: cst.BaseExpression) -> str | None:
+    """The last dotted part of what a call calls (``metrics.accuracy_score`` →
+    ``accuracy_score``)."""
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
 def _same_typed_pair(args: Sequence[cst.Arg]) -> tuple[int, int] | None:
     """Two arguments of one call that can trade places: the first two positional ones
     when both are names (``train_test_split(X, y)``) or literals of one type, else the
     first two keyword ones that are literals of one type (``fit(a=1, b=2)``)."""
     positional = [i for i, a in enumerate(args) if a.keyword is None and not a.star]
     keywords = [i for i, a in enumerate(args) if a.keyword is not None and not a.star]
-    for group in (positional[:2], keywords):
+    for group, names_too in ((positional[:2], True), (keywords, False)):
         literals = [i for i in group if _literal_type(args[i].value) is not None]
-        candidates = group if group is positional[:2] else literals
+        candidates = group if names_too else literals
         if len(candidates) < 2:
             continue
         first, second = candidates[0], candidates[1]
