@@ -36,7 +36,7 @@ def run_and_compare(spec: dict[str, Any]) -> dict[str, Any]:
     try:
         module = importlib.import_module(spec["module_name"])
     except BaseException as exc:  # noqa: BLE001 - the module must import; say why it did not
-        return {"status": "error", "step": None, "error": _error(exc), "values": []}
+        return {"status": "error", "step": None, "error": error_record(exc), "values": []}
     snapshots: dict[str, Any] = {}
     current: list[str | None] = [None]
     for step in spec["steps"]:
@@ -52,7 +52,7 @@ def run_and_compare(spec: dict[str, Any]) -> dict[str, Any]:
         return {
             "status": "error",
             "step": current[0],
-            "error": _error(exc),
+            "error": error_record(exc),
             "values": [],
             "seconds": time.monotonic() - started,
         }
@@ -155,7 +155,8 @@ def _alias_main(module: Any) -> None:
             setattr(main, name, value)
 
 
-def _error(exc: BaseException) -> dict[str, str]:
+def error_record(exc: BaseException) -> dict[str, str]:
+    """An exception as JSON: its type, message and the end of its traceback (bounded)."""
     frames = traceback.format_exception(type(exc), exc, exc.__traceback__)
     return {
         "type": type(exc).__name__,

@@ -21,11 +21,10 @@ import json
 import os
 import sys
 import time
-import traceback
 from pathlib import Path
 from typing import Any
 
-from harden.extractor.worker import pickled, unpickled
+from harden.extractor.worker import error_record, pickled, unpickled
 from harden.scaffolder.store import Budget, Store, _tree
 
 #: What a step prints is pinned up to this many characters (more: a log, not a result).
@@ -60,7 +59,7 @@ def capture(spec: dict[str, Any]) -> dict[str, Any]:
     try:
         module = load_module(spec["module_path"], spec["module_name"])
     except BaseException as exc:  # noqa: BLE001 - the module must import; say why it did not
-        return {"status": "error", "step": None, "error": _error(exc)}
+        return {"status": "error", "step": None, "error": error_record(exc)}
     calls: dict[str, dict[str, Any]] = {}
     current: list[str | None] = [None]
     originals = {}
@@ -74,7 +73,7 @@ def capture(spec: dict[str, Any]) -> dict[str, Any]:
         with contextlib.redirect_stdout(io.StringIO()) as run_printed:
             results = getattr(module, spec["run"])()
     except BaseException as exc:  # noqa: BLE001 - a failing step is the finding, not a crash
-        return {"status": "error", "step": current[0], "error": _error(exc)}
+        return {"status": "error", "step": current[0], "error": error_record(exc)}
     run_seconds = time.monotonic() - started
     for name, function in originals.items():
         setattr(module, name, function)
@@ -228,8 +227,6 @@ def _unstable(
 ) -> tuple[dict[str, str], str | None]:
     """Outputs that differ when the step runs again on the same inputs, and what it
     printed that second time."""
-    from harden.extractor.values import NotComparable, compare
-
     arguments = {}
     for arg, snapshot in call["inputs"].items():
         value, error = _load(snapshot)
@@ -242,17 +239,7 @@ def _unstable(
             again = _split(function(**arguments), targets, unpacked)
     except Exception as exc:  # noqa: BLE001 - not callable twice: nothing is stable
         return {t: f"calling it again raised {type(exc).__name__}" for t in first}, None
-    found = {}
-    for target, value in first.items():
-        try:
-            differs = compare(value, again.get(target), (), target)
-        except NotComparable:
-            continue
-        except Exception as exc:  # noqa: BLE001 - cannot compare: do not pin by value
-            differs = f"cannot compare ({type(exc).__name__})"
-        if differs:
-            found[target] = f"differs between two calls on the same inputs ({_plainly(differs)})"
-    return found, printed.getvalue()
+    return _differences(first, again, "two calls on the same inputs"), printed.getvalue()
 
 
 def _unstable_run(
@@ -289,7 +276,10 @@ def _seeded_run(run: Any) -> tuple[dict[str, Any] | str, str]:
     return again, printed.getvalue()
 
 
-def _differences(first: dict[str, Any], again: dict[str, Any]) -> dict[str, str]:
+def _differences(
+    first: dict[str, Any], again: dict[str, Any], between: str = "two runs"
+) -> dict[str, str]:
+    """The values of ``first`` that ``again`` does not reproduce, each with why."""
     from harden.extractor.values import NotComparable, compare
 
     found = {}
@@ -301,7 +291,7 @@ def _differences(first: dict[str, Any], again: dict[str, Any]) -> dict[str, str]
         except Exception as exc:  # noqa: BLE001 - cannot compare: do not pin by value
             differs = f"cannot compare ({type(exc).__name__})"
         if differs:
-            found[name] = f"differs between two runs ({_plainly(differs)})"
+            found[name] = f"differs between {between} ({_plainly(differs)})"
     return found
 
 
@@ -373,15 +363,6 @@ def _load(snapshot: Any) -> tuple[Any, str | None]:
 
 def _qualname(value: Any) -> str:
     return f"{type(value).__module__}.{type(value).__qualname__}"
-
-
-def _error(exc: BaseException) -> dict[str, str]:
-    frames = traceback.format_exception(type(exc), exc, exc.__traceback__)
-    return {
-        "type": type(exc).__name__,
-        "message": str(exc)[:500],
-        "traceback": "".join(frames[-6:])[-3000:],
-    }
 
 
 if __name__ == "__main__":
