@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,17 +80,36 @@ def write_files(
                 continue
         pending.append((target, data))
     if conflicts:
-        raise OutputExistsError(
-            "not overwriting " + ", ".join(conflicts) + ": changed since harden wrote it "
-            "(or not written by harden); use --force to overwrite",
-            directory,
-        )
+        raise not_overwriting(conflicts, directory)
     for target, data in pending:
         atomic_write(target, data)
     for name, data in payloads.items():
         manifest[name] = digest(data)
     _write_manifest(directory, manifest, manifest_name)
     return WriteResult(directory, tuple(t for t, _ in pending), tuple(unchanged))
+
+
+def not_overwriting(names: Sequence[str], where: Path) -> OutputExistsError:
+    """The error for files a person changed since harden wrote them (``--force`` needed)."""
+    return OutputExistsError(
+        "not overwriting " + ", ".join(names) + ": changed since harden wrote it "
+        "(or not written by harden); use --force to overwrite",
+        where,
+    )
+
+
+def edited_files(directory: Path, names: Sequence[str], manifest_name: str) -> list[str]:
+    """Of ``names`` (relative to ``directory``), those that exist and are not what
+    harden last wrote there (``manifest_name`` records it): a person edited them,
+    or harden never wrote them.  The check :func:`write_files` makes per file, for a
+    caller that must know before a long run that a folder can be written."""
+    manifest = read_manifest(directory, manifest_name)
+    return [
+        name
+        for name in names
+        if (directory / name).is_file()
+        and manifest.get(name) != digest((directory / name).read_bytes())
+    ]
 
 
 def _write_manifest(directory: Path, manifest: Mapping[str, str], manifest_name: str) -> None:

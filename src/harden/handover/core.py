@@ -18,7 +18,7 @@ check, once for scaffold's captures, and once per mutant in the mutation pass.
 
 Writing: every file atomically; a file harden wrote earlier and a person edited
 since is never overwritten without ``force`` (each folder keeps the manifest of
-what harden wrote; :func:`edited_files`), checked before anything runs.  The
+what harden wrote; :func:`harden.extractor.write.edited_files`), checked before anything runs.  The
 input notebook is only read.  A notebook that fails to run still gets its folder,
 with what could be made, and the report and README say why.
 """
@@ -36,8 +36,13 @@ from typing import Any
 
 from harden.analysis import Analysis, analyze
 from harden.config import resolve
-from harden.errors import HardenError, OutputExistsError, UsageError
-from harden.extractor.write import digest, read_manifest, write_files
+from harden.errors import HardenError, UsageError
+from harden.extractor.write import (
+    edited_files,
+    not_overwriting,
+    read_manifest,
+    write_files,
+)
 from harden.notebook import Notebook, load
 from harden.reporter.model import FrameSummary, NextStep
 from harden.reporter.readiness import Readiness
@@ -134,20 +139,6 @@ class Layout:
 
 
 # -- guarding hand-edited files ------------------------------------------------------------
-def edited_files(directory: Path, names: list[str], manifest_name: str) -> list[str]:
-    """Of ``names`` (relative to ``directory``), those that exist and are not what
-    harden last wrote there (``manifest_name`` records it): a person edited them,
-    or harden never wrote them.  The check :func:`write_files` makes per file, made
-    before a long run so that nothing runs for a folder that cannot be written."""
-    manifest = read_manifest(directory, manifest_name)
-    edited = []
-    for name in names:
-        target = directory / name
-        if target.is_file() and manifest.get(name) != digest(target.read_bytes()):
-            edited.append(name)
-    return edited
-
-
 def _guard(layout: Layout, force: bool) -> None:
     if force or not layout.root.exists():
         return
@@ -168,11 +159,7 @@ def _guard(layout: Layout, force: bool) -> None:
             for n in edited_files(folder, recorded, manifest)
         ]
     if conflicts:
-        raise OutputExistsError(
-            "not overwriting " + ", ".join(conflicts) + ": changed since harden wrote it "
-            "(or not written by harden); use --force to overwrite",
-            layout.root,
-        )
+        raise not_overwriting(conflicts, layout.root)
 
 
 # -- the one run ---------------------------------------------------------------------------
@@ -734,4 +721,4 @@ def _report(
     return Report((one,), ran=True, checked=True, options={"seeded": True}, command="handoff")
 
 
-__all__ = ["MANIFEST", "STEPS", "HandoffResult", "Layout", "edited_files", "handoff", "shared_run"]
+__all__ = ["MANIFEST", "STEPS", "HandoffResult", "Layout", "handoff", "shared_run"]
