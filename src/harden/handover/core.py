@@ -37,6 +37,7 @@ from typing import Any
 from harden.analysis import Analysis, analyze
 from harden.config import resolve
 from harden.errors import HardenError, UsageError
+from harden.extractor.names import default_module_name
 from harden.extractor.write import (
     edited_files,
     not_overwriting,
@@ -232,7 +233,9 @@ def handoff(
     analysis = analyze(nb)
     lint = _lint(nb, analysis)
     extraction, extract_error = _extract(nb, analysis)
-    module = extraction.module_name if extraction is not None else _safe(Path(nb.path).stem)
+    module = (
+        extraction.module_name if extraction is not None else default_module_name(Path(nb.path))
+    )
     layout = Layout(Path(output_dir).resolve(), package or module, module)
     if not layout.package.isidentifier():
         raise UsageError(f"--package {layout.package!r} is not a Python identifier")
@@ -409,13 +412,6 @@ def handoff(
 
 
 # -- the steps -----------------------------------------------------------------------------
-def _safe(stem: str) -> str:
-    import re
-
-    name = re.sub(r"\W+", "_", stem).strip("_").lower() or "notebook"
-    return f"nb_{name}" if name[0].isdigit() else name
-
-
 def _lint(nb: Notebook, analysis: Analysis) -> Any:
     from harden.linter.engine import lint_notebook
     from harden.linter.registry import all_rules
