@@ -255,16 +255,34 @@ def test_notebook_only_lines_are_dropped_and_logged(tmp_path: Path) -> None:
 
 
 def test_shell_commands_and_unsupported_magics_stop_extraction(tmp_path: Path) -> None:
-    path = nb(tmp_path, "files = 1\n!ls data", "%run other.py", "%%bash\necho hi")
+    path = nb(tmp_path, "files = 1\n!mkdir data", "%run other.py", "%%bash\necho hi")
     with pytest.raises(ExtractionError) as info:
         extract(path)
     message = info.value.one_line()
-    assert "`!ls data`" in message and "`%run other.py`" in message and "`%%bash`" in message
+    assert "`!mkdir data`" in message and "`%run other.py`" in message and "`%%bash`" in message
     assert "--drop-magics" in message and "cell 1, line 2" in message
     e = extract(path, drop_magics=True)
     risky = [entry for entry in e.log if entry.kind == "risky"]
     assert len(risky) == 3
     assert "get_ipython" not in e.source
+
+
+def test_shell_lines_that_only_show_output_are_dropped_not_refused(tmp_path: Path) -> None:
+    """`!head data.csv`, `!ls | wc -l`, `!pip list` change nothing the code computes: they are
+    dropped and logged; a redirect or a command that changes files is still refused."""
+    path = nb(tmp_path, "!head -n 3 data.csv\n!ls data | wc -l\n!pip list", "x = 1\nprint(x)")
+    e = extract(path)
+    dropped = [entry for entry in e.log if entry.kind == "dropped" and entry.cell_index == 0]
+    assert [entry.code for entry in dropped] == [
+        "!head -n 3 data.csv",
+        "!ls data | wc -l",
+        "!pip list",
+    ]
+    assert all("only shows output" in entry.message for entry in dropped)
+    assert "get_ipython" not in e.source and "print(" in e.source
+    for command in ("!head -n 3 data.csv > top.csv", "!ls data && rm -r data", "files = !ls"):
+        with pytest.raises(ExtractionError, match="no Python equivalent"):
+            extract(nb(tmp_path, command, "x = 1"))
 
 
 def test_cell_magics_with_python_bodies_keep_the_body(tmp_path: Path) -> None:

@@ -28,7 +28,6 @@ SNAPSHOTS = Path(__file__).parent / "snapshots" / "extract"
 EXPECTED = json.loads((EXAMPLES / "expected_findings.json").read_text())
 #: Examples that need an option to extract at all, and why.
 OPTIONS = {
-    "housing_prices_messy.ipynb": {"drop_magics": True},  # `!head`, `%cd`-style shell lines
     "sales_forecast_messy.ipynb": {"allow_hidden_state": True, "drop_magics": True},
 }
 NOT_PYTHON = {"sales_summary_r.ipynb"}

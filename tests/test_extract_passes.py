@@ -127,6 +127,6 @@ def test_the_builtin_modes_are_registered() -> None:
 def test_refusals_keep_their_order(tmp_path: Path) -> None:
     """A magic with no Python equivalent is refused only after every cell was
     prepared: a top-level await in a later cell is reported first."""
-    path = nb(tmp_path, "!ls", "import asyncio\nawait asyncio.sleep(0)")
+    path = nb(tmp_path, "!mkdir out", "import asyncio\nawait asyncio.sleep(0)")
     with pytest.raises(ExtractionError, match="top-level `await`"):
         extract(path)

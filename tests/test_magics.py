@@ -62,6 +62,9 @@ CASES: list[tuple[str, Role]] = [
     ("!micromamba install -y numpy", Role.SHELL),
     ("%system pip install pandas", Role.SHELL),
     ("!ls -la", Role.SHELL),
+    ("!head -n 3 data.csv | wc -l", Role.SHELL),
+    ("!ls -la > listing.txt", Role.SHELL),
+    ("!mkdir -p out", Role.SHELL),
     ("files = !ls data", Role.SHELL),
     ("%run helpers.py", Role.OTHER),
     ("%store model", Role.OTHER),
@@ -103,7 +106,12 @@ def test_lint_and_extract_agree(tmp_path: Path, source: str, expected: Role) -> 
         module = extraction.source
 
     installs = source in PYTHON_INSTALLS
-    if expected in (Role.DISPLAY, Role.TIMED, Role.PYTHON):
+    shows_only = source.startswith("!") and magics.inspects(source[1:])
+    if shows_only:
+        # lint: "only shows output; drop it"; extract drops it.
+        assert rules == {("H105", "info")}, rules
+        assert refused is None and "dropped" in kinds
+    elif expected in (Role.DISPLAY, Role.TIMED, Role.PYTHON):
         # lint: "only affects the interactive session; drop it"; extract obeys.
         assert rules == {("H105", "info")}, rules
         assert refused is None

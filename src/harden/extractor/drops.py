@@ -24,7 +24,7 @@ from harden.analysis.nodes import root_name
 from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
 from harden.notebook import magics
-from harden.notebook.magics import Role, install_specs, strip_options
+from harden.notebook.magics import Role, inspects, install_specs, strip_options
 
 
 @dataclass
@@ -299,6 +299,9 @@ class CellRewriter(cst.CSTTransformer):
             command = name.strip()
             if self._requirement(original, command):
                 return None
+            if method == "system" and inspects(command):
+                self.note("dropped", "shell command that only shows output", original)
+                return None
             return self._unsupported(original, f"shell command `!{command.split(' ')[0]}`")
         if method == "run_line_magic":
             args = texts[1] if len(texts) > 1 else ""
@@ -306,6 +309,9 @@ class CellRewriter(cst.CSTTransformer):
             if what in (Role.PACKAGES, Role.SHELL) and self._requirement(
                 original, args if what is Role.SHELL else f"{name} {args}"
             ):
+                return None
+            if what is Role.SHELL and inspects(args):
+                self.note("dropped", "shell command that only shows output", original)
                 return None
             if what in (Role.DISPLAY, Role.SESSION):
                 self.note("dropped", f"%{name} only configures the notebook", original)

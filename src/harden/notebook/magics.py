@@ -164,7 +164,10 @@ def role(kind: MagicKind, name: str, args: str = "") -> Role:
 
 
 def is_display_only(kind: MagicKind, name: str, args: str = "") -> bool:
-    """True when dropping the magic changes nothing but presentation or timing output."""
+    """True when dropping the magic changes nothing but presentation or timing output
+    (a shell escape that only shows something, ``!head data.csv``, included)."""
+    if kind == "shell" or (kind == "line" and name in SHELL_LINE_MAGICS):
+        return inspects(args)
     return role(kind, name, args) in (Role.DISPLAY, Role.TIMED, Role.PYTHON)
 
 
@@ -291,6 +294,50 @@ DOWNLOADERS: dict[str, frozenset[str] | None] = {
     "kaggle": frozenset({"download"}),
     "huggingface-cli": frozenset({"download"}),
 }
+#: Shell commands that only show something (a file's first lines, a listing, the GPU, a
+#: version): the tool, and ``None`` when any use of it only reads, else the first words
+#: after it that only read (``pip list``, ``python --version``). Run without redirection
+#: or substitution, dropping them changes nothing the code computes.
+INSPECTORS: dict[str, frozenset[str] | None] = {
+    **dict.fromkeys(
+        (
+            "head",
+            "tail",
+            "cat",
+            "less",
+            "more",
+            "ls",
+            "ll",
+            "wc",
+            "du",
+            "df",
+            "pwd",
+            "whoami",
+            "hostname",
+            "nvidia-smi",
+            "free",
+            "uname",
+            "date",
+            "which",
+            "file",
+            "tree",
+            "nproc",
+            "lscpu",
+            "echo",
+            "grep",
+            "md5sum",
+            "sha256sum",
+            "stat",
+            "printenv",
+        )
+    ),
+    "pip": frozenset({"list", "show", "freeze", "--version", "-V"}),
+    "conda": frozenset({"list", "info", "--version", "-V"}),
+    "python": frozenset({"--version", "-V"}),
+    "python3": frozenset({"--version", "-V"}),
+    "nvcc": frozenset({"--version", "-V"}),
+    "java": frozenset({"-version", "--version"}),
+}
 #: Options of the installers that take a value (never a package spec).
 _WITH_VALUE = frozenset(
     {
@@ -367,6 +414,23 @@ def is_download(words: list[str]) -> bool:
     return verbs is None or bool(verbs & set(words[1:]))
 
 
+def is_inspection(words: list[str]) -> bool:
+    """``head -n 3 data.csv``, ``ls data/``, ``pip list``, ``nvidia-smi``: shows, changes nothing."""
+    if any(">" in word or "$(" in word or "`" in word for word in words):
+        return False
+    tool, *rest = _tool_words(words)
+    if tool not in INSPECTORS:
+        return False
+    verbs = INSPECTORS[tool]
+    return verbs is None or (bool(rest) and rest[0] in verbs)
+
+
+def inspects(command: str) -> bool:
+    """True when every command of the line only shows something (see :data:`INSPECTORS`)."""
+    commands = simple_commands(command)
+    return bool(commands) and all(is_inspection(words) for words in commands)
+
+
 def installs(command: str) -> bool:
     return any(is_install(words) for words in simple_commands(command))
 
@@ -414,6 +478,7 @@ __all__ = [
     "DOWNLOADERS",
     "EXTENSION_MAGICS",
     "HELP_MAGICS",
+    "INSPECTORS",
     "INSTALLERS",
     "LINE_MAGICS",
     "METHODS",
@@ -430,10 +495,12 @@ __all__ = [
     "decode",
     "decode_magic",
     "downloads",
+    "inspects",
     "install_specs",
     "installs",
     "is_display_only",
     "is_download",
+    "is_inspection",
     "is_install",
     "is_shell_cell",
     "python_code",

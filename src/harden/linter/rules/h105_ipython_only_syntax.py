@@ -29,6 +29,8 @@ def is_display_only(magic: MagicUse) -> bool:
 def _display_only_message(magic: MagicUse) -> str:
     """Display-only magics go; a timing or capturing magic goes but its code stays."""
     role = magics.role(magic.kind, magic.name, magic.args)
+    if role is magics.Role.SHELL:
+        return f"`{shown(magic)}` only shows output; drop it outside Jupyter"
     if role is magics.Role.TIMED and magics.strip_options(magic.args):
         return (
             f"`{shown(magic)}` only times its statement; outside Jupyter remove the "
@@ -47,8 +49,9 @@ class IpythonOnlySyntax(Rule):
     ## What it does
     Flags magics, shell escapes (`!ls`, `x = !cmd`) and help lookups (`x?`) — syntax
     plain Python cannot run. Display-only magics (`%matplotlib`, `%config`, `%load_ext
-    autoreload`, `%autoreload`, `%time`, `%%capture`…) are reported at `info`, since
-    dropping them changes nothing but presentation. A severity set for H105 in a pack or
+    autoreload`, `%autoreload`, `%time`, `%%capture`…) and shell escapes that only show
+    something (`!head data.csv`, `!ls`, `!pip list`, `!nvidia-smi`, without redirection)
+    are reported at `info`, since dropping them changes nothing but presentation. A severity set for H105 in a pack or
     in `[tool.harden]` applies to all its findings, display-only ones included. What
     H104 (installs), H103 (downloads) and H106 (`%cd`) report is not reported again
     here.
@@ -83,7 +86,7 @@ class IpythonOnlySyntax(Rule):
         Example(
             "files = !ls data",
             "import pandas as pd\npd.read_csv?",
-            "!ls -la",
+            "!ls -la > listing.txt",
             expect=[(0, 1), (1, 2), (2, 1)],
         ),
         Example(
@@ -97,7 +100,14 @@ class IpythonOnlySyntax(Rule):
             expect=[(0, 1), (0, 2), (0, 3), (1, 1), (1, 2)],
         ),
         Example("%%time\nx = sum(range(10))", "%load_ext sql", expect=[(0, 1), (1, 1)]),
-        Example("!pip list && ls", "%%script bash\necho hi", expect=[(0, 1), (1, 1)]),
+        Example("!pip list && rm -r out", "%%script bash\necho hi", expect=[(0, 1), (1, 1)]),
+        Example(
+            "!head -n 3 housing.csv",
+            "!ls data | wc -l",
+            message="only shows output; drop it outside Jupyter",
+            severity="info",
+            expect=[(0, 1), (1, 1)],
+        ),
         Example(
             "%matplotlib inline",
             message="only affects the interactive session",
