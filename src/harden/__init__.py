@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from harden.expectations.expect import ExpectResult
     from harden.expectations.validate import ValidationReport
     from harden.extractor.model import Extraction
+    from harden.handover.batch import FolderHandoff
     from harden.handover.core import HandoffResult
     from harden.linter.engine import LintReport
     from harden.reporter.model import Report
@@ -236,6 +237,39 @@ def handoff(
     )
 
 
+def handoff_folder(
+    *paths: str | Path,
+    output_dir: str | Path,
+    force: bool = False,
+    mutate: bool = True,
+    kernel: str | None = None,
+    timeout: float | None = 600.0,
+    max_mutants: int | None = None,
+    mutant_jobs: int = 1,
+    jobs: int = 0,
+    scheduler: str | None = None,
+    ship_folder: bool = False,
+    ship_limit_mb: float = 100.0,
+    progress: Any = None,
+) -> FolderHandoff:
+    """:func:`handoff` for every notebook under ``paths`` (files or folders), each into
+    ``output_dir/<its path under the folder>/``, with ``output_dir/index.html`` and
+    ``report.json`` (a verdict per notebook: complete, incomplete, failed,
+    worker_lost, error).  ``jobs`` processes at a time, or on Dask with ``scheduler``
+    as in :func:`repro` (without ``ship_folder`` the workers write into ``output_dir``:
+    a path they must share).  ``progress(done, total, result)`` as each one finishes.
+    Edited files in the way (without ``force``) are refused before anything runs."""
+    from harden.handover.batch import Cluster, HandoffOptions
+    from harden.handover.batch import handoff_folder as _handoff_folder
+
+    found = _cluster(scheduler, ship_folder, ship_limit_mb, jobs)
+    cluster = None if found is None else Cluster(found.scheduler, ship_folder, found.ship_limit)
+    options = HandoffOptions(force, mutate, kernel, timeout, max_mutants, mutant_jobs)
+    return _handoff_folder(
+        paths, output_dir, options, jobs=jobs, cluster=cluster, finished=progress
+    )
+
+
 def report(
     *paths: str | Path,
     output_dir: str | Path | None = None,
@@ -280,6 +314,7 @@ __all__ = [
     "expect",
     "extract",
     "handoff",
+    "handoff_folder",
     "lint",
     "report",
     "repro",

@@ -5,6 +5,12 @@ runs, the module agrees with it, the tests are green); 1 the folder was written
 but something could not be made or checked (the README and the report say
 what); 2 a usage or input error (unreadable notebook, a hand-edited file in the
 way without ``--force``), nothing run.
+
+Given a folder (or several paths) it hands off every notebook found
+(:mod:`harden.handover.batch`): ``--jobs N`` processes or ``--scheduler`` (Dask);
+exit 0 every notebook complete, 1 any incomplete, failed or lost, 2 a usage or
+input error (an unreachable scheduler, edited files in the way, an unreadable
+notebook).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harden.errors import UsageError
+from harden.reproducer.cli_repro import add_cluster_arguments
 
 if TYPE_CHECKING:
     from harden.handover.core import HandoffResult
@@ -22,13 +29,20 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("notebook", type=Path, help="the notebook to hand off")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="NOTEBOOK",
+        help="the notebook to hand off, or folders (every notebook in them: "
+        "OUT/<path under the folder>/ each, and OUT/index.html)",
+    )
     parser.add_argument(
         "-o",
         "--output-dir",
         type=Path,
         required=True,
-        metavar="DIR",
+        metavar="OUT",
         help="the handoff folder (created): src/, tests/, expectations/, report.html, ...",
     )
     parser.add_argument(
@@ -43,7 +57,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-mutants", type=int, metavar="N", help="measure at most N mutants (default all)"
     )
     parser.add_argument(
-        "-j", "--jobs", type=int, default=2, help="mutants run in parallel (default 2)"
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="one notebook: mutants run in parallel (default 2); a folder: notebooks "
+        "handed off in parallel (default one per core)",
+    )
+    parser.add_argument(
+        "--mutant-jobs",
+        type=int,
+        metavar="N",
+        help="a folder: mutants run in parallel within each handoff (default 1)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["text", "json", "jsonl"],
+        default="text",
+        help="a folder: text, one JSON document, or one JSON line per notebook as it "
+        "finishes and a summary line (default text)",
     )
     parser.add_argument("--package", help="the package's name (default: the module's)")
     parser.add_argument("--kernel", help="kernel to run the notebook in (default: its own)")
@@ -51,6 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--timeout", type=float, default=600.0, help="seconds per cell (default 600)"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    add_cluster_arguments(parser, keep_executed=False)
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -58,6 +91,20 @@ def run_command(args: argparse.Namespace) -> int:
         raise UsageError("--timeout must be positive")
     if args.max_mutants is not None and args.max_mutants < 1:
         raise UsageError("--max-mutants must be at least 1")
+    for flag in ("jobs", "mutant_jobs"):
+        value = getattr(args, flag)
+        if value is not None and value < (1 if flag == "mutant_jobs" else 0):
+            raise UsageError(f"--{flag.replace('_', '-')} must be positive, got {value}")
+    if len(args.paths) > 1 or args.paths[0].is_dir():
+        from harden.handover.cli_batch import run_folder
+
+        return run_folder(args)
+    if args.scheduler is not None or args.ship_folder:
+        raise UsageError("--scheduler and --ship-folder hand off a folder: give a folder")
+    if args.format != "text" or args.mutant_jobs is not None:
+        flag = "--format" if args.format != "text" else "--mutant-jobs"
+        raise UsageError(f"{flag} goes with a folder of notebooks")
+    args.notebook = args.paths[0]
     from harden.progress import progress_for
 
     with progress_for("text", interval=0) as shown:
@@ -84,7 +131,7 @@ def _handoff(args: argparse.Namespace, shown: Progress | None) -> HandoffResult:
         timeout=args.timeout,
         package=args.package,
         max_mutants=args.max_mutants,
-        jobs=args.jobs,
+        jobs=args.jobs or 2,
         progress=progress,
     )
 

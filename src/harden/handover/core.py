@@ -100,6 +100,8 @@ class HandoffResult:
     report_json: Path | None = None
     problems: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    #: The notebook's section of the report (``report.html``), for a folder's index.
+    report: Any = None
 
     @property
     def seconds(self) -> float:
@@ -141,26 +143,38 @@ class Layout:
 
 # -- guarding hand-edited files ------------------------------------------------------------
 def _guard(layout: Layout, force: bool) -> None:
-    if force or not layout.root.exists():
+    if force:
         return
-    if not layout.root.is_dir():
-        raise UsageError(f"-o {layout.root}: exists and is not a folder")
-    conflicts: list[str] = []
-    own = read_manifest(layout.root, MANIFEST)
-    fixed = ["README.md", "requirements.txt", "pyproject.toml", "data-manifest.json"]
-    names = sorted(set(fixed) | set(own))
-    conflicts += edited_files(layout.root, names, MANIFEST)
-    for folder, manifest in (
-        (layout.package_dir, EXTRACT_MANIFEST),
-        (layout.tests_dir, SCAFFOLD_MANIFEST),
-    ):
-        recorded = sorted(read_manifest(folder, manifest))
-        conflicts += [
-            (folder / n).relative_to(layout.root).as_posix()
-            for n in edited_files(folder, recorded, manifest)
-        ]
+    conflicts = guard_conflicts(layout.root, (layout.package_dir,))
     if conflicts:
         raise not_overwriting(conflicts, layout.root)
+
+
+def guard_conflicts(root: Path, package_dirs: tuple[Path, ...] | None = None) -> list[str]:
+    """The files under the handoff folder ``root`` a person edited since harden
+    wrote them (relative to ``root``): its own files, the module's package folders
+    (``package_dirs``; ``None``: every ``src/*`` folder harden wrote, for a caller that
+    does not know the package's name yet) and the tests."""
+    if not root.exists():
+        return []
+    if not root.is_dir():
+        raise UsageError(f"-o {root}: exists and is not a folder")
+    conflicts: list[str] = []
+    own = read_manifest(root, MANIFEST)
+    fixed = ["README.md", "requirements.txt", "pyproject.toml", "data-manifest.json"]
+    names = sorted(set(fixed) | set(own))
+    conflicts += edited_files(root, names, MANIFEST)
+    if package_dirs is None:
+        package_dirs = tuple(sorted(p.parent for p in (root / "src").glob(f"*/{EXTRACT_MANIFEST}")))
+    folders = [(folder, EXTRACT_MANIFEST) for folder in package_dirs]
+    folders.append((root / "tests", SCAFFOLD_MANIFEST))
+    for folder, manifest in folders:
+        recorded = sorted(read_manifest(folder, manifest))
+        conflicts += [
+            (folder / n).relative_to(root).as_posix()
+            for n in edited_files(folder, recorded, manifest)
+        ]
+    return conflicts
 
 
 # -- the one run ---------------------------------------------------------------------------
@@ -408,6 +422,7 @@ def handoff(
         report_json=data,
         problems=tuple(problems),
         timings=timings,
+        report=notebook_report,
     )
 
 
@@ -717,4 +732,12 @@ def _report(
     return Report((one,), ran=True, checked=True, options={"seeded": True}, command="handoff")
 
 
-__all__ = ["MANIFEST", "STEPS", "HandoffResult", "Layout", "handoff", "shared_run"]
+__all__ = [
+    "MANIFEST",
+    "STEPS",
+    "HandoffResult",
+    "Layout",
+    "guard_conflicts",
+    "handoff",
+    "shared_run",
+]

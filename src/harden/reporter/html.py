@@ -10,7 +10,7 @@ sortable on click.  Printable: each notebook starts a new page.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from harden.linter.finding import Finding
 from harden.reporter.model import FrameSummary, NotebookReport, Report, ShownCell
@@ -71,9 +71,16 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def render(report: Report, title: str = "harden report") -> str:
+def render(
+    report: Report, title: str = "harden report", links: Mapping[str, str] | None = None
+) -> str:
+    """The page; with ``links`` (notebook path → address) an index: the table links
+    each notebook to its own page (a handoff folder's ``report.html``) and the page
+    holds no per-notebook sections."""
     notebooks = report.worst_first
-    anchors = {id(nb): f"nb-{n}" for n, nb in enumerate(report.notebooks, 1)}
+    anchors = {id(nb): f"#nb-{n}" for n, nb in enumerate(report.notebooks, 1)}
+    if links is not None:
+        anchors = {id(nb): links.get(nb.path, "") for nb in report.notebooks}
     mode = "lint and a fresh-kernel run" if report.ran else "lint only (--no-run)"
     if report.checked:
         mode += ", extract --check"
@@ -88,7 +95,8 @@ def render(report: Report, title: str = "harden report") -> str:
         "</header><main>",
         _table(notebooks, anchors),
     ]
-    parts += [_notebook(nb, anchors[id(nb)]) for nb in notebooks]
+    if links is None:
+        parts += [_notebook(nb, anchors[id(nb)][1:]) for nb in notebooks]
     parts += ["</main>", f"<script>{SCRIPT}</script>", "</body></html>", ""]
     return "\n".join(parts)
 
@@ -101,7 +109,7 @@ def _table(notebooks: Sequence[NotebookReport], anchors: dict[int, str]) -> str:
         repro = nb.repro.status if nb.repro is not None else ("error" if nb.error else "not run")
         rows.append(
             "<tr>"
-            f'<td data-sort="{_e(nb.path)}"><a href="#{anchors[id(nb)]}">{_e(nb.path)}</a></td>'
+            f'<td data-sort="{_e(nb.path)}">{_link(nb.path, anchors[id(nb)])}</td>'
             f'<td class="num band-{nb.readiness.band}" data-sort="{-1 if score is None else score}">'
             f"{'–' if score is None else score}</td>"
             + "".join(
@@ -128,6 +136,10 @@ def _table(notebooks: Sequence[NotebookReport], anchors: dict[int, str]) -> str:
         '<p class="muted">Readiness is 0–100 over the parts measured; each notebook\'s '
         "section shows its breakdown. Click a column header to sort.</p></section>"
     )
+
+
+def _link(text: str, href: str) -> str:
+    return f'<a href="{_e(href)}">{_e(text)}</a>' if href else _e(text)
 
 
 def _worst(findings: Iterable[Finding]) -> tuple[str, str] | None:

@@ -1,0 +1,103 @@
+"""``harden handoff DIR -o OUT``: the folder form of the subcommand (its flags are
+:mod:`harden.handover.cli_handoff`'s), rendering :mod:`harden.handover.batch`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import IO
+
+from harden.errors import UsageError
+from harden.handover.batch import (
+    SHIP_LIMIT,
+    VERDICTS,
+    Cluster,
+    FolderHandoff,
+    HandoffOptions,
+    NotebookHandoff,
+    handoff_folder,
+)
+
+
+def run_folder(args: argparse.Namespace) -> int:
+    if args.package is not None:
+        raise UsageError("--package names one notebook's package: not with a folder")
+    if args.scheduler is None and args.ship_folder:
+        raise UsageError("--ship-folder needs --scheduler")
+    cluster = None
+    if args.scheduler is not None:
+        from harden.distributed import Scheduler
+
+        Scheduler.parse(args.scheduler)  # a malformed address is a usage error now
+        if args.jobs:
+            raise UsageError(
+                "--jobs and --scheduler: give one (the cluster's workers run in parallel)"
+            )
+        if args.ship_limit <= 0:
+            raise UsageError("--ship-limit must be positive")
+        limit = int(args.ship_limit * 1_000_000) if args.ship_limit else SHIP_LIMIT
+        cluster = Cluster(args.scheduler, args.ship_folder, limit)
+    options = HandoffOptions(
+        force=args.force,
+        mutate=not args.no_mutate,
+        kernel=args.kernel,
+        timeout=args.timeout,
+        max_mutants=args.max_mutants,
+        mutant_jobs=args.mutant_jobs or 1,
+    )
+    from harden.progress import progress_for
+
+    _quiet_libraries()
+    out = sys.stdout
+    shown = progress_for(args.format)
+
+    def finished(done: int, total: int, result: NotebookHandoff) -> None:
+        if not args.quiet:
+            shown("handoff", done, total, f"{result.notebook}: {result.verdict}")
+        if args.format == "jsonl":
+            out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            out.flush()
+
+    with shown:
+        summary = handoff_folder(
+            args.paths,
+            args.output_dir,
+            options,
+            jobs=args.jobs or 0,
+            cluster=cluster,
+            finished=finished,
+        )
+    _render(summary, args.format, out)
+    return summary.exit_code
+
+
+def _render(summary: FolderHandoff, output_format: str, out: IO[str]) -> None:
+    if output_format == "jsonl":
+        out.write(json.dumps({"summary": summary.summary(), "exit_code": summary.exit_code}))
+        out.write("\n")
+        return
+    if output_format == "json":
+        out.write(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    width = max(len(v) for v in VERDICTS)
+    for result in summary.results:
+        score = "–" if result.readiness is None else str(result.readiness)
+        line = f"{result.verdict:<{width}} {score:>3}  {result.notebook}"
+        if result.name:
+            line += f" → {result.name}/"
+        out.write(line + "\n")
+        if result.message:
+            out.write(f"    {result.message}\n")
+    counts = ", ".join(f"{n} {v}" for v, n in summary.summary().items() if n and v != "notebooks")
+    out.write(f"{len(summary.results)} notebook(s): {counts}\n")
+    out.write(f"wrote {summary.index_html} and {summary.summary_json}\n")
+
+
+def _quiet_libraries() -> None:
+    """Kernel deaths and lost workers are in the verdicts; the libraries' own error
+    logs stay quiet unless harden is asked for debug logs."""
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        for name in ("papermill", "traitlets", "jupyter_client", "nbclient", "distributed"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
