@@ -145,6 +145,8 @@ class _Item:
     output_dir: str
     options: HandoffOptions
     ship_limit: int = 0
+    #: Shipped: where the folder will be unpacked (paths in its files are made to say so).
+    target: str = ""
 
 
 # -- planning ------------------------------------------------------------------------------
@@ -251,6 +253,7 @@ def handoff_folder(
             "" if shipped else str(out / name),
             options,
             cluster.ship_limit if cluster is not None and shipped else 0,
+            str(out / name),
         )
         work.append((position, item))
 
@@ -373,6 +376,7 @@ def _run_remote(sent: _Item | tuple[_Item, bytes]) -> Any:
         result = _run_item(local)
         if not made.is_dir():
             return result, None
+        _repath(made, {str(root): str(Path(item.path).parent), str(made): item.target})
         from harden.reproducer.remote import pack
 
         packed = pack(made)
@@ -384,6 +388,36 @@ def _run_remote(sent: _Item | tuple[_Item, bytes]) -> Any:
             )
             return NotebookHandoff(item.display, item.name, "failed", message), None
         return result, packed
+
+
+def _repath(folder: Path, paths: dict[str, str]) -> None:
+    """In a handoff folder made on a worker, the worker's scratch paths (keys)
+    replaced by the paths they stand for (values), in every text file; harden's
+    manifests then record the files as rewritten, so they do not read as edited."""
+    from harden.extractor.write import digest
+
+    changed: dict[Path, str] = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name.startswith(".harden-"):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        new = text
+        for old, replacement in paths.items():
+            new = new.replace(old, replacement)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed[path] = digest(new.encode("utf-8"))
+    for manifest in folder.rglob(".harden-*.json"):
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        for name in files:
+            written = manifest.parent / name
+            if written in changed:
+                files[name] = changed[written]
+        manifest.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def unpack(data: bytes, folder: Path) -> None:
