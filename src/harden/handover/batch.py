@@ -312,7 +312,8 @@ def write_index(summary: FolderHandoff, title: str = "harden handoff") -> tuple[
     report = Report(tuple(notebooks), ran=True, checked=True, command="handoff")
     index = summary.output_dir / INDEX
     data = summary.output_dir / SUMMARY
-    atomic_write(index, render(report, title, links))
+    verdicts = {nb.path: r.verdict for nb, r in zip(notebooks, summary.results)}
+    atomic_write(index, render(report, title, links, verdicts))
     atomic_write(data, json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n")
     return index, data
 

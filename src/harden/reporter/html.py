@@ -72,11 +72,14 @@ def _e(text: object) -> str:
 
 
 def render(
-    report: Report, title: str = "harden report", links: Mapping[str, str] | None = None
+    report: Report,
+    title: str = "harden report",
+    links: Mapping[str, str] | None = None,
+    verdicts: Mapping[str, str] | None = None,
 ) -> str:
     """The page; with ``links`` (notebook path → address) an index: the table links
     each notebook to its own page (a handoff folder's ``report.html``) and the page
-    holds no per-notebook sections."""
+    holds no per-notebook sections.  ``verdicts`` (notebook path → word) adds a column."""
     notebooks = report.worst_first
     anchors = {id(nb): f"#nb-{n}" for n, nb in enumerate(report.notebooks, 1)}
     if links is not None:
@@ -93,7 +96,7 @@ def render(
         f"<header><h1>{_e(title)}</h1>",
         f'<p class="muted">{len(report.notebooks)} notebook(s) · {_e(mode)} · harden {_e(__version__)}</p>',
         "</header><main>",
-        _table(notebooks, anchors),
+        _table(notebooks, anchors, verdicts),
     ]
     if links is None:
         parts += [_notebook(nb, anchors[id(nb)][1:]) for nb in notebooks]
@@ -101,7 +104,11 @@ def render(
     return "\n".join(parts)
 
 
-def _table(notebooks: Sequence[NotebookReport], anchors: dict[int, str]) -> str:
+def _table(
+    notebooks: Sequence[NotebookReport],
+    anchors: dict[int, str],
+    verdicts: Mapping[str, str] | None = None,
+) -> str:
     rows = []
     for nb in notebooks:
         score = nb.readiness.score
@@ -118,14 +125,15 @@ def _table(notebooks: Sequence[NotebookReport], anchors: dict[int, str]) -> str:
             )
             + f'<td data-sort="{_e(repro)}">{_e(repro)}</td>'
             f'<td data-sort="{_e(worst[0] if worst else "")}">{_e(" ".join(worst[:2]) if worst else "none")}</td>'
-            "</tr>"
+            + _verdict(nb, verdicts)
+            + "</tr>"
         )
     head = (
         '<th scope="col">Notebook</th><th scope="col" class="num" aria-sort="ascending">Readiness</th>'
         '<th scope="col" class="num">Errors</th><th scope="col" class="num">Warnings</th>'
         '<th scope="col" class="num">Info</th><th scope="col">Repro</th>'
         '<th scope="col">Worst finding</th>'
-    )
+    ) + ('<th scope="col">Handoff</th>' if verdicts is not None else "")
     return (
         '<section id="summary"><h2>Notebooks, least ready first</h2>'
         '<table id="notebooks"><thead><tr>'
@@ -134,8 +142,16 @@ def _table(notebooks: Sequence[NotebookReport], anchors: dict[int, str]) -> str:
         + "\n".join(rows)
         + "</tbody></table>"
         '<p class="muted">Readiness is 0–100 over the parts measured; each notebook\'s '
-        "section shows its breakdown. Click a column header to sort.</p></section>"
+        + ("report" if verdicts is not None else "section")
+        + " shows its breakdown. Click a column header to sort.</p></section>"
     )
+
+
+def _verdict(nb: NotebookReport, verdicts: Mapping[str, str] | None) -> str:
+    if verdicts is None:
+        return ""
+    word = verdicts.get(nb.path, "")
+    return f'<td data-sort="{_e(word)}">{_e(word)}</td>'
 
 
 def _link(text: str, href: str) -> str:
