@@ -1,0 +1,249 @@
+"""``harden handoff DIR -o OUT``: a handoff per notebook, on the process pool and on Dask.
+
+Every batch goes through the command line in a subprocess, as a user runs it.
+The fast tests stop before any notebook runs (or hand off notebooks that are bad
+input); the slow ones hand off two small examples with ``--no-mutate`` on
+``--jobs 2``, on ``local:2`` and on a real scheduler with two workers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from helpers import write_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "notebooks" / "examples"
+#: Two quick examples and the data they read.
+NOTEBOOKS = ("demand_params.ipynb", "iris_exploration.ipynb")
+DATA = ("sales.csv", "iris.csv")
+ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1",
+    "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s",
+    "CI": "1",
+}
+
+
+def _handoff(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "harden.cli", "handoff", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _one_line_error(completed: subprocess.CompletedProcess[str]) -> str:
+    assert completed.returncode == 2, completed.stderr
+    assert "Traceback" not in completed.stderr
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("harden: "), completed.stderr
+    return lines[0]
+
+
+def _bad_inputs(folder: Path) -> Path:
+    """A folder of two notebooks that are bad input: an R notebook, broken JSON."""
+    folder.mkdir()
+    r = nbformat.v4.new_notebook()
+    r.metadata["kernelspec"] = {"name": "ir", "language": "R", "display_name": "R"}
+    r.metadata["language_info"] = {"name": "R"}
+    r.cells.append(nbformat.v4.new_code_cell("x <- 1"))
+    nbformat.write(r, folder / "a_r.ipynb")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "b_broken.ipynb").write_text("{not json", encoding="utf-8")
+    return folder
+
+
+# -- fast ----------------------------------------------------------------------------------
+def test_a_hand_edited_file_in_any_folder_is_refused_before_anything_runs(tmp_path):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks, "x = 1", name="first.ipynb")
+    write_notebook(notebooks, "y = 2", name="second.ipynb")
+    out = tmp_path / "out"
+    (out / "second").mkdir(parents=True)
+    (out / "second" / "README.md").write_text("my notes\n", encoding="utf-8")
+
+    line = _one_line_error(_handoff(notebooks, "-o", out, "--no-mutate", "--jobs", "2"))
+    assert "not overwriting second/README.md" in line and "--force" in line
+    assert sorted(p.name for p in out.iterdir()) == ["second"]  # nothing ran, no index
+    assert (out / "second" / "README.md").read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_a_folder_without_notebooks_is_one_line_and_exit_2(tmp_path):
+    (tmp_path / "empty").mkdir()
+    line = _one_line_error(_handoff(tmp_path / "empty", "-o", tmp_path / "out"))
+    assert "no notebooks" in line
+    line = _one_line_error(_handoff(tmp_path / "missing", tmp_path / "empty", "-o", "out"))
+    assert "no such file" in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks, "x = 1", name="one.ipynb")
+    completed = _handoff(notebooks, "-o", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:9")
+    line = _one_line_error(completed)
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in line
+
+
+def test_results_stream_as_json_lines_then_a_summary_in_input_order(tmp_path):
+    notebooks = _bad_inputs(tmp_path / "nbs")
+    out = tmp_path / "out"
+    completed = _handoff(notebooks, "-o", out, "--jobs", "2", "--format", "jsonl")
+    assert completed.returncode == 2, completed.stderr  # bad input, as for one notebook
+    lines = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert len(lines) == 3
+    assert {line["name"]: line["verdict"] for line in lines[:2]} == {
+        "a_r": "error",
+        "sub/b_broken": "error",
+    }
+    assert all("\n" not in line["message"] and line["message"] for line in lines[:2])
+    assert lines[2]["summary"] == {
+        "notebooks": 2,
+        "complete": 0,
+        "incomplete": 0,
+        "failed": 0,
+        "worker_lost": 0,
+        "error": 2,
+    }
+    summary = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [n["name"] for n in summary["notebooks"]] == ["a_r", "sub/b_broken"]
+    assert "a_r.ipynb" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_folder_over_the_ship_limit_is_a_one_line_error_and_nothing_is_sent(tmp_path):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks, "x = 1", name="one.ipynb")
+    (notebooks / "data.bin").write_bytes(b"0" * 200_000)
+    completed = _handoff(
+        notebooks,
+        "-o",
+        tmp_path / "out",
+        "--scheduler",
+        "local:1",
+        "--ship-folder",
+        "--ship-limit",
+        "0.1",
+        "--format",
+        "json",
+    )
+    assert completed.returncode == 2, completed.stderr
+    (result,) = json.loads(completed.stdout)["notebooks"]
+    assert result["verdict"] == "error"
+    assert "over the limit of 0.1 MB (--ship-limit)" in result["message"]
+
+
+def test_flags_that_need_one_form_or_the_other_are_usage_errors(tmp_path):
+    notebooks = _bad_inputs(tmp_path / "nbs")
+    assert "--package" in _one_line_error(_handoff(notebooks, "-o", "out", "--package", "p"))
+    assert "--ship-folder needs --scheduler" in _one_line_error(
+        _handoff(notebooks, "-o", "out", "--ship-folder")
+    )
+    single = notebooks / "a_r.ipynb"
+    assert "give a folder" in _one_line_error(
+        _handoff(single, "-o", "out", "--scheduler", "local:1")
+    )
+
+
+def test_the_api_lists_handoff_folder():
+    import harden
+
+    assert "handoff_folder" in harden.__all__ and callable(harden.handoff_folder)
+
+
+# -- slow: two examples handed off ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("handoff-batch") / "examples"
+    folder.mkdir()
+    for name in NOTEBOOKS + DATA:
+        shutil.copy(EXAMPLES / name, folder / name)
+    return folder
+
+
+def _verdicts(completed: subprocess.CompletedProcess[str], out: Path) -> dict[str, str]:
+    assert completed.returncode in (0, 1), completed.stderr
+    data = json.loads(completed.stdout)
+    assert data == json.loads((out / "report.json").read_text(encoding="utf-8"))
+    for notebook in data["notebooks"]:
+        folder = out / notebook["name"]
+        for made in ("README.md", "report.html", "data-manifest.json", "requirements.txt"):
+            assert (folder / made).is_file(), f"{folder / made} missing"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{n["name"]}/report.html"' in index for n in data["notebooks"])
+    return {n["name"]: n["verdict"] for n in data["notebooks"]}
+
+
+@pytest.fixture(scope="module")
+def pool_verdicts(examples: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    out = tmp_path_factory.mktemp("pool") / "out"
+    completed = _handoff(examples, "-o", out, "--no-mutate", "--jobs", "2", "--format", "json")
+    verdicts = _verdicts(completed, out)
+    assert verdicts == {"demand_params": "complete", "iris_exploration": "complete"}
+    return verdicts
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    pytest.importorskip("distributed")
+    from test_distributed import Cluster
+
+    running = Cluster()
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.mark.slow
+def test_a_local_cluster_gives_the_verdicts_of_the_process_pool(examples, pool_verdicts, tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    completed = _handoff(
+        examples, "-o", out, "--no-mutate", "--scheduler", "local:2", "--format", "json"
+    )
+    assert _verdicts(completed, out) == pool_verdicts
+
+
+@pytest.mark.slow
+def test_a_scheduler_with_two_workers_and_shipped_folders_gives_the_same_folders(
+    examples, pool_verdicts, cluster, tmp_path
+):
+    out = tmp_path / "out"
+    address = cluster.address  # type: ignore[attr-defined]
+    completed = _handoff(
+        examples,
+        "-o",
+        out,
+        "--no-mutate",
+        "--scheduler",
+        address,
+        "--ship-folder",
+        "--format",
+        "json",
+    )
+    assert _verdicts(completed, out) == pool_verdicts
+    # The folders came back zipped: no worker scratch path in them, and harden's
+    # manifests match the files (a second handoff would not refuse them as edited).
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".json", ".md", ".html", ".toml", ".py"):
+            assert "harden-handoff-shipped" not in path.read_text(encoding="utf-8"), path
+    from harden.handover.batch import check_overwrites
+
+    check_overwrites(out, pool_verdicts)
