@@ -247,3 +247,27 @@ def test_a_scheduler_with_two_workers_and_shipped_folders_gives_the_same_folders
     from harden.handover.batch import check_overwrites
 
     check_overwrites(out, pool_verdicts)
+
+
+@pytest.mark.slow
+def test_a_notebook_that_kills_every_worker_is_worker_lost_on_a_shared_path(cluster, tmp_path):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(
+        notebooks, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", name="killer.ipynb"
+    )
+    write_notebook(notebooks, "x = 1\nprint(x)", name="quick.ipynb")
+    out = tmp_path / "out"
+    address = cluster.address  # type: ignore[attr-defined]
+    completed = _handoff(
+        notebooks, "-o", out, "--no-mutate", "--scheduler", address, "--format", "jsonl"
+    )
+    assert completed.returncode == 1, completed.stderr
+    lines = [json.loads(line) for line in completed.stdout.splitlines()]
+    by_name = {line["name"]: line for line in lines[:-1]}
+    assert by_name["killer"]["verdict"] == "worker_lost"
+    assert by_name["killer"]["worker"].startswith("tcp://127.0.0.1:")
+    assert by_name["quick"]["verdict"] in ("complete", "incomplete")
+    assert (out / "quick" / "report.html").is_file()  # written by the worker, on the shared path
+    assert lines[-1]["summary"]["worker_lost"] == 1
+    cluster.wait_for_workers(2)  # type: ignore[attr-defined]
