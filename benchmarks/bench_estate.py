@@ -19,6 +19,13 @@
 
 ``HARDEN_BENCH_QUICK=1`` (``run_all.py --quick``): 8 notebooks, 200 tasks.
 Figures go to stdout and ``benchmarks/results/estate.json``.
+
+``--handoff``: instead, ``harden handoff FOLDER -o OUT --no-mutate`` over copies of
+two quick examples (``demand_params``, ``iris_exploration``; ``--notebooks``, default
+4) with ``--jobs 2``, ``--scheduler local:2`` and ``--scheduler local:2 --ship-folder``
+(in that order in the first round, rotated in the next), each side's wall time as a
+ratio to the ``--jobs 2`` baseline of the same run; the verdicts must agree.
+Figures go to ``benchmarks/results/estate_handoff.json``.
 """
 
 from __future__ import annotations
@@ -211,13 +218,105 @@ def _report(figures: dict[str, object]) -> None:
     )
 
 
+#: The handoff benchmark's notebooks (quick ones) and the data they read.
+HANDOFF_NOTEBOOKS = ("demand_params.ipynb", "iris_exploration.ipynb")
+HANDOFF_DATA = ("sales.csv", "iris.csv")
+HANDOFF_SIDES = {
+    "jobs 2": ("--jobs", "2"),
+    "local:2": ("--scheduler", "local:2"),
+    "local:2 --ship-folder": ("--scheduler", "local:2", "--ship-folder"),
+}
+
+
+def _handoff(folder: Path, out: Path, *flags: str) -> tuple[float, dict[str, object]]:
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, "-m", "harden.cli", "handoff", str(folder), "-o", str(out)]
+        + ["--no-mutate", "--format", "json", "-q", *flags],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "CI": "1"},
+    )
+    elapsed = time.perf_counter() - started
+    if completed.returncode not in (0, 1):
+        raise SystemExit(f"harden handoff {' '.join(flags)} failed:\n{completed.stderr[-2000:]}")
+    return elapsed, json.loads(completed.stdout)
+
+
+def bench_handoff(count: int, rounds: int) -> dict[str, object]:
+    """Wall time of a folder's handoff per side, median over rounds, and its ratio
+    to ``--jobs 2``."""
+    times: dict[str, list[float]] = {side: [] for side in HANDOFF_SIDES}
+    verdicts: dict[str, list[tuple[str, str]]] = {}
+    seconds: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="harden-handoff-estate-") as scratch:
+        folder = Path(scratch) / "estate"
+        for number in range(count):
+            target = folder / f"copy_{number // len(HANDOFF_NOTEBOOKS):02d}"
+            target.mkdir(parents=True, exist_ok=True)
+            name = HANDOFF_NOTEBOOKS[number % len(HANDOFF_NOTEBOOKS)]
+            shutil.copy2(EXAMPLES / name, target / name)
+            for data in HANDOFF_DATA:
+                shutil.copy2(EXAMPLES / data, target / data)
+        sides = list(HANDOFF_SIDES)
+        for number in range(rounds):
+            for side in sides[number % len(sides) :] + sides[: number % len(sides)]:
+                out = Path(scratch) / f"out-{number}-{side.replace(' ', '_')}"
+                elapsed, data = _handoff(folder, out, *HANDOFF_SIDES[side])
+                times[side].append(elapsed)
+                notebooks = data["notebooks"]  # type: ignore[index]
+                verdicts[side] = [(n["name"], n["verdict"]) for n in notebooks]  # type: ignore[index]
+                seconds[side] = statistics.mean(n["seconds"] for n in notebooks)  # type: ignore[index]
+    if len({tuple(v) for v in verdicts.values()}) != 1:
+        raise SystemExit(f"the sides gave different verdicts: {verdicts}")
+    walls = {side: statistics.median(values) for side, values in times.items()}
+    return {
+        "notebooks": count,
+        "rounds": rounds,
+        "cores": os.cpu_count(),
+        "verdicts": dict(verdicts["jobs 2"]),
+        "wall_s": walls,
+        "ratio_to_jobs_2": {side: wall / walls["jobs 2"] for side, wall in walls.items()},
+        "handoff_per_notebook_s": seconds,
+    }
+
+
+def _report_handoff(figures: dict[str, object]) -> None:
+    walls = figures["wall_s"]
+    ratios = figures["ratio_to_jobs_2"]
+    per = figures["handoff_per_notebook_s"]
+    assert isinstance(walls, dict) and isinstance(ratios, dict) and isinstance(per, dict)
+    print(
+        f"harden handoff of {figures['notebooks']} notebooks (--no-mutate), "
+        f"median of {figures['rounds']} round(s):"
+    )
+    for side, wall in walls.items():
+        print(
+            f"  --{side:<22} {wall:7.1f} s  ratio {ratios[side]:.2f}  "
+            f"({per[side]:.1f} s per notebook's handoff)"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--notebooks", type=int, default=None)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--handoff", action="store_true", help="time harden handoff over a folder instead"
+    )
     args = parser.parse_args()
     quick = bool(os.environ.get("HARDEN_BENCH_QUICK"))
+    if args.handoff:
+        figures = bench_handoff(args.notebooks or (2 if quick else 4), args.rounds)
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "estate_handoff.json").write_text(json.dumps(figures, indent=2) + "\n")
+        if args.json:
+            print(json.dumps(figures, indent=2))
+        else:
+            _report_handoff(figures)
+        return 0
     count = args.notebooks or (8 if quick else 40)
     figures = bench(count, args.rounds, 200 if quick else 1000)
     RESULTS.mkdir(exist_ok=True)
