@@ -222,9 +222,9 @@ def _report(figures: dict[str, object]) -> None:
 HANDOFF_NOTEBOOKS = ("demand_params.ipynb", "iris_exploration.ipynb")
 HANDOFF_DATA = ("sales.csv", "iris.csv")
 HANDOFF_SIDES = {
-    "jobs 2": ("--jobs", "2"),
-    "local:2": ("--scheduler", "local:2"),
-    "local:2 --ship-folder": ("--scheduler", "local:2", "--ship-folder"),
+    "--jobs 2": ("--jobs", "2"),
+    "--scheduler local:2": ("--scheduler", "local:2"),
+    "--scheduler local:2 --ship-folder": ("--scheduler", "local:2", "--ship-folder"),
 }
 
 
@@ -262,7 +262,7 @@ def bench_handoff(count: int, rounds: int) -> dict[str, object]:
         sides = list(HANDOFF_SIDES)
         for number in range(rounds):
             for side in sides[number % len(sides) :] + sides[: number % len(sides)]:
-                out = Path(scratch) / f"out-{number}-{side.replace(' ', '_')}"
+                out = Path(scratch) / f"out-{number}-{len(times[side])}-{sides.index(side)}"
                 elapsed, data = _handoff(folder, out, *HANDOFF_SIDES[side])
                 times[side].append(elapsed)
                 notebooks = data["notebooks"]  # type: ignore[index]
@@ -275,9 +275,10 @@ def bench_handoff(count: int, rounds: int) -> dict[str, object]:
         "notebooks": count,
         "rounds": rounds,
         "cores": os.cpu_count(),
-        "verdicts": dict(verdicts["jobs 2"]),
+        "verdicts": dict(verdicts["--jobs 2"]),
         "wall_s": walls,
-        "ratio_to_jobs_2": {side: wall / walls["jobs 2"] for side, wall in walls.items()},
+        "rounds_s": times,
+        "ratio_to_jobs_2": {side: wall / walls["--jobs 2"] for side, wall in walls.items()},
         "handoff_per_notebook_s": seconds,
     }
 
@@ -293,7 +294,7 @@ def _report_handoff(figures: dict[str, object]) -> None:
     )
     for side, wall in walls.items():
         print(
-            f"  --{side:<22} {wall:7.1f} s  ratio {ratios[side]:.2f}  "
+            f"  {side:<34} {wall:7.1f} s  ratio {ratios[side]:.2f}  "
             f"({per[side]:.1f} s per notebook's handoff)"
         )
 

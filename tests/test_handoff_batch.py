@@ -86,7 +86,9 @@ def test_a_folder_without_notebooks_is_one_line_and_exit_2(tmp_path):
     (tmp_path / "empty").mkdir()
     line = _one_line_error(_handoff(tmp_path / "empty", "-o", tmp_path / "out"))
     assert "no notebooks" in line
-    line = _one_line_error(_handoff(tmp_path / "missing", tmp_path / "empty", "-o", "out"))
+    line = _one_line_error(
+        _handoff(tmp_path / "missing", tmp_path / "empty", "-o", tmp_path / "out")
+    )
     assert "no such file" in line
     assert not (tmp_path / "out").exists()
 
@@ -150,20 +152,34 @@ def test_a_folder_over_the_ship_limit_is_a_one_line_error_and_nothing_is_sent(tm
 
 def test_flags_that_need_one_form_or_the_other_are_usage_errors(tmp_path):
     notebooks = _bad_inputs(tmp_path / "nbs")
-    assert "--package" in _one_line_error(_handoff(notebooks, "-o", "out", "--package", "p"))
+    out = tmp_path / "out"
+    assert "--package" in _one_line_error(_handoff(notebooks, "-o", out, "--package", "p"))
     assert "--ship-folder needs --scheduler" in _one_line_error(
-        _handoff(notebooks, "-o", "out", "--ship-folder")
+        _handoff(notebooks, "-o", out, "--ship-folder")
     )
     single = notebooks / "a_r.ipynb"
-    assert "give a folder" in _one_line_error(
-        _handoff(single, "-o", "out", "--scheduler", "local:1")
-    )
+    assert "give a folder" in _one_line_error(_handoff(single, "-o", out, "--scheduler", "local:1"))
+    assert not out.exists()
 
 
-def test_the_api_lists_handoff_folder():
+def test_the_api_hands_off_a_folder_in_input_order(tmp_path):
     import harden
 
-    assert "handoff_folder" in harden.__all__ and callable(harden.handoff_folder)
+    assert "handoff_folder" in harden.__all__
+    seen: list[str] = []
+    result = harden.handoff_folder(
+        _bad_inputs(tmp_path / "nbs"),
+        output_dir=tmp_path / "out",
+        jobs=1,
+        progress=lambda done, total, one: seen.append(f"{done}/{total} {one.name}"),
+    )
+    assert [(r.name, r.verdict) for r in result.results] == [
+        ("a_r", "error"),
+        ("sub/b_broken", "error"),
+    ]
+    assert "not a Python notebook" in result.results[0].message
+    assert seen == ["1/2 a_r", "2/2 sub/b_broken"]
+    assert result.exit_code == 2 and result.index_html == tmp_path / "out" / "index.html"
 
 
 # -- slow: two examples handed off ----------------------------------------------------------
@@ -247,6 +263,23 @@ def test_a_scheduler_with_two_workers_and_shipped_folders_gives_the_same_folders
     from harden.handover.batch import check_overwrites
 
     check_overwrites(out, pool_verdicts)
+
+
+@pytest.mark.slow
+def test_a_notebook_that_kills_its_pool_worker_fails_alone(tmp_path):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(
+        notebooks, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", name="killer.ipynb"
+    )
+    write_notebook(notebooks, "x = 1\nprint(x)", name="quick.ipynb")
+    out = tmp_path / "out"
+    completed = _handoff(notebooks, "-o", out, "--no-mutate", "--jobs", "2", "--format", "json")
+    assert completed.returncode == 1, completed.stderr
+    verdicts = {n["name"]: n for n in json.loads(completed.stdout)["notebooks"]}
+    assert verdicts["killer"]["verdict"] == "failed"
+    assert "died" in verdicts["killer"]["message"]
+    assert verdicts["quick"]["verdict"] in ("complete", "incomplete")
 
 
 @pytest.mark.slow
