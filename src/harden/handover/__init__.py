@@ -11,5 +11,8 @@ The package is ``harden.handover`` (a noun) and the command's API function is
   pinned from the kernel's environment;
 * :mod:`harden.handover.manifest`: ``data-manifest.json``;
 * :mod:`harden.handover.readme`: the folder's ``README.md``;
+* :mod:`harden.handover.batch`: a handoff per notebook of a folder, on the process
+  pool or Dask, with the folder's ``index.html`` (:mod:`harden.handover.cli_batch`
+  renders it);
 * :mod:`harden.handover.cli_handoff`: the subcommand.
 """
