@@ -9,6 +9,7 @@ import pytest
 from test_scaffold import UNSEEDED_PRINTING
 
 import harden
+from harden.errors import HardenError
 from harden.scaffolder.mutate import fresh_verdict, mutate
 
 TINY = """
@@ -114,3 +115,15 @@ def test_the_forked_pass_agrees_with_a_fresh_pytest_per_mutant(tmp_path: Path) -
         path.write_text(item.mutant.source)
         fresh = fresh_verdict(path, result.directory, timeout=60)
         assert (fresh != "survived") == item.killed, (item.mutant.description, fresh)
+
+
+def test_tests_failing_on_the_unmodified_module_are_an_error_naming_the_test(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "tiny.py").write_text(TINY)
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "conftest.py").write_text(CONFTEST)
+    (tests / "test_tiny.py").write_text(TESTS.replace("spin(3) == 3", "spin(3) == 4"))
+    with pytest.raises(HardenError, match=r"unmodified module \(test_spin failed \(call\)\)"):
+        mutate(tmp_path / "tiny.py", tests, timeout=3)
