@@ -98,6 +98,12 @@ def test_the_forked_child_runs_the_tests_collected_once(tmp_path: Path) -> None:
         ("double", "Multiply -> Divide"): ("survived", ""),
     }
     assert report.score == 5 / 8
+    shown = report.render(diffs=False)
+    assert "killed by timeout: spin() line 5: drop statement i += 1 (no verdict within 3s)" in shown
+    assert (
+        "killed by error: flag() line 10: constant 1 -> 2 (the test process died (signal 9))"
+        in shown
+    )
 
 
 @pytest.mark.slow

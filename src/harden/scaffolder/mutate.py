@@ -71,6 +71,13 @@ class MutationReport:
         ]
         for name, (dead, total) in self.by_function().items():
             lines.append(f"  {name}: {dead}/{total}")
+        for result in self.results:
+            if result.outcome in ("timeout", "error") and result.reason:
+                m = result.mutant
+                lines.append(
+                    f"killed by {result.outcome}: {m.function}() line {m.line}: "
+                    f"{m.operator} {m.description} ({result.reason})"
+                )
         for result in self.survivors:
             m = result.mutant
             lines.append(f"survived: {m.function}() line {m.line}: {m.operator} {m.description}")
