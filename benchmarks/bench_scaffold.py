@@ -9,8 +9,9 @@ the mutation pass per mutant against a naive fresh ``pytest`` process per mutant
    hurts both alike); ratio of the times (target: under 3, both are one run).
 2. **per mutant**: :func:`harden.scaffolder.mutate.mutate` on N mutants (one
    worker, forked children, ``jobs=1`` so both sides use one core) against the
-   same N mutants each tested by ``python -m pytest DIR`` in a fresh process
-   with ``SCAFFOLD_MODULE_PATH`` set; seconds per mutant (target: under 1.5 s).
+   same N mutants each tested by ``python -m pytest -x DIR`` in a fresh process
+   with ``SCAFFOLD_MODULE_PATH`` set (:func:`harden.scaffolder.mutate.fresh_verdict`);
+   seconds per mutant (target: under 1.5 s), and how many verdicts agree.
 
 HARDEN_BENCH_QUICK=1 runs one example with 3 mutants.
 """
@@ -39,8 +40,7 @@ def _timed(command: list[str], env: dict[str, str] | None = None) -> float:
 
 
 def bench(name: str, mutants: int) -> dict[str, float]:
-    from harden.scaffolder.mutants import mutants as make
-    from harden.scaffolder.mutate import mutate
+    from harden.scaffolder.mutate import fresh_verdict, mutate
 
     notebook, module = EXAMPLES / f"{name}.ipynb", SNAPSHOTS / f"{name}.py"
     with tempfile.TemporaryDirectory() as work:
@@ -57,16 +57,15 @@ def bench(name: str, mutants: int) -> dict[str, float]:
         # the baseline run are paid once per pass, reported as overhead).
         forked = sum(r.seconds for r in report.results) / max(1, len(report.results))
         overhead = total - sum(r.seconds for r in report.results)
-        naive = 0.0
-        for index, mutant in enumerate(make(module.read_text(), mutants)):
+        naive, agree = 0.0, 0
+        for index, result in enumerate(report.results):
             path = Path(work) / f"m{index}" / module.name
             path.parent.mkdir()
-            path.write_text(mutant.source)
-            env = dict(os.environ, SCAFFOLD_MODULE_PATH=str(path))
-            naive += _timed(
-                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", str(tests)],
-                env,
-            )
+            path.write_text(result.mutant.source)
+            started = time.perf_counter()
+            verdict = fresh_verdict(path, tests)
+            naive += time.perf_counter() - started
+            agree += (verdict != "survived") == result.killed
         naive /= max(1, len(report.results))
     return {
         "scaffold_s": scaffold,
@@ -78,6 +77,7 @@ def bench(name: str, mutants: int) -> dict[str, float]:
         "naive_over_forked": naive / forked,
         "score": report.score,
         "mutants": len(report.results),
+        "same_verdict_as_fresh": agree,
     }
 
 
@@ -99,7 +99,8 @@ def main() -> int:
                 f"{row['per_mutant_s']:.2f}s forked vs {row['naive_per_mutant_s']:.2f}s fresh "
                 f"pytest (x{row['naive_over_forked']:.2f}; target < 1.5 s; once per pass "
                 f"{row['pass_overhead_s']:.1f}s); "
-                f"score {row['score']:.2f} on {row['mutants']}"
+                f"score {row['score']:.2f} on {row['mutants']}, "
+                f"{row['same_verdict_as_fresh']} of {row['mutants']} verdicts as fresh pytest"
             )
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)

@@ -7,11 +7,14 @@ The slow tests run ``harden expect`` and ``harden scaffold`` once per module
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import black
 import libcst as cst
@@ -252,3 +255,84 @@ def test_a_crash_on_allowed_data_is_a_strict_xfail_and_reported(crashing: Scaffo
     done = _pytest(str(crashing.directory))
     assert done.returncode == 0, done.stdout[-3000:]
     assert "1 xfailed" in done.stdout
+
+
+def _built_expectation_types() -> set[str]:
+    """The expectation types ``harden expect`` can build, read from its source with
+    libcst: the first argument of every ``Spec(...)``; an f-string is expanded with the
+    strings its names take in the ``for`` loops of the file (``ExpectColumn{stat}...``)."""
+    from itertools import product
+
+    tree = cst.parse_module((ROOT / "src/harden/expectations/suite.py").read_text())
+    loops: dict[str, set[str]] = {}
+    for loop in _nodes(tree, cst.For):
+        targets = loop.target.elements if isinstance(loop.target, cst.Tuple) else None
+        if not isinstance(loop.iter, cst.Tuple):
+            continue
+        for row in loop.iter.elements:
+            values = row.value.elements if isinstance(row.value, cst.Tuple) else [row]
+            names = [t.value for t in targets] if targets else [loop.target]
+            for name, value in zip(names, values):
+                if isinstance(name, cst.Name) and isinstance(value.value, cst.SimpleString):
+                    loops.setdefault(name.value, set()).add(value.value.evaluated_value)
+    built: set[str] = set()
+    for call in _nodes(tree, cst.Call):
+        if not (isinstance(call.func, cst.Name) and call.func.value == "Spec"):
+            continue
+        first = call.args[0].value
+        if isinstance(first, cst.SimpleString):
+            built.add(first.evaluated_value)
+            continue
+        assert isinstance(first, cst.FormattedString), cst.Module([]).code_for_node(first)
+        choices: list[set[str]] = []
+        for part in first.parts:
+            if isinstance(part, cst.FormattedStringText):
+                choices.append({part.value})
+            else:
+                assert isinstance(part.expression, cst.Name), "an f-string of a name, looped"
+                choices.append(loops[part.expression.value])
+        built |= {"".join(parts) for parts in product(*choices)}
+    return {re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in built}
+
+
+def _nodes(tree: cst.CSTNode, kind: type) -> list[Any]:
+    found: list[Any] = []
+
+    class Visitor(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if isinstance(node, kind):
+                found.append(node)
+            return True
+
+    tree.visit(Visitor())
+    return found
+
+
+def test_the_contract_compiles_every_expectation_type_expect_emits() -> None:
+    """``contract.KNOWN`` is the set of types ``harden expect`` builds (read from its
+    source), and a frame with every kind of column, profiled and made into a GX suite by
+    the real code path, emits exactly those types, all of which the contract compiles:
+    a new expectation in ``expect`` fails here until the contract compiles it too."""
+    import pandas as pd
+
+    from harden.expectations.options import ExpectOptions
+    from harden.expectations.profile import profile_frame
+    from harden.expectations.suite import suite_document
+    from harden.scaffolder.contract import KNOWN
+
+    built = _built_expectation_types()
+    assert built == KNOWN, (sorted(built - KNOWN), sorted(KNOWN - built))
+    frame = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 4, 5, 6],  # id: unique
+            "region": pd.Series(["n", "s", "n", "s", "n", "s"], dtype="category"),
+            "amount": [1.5, 2.0, 2.0, None, 7.25, 3.0],  # range, with a null: mostly
+            "when": pd.to_datetime([f"2024-01-0{d}" for d in range(1, 7)]),  # range
+            "zip": ["01234", "12345", "23456", "34567", "45678", "56789"],  # shaped
+            "code": ["a1", "b22", "c333", "d4", "e55", "f666"],  # plain: lengths
+        }
+    )
+    options = ExpectOptions(column_order=True, statistics=True, max_categories=3)
+    document = suite_document("all", profile_frame(frame, options), options, {})
+    emitted = {e["type"] for e in json.loads(document)["expectations"]}
+    assert emitted == KNOWN, (sorted(emitted - KNOWN), sorted(KNOWN - emitted))

@@ -1,12 +1,17 @@
 """The mutation pass: how much of the module's behaviour the generated tests pin.
 
 :func:`mutate` makes the mutants (:mod:`harden.scaffolder.mutants`) and hands
-them to one worker process (``python -m harden.scaffolder.mutate``) that
-imports pytest, the module and the libraries it uses once, then forks a child
-per mutant (``jobs`` at a time): the child points the tests at the mutant
-(``SCAFFOLD_MODULE_PATH``) and runs ``pytest -x``; a failing test, an error or
-the time limit kills the mutant.  Forking after the heavy imports is what
-makes a mutant cost a test run and not a Python start-up plus imports.
+them to one worker process (``python -m harden.scaffolder.mutate``) that, in
+the tests' folder, imports the module once (its libraries load: pandas,
+scikit-learn...), runs pytest in-process to *collect* the generated tests once,
+freezes the heap (``gc.freeze()``) and forks a child per mutant (``jobs`` at a
+time).  The child points the tests at the mutant (``SCAFFOLD_MODULE_PATH``: the
+conftest's session fixture imports the module under test afresh from the
+mutant's source) and runs the already-collected items, the mutated function's
+own test first, stopping at the first failure.  A failing test, an error, a
+crash or the time limit kills the mutant (the reason is kept).  A mutant costs
+the tests it runs, not a Python start-up, imports and collection: what a fresh
+``pytest`` per mutant (:func:`fresh_verdict`, the benchmark's baseline) pays.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class MutantResult:
     killed: bool
     outcome: str  # failed, error, timeout, survived
     seconds: float
+    reason: str = ""  # which test failed, or how the test process died
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,13 @@ class MutationReport:
         ]
         for name, (dead, total) in self.by_function().items():
             lines.append(f"  {name}: {dead}/{total}")
+        for result in self.results:
+            if result.outcome in ("timeout", "error") and result.reason:
+                m = result.mutant
+                lines.append(
+                    f"killed by {result.outcome}: {m.function}() line {m.line}: "
+                    f"{m.operator} {m.description} ({result.reason})"
+                )
         for result in self.survivors:
             m = result.mutant
             lines.append(f"survived: {m.function}() line {m.line}: {m.operator} {m.description}")
@@ -127,12 +140,36 @@ def mutate(
             outcomes[m.number]["outcome"] != "survived",
             outcomes[m.number]["outcome"],
             outcomes[m.number]["seconds"],
+            outcomes[m.number].get("reason", ""),
         )
         for m in made
     )
     return MutationReport(
         module_path, results, original, data["baseline"], time.monotonic() - started
     )
+
+
+def fresh_verdict(
+    module_path: str | Path, tests_dir: str | Path, timeout: float | None = None
+) -> str:
+    """The naive path: ``python -m pytest -x`` on ``tests_dir`` in a fresh process with
+    ``SCAFFOLD_MODULE_PATH=module_path``: ``survived``, ``failed``, ``error`` or
+    ``timeout`` (what the forked pass must agree with, and the benchmark's baseline)."""
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    env["SCAFFOLD_MODULE_PATH"] = str(module_path)
+    try:
+        done = subprocess.run(
+            [*command, str(tests_dir)],
+            capture_output=True,
+            env=env,
+            cwd=str(tests_dir),
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    return {0: "survived", 5: "survived", 1: "failed"}.get(done.returncode, "error")
 
 
 def _first_test(mutant: Mutant) -> str:
@@ -145,91 +182,171 @@ def _first_test(mutant: Mutant) -> str:
 
 
 # -- the worker --------------------------------------------------------------------------------
-def _child(tests: str, module: str, pytest_args: list[str]) -> None:
-    """In the forked child: run the tests against ``module``; never returns."""
+@dataclass
+class _Running:
+    item: dict[str, Any]
+    begun: float
+    reader: int
+
+
+def _plugin(spec: dict[str, Any]) -> Any:
+    """A pytest plugin for the worker: pytest collects the generated tests once, in this
+    process; then, instead of running them, its ``pytest_runtestloop`` forks one child
+    per mutant (``jobs`` at a time) that runs the collected items against the mutant.
+    ``.result`` holds the verdicts, or an ``error``."""
+    import pytest
+
+    class ForkingPlugin:
+        def __init__(self) -> None:
+            self.result: dict[str, Any] = {"error": "pytest ended before the mutants ran"}
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtestloop(self, session: pytest.Session) -> bool:
+            import gc
+
+            if session.testsfailed:
+                self.result = {"error": "the generated tests do not collect; regenerate them"}
+                return True
+            items = list(session.items)
+            gc.collect()
+            gc.freeze()  # what the parent built stays shared with the children, untouched
+            started = time.monotonic()
+            baseline = _wait(_fork(items, spec["module"], ""))
+            seconds = time.monotonic() - started
+            if baseline["outcome"] != "survived":
+                self.result = {
+                    "error": "the generated tests fail on the unmodified module "
+                    f"({baseline['reason']}); regenerate them"
+                }
+                return True
+            limit = spec["timeout"] or max(20.0, 10 * seconds)
+            self.result = {"results": _run_all(items, spec, limit), "baseline": seconds}
+            return True
+
+    return ForkingPlugin()
+
+
+def _ordered(items: list[Any], first: str) -> list[Any]:
+    """The test most likely to kill the mutant first, then the rest in collection order."""
+    likely = [i for i in items if i.name == first or i.name.startswith(first + "[")]
+    return likely + [i for i in items if i not in likely]
+
+
+def run_items(items: list[Any]) -> dict[str, str]:
+    """Run collected pytest ``items`` in this process, stopping at the first failure:
+    ``{"outcome": "survived" | "failed" | "error", "reason": ...}``."""
+    from _pytest.runner import runtestprotocol
+
+    for index, item in enumerate(items):
+        following = items[index + 1] if index + 1 < len(items) else None
+        for report in runtestprotocol(item, nextitem=following, log=False):
+            if report.failed:
+                outcome = "failed" if report.when == "call" else "error"
+                return {"outcome": outcome, "reason": f"{item.name} {outcome} ({report.when})"}
+    return {"outcome": "survived", "reason": ""}
+
+
+def _child(items: list[Any], module: str, first: str, writer: int) -> None:
+    """In the forked child: the tests see ``module`` (the conftest imports the module
+    under test from ``SCAFFOLD_MODULE_PATH`` afresh), the collected items run, the
+    verdict goes down the pipe; never returns."""
     code = 3
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
         os.environ["SCAFFOLD_MODULE_PATH"] = module
-        import pytest
-
-        code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", *pytest_args, tests]))
+        verdict = run_items(_ordered(items, first))
+        os.write(writer, json.dumps(verdict).encode("utf-8"))
+        code = 0
+    except BaseException as error:  # noqa: BLE001 - reported as the mutant's verdict
+        message = {"outcome": "error", "reason": f"{type(error).__name__}: {error}"[:200]}
+        os.write(writer, json.dumps(message).encode("utf-8"))
     finally:
         os._exit(code)
 
 
-def _run(tests: str, module: str, pytest_args: list[str]) -> int:
+def _fork(items: list[Any], module: str, first: str) -> tuple[int, int]:
+    reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:
-        _child(tests, module, pytest_args)
-    return pid
+        os.close(reader)
+        _child(items, module, first, writer)
+    os.close(writer)
+    return pid, reader
 
 
-def work(spec: dict[str, Any]) -> dict[str, Any]:
-    import importlib
-    import importlib.util
-    from importlib.metadata import entry_points
+def _verdict(reader: int, status: int) -> dict[str, str]:
+    chunks = []
+    while chunk := os.read(reader, 65536):
+        chunks.append(chunk)
+    os.close(reader)
+    if chunks:
+        return json.loads(b"".join(chunks).decode("utf-8"))
+    code = os.waitstatus_to_exitcode(status)
+    how = f"signal {-code}" if code < 0 else f"exit code {code}"
+    return {"outcome": "error", "reason": f"the test process died ({how})"}
 
-    import pytest  # noqa: F401 - imported once, before forking
 
-    for plugin in entry_points(group="pytest11"):  # pytest's plugins too
-        try:
-            importlib.import_module(plugin.value.split(":")[0])
-        except Exception:  # noqa: BLE001, S112 - pytest will report a broken plugin itself
-            continue
-
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    # Import the module once: its libraries (pandas, scikit-learn...) load before forking.
-    module_spec = importlib.util.spec_from_file_location("_harden_warmup", spec["module"])
-    if module_spec is not None and module_spec.loader is not None:
-        with_cwd = os.getcwd()
-        try:
-            module_spec.loader.exec_module(importlib.util.module_from_spec(module_spec))
-        except Exception:  # noqa: BLE001, S110 - only a warm-up; the baseline says if it works
-            pass
-        os.chdir(with_cwd)
-    args = spec["pytest_args"]
-    started = time.monotonic()
-    pid = _run(spec["tests"], spec["module"], args)
+def _wait(child: tuple[int, int]) -> dict[str, str]:
+    pid, reader = child
     _, status = os.waitpid(pid, 0)
-    baseline = time.monotonic() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        return {"error": "the generated tests fail on the unmodified module; regenerate them"}
-    limit = spec["timeout"] or max(20.0, 10 * baseline)
+    return _verdict(reader, status)
+
+
+def _run_all(items: list[Any], spec: dict[str, Any], limit: float) -> list[dict[str, Any]]:
     pending = list(spec["mutants"])
-    running: dict[int, tuple[dict[str, Any], float]] = {}
+    running: dict[int, _Running] = {}
     results = []
     while pending or running:
         while pending and len(running) < spec["jobs"]:
             item = pending.pop(0)
-            begun = item.get("begun", time.monotonic())
-            stage = args if item.get("full") else [*args, "-k", item["first"]]
-            running[_run(spec["tests"], item["path"], stage)] = ({**item, "begun": begun}, begun)
+            pid, reader = _fork(items, item["path"], item["first"])
+            running[pid] = _Running(item, time.monotonic(), reader)
         pid, status = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
             now = time.monotonic()
-            for child, (item, begun) in list(running.items()):
-                if now - begun > limit:
+            for child, run in list(running.items()):
+                if now - run.begun > limit:
                     os.kill(child, 9)
                     os.waitpid(child, 0)
+                    os.close(run.reader)
                     del running[child]
-                    results.append(
-                        {"number": item["number"], "outcome": "timeout", "seconds": now - begun}
-                    )
-            time.sleep(0.02)
+                    reason = f"no verdict within {limit:.0f}s"
+                    results.append(_entry(run, {"outcome": "timeout", "reason": reason}, now))
+            time.sleep(0.005)
             continue
-        item, begun = running.pop(pid)
-        code = os.waitstatus_to_exitcode(status)
-        if code in (0, 5) and not item.get("full"):
-            pending.insert(0, {**item, "full": True})  # the likely test missed it: all of them
-            continue
-        outcome = "survived" if code in (0, 5) else "failed" if code == 1 else "error"
-        results.append(
-            {"number": item["number"], "outcome": outcome, "seconds": time.monotonic() - begun}
-        )
-    return {"results": results, "baseline": baseline}
+        run = running.pop(pid)
+        results.append(_entry(run, _verdict(run.reader, status), time.monotonic()))
+    return results
+
+
+def _entry(run: _Running, verdict: dict[str, str], now: float) -> dict[str, Any]:
+    return {"number": run.item["number"], **verdict, "seconds": now - run.begun}
+
+
+def work(spec: dict[str, Any]) -> dict[str, Any]:
+    """Collect the tests once, warm, then fork a child per mutant (see the module doc)."""
+    import importlib
+    import importlib.util
+
+    import pytest
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    tests = spec["tests"]
+    os.chdir(tests)  # the generated conftest expects to be found from its own folder
+    # Import the module once: its libraries (pandas, scikit-learn...) load before forking.
+    module_spec = importlib.util.spec_from_file_location("_harden_warmup", spec["module"])
+    if module_spec is not None and module_spec.loader is not None:
+        try:
+            module_spec.loader.exec_module(importlib.util.module_from_spec(module_spec))
+        except Exception:  # noqa: BLE001, S110 - only a warm-up; the baseline says if it works
+            pass
+        os.chdir(tests)
+    plugin = _plugin(spec)
+    arguments = ["-q", "-p", "no:cacheprovider", *spec["pytest_args"], tests]
+    pytest.main(arguments, plugins=[plugin])
+    return plugin.result
 
 
 def main(argv: list[str] | None = None) -> int:
