@@ -70,10 +70,11 @@ def _estate(folder: Path, count: int) -> Path:
     return folder
 
 
-def _repro(folder: Path, *flags: str) -> tuple[float, dict[str, object]]:
+def _harden(*arguments: str) -> tuple[float, dict[str, object]]:
+    """Wall time and JSON report of one ``harden`` command (exit 0 or 1 expected)."""
     started = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-m", "harden.cli", "repro", str(folder), "--format", "json", *flags],
+        [sys.executable, "-m", "harden.cli", *arguments, "--format", "json"],
         capture_output=True,
         text=True,
         check=False,
@@ -81,8 +82,12 @@ def _repro(folder: Path, *flags: str) -> tuple[float, dict[str, object]]:
     )
     elapsed = time.perf_counter() - started
     if completed.returncode not in (0, 1):
-        raise SystemExit(f"harden repro {' '.join(flags)} failed:\n{completed.stderr[-2000:]}")
+        raise SystemExit(f"harden {' '.join(arguments)} failed:\n{completed.stderr[-2000:]}")
     return elapsed, json.loads(completed.stdout)
+
+
+def _repro(folder: Path, *flags: str) -> tuple[float, dict[str, object]]:
+    return _harden("repro", str(folder), *flags)
 
 
 def _kernel_start(times: int) -> float:
@@ -229,19 +234,7 @@ HANDOFF_SIDES = {
 
 
 def _handoff(folder: Path, out: Path, *flags: str) -> tuple[float, dict[str, object]]:
-    started = time.perf_counter()
-    completed = subprocess.run(
-        [sys.executable, "-m", "harden.cli", "handoff", str(folder), "-o", str(out)]
-        + ["--no-mutate", "--format", "json", "-q", *flags],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "CI": "1"},
-    )
-    elapsed = time.perf_counter() - started
-    if completed.returncode not in (0, 1):
-        raise SystemExit(f"harden handoff {' '.join(flags)} failed:\n{completed.stderr[-2000:]}")
-    return elapsed, json.loads(completed.stdout)
+    return _harden("handoff", str(folder), "-o", str(out), "--no-mutate", "-q", *flags)
 
 
 def bench_handoff(count: int, rounds: int) -> dict[str, object]:

@@ -89,3 +89,17 @@ def _no_lint_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """The suite lints fresh every time: a result cache (``harden lint``'s default)
     would hide a change to a rule.  tests/test_cache.py turns it back on."""
     monkeypatch.setenv("HARDEN_NO_CACHE", "1")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    """A scheduler and two workers (tests/dask_cluster.py), one per test module."""
+    pytest.importorskip("distributed")
+    from dask_cluster import Cluster
+
+    running = Cluster()
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()

@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -214,19 +213,6 @@ def pool_verdicts(examples: Path, tmp_path_factory: pytest.TempPathFactory) -> d
     return verdicts
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[object]:
-    pytest.importorskip("distributed")
-    from test_distributed import Cluster
-
-    running = Cluster()
-    try:
-        running.start()
-        yield running
-    finally:
-        running.stop()
-
-
 @pytest.mark.slow
 def test_a_local_cluster_gives_the_verdicts_of_the_process_pool(examples, pool_verdicts, tmp_path):
     pytest.importorskip("distributed")
@@ -265,14 +251,20 @@ def test_a_scheduler_with_two_workers_and_shipped_folders_gives_the_same_folders
     check_overwrites(out, pool_verdicts)
 
 
-@pytest.mark.slow
-def test_a_notebook_that_kills_its_pool_worker_fails_alone(tmp_path):
+def _killer_and_quick(tmp_path: Path) -> Path:
+    """A folder with a notebook that kills the process running its kernel, and a quick one."""
     notebooks = tmp_path / "nbs"
     notebooks.mkdir()
     write_notebook(
         notebooks, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", name="killer.ipynb"
     )
     write_notebook(notebooks, "x = 1\nprint(x)", name="quick.ipynb")
+    return notebooks
+
+
+@pytest.mark.slow
+def test_a_notebook_that_kills_its_pool_worker_fails_alone(tmp_path):
+    notebooks = _killer_and_quick(tmp_path)
     out = tmp_path / "out"
     completed = _handoff(notebooks, "-o", out, "--no-mutate", "--jobs", "2", "--format", "json")
     assert completed.returncode == 1, completed.stderr
@@ -284,12 +276,7 @@ def test_a_notebook_that_kills_its_pool_worker_fails_alone(tmp_path):
 
 @pytest.mark.slow
 def test_a_notebook_that_kills_every_worker_is_worker_lost_on_a_shared_path(cluster, tmp_path):
-    notebooks = tmp_path / "nbs"
-    notebooks.mkdir()
-    write_notebook(
-        notebooks, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", name="killer.ipynb"
-    )
-    write_notebook(notebooks, "x = 1\nprint(x)", name="quick.ipynb")
+    notebooks = _killer_and_quick(tmp_path)
     out = tmp_path / "out"
     address = cluster.address  # type: ignore[attr-defined]
     completed = _handoff(
