@@ -126,6 +126,21 @@ def test_results_stream_as_json_lines_then_a_summary_in_input_order(tmp_path):
     assert "a_r.ipynb" in (out / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_index_is_rewritten_by_a_second_run_but_never_over_a_hand_edit(tmp_path):
+    notebooks = _bad_inputs(tmp_path / "nbs")
+    out = tmp_path / "out"
+    for _ in range(2):  # harden's own index and summary are replaced without --force
+        assert _handoff(notebooks, "-o", out, "--format", "json").returncode == 2
+    index = out / "index.html"
+    index.write_text(index.read_text(encoding="utf-8") + "<p>reviewed</p>", encoding="utf-8")
+    line = _one_line_error(_handoff(notebooks, "-o", out))
+    assert "not overwriting index.html" in line and "--force" in line
+    assert index.read_text(encoding="utf-8").endswith("<p>reviewed</p>")
+    completed = _handoff(notebooks, "-o", out, "--force", "--format", "json")
+    assert completed.returncode == 2, completed.stderr
+    assert "reviewed" not in index.read_text(encoding="utf-8")
+
+
 def test_a_folder_over_the_ship_limit_is_a_one_line_error_and_nothing_is_sent(tmp_path):
     notebooks = tmp_path / "nbs"
     notebooks.mkdir()

@@ -39,7 +39,7 @@ from typing import Any
 from harden.batch import Batch, workers_for
 from harden.discover import discover
 from harden.errors import HardenError, UsageError
-from harden.extractor.write import not_overwriting
+from harden.extractor.write import edited_files, not_overwriting, write_files
 from harden.io import atomic_write
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ VERDICTS = ("complete", "incomplete", "failed", "worker_lost", "error")
 SHIP_LIMIT = 100 * 1024 * 1024
 #: The summary and the index written into ``OUT``.
 SUMMARY, INDEX = "report.json", "index.html"
+#: What harden last wrote of those two (so a hand-edited index is not overwritten).
+FOLDER_MANIFEST = ".harden-handoff-folder.json"
 
 Finished = Callable[[int, int, "NotebookHandoff"], None]
 
@@ -179,11 +181,12 @@ def plan(
 
 
 def check_overwrites(output_dir: Path, names: Iterable[str]) -> None:
-    """Refuse, before anything runs, when a handoff folder holds a file a person
-    edited since harden wrote it (every folder's, in one error)."""
+    """Refuse, before anything runs, when a handoff folder, or the index and summary
+    in ``output_dir``, holds a file a person edited since harden wrote it (every
+    folder's, in one error)."""
     from harden.handover.core import guard_conflicts
 
-    conflicts: list[str] = []
+    conflicts = edited_files(output_dir, [INDEX, SUMMARY], FOLDER_MANIFEST)
     for name in names:
         conflicts += [f"{name}/{c}" for c in guard_conflicts(output_dir / name)]
     if conflicts:
@@ -313,8 +316,12 @@ def write_index(summary: FolderHandoff, title: str = "harden handoff") -> tuple[
     index = summary.output_dir / INDEX
     data = summary.output_dir / SUMMARY
     verdicts = {nb.path: r.verdict for nb, r in zip(notebooks, summary.results)}
-    atomic_write(index, render(report, title, links, verdicts))
-    atomic_write(data, json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    files = {
+        INDEX: render(report, title, links, verdicts),
+        SUMMARY: json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n",
+    }
+    # Checked before the run (check_overwrites); what is written now is harden's.
+    write_files(summary.output_dir, files, force=True, manifest_name=FOLDER_MANIFEST)
     return index, data
 
 
