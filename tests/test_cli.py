@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -327,3 +328,34 @@ def test_statistics_count_findings_per_rule(tmp_path, capsys) -> None:
 
     assert main(["lint", str(path), "--statistics", "--format", "sarif"]) == 2
     assert "--statistics prints text or json" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("command", "code", "said"),
+    [
+        (["repro"], 1, "kernel_died"),
+        (["expect", "-o", "{out}"], 1, "the kernel died while running cell 3"),
+        (["extract", "-o", "{out}", "--check"], 2, "the notebook itself does not run"),
+        (["handoff", "-o", "{out}", "--no-mutate", "-q"], 1, "kernel died while running cell 3"),
+    ],
+)
+def test_a_kernel_that_dies_is_reported_once_without_library_logs(
+    tmp_path: Path, command: list[str], code: int, said: str
+) -> None:
+    """papermill logs "Kernel died while waiting for execute reply." at ERROR: every
+    command reports the death itself, so that line must not reach the terminal."""
+    notebook = _nb(tmp_path / "dies.ipynb", "x = 1", "import os\nos._exit(1)")
+    argv = [arg.replace("{out}", str(tmp_path / "out")) for arg in command]
+    completed = subprocess.run(
+        [sys.executable, "-m", "harden.cli", argv[0], str(notebook), *argv[1:]],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, "CI": "1"},
+    )
+    assert completed.returncode == code, completed.stderr
+    assert "Kernel died while waiting" not in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert said in completed.stdout + completed.stderr

@@ -294,6 +294,17 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
+def _quiet_libraries() -> None:
+    """papermill, jupyter_client and Dask log kernel deaths, timeouts and lost workers
+    as errors; every command reports them better (a verdict, a one-line error), so
+    they stay quiet unless the root logger is set to DEBUG."""
+    import logging
+
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        for name in ("papermill", "traitlets", "jupyter_client", "nbclient", "distributed"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``harden`` console script."""
     try:
@@ -304,6 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "handler", None):
             parser.print_help()
             return EXIT_ERROR
+        _quiet_libraries()
         return int(args.handler(args))
     except HardenError as exc:
         sys.stderr.write(f"harden: {exc.one_line()}\n")

@@ -9,7 +9,6 @@ a suite edited by hand in the way without ``--force``).
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
@@ -114,7 +113,6 @@ def run_command(args: argparse.Namespace) -> int:
     from harden.expectations.expect import expect_notebook
     from harden.expectations.options import resolve_options
 
-    logging.getLogger("papermill").setLevel(logging.ERROR)
     code = EXIT_OK
     for notebook in args.notebooks:
         options = resolve_options(

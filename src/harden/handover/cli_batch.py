@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from typing import IO
 
@@ -49,7 +48,6 @@ def run_folder(args: argparse.Namespace) -> int:
     )
     from harden.progress import progress_for
 
-    _quiet_libraries()
     out = sys.stdout
     shown = progress_for(args.format)
 
@@ -93,11 +91,3 @@ def _render(summary: FolderHandoff, output_format: str, out: IO[str]) -> None:
     counts = ", ".join(f"{n} {v}" for v, n in summary.summary().items() if n and v != "notebooks")
     out.write(f"{len(summary.results)} notebook(s): {counts}\n")
     out.write(f"wrote {summary.index_html} and {summary.summary_json}\n")
-
-
-def _quiet_libraries() -> None:
-    """Kernel deaths and lost workers are in the verdicts; the libraries' own error
-    logs stay quiet unless harden is asked for debug logs."""
-    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
-        for name in ("papermill", "traitlets", "jupyter_client", "nbclient", "distributed"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)

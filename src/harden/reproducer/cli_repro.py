@@ -11,7 +11,6 @@ and image comparison come from ``[tool.harden.repro]``; flags override them.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 import tempfile
@@ -188,7 +187,6 @@ def run_command(args: argparse.Namespace) -> int:
         if getattr(args, name) is not None and getattr(args, name) <= 0:
             raise UsageError(f"--{name.replace('_', '-')} must be positive")
     cluster = cluster_from_args(args)
-    _quiet_libraries()
     section = _config_section(args.paths)
     compare = compare_options(
         section, args.rel_tol, args.abs_tol, args.enable_normalizer, args.disable_normalizer
@@ -381,14 +379,6 @@ def _forget_copies(result: Any) -> Any:
     """Executed copies in the removed temporary folder: drop their paths from the report."""
     runs = tuple(replace(run, output_path=None) for run in result.runs)
     return replace(result, runs=runs)
-
-
-def _quiet_libraries() -> None:
-    """papermill and jupyter_client log kernel deaths and timeouts as errors; the
-    report says it better, so they stay quiet unless harden is asked for debug logs."""
-    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
-        for name in ("papermill", "traitlets", "jupyter_client", "nbclient", "distributed"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _use_color(choice: str) -> bool:
