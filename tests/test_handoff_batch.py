@@ -8,11 +8,13 @@ input); the slow ones hand off two small examples with ``--no-mutate`` on
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -162,6 +164,44 @@ def test_a_folder_over_the_ship_limit_is_a_one_line_error_and_nothing_is_sent(tm
     (result,) = json.loads(completed.stdout)["notebooks"]
     assert result["verdict"] == "error"
     assert "over the limit of 0.1 MB (--ship-limit)" in result["message"]
+
+
+@pytest.mark.slow
+def test_an_output_folder_inside_the_shipped_folder_stays_home(tmp_path):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks, "x = 1\nprint(x)", name="one.ipynb")
+    out = notebooks / "handoff"
+    out.mkdir()
+    (out / "earlier.bin").write_bytes(b"0" * 200_000)  # over the limit if it were sent
+    completed = _handoff(
+        notebooks,
+        "-o",
+        out,
+        "--scheduler",
+        "local:1",
+        "--ship-folder",
+        "--ship-limit",
+        "0.1",
+        "--no-mutate",
+        "--format",
+        "json",
+    )
+    (result,) = json.loads(completed.stdout)["notebooks"]
+    assert result["verdict"] in ("complete", "incomplete"), result
+    assert (out / "one" / "report.html").is_file()
+
+
+def test_pack_leaves_out_the_folders_it_is_told_to(tmp_path):
+    from harden.reproducer.remote import folder_size, pack
+
+    (tmp_path / "data.csv").write_text("a\n1\n", encoding="utf-8")
+    (tmp_path / "out" / "one").mkdir(parents=True)
+    (tmp_path / "out" / "one" / "big.bin").write_bytes(b"0" * 1000)
+    with zipfile.ZipFile(io.BytesIO(pack(tmp_path, exclude=(tmp_path / "out",)))) as archive:
+        assert archive.namelist() == ["data.csv"]
+    assert folder_size(tmp_path, exclude=(tmp_path / "out",)) == 4
+    assert folder_size(tmp_path) == 1004
 
 
 def test_flags_that_need_one_form_or_the_other_are_usage_errors(tmp_path):

@@ -244,8 +244,8 @@ def handoff_folder(
             from harden.reproducer.remote import folder_size
 
             folder = path.resolve().parent
-            if folder not in sizes:
-                sizes[folder] = folder_size(folder)
+            if folder not in sizes:  # an -o inside the folder is not shipped
+                sizes[folder] = folder_size(folder, exclude=(out,))
             if sizes[folder] > cluster.ship_limit:
                 record(position, _too_big(display, name, folder, sizes[folder], cluster.ship_limit))
                 continue
@@ -278,7 +278,7 @@ def handoff_folder(
             _run_remote,
             _crashed,
             lost=_lost,
-            prepare=_shipper() if cluster.ship_folder else None,
+            prepare=_shipper(out) if cluster.ship_folder else None,
             cleanup=stop_kernels,
         )
         remote.run([item for _, item in work], 0, done, scheduler=cluster.scheduler)
@@ -441,8 +441,9 @@ def unpack(data: bytes, folder: Path) -> None:
             atomic_write(target, archive.read(info))
 
 
-def _shipper() -> Callable[[Any, _Item], Any]:
-    """``prepare(client, item)``: pack and scatter each notebook folder once."""
+def _shipper(out: Path) -> Callable[[Any, _Item], Any]:
+    """``prepare(client, item)``: pack and scatter each notebook folder once (without
+    the output folder ``out``, when it is inside it: earlier handoffs stay home)."""
     from harden.reproducer.remote import pack
 
     sent: dict[str, Any] = {}
@@ -450,7 +451,7 @@ def _shipper() -> Callable[[Any, _Item], Any]:
     def prepare(client: Any, item: _Item) -> tuple[_Item, Any]:
         folder = str(Path(item.path).parent)
         if folder not in sent:
-            sent[folder] = client.scatter(pack(Path(folder)), hash=False)
+            sent[folder] = client.scatter(pack(Path(folder), exclude=(out,)), hash=False)
         return item, sent[folder]
 
     return prepare

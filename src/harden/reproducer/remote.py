@@ -15,7 +15,7 @@ import io
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -106,16 +106,17 @@ def lost(item: RemoteItem, address: str) -> ReproResult:
     return ReproResult(item.display, "worker_lost", message, causes=(cause,))
 
 
-def folder_size(folder: Path) -> int:
+def folder_size(folder: Path, exclude: Collection[Path] = ()) -> int:
     """Bytes :func:`pack` would ship from ``folder``."""
-    return sum(path.stat().st_size for path in _files(folder))
+    return sum(path.stat().st_size for path in _files(folder, exclude))
 
 
-def pack(folder: Path) -> bytes:
-    """``folder`` as a zip, files relative to it (skipped folders left out)."""
+def pack(folder: Path, exclude: Collection[Path] = ()) -> bytes:
+    """``folder`` as a zip, files relative to it; skipped folders and the folders
+    ``exclude`` names (resolved paths, e.g. an output folder inside it) left out."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for path in _files(folder):
+        for path in _files(folder, exclude):
             archive.write(path, path.relative_to(folder).as_posix())
     return buffer.getvalue()
 
@@ -142,10 +143,15 @@ def shipper() -> Callable[[Any, RemoteItem], Any]:
     return prepare
 
 
-def _files(folder: Path) -> list[Path]:
+def _files(folder: Path, exclude: Collection[Path] = ()) -> list[Path]:
+    left_out = {path.resolve() for path in exclude}
     found = []
     for root, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS)
+        folders[:] = sorted(
+            name
+            for name in folders
+            if name not in SKIPPED_FOLDERS and (Path(root) / name).resolve() not in left_out
+        )
         found += [Path(root) / name for name in sorted(files)]
     return [path for path in found if path.is_file() and not path.is_symlink()]
 
