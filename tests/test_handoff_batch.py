@@ -12,8 +12,10 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -346,3 +348,52 @@ def test_a_notebook_that_kills_every_worker_is_worker_lost_on_a_shared_path(clus
     assert (out / "quick" / "report.html").is_file()  # written by the worker, on the shared path
     assert lines[-1]["summary"]["worker_lost"] == 1
     cluster.wait_for_workers(2)  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_every_handoff_and_leaves_no_kernel(tmp_path):
+    """Ctrl-C reaches the whole process group, as a terminal sends it: exit 130, one
+    line, no kernel left running, no index written over a half-done batch."""
+    psutil = pytest.importorskip("psutil")
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    for name in ("slow1.ipynb", "slow2.ipynb"):
+        write_notebook(notebooks, "import time\ntime.sleep(120)", name=name)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harden.cli", "handoff", str(notebooks), "-o", str(out)]
+        + ["--no-mutate", "--jobs", "2", "-q"],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+    def kernels() -> list[psutil.Process]:
+        found = []
+        for child in psutil.Process(process.pid).children(recursive=True):
+            try:
+                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                    found.append(child)
+            except psutil.Error:
+                continue
+        return found
+
+    try:
+        deadline = time.monotonic() + 120
+        while len(running := kernels()) < 2:
+            assert time.monotonic() < deadline, "the two kernels did not start"
+            time.sleep(0.2)
+        os.killpg(process.pid, signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == "harden: interrupted"
+    assert "Traceback" not in stderr
+    _, alive = psutil.wait_procs(running, timeout=10)
+    assert not alive, f"kernels left running: {alive}"
+    assert not (out / "index.html").exists()
