@@ -336,3 +336,37 @@ def test_the_contract_compiles_every_expectation_type_expect_emits() -> None:
     document = suite_document("all", profile_frame(frame, options), options, {})
     emitted = {e["type"] for e in json.loads(document)["expectations"]}
     assert emitted == KNOWN, (sorted(emitted - KNOWN), sorted(KNOWN - emitted))
+
+
+def test_the_generated_conftest_seeds_what_the_capture_run_seeded(monkeypatch) -> None:
+    """torch is not installed here: a stand-in module records ``manual_seed`` calls.
+    The conftest template's ``_seeded`` fixture and the capture worker's seeding must
+    be the same code, or values pinned by the capture would differ under pytest."""
+    import random
+    import types
+
+    from harden.scaffolder import worker
+    from harden.scaffolder.core import CONFTEST_TEMPLATE
+
+    seeds: list[int] = []
+    torch = types.ModuleType("torch")
+    torch.manual_seed = seeds.append  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "torch", torch)
+    worker.seed_global_generators()
+    drawn = random.random()
+    random.seed(0)
+    assert seeds == [0] and drawn == random.random()
+
+    def body(path: Path, name: str) -> list[str]:
+        module = cst.parse_module(path.read_text(encoding="utf-8"))
+        (function,) = [
+            node
+            for node in module.body
+            if isinstance(node, cst.FunctionDef) and node.name.value == name
+        ]
+        statements = function.body.body[1:]  # without the docstring
+        return [module.code_for_node(statement).strip() for statement in statements]
+
+    assert body(CONFTEST_TEMPLATE, "_seeded") == body(
+        Path(worker.__file__), "seed_global_generators"
+    )

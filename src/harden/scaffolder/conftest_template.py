@@ -83,14 +83,18 @@ def notebook() -> Path:
 
 @pytest.fixture(autouse=True)
 def _seeded(module: Any) -> None:
-    """Seed ``random`` and ``numpy.random`` with 0 before each test, as the capture run
-    did before each step: a step that draws from them gives the values pinned."""
+    """Seed ``random``, ``numpy.random`` and torch (when imported) with 0 before each
+    test, as the capture run did before each step: a step that draws from them gives
+    the values pinned."""
     import random
 
     random.seed(0)
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         numpy.random.seed(0)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(0)
 
 
 @pytest.fixture(scope="session")

@@ -381,7 +381,7 @@ def _module_doc(plan: ModulePlan, target: Target, untested: list[Untested]) -> s
         "Each test calls a step with the inputs captured from one real run and compares",
         "what it returns with what it returned then: they pass on the module as it is",
         "and fail when its behaviour changes.  Regenerate (harden scaffold --force) after",
-        "an intended change.  random and numpy.random are seeded with 0 before each",
+        "an intended change.  random, numpy.random and torch (when imported) are seeded with 0 before each",
         "test (conftest.py), as they were before each step of the captured run.",
         "",
         "Test dependencies: pytest, the module's own libraries"

@@ -296,15 +296,19 @@ def _differences(
 
 
 def seed_global_generators() -> None:
-    """Seed ``random`` and ``numpy.random`` with 0, as the generated conftest does before
-    each test: a step that draws from them (an unseeded split, forest or k-means)
-    computes the same values each time, so they are pinned, not only typed."""
+    """Seed ``random``, ``numpy.random`` and torch (when imported) with 0, as the
+    generated conftest does before each test: a step that draws from them (an unseeded
+    split, forest, k-means or network initialisation) computes the same values each
+    time, so they are pinned, not only typed."""
     import random
 
     random.seed(0)
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         numpy.random.seed(0)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(0)
 
 
 def _everything_if_any(unstable: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
