@@ -333,6 +333,24 @@ def test_unused_pure_values_go_whole_never_as_bare_constructors(tmp_path: Path) 
     assert "nothing reads `unused`" in log_text(e)
 
 
+def test_a_call_that_writes_into_its_out_argument_is_kept(tmp_path: Path) -> None:
+    """``np.multiply(x, 10, out=y)`` shows nothing: it fills ``y`` (found in a published
+    notebook, where dropping it made extract --check report a difference)."""
+    path = write_notebook(
+        tmp_path,
+        "import numpy as np",
+        "x = np.arange(5)\ny = np.empty(5)\nnp.multiply(x, 10, out=y)",
+        "z = np.zeros(10)\nnp.power(2, x, out=z[::2])\nprint(y, z)",
+    )
+    e = extract(path)
+    assert "np.multiply(x, 10, out=y)" in e.source
+    assert "np.power(2, x, out=z[::2])" in e.source
+    assert "computes a value nothing uses" not in log_text(e)
+    code = "y = generated.compute_y()[1]\nz = generated.run()['z']\n"
+    found = run_module(tmp_path, e.source, code + "print(json.dumps([y.tolist(), z.tolist()]))")
+    assert found == [[0, 10, 20, 30, 40], [1, 0, 2, 0, 4, 0, 8, 0, 16, 0]]
+
+
 def test_drawing_helpers_and_wildcard_pyplot_count_as_plotting(tmp_path: Path) -> None:
     (tmp_path / "preamble.py").write_text(
         "import matplotlib.pyplot as plt\nimport numpy as np\n__all__ = ['plt', 'np']\n"
@@ -358,3 +376,28 @@ def test_drawing_helpers_and_wildcard_pyplot_count_as_plotting(tmp_path: Path) -
         "print(json.dumps({'total': int(results['total']), 'n': len(figures)}))",
     )
     assert found == {"total": 20, "n": 1}
+
+
+@pytest.mark.slow
+def test_a_shown_result_is_compared_where_it_was_shown(tmp_path: Path) -> None:
+    """``model.predict(X)`` shown in one cell, ``model`` rebound later: the notebook's
+    value of the named result is the one shown, not the expression re-evaluated at the
+    end (found in a published notebook, where check reported a false difference)."""
+    from harden.extractor import check_extraction
+
+    path = write_notebook(
+        tmp_path,
+        "import numpy as np\nfrom sklearn.linear_model import LinearRegression",
+        "X = np.arange(10.0).reshape(5, 2) ** 1.5\ny = np.array([1.0, 3.0, 2.0, 5.0, 4.0])",
+        ("md", "## First model"),
+        "model = LinearRegression().fit(X, y)\nmodel.predict(X)",
+        ("md", "## Another model"),
+        "model = LinearRegression(fit_intercept=False).fit(X, y ** 2)\nprint(model.coef_)",
+    )
+    e = extract(path)
+    assert "model_predictions = model.predict(X)" in e.source
+    assert dict(e.plan.result_cells) == {"model_predictions": 3}
+    checked = check_extraction(e, timeout=120)
+    outcomes = {(v.step, v.name): v.outcome for v in checked.values}
+    assert checked.status == "agree", checked
+    assert outcomes[(None, "model_predictions")] == "equal"  # run()'s, taken at cell 4

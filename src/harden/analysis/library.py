@@ -12,6 +12,10 @@ error belongs to (repro's causes, the handoff's environment).
 from __future__ import annotations
 
 # -- state: what a method does to its receiver --------------------------------------------
+#: Keywords with which a call writes into an object it is given: pandas'
+#: ``inplace=True`` (the receiver) and the ``out=`` array of NumPy ufuncs, SciPy and
+#: torch (``np.multiply(x, 10, out=y)`` computes nothing to show: it fills ``y``).
+WRITING_KEYWORDS = frozenset({"inplace", "out"})
 #: Methods that change their receiver in place.
 MUTATING_METHODS = frozenset(
     {

@@ -2,7 +2,8 @@
 
 ``df.head()``, ``df.describe()``, ``len(x)`` and ``np.mean(a)`` are; anything
 that reads a file, draws from random state, changes options or passes
-``inplace=`` is not.  The tables come from :mod:`harden.analysis.library`.
+``inplace=`` or ``out=`` (it writes into an object it is given) is not.  The
+tables come from :mod:`harden.analysis.library`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from harden.analysis.library import (
     PURE_METHODS,
     PURE_MODULES,
     PURE_QUALIFIED,
+    WRITING_KEYWORDS,
 )
 from harden.analysis.model import CallSite
 from harden.analysis.nodes import dotted_name
@@ -77,7 +79,7 @@ def is_pure_call(
 
 
 def _pure_call(node: cst.Call, site: CallSite | None, resolved: str | None = None) -> bool:
-    if any(arg.keyword is not None and arg.keyword.value == "inplace" for arg in node.args):
+    if any(arg.keyword is not None and arg.keyword.value in WRITING_KEYWORDS for arg in node.args):
         return False
     qualified = site.qualified_name if site is not None else resolved
     if qualified:

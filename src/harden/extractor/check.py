@@ -280,6 +280,11 @@ _GLOBAL_SEEDS = ("no `numpy.random.seed(", "no `random.seed(", "no `torch.manual
 
 
 def _labels(extraction: Extraction) -> list[dict[str, Any]]:
+    """What is compared, and after which notebook cell its value is taken: a step's
+    results after its last cell, ``run()``'s after the last code cell; a result extract
+    named from a shown expression after the cell that showed it (``model.predict(X)``
+    evaluated at the end would use a ``model`` a later cell rebound)."""
+    shown = dict(extraction.plan.result_cells)
     labels = []
     for step in extraction.plan.steps:
         for name in step.returns:
@@ -288,13 +293,14 @@ def _labels(extraction: Extraction) -> list[dict[str, Any]]:
                     "label": f"{step.name}.{name}",
                     "step": step.name,
                     "name": name,
-                    "after": step.cells[-1],
+                    "after": shown.get(name, step.cells[-1]),
                 }
             )
     cells = extraction.analysis.cells if extraction.analysis is not None else ()
     last = max((c.index for c in cells), default=0)
     for name in extraction.plan.outputs:
-        labels.append({"label": f"run.{name}", "step": None, "name": name, "after": last})
+        after = shown.get(name, last)
+        labels.append({"label": f"run.{name}", "step": None, "name": name, "after": after})
     return labels
 
 

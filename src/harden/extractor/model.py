@@ -126,6 +126,9 @@ class Plan:
     draw_name: str = "run_and_draw"
     #: Results extract named (``cv_auc``) → the notebook expression that computes them.
     result_sources: tuple[tuple[str, str], ...] = ()
+    #: Results extract named → the cell (0-based index) that showed the expression: where
+    #: the notebook's value is taken (a later cell may rebind what the expression reads).
+    result_cells: tuple[tuple[str, int], ...] = ()
 
     def step(self, name: str) -> Step | None:
         return next((step for step in self.steps if step.name == name), None)

@@ -191,6 +191,7 @@ def make_plan(
         tuple(plot_functions),
         draw_name,
         tuple(s for i in sorted(codes) for s in codes[i].result_sources),
+        tuple((name, i) for i in sorted(codes) for name, _ in codes[i].result_sources),
     )
     return plan, log
 
