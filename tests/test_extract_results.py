@@ -401,3 +401,26 @@ def test_a_shown_result_is_compared_where_it_was_shown(tmp_path: Path) -> None:
     outcomes = {(v.step, v.name): v.outcome for v in checked.values}
     assert checked.status == "agree", checked
     assert outcomes[(None, "model_predictions")] == "equal"  # run()'s, taken at cell 4
+
+
+@pytest.mark.slow
+def test_a_step_left_without_code_is_gone_from_the_plan_too(tmp_path: Path) -> None:
+    """A section whose code only shows values loses its step function; the plan that
+    --check, scaffold and handoff read must not name it (found in a published notebook:
+    check called the missing function and reported the module as failing)."""
+    from harden.extractor import check_extraction
+
+    path = write_notebook(
+        tmp_path,
+        "import numpy as np",
+        ("md", "## Recall: concatenation of arrays"),
+        "x = [[1, 2], [3, 4]]\nnp.concatenate([x, x], axis=1)",
+        ("md", "## Totals"),
+        "total = sum([1, 2, 3])\nprint(total)",
+    )
+    e = extract(path)
+    assert "has no code left" in log_text(e)
+    assert all(f"def {step.name}(" in e.source for step in e.plan.steps)
+    assert "recall" not in " ".join(step.name for step in e.plan.steps)
+    checked = check_extraction(e, timeout=120)
+    assert checked.status == "agree", checked

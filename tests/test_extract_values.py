@@ -68,6 +68,11 @@ def test_figures_are_not_compared() -> None:
     figure = plt.figure()
     with pytest.raises(NotComparable):
         compare(figure, figure)
+    # a 3-D axes comes from mpl_toolkits: compared by its attributes, two runs differed
+    axes = figure.add_subplot(projection="3d")
+    assert type(axes).__module__.startswith("mpl_toolkits")
+    with pytest.raises(NotComparable):
+        compare(axes, axes)
     plt.close(figure)
 
 

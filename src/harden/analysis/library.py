@@ -366,8 +366,23 @@ PLOT_METHODS = frozenset(
     }
 )
 
-#: Modules whose calls draw (qualified-name prefixes).
-PLOT_MODULES = ("matplotlib.", "pylab.", "seaborn.", "plotly.", "bokeh.", "altair.", "mglearn.")
+#: What draws (qualified-name prefixes): modules whose calls draw, and drawing functions
+#: of modules that also do other things (mglearn loads data too).  A value whose type
+#: comes from one of these modules is a figure, an axes or a chart.
+PLOT_MODULES = (
+    "matplotlib.",
+    "mpl_toolkits.",
+    "pylab.",
+    "seaborn.",
+    "plotly.",
+    "bokeh.",
+    "altair.",
+    "pandas.plotting.",
+    "mglearn.plots.",
+    "mglearn.discrete_scatter",
+    "mglearn.tools.visualize",
+    "mglearn.tools.heatmap",
+)
 #: Methods that draw on a figure or axes and return a handle (an artist, an axes, a
 #: figure, tick labels) that notebooks assign only to keep its repr out of the output
 #: (``fig = plt.figure()``, ``ticks = ax.set_xticks(...)``): H204 leaves those alone.

@@ -51,15 +51,16 @@ class BuildInput:
     titles: Mapping[int, str] = field(default_factory=dict)  # cell → its section's title
 
 
-def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
-    """The formatted module source, log entries and the local modules it imports."""
+def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...], frozenset[str]]:
+    """The formatted module source, log entries, the local modules it imports and the
+    steps left out because no code was left in them (the plan must drop them too)."""
     notes: list[LogEntry] = []
     taken = set(spec.taken) | {s.name for s in spec.plan.steps}
     taken |= {spec.plan.run_name, spec.plan.main_name}
     run_name, main_name = spec.plan.run_name, spec.plan.main_name
     figures = ""
     generated: list[cst.CSTNode] = []  # what the module adds: its names count as used
-    body = _body(spec, run_name, main_name, figures, generated, notes)
+    body, empty = _body(spec, run_name, main_name, figures, generated, notes)
     entries, guarded = _gathered_imports(spec)
     used = set().union(*(c.loads for c in spec.codes.values()))
     used |= imports.used_names(
@@ -117,7 +118,7 @@ def build(spec: BuildInput) -> tuple[str, list[LogEntry], tuple[str, ...]]:
         )
     ]
     module = cst.Module(body=[*head, *body], header=header)
-    return _finish(module.code, spec.module_name), notes, local
+    return _finish(module.code, spec.module_name), notes, local, frozenset(empty)
 
 
 def _body(
@@ -127,7 +128,7 @@ def _body(
     figures: str,
     generated: list[cst.CSTNode],
     notes: list[LogEntry],
-) -> list[Statement]:
+) -> tuple[list[Statement], set[str]]:
     plan = spec.plan
     out: list[Statement] = []
     first = True
@@ -222,7 +223,7 @@ def _body(
     )
     generated.extend(tail)
     out.extend(tail)
-    return out
+    return out, empty
 
 
 def _plot_functions(spec: BuildInput, step: str, generated: list[cst.CSTNode]) -> list[Statement]:

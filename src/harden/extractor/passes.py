@@ -7,6 +7,7 @@ returns a new one; a pass that refuses the notebook raises
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -335,8 +336,10 @@ def build_module(state: ExtractState) -> ExtractState:
         pyplot_imported=imported,
         titles={i: s.title for s in state.sections if s.title for i in s.cells},
     )
-    source, notes, local = build(spec)
-    return state.logged(*notes, source=source, local_modules=local)
+    source, notes, local, empty = build(spec)
+    if empty:  # a step with no code left is not in the module: nor in the plan
+        plan = dataclasses.replace(plan, steps=tuple(s for s in plan.steps if s.name not in empty))
+    return state.logged(*notes, source=source, local_modules=local, plan=plan)
 
 
 def note_results(state: ExtractState) -> ExtractState:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from harden.analysis import Analysis
-from harden.analysis.library import PLOT_METHODS
+from harden.analysis.library import PLOT_METHODS, PLOT_MODULES
 from harden.analysis.nodes import dotted_name
 from harden.extractor.cells import CellCode
 from harden.extractor.deadnames import scan
@@ -36,16 +36,6 @@ from harden.extractor.model import LogEntry
 from harden.extractor.nodes import Statement
 from harden.extractor.sections import Section
 
-PLOT_MODULES = (
-    "matplotlib",
-    "seaborn",
-    "plotly",
-    "pandas.plotting",
-    "mglearn.plots",
-    "mglearn.discrete_scatter",
-    "mglearn.tools.visualize",
-    "mglearn.tools.heatmap",
-)
 #: Names that mean a plotting module by convention, for a wildcard import that brings
 #: them (``from preamble import *``) when the notebook binds them to nothing else.
 CONVENTIONAL = {

@@ -15,6 +15,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from harden.analysis.library import PLOT_MODULES
+
 RTOL = 1e-7
 ATOL = 1e-12
 MAX_DEPTH = 8
@@ -125,7 +127,7 @@ def _rng_state(rng: Any) -> Any:
 def _kind(value: Any) -> str:
     module = type(value).__module__ or ""
     name = type(value).__name__
-    if module.startswith(("matplotlib", "seaborn")):
+    if f"{module}.".startswith(PLOT_MODULES):  # a figure, axes (3-D too) or chart
         return "figure"
     if module.startswith("pandas"):
         return {"DataFrame": "frame", "Series": "series"}.get(
