@@ -41,10 +41,12 @@ class Location:
 
 @dataclass(frozen=True)
 class SyntaxProblem:
-    """Why a cell's Python could not be parsed."""
+    """Why a cell's Python could not be parsed.  ``python_accepts``: CPython compiles
+    it and it runs; only harden cannot analyse it (too deep, or beyond libcst)."""
 
     message: str
     location: Location
+    python_accepts: bool = False
 
 
 @dataclass(frozen=True)

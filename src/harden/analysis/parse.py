@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import io
+import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -75,11 +77,18 @@ def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
         module = None
         if problem is None:
             try:
-                module = _comments_with_statements(cst.parse_module(python.code))
-            except (cst.ParserSyntaxError, RecursionError):
+                module = _comments_with_statements(_parse_module(python.code))
+            except RecursionError:
                 # CPython accepts it, but it is beyond what libcst can parse.
                 problem = SyntaxProblem(
-                    "code nested too deeply to analyse", Location(cell.index, 1)
+                    "code nested too deeply to analyse", Location(cell.index, 1), True
+                )
+            except cst.ParserSyntaxError as exc:
+                reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "no reason"
+                problem = SyntaxProblem(
+                    f"harden's parser (libcst) cannot read it: {reason}",
+                    Location(cell.index, python.line_map.line(exc.raw_line or 1)),
+                    True,
                 )
         parsed.append(ParsedCell(cell, python, problem, module, Positions(module)))
     scopes = resolve_scopes([p.module for p in parsed if p.module is not None])
@@ -90,7 +99,7 @@ def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
             dataclasses.replace(
                 p,
                 problem=SyntaxProblem(
-                    "code nested too deeply to analyse", Location(p.cell.index, 1)
+                    "code nested too deeply to analyse", Location(p.cell.index, 1), True
                 ),
                 module=None,
                 positions=Positions(None),
@@ -101,6 +110,42 @@ def parse_cells(cells: Sequence[Cell]) -> ParsedNotebook:
         ]
     result = tuple(parsed)
     return ParsedNotebook(result, scopes, _parse_inline(result))
+
+
+def _parse_module(code: str) -> cst.Module:
+    """libcst's module of ``code``.  CPython accepts indentation that mixes tabs and
+    spaces consistently (a tab advances to the next multiple of 8) where libcst's
+    tokenizer can lose track of the blocks: then the indentation is read with its tabs
+    expanded as CPython reads them (lines inside strings untouched), which keeps every
+    block and line; columns on those lines count the expanded tabs."""
+    try:
+        return cst.parse_module(code)
+    except cst.ParserSyntaxError:
+        expanded = _expanded_indentation(code)
+        if expanded is None:
+            raise
+        return cst.parse_module(expanded)
+
+
+def _expanded_indentation(code: str) -> str | None:
+    """``code`` with the tabs of each line's indentation expanded, lines inside a
+    multi-line string left as they are; ``None`` when no indentation holds a tab."""
+    lines = code.splitlines(keepends=True)
+    if not any("\t" in line[: len(line) - len(line.lstrip())] for line in lines):
+        return None
+    inside: set[int] = set()  # 1-based lines that continue a string begun above
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.STRING and token.end[0] > token.start[0]:
+                inside.update(range(token.start[0] + 1, token.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    out = []
+    for number, line in enumerate(lines, 1):
+        body = line.lstrip(" \t")
+        indent = line[: len(line) - len(body)]
+        out.append(line if number in inside else indent.expandtabs(8) + body)
+    return "".join(out)
 
 
 def _comments_with_statements(module: cst.Module) -> cst.Module:

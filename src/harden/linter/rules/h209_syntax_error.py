@@ -24,8 +24,14 @@ class SyntaxErrorCell(Rule):
     continues): `%timeit f(a,` followed by `b)` leaves `b)` to Python, which fails;
     the message then says so.
 
+    A cell Python runs but harden cannot analyse (nested deeper than its parser
+    goes) is reported as a warning, not an error: the notebook runs, only the
+    other rules cannot see inside that cell. Indentation that mixes tabs and spaces
+    the way Python allows is read as Python reads it.
+
     ## How to fix it
-    Fix the syntax at the reported line (or delete the cell).
+    Fix the syntax at the reported line (or delete the cell). For a cell harden cannot
+    analyse, split the expression it names into smaller ones.
     """
 
     id = "H209"
@@ -39,6 +45,11 @@ class SyntaxErrorCell(Rule):
         Example("async def f():\n    return 1", "await f()"),
         # A backslash carries a line magic's arguments on to the next line.
         Example("%timeit np.fromiter((v for v in x), \\\n    dtype=float, count=len(x))"),
+        # Tabs and spaces mixed as Python allows (a tab goes to the next multiple of 8).
+        Example(
+            "def f(x):\n        if x:\n        \ta = 1\n        else:\n\t        a = g(1,\n"
+            "\t              2)\n\n       \n        return a"
+        ),
     )
     invalid = (
         Example("x = 1", md("m"), "def f(:\n    pass", expect=[(2, 1)]),
@@ -47,6 +58,14 @@ class SyntaxErrorCell(Rule):
         Example("%matplotlib inline\nx = 1\nif x\n    y = 2", expect=[(0, 3)]),
         Example("print 'hello'", expect=[(0, 1)]),
         Example("x = 1", "y = " + "not " * 1500 + "x", expect=[(1, 1)]),
+        # Python runs it; only harden cannot see inside: a warning, not a failed build.
+        Example(
+            "x = 1",
+            "total = " + " + ".join(["x"] * 700),
+            expect=[(1, 1)],
+            message="harden cannot analyse this cell (Python runs it): code nested too deeply",
+            severity=Severity.WARNING,
+        ),
         # An open bracket does not: IPython runs `%timeit np.fromiter((…),` alone.
         Example(
             "%timeit np.fromiter((v for v in x),\n    dtype=float, count=len(x))",
@@ -60,5 +79,11 @@ class SyntaxErrorCell(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for cell in ctx.analysis.cells:
             problem = cell.syntax_error
-            if problem is not None:
+            if problem is not None and problem.python_accepts:
+                yield Violation.at(
+                    problem.location,
+                    f"harden cannot analyse this cell (Python runs it): {problem.message}",
+                    severity=Severity.WARNING,
+                )
+            elif problem is not None:
                 yield Violation.at(problem.location, f"cell does not parse: {problem.message}")
