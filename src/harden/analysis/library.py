@@ -492,6 +492,15 @@ FIT_TRANSFORM_FUNCTIONS = frozenset(
     )
 )
 FIT_METHODS = frozenset({"fit", "fit_transform", "partial_fit", "fit_predict", "fit_resample"})
+#: Estimators whose ``fit`` measures an already fitted model on the rows it is given:
+#: fit on held-out data by design (eli5's permutation importance, ``cv="prefit"``).
+HELD_OUT_FITS = frozenset(
+    {
+        "eli5.PermutationImportance",
+        "eli5.sklearn.PermutationImportance",
+        "eli5.sklearn.permutation_importance.PermutationImportance",
+    }
+)
 #: Functions that split rows into a training and a test part.
 SPLIT_FUNCTIONS = frozenset(
     {"sklearn.model_selection.train_test_split", "sklearn.cross_validation.train_test_split"}

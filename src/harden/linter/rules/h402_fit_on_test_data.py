@@ -7,7 +7,12 @@ from collections.abc import Iterator
 import libcst as cst
 
 from harden.analysis import Analysis, CallSite
-from harden.analysis.library import EVALUATION_METHODS, FIT_METHODS, METRIC_PREFIXES
+from harden.analysis.library import (
+    EVALUATION_METHODS,
+    FIT_METHODS,
+    HELD_OUT_FITS,
+    METRIC_PREFIXES,
+)
 from harden.linter.finding import Severity
 from harden.linter.rule import Example, Rule, RuleContext, Violation
 from harden.linter.rules._ml_leakage import (
@@ -49,7 +54,8 @@ class FitOnTestData(Rule):
     used as held-out data (no other model predicts or scores it, no metric reads it). A
     hand-written k-fold swaps the parts (`model.fit(X1, y1).predict(X2)`, then
     `model.fit(X2, y2).predict(X1)`) and a blender is fit on a validation part the
-    first-level models predicted: neither is flagged.
+    first-level models predicted: neither is flagged. Nor is the fit of an estimator that
+    measures a fitted model on the rows it is given (eli5's `PermutationImportance`).
 
     ## Why is this bad?
     The test split exists to measure the model on rows it has never seen. A model or
@@ -117,6 +123,14 @@ class FitOnTestData(Rule):
             "X_val_predictions = np.column_stack([base.predict(X_val)])",
             "blender = RandomForestClassifier(random_state=0)\n"
             "blender.fit(X_val_predictions, y_val)",
+        ),
+        Example(
+            _SETUP,
+            _SPLIT,
+            "from eli5.sklearn import PermutationImportance\n"
+            "model = RandomForestClassifier(random_state=0).fit(X_train, y_train)\n"
+            "perm = PermutationImportance(model, random_state=1).fit(X_test, y_test)\n"
+            "importance = PermutationImportance(model)\nimportance.fit(X_test, y_test)",
         ),
     )
     invalid = (
@@ -211,7 +225,7 @@ class FitOnTestData(Rule):
             assert call is not None
             if as_split(call) is not None:
                 pending.update(_parts(event.cell.index, split_outputs(event.cell, call)))
-            elif method_of(call) in FIT_METHODS:
+            elif method_of(call) in FIT_METHODS and call.receiver_type not in HELD_OUT_FITS:
                 for arg in call.args:
                     if arg.keyword not in (None, "X", "y", "x", "Y") or arg.names & train:
                         continue
