@@ -84,3 +84,30 @@ def test_expect_section_keys_are_checked(tmp_path: Path) -> None:
     )
     options = resolve_options(tmp_path, columns="exact")
     assert (options.row_tolerance, options.columns) == (0.2, "exact")  # the flag wins
+
+
+def test_one_file_read_twice_in_one_cell_gets_two_suite_names(tmp_path: Path) -> None:
+    """pydata-book reads ``ex5.csv`` twice in one cell with other options: each read
+    is its own input, and their suite files must not collide (expect refused the
+    whole notebook: "two captures would write the same file")."""
+    from helpers import write_notebook
+
+    from harden.analysis import analyze
+    from harden.expectations.capture import plan
+    from harden.notebook import load
+
+    (tmp_path / "ex5.csv").write_text("a,b\n1,NA\n2,3\n", encoding="utf-8")
+    path = write_notebook(
+        tmp_path,
+        "import pandas as pd",
+        "first = pd.read_csv('ex5.csv')",
+        "second = pd.read_csv('ex5.csv', keep_default_na=False)\n"
+        "third = pd.read_csv('ex5.csv', na_values=['NA'])",
+    )
+    targets = plan(analyze(load(path)), tmp_path)
+    names = {target.variable: target.name for target in targets}
+    assert names == {
+        "first": "ex5_csv_cell2",
+        "second": "ex5_csv_cell3",
+        "third": "ex5_csv_cell3_2",
+    }

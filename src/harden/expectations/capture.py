@@ -14,6 +14,7 @@ so no model or array is ever pickled.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Sequence
@@ -182,7 +183,8 @@ def _all_frames(analysis: Analysis) -> list[Target]:
 
 
 def _unique(targets: list[Target]) -> tuple[Target, ...]:
-    """One target per (expression, cell); repeated names get ``_cell<N>`` (1-based)."""
+    """One target per (expression, cell); repeated names get ``_cell<N>`` (1-based),
+    and ``_2``, ``_3``... when one cell repeats them."""
     seen: set[tuple[str, int]] = set()
     kept: list[Target] = []
     for target in targets:
@@ -200,15 +202,17 @@ def _unique(targets: list[Target]) -> tuple[Target, ...]:
     for target in kept:
         counts[target.name] = counts.get(target.name, 0) + 1
     result = []
+    taken: set[str] = set()
     for target in kept:
-        if counts[target.name] > 1:
-            target = Target(
-                f"{target.name}_cell{target.after_cell + 1}",
-                target.expression,
-                target.after_cell,
-                target.role,
-                target.variable,
-                target.source,
-            )
+        name = target.name
+        if counts[name] > 1:
+            name = f"{name}_cell{target.after_cell + 1}"
+        # the same file read twice in one cell (other options, other variables)
+        unique, number = name, 2
+        while unique in taken:
+            unique, number = f"{name}_{number}", number + 1
+        taken.add(unique)
+        if unique != target.name:
+            target = dataclasses.replace(target, name=unique)
         result.append(target)
     return tuple(result)
