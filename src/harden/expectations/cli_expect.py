@@ -153,6 +153,8 @@ def render_result(result: object) -> str:
         lines.append(f"{result.notebook}: {result.run_message}")
         lines.append(
             f"  suites of the {len(result.suites)} frame(s) captured before the failure are written"
+            if result.suites
+            else "  no frame was captured before the failure: no suite written"
         )
     else:
         lines.append(f"{result.notebook}: {len(result.suites)} suite(s) in {result.output_dir}/")
