@@ -242,3 +242,43 @@ def test_input_errors_are_one_line(
         assert code == 2, (args, out, err)
         assert expected in err, (expected, err)
         assert err.count("\n") == 1 and "Traceback" not in err, err
+
+
+@pytest.mark.slow
+def test_validate_reads_the_file_as_the_notebook_did(tmp_path: Path) -> None:
+    """A notebook reads a semicolon file with its own missing-value marker (as
+    pydata-book does): the suite records the reader's literal options and validate
+    reads the file with them (a plain read gave one column and failed every check);
+    options written as variables cannot be repeated, and the report says so."""
+    from helpers import write_notebook
+
+    (tmp_path / "sales.txt").write_text(
+        "region;units;note\nnorth;12;NULL\nsouth;7;late\neast;NULL;ok\n", encoding="utf-8"
+    )
+    (tmp_path / "plain.csv").write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    notebook = write_notebook(
+        tmp_path,
+        "import pandas as pd\nSEP = ','",
+        "sales = pd.read_csv('sales.txt', sep=';', na_values=['NULL'])\nsales.describe()",
+        "plain = pd.read_csv('plain.csv', sep=SEP)\nplain.shape",
+    )
+    result = harden.expect(notebook, tmp_path / "suites")
+    suites = {Path(s.path).stem: Path(s.path) for s in result.suites}
+    source = json.loads(suites["sales_txt"].read_text(encoding="utf-8"))["meta"]["harden"]
+    assert source["source"]["reader"] == "read_csv"
+    assert source["source"]["read_options"] == {"sep": ";", "na_values": ["NULL"]}
+
+    report = harden.validate(suites["sales_txt"], tmp_path / "sales.txt")
+    assert report.success, [o.expectation for o in report.failed]
+    assert report.notes == ("read as the notebook did: read_csv(na_values=['NULL'], sep=';')",)
+
+    # a Parquet copy of the frame is read as Parquet: the CSV options do not apply
+    copy = tmp_path / "sales.parquet"
+    pd.read_csv(tmp_path / "sales.txt", sep=";", na_values=["NULL"]).to_parquet(copy)
+    parquet = harden.validate(suites["sales_txt"], copy)
+    assert parquet.success and parquet.notes == ()
+
+    plain = harden.validate(suites["plain_csv"], tmp_path / "plain.csv")
+    assert plain.success
+    (note,) = plain.notes
+    assert "with options harden cannot repeat (sep=SEP)" in note

@@ -584,6 +584,53 @@ NON_FILE_READERS = frozenset(
 )
 #: Calls that list files by a pattern (``glob.glob("data/*.csv")``): the files a notebook reads.
 GLOB_FUNCTIONS = frozenset({"glob.glob", "glob.iglob"})
+#: Options of ``pandas.read_csv`` / ``read_table`` / ``read_json`` / ``read_parquet`` that
+#: ``harden validate`` passes on as the notebook wrote them (literals only): how the
+#: file is parsed into the one table the suite describes.
+READ_OPTIONS = frozenset(
+    {
+        "sep",
+        "delimiter",
+        "delim_whitespace",
+        "header",
+        "names",
+        "index_col",
+        "usecols",
+        "dtype",
+        "skiprows",
+        "skipfooter",
+        "nrows",
+        "na_values",
+        "keep_default_na",
+        "na_filter",
+        "true_values",
+        "false_values",
+        "skipinitialspace",
+        "skip_blank_lines",
+        "parse_dates",
+        "date_format",
+        "dayfirst",
+        "thousands",
+        "decimal",
+        "lineterminator",
+        "quotechar",
+        "quoting",
+        "doublequote",
+        "escapechar",
+        "comment",
+        "encoding",
+        "encoding_errors",
+        "engine",
+        "low_memory",
+        "dtype_backend",
+        "on_bad_lines",
+        "lines",
+        "orient",
+        "typ",
+        "convert_dates",
+        "columns",
+    }
+)
 #: Keywords of ``pandas.read_csv``/``read_parquet``/``read_json`` that leave the rows and
 #: columns as a plain read has them (they change dtypes or speed at most); any other keyword
 #: (``header``, ``names``, ``sep``, ``skiprows``, ``usecols``, ``index_col``, ``nrows``) or

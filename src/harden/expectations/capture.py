@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from harden.analysis.library import FRAME_READERS, MODEL_FIT_METHODS
+from harden.analysis.library import FRAME_READERS, MODEL_FIT_METHODS, READ_OPTIONS
 from harden.analysis.model import Analysis, CallSite, CellAnalysis
 from harden.errors import UsageError
 from harden.run.capture import Capture
@@ -43,6 +43,13 @@ class Target:
     role: Role
     variable: str
     source: str | None = None
+    #: The reader's options, literal as written (``sep="\\s+"``), so that ``harden
+    #: validate`` reads the file as the notebook did; empty for a plain read.
+    read_options: tuple[tuple[str, Any], ...] = ()
+    #: The options as written, when some cannot be repeated (a variable, ``**kw``).
+    read_as_written: str | None = None
+    #: The pandas reader the notebook called (``read_table``), for an input.
+    reader: str | None = None
 
     def capture(self) -> Capture:
         guarded = (
@@ -65,13 +72,13 @@ def plan(
     """The frames to capture, in notebook order, with unique names."""
     targets: list[Target] = []
     for cell in analysis.cells:
-        reads: dict[str, list[tuple[str | None, str]]] = {}
+        reads: dict[str, list[tuple[str | None, str, CallSite]]] = {}
         for call in sorted(cell.calls, key=lambda c: c.order):
             if (call.qualified_name or "").startswith(FRAME_READERS):
                 variable = _bound_variable(cell, call)
                 if variable is not None:
                     reads.setdefault(variable, []).append(
-                        (source_path(analysis, call), _read_expression(cell, call, variable))
+                        (source_path(analysis, call), _read_expression(cell, call, variable), call)
                     )
             elif model_inputs and call.method in MODEL_FIT_METHODS and call.in_function is None:
                 targets.extend(_model_input_target(cell, call))
@@ -112,17 +119,65 @@ def _read_expression(cell: CellAnalysis, call: CallSite, variable: str) -> str:
 
 
 def _input_target(
-    cell: CellAnalysis, variable: str, reads: list[tuple[str | None, str]], cwd: Path
+    cell: CellAnalysis,
+    variable: str,
+    reads: list[tuple[str | None, str, CallSite]],
+    cwd: Path,
 ) -> Target:
     """Of several reads into one variable (``if``/``else`` branches), name the
     target after the file that exists."""
-    known = [(s, e) for s, e in reads if s]
-    existing = [(s, e) for s, e in known if "://" not in s and (cwd / s).is_file()]
-    source, expression = (existing or known or reads)[0]
+    known = [r for r in reads if r[0]]
+    existing = [r for r in known if "://" not in str(r[0]) and (cwd / str(r[0])).is_file()]
+    source, expression, call = (existing or known or reads)[0]
     if len(reads) > 1:
         expression = variable
     name = safe_name(Path(source).name) if source else safe_name(variable)
-    return Target(name, expression, cell.index, "input", variable, source)
+    options, as_written = read_options(call)
+    reader = (call.qualified_name or "").rsplit(".", 1)[-1] or None
+    return Target(
+        name, expression, cell.index, "input", variable, source, options, as_written, reader
+    )
+
+
+def read_options(call: CallSite) -> tuple[tuple[tuple[str, Any], ...], str | None]:
+    """The options of a ``pandas.read_*`` call beyond its path, when every one is a
+    literal ``harden validate`` can pass on (``(options, None)``); else ``((), the
+    options as written)``: a variable, ``**kwargs``, a second positional argument, or
+    an option that does not return one table (``chunksize``, ``iterator``)."""
+    options: list[tuple[str, Any]] = []
+    written: list[str] = []
+    repeatable = True
+    for position, argument in enumerate(call.args):
+        if argument.keyword is None and position == 0:
+            continue
+        if argument.keyword in ("filepath_or_buffer", "path", "path_or_buf"):
+            continue
+        code = " ".join(argument.code.split())
+        written.append(f"{argument.keyword}={code}" if argument.keyword else code)
+        if (
+            argument.keyword is None
+            or argument.keyword in ("*", "**")
+            or argument.keyword not in READ_OPTIONS
+            or not argument.is_literal
+            or not _plain_json(argument.literal)
+        ):
+            repeatable = False
+            continue
+        options.append((argument.keyword, argument.literal))
+    if not repeatable:
+        return (), ", ".join(written)
+    return tuple(options), None
+
+
+def _plain_json(value: Any) -> bool:
+    """A value JSON keeps as it is (no tuples or sets turned into lists silently)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, list):
+        return all(_plain_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    return False
 
 
 def source_path(analysis: Analysis, call: CallSite) -> str | None:

@@ -71,9 +71,37 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def read_file(path: str | Path, columns: Mapping[str, Mapping[str, Any]]) -> Any:
-    """A pandas DataFrame from ``path``, columns typed as ``columns`` (the suite meta) says."""
+#: The pandas readers whose options a suite can carry (``meta.harden.source``), and the
+#: format (:data:`READERS`) of the files each reads: a Parquet copy of a frame the
+#: notebook read from CSV is read as Parquet, without the CSV options.
+OPTION_READERS = {
+    "read_csv": "csv",
+    "read_table": "csv",
+    "read_json": "jsonl",
+    "read_parquet": "parquet",
+}
+
+
+def reads_as_written(path: str | Path, reader: str | None) -> bool:
+    """Whether ``path`` is the kind of file ``reader`` (the notebook's) reads."""
+    kind = OPTION_READERS.get(reader or "")
+    return kind is not None and READERS.get(Path(path).suffix.lower()) == kind
+
+
+def read_file(
+    path: str | Path,
+    columns: Mapping[str, Mapping[str, Any]],
+    reader: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Any:
+    """A pandas DataFrame from ``path``, columns typed as ``columns`` (the suite meta)
+    says; with ``options`` (the notebook's literal reader options), read by ``reader``
+    (``read_csv``, ``read_table``, ``read_json``, ``read_parquet``) as the notebook
+    read it."""
     import pandas as pd
+
+    if options and reader is not None and reads_as_written(path, reader):
+        return _read_as_written(Path(path), columns, reader, options)
 
     path = Path(path)
     if not path.exists():
@@ -103,6 +131,26 @@ def read_file(path: str | Path, columns: Mapping[str, Mapping[str, Any]]) -> Any
         problem = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise DataError(f"cannot read as {kind.upper()}: {problem}", path) from None
     return restore_types(frame, columns) if kind != "parquet" else frame
+
+
+def _read_as_written(
+    path: Path, columns: Mapping[str, Mapping[str, Any]], reader: str, options: Mapping[str, Any]
+) -> Any:
+    import pandas as pd
+
+    if not path.is_file():
+        raise DataError("no such file" if not path.exists() else "is not a file", path)
+    shown = ", ".join(f"{k}={v!r}" for k, v in options.items())
+    try:
+        frame = getattr(pd, reader)(path, **options)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"cannot read with {reader}({shown}): the file is empty", path) from None
+    except Exception as exc:  # noqa: BLE001 - pandas and pyarrow raise many kinds
+        problem = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise DataError(f"cannot read with {reader}({shown}): {problem}", path) from None
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{reader}({shown}) gives no table ({type(frame).__name__})", path)
+    return restore_types(frame, columns) if reader != "read_parquet" else frame
 
 
 def read_parquet(path: str | Path) -> Any:

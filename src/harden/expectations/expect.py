@@ -166,6 +166,13 @@ def _suite_text(
     source = None
     if target.source is not None:
         source = {"path": target.source, "sha256": hashes.get(Path(target.source).as_posix())}
+        # how the notebook read it, so that `harden validate` reads the file alike
+        if target.reader:
+            source["reader"] = target.reader
+        if target.read_options:
+            source["read_options"] = dict(target.read_options)
+        if target.read_as_written is not None:
+            source["read_as_written"] = target.read_as_written
     provenance = {
         "notebook": Path(notebook).as_posix(),
         "cell_index": target.after_cell,

@@ -58,6 +58,8 @@ def render_text(report: ValidationReport) -> str:
         lines.append(f"       {problem(outcome)}")
     for note in report.skipped:
         lines.append(f"  skipped {note}")
+    for note in report.notes:
+        lines.append(f"  note: {note}")
     return "\n".join(lines) + "\n"
 
 
@@ -83,6 +85,7 @@ def render_json(report: ValidationReport) -> str:
             for o in report.outcomes
         ],
         "skipped": list(report.skipped),
+        "notes": list(report.notes),
     }
     return json.dumps(data, indent=2, default=str) + "\n"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harden.expectations.data import for_gx, read_file, source_for
+from harden.expectations.data import for_gx, read_file, reads_as_written, source_for
 from harden.expectations.errors import SuiteError
 from harden.expectations.sqlsource import sql_batches
 
@@ -48,6 +48,8 @@ class ValidationReport:
     data: str
     outcomes: tuple[Outcome, ...]
     skipped: tuple[str, ...] = ()
+    #: How the data was read, when not plainly (the notebook's reader options).
+    notes: tuple[str, ...] = ()
 
     @property
     def success(self) -> bool:
@@ -122,14 +124,29 @@ def validate_data(
 
     source = source_for(str(data), table, query)
     suite, raw = load_suite(suite_path)
-    columns = raw.get("meta", {}).get("harden", {}).get("columns", {}) or {}
+    meta = raw.get("meta", {}).get("harden", {}) or {}
+    columns = meta.get("columns", {}) or {}
+    read = meta.get("source") or {}
     context = ephemeral_context()
     skipped: list[str] = []
+    notes: list[str] = []
     parameters: dict[str, Any] | None = None
     if source.is_sql:
         batches, suite, skipped = sql_batches(context, source, suite, columns)
     else:
-        parameters = {"dataframe": for_gx(read_file(str(source.path), columns))}
+        options = read.get("read_options") or None
+        frame = read_file(str(source.path), columns, read.get("reader"), options)
+        parameters = {"dataframe": for_gx(frame)}
+        if not reads_as_written(str(source.path), read.get("reader")):
+            pass  # another format than the notebook read (a Parquet copy of the frame)
+        elif read.get("read_as_written"):
+            notes.append(
+                f"the notebook read {read.get('path')} with options harden cannot repeat "
+                f"({read['read_as_written']}): validated a plain read"
+            )
+        elif options:
+            shown = ", ".join(f"{k}={v!r}" for k, v in options.items())
+            notes.append(f"read as the notebook did: {read.get('reader')}({shown})")
         asset = context.data_sources.add_pandas("harden").add_dataframe_asset("data")
         batches = asset.add_batch_definition_whole_dataframe("all")
     suite = context.suites.add(suite)
@@ -147,7 +164,7 @@ def validate_data(
     by_id = {r.expectation_config.id: r for r in result.results}
     outcomes = _name_missing_columns(tuple(_outcome(by_id[i]) for i in order if i in by_id))
     return ValidationReport(
-        str(suite_path), suite.name, source.describe(), outcomes, tuple(skipped)
+        str(suite_path), suite.name, source.describe(), outcomes, tuple(skipped), tuple(notes)
     )
 
 
