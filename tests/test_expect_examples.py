@@ -140,9 +140,9 @@ def test_same_notebook_and_data_give_byte_identical_suites(
     out, results = runs
     assert main(["expect", str(EXAMPLES / "customer_ltv.ipynb"), "-o", str(out)]) == 0
     assert "(unchanged)" in capsys.readouterr().out
-    first = {p.name: p.read_bytes() for p in (out / "customer_ltv").glob("*.json")}
+    first = {p.name: p.read_bytes() for p in (out / "customer_ltv").glob("[!.]*.json")}
     assert main(["expect", str(EXAMPLES / "customer_ltv.ipynb"), "-o", str(tmp_path)]) == 0
-    second = {p.name: p.read_bytes() for p in (tmp_path / "customer_ltv").glob("*.json")}
+    second = {p.name: p.read_bytes() for p in (tmp_path / "customer_ltv").glob("[!.]*.json")}
     assert first == second and len(first) == 2
     edited = tmp_path / "customer_ltv" / "orders_csv.json"
     edited.write_text(edited.read_text().replace('"critical"', '"warning"', 1))
@@ -157,7 +157,40 @@ def test_a_failing_notebook_keeps_the_suites_captured_before_the_failing_cell(
     out = capsys.readouterr().out
     assert code == 1
     assert "cell 5 raised NameError" in out
-    assert sorted(p.name for p in (tmp_path / "sales_forecast_messy").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "sales_forecast_messy").glob("[!.]*")) == [
         "sales_csv.json"
     ]
     assert "no suite for train_feature_cols: not reached (the notebook stopped at cell 5)" in out
+
+
+@pytest.mark.slow
+def test_a_suite_harden_wrote_is_regenerated_a_hand_edited_one_is_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """New data changes the suite: the one harden wrote is replaced without --force
+    (the suites folder's manifest records it); one a person edited is refused."""
+    from helpers import write_notebook
+
+    data = tmp_path / "prices.csv"
+    data.write_text("item,price\na,1.5\nb,2.5\nc,3.0\n", encoding="utf-8")
+    notebook = write_notebook(
+        tmp_path, "import pandas as pd", "prices = pd.read_csv('prices.csv')\nprices.describe()"
+    )
+    out = tmp_path / "suites"
+    assert main(["expect", str(notebook), "-o", str(out)]) == 0
+    suite = next((out / "nb").glob("prices_csv.json"))
+    first = suite.read_text(encoding="utf-8")
+    assert (out / "nb" / ".harden-expect.json").is_file()
+
+    data.write_text("item,price\na,1.5\nb,2.5\nc,3.0\nd,40.0\ne,0.5\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["expect", str(notebook), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert suite.read_text(encoding="utf-8") != first  # the range follows the new data
+
+    suite.write_text(suite.read_text(encoding="utf-8").replace('"critical"', '"warning"', 1))
+    data.write_text("item,price\na,1.5\n", encoding="utf-8")
+    assert main(["expect", str(notebook), "-o", str(out)]) == 2
+    assert "use --force" in capsys.readouterr().err
+    assert '"warning"' in suite.read_text(encoding="utf-8")
+    assert main(["expect", str(notebook), "-o", str(out), "--force"]) == 0
+    assert '"warning"' not in suite.read_text(encoding="utf-8")

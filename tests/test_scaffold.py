@@ -235,7 +235,7 @@ def test_a_value_shared_by_two_steps_is_stored_once(tmp_path: Path) -> None:
 
 
 def test_stale_fixtures_go_but_edited_or_added_files_stay(tmp_path: Path) -> None:
-    from harden.extractor.write import remove_stale, write_files
+    from harden.manifests import remove_stale, write_files
 
     first = {"test_m.py": "x = 1\n", "fixtures/a.json": "1", "fixtures/s/b.json": "2"}
     first |= {"fixtures/edited.json": "3"}

@@ -24,7 +24,6 @@ from harden.expectations.data import read_parquet
 from harden.expectations.options import ExpectOptions
 from harden.expectations.profile import profile_frame
 from harden.expectations.suite import suite_document
-from harden.io import atomic_write
 from harden.notebook import load
 from harden.run.facts import facts_from_analysis
 from harden.run.runner import RunOptions, RunResult, run_notebook
@@ -163,7 +162,7 @@ def _suite_text(
     hashes: dict[str, str | None],
 ) -> tuple[str, Any]:
     profile = profile_frame(read_parquet(frame_path), options)
-    source = None
+    source: dict[str, Any] | None = None
     if target.source is not None:
         source = {"path": target.source, "sha256": hashes.get(Path(target.source).as_posix())}
         # how the notebook read it, so that `harden validate` reads the file alike
@@ -183,24 +182,44 @@ def _suite_text(
     return suite_document(target.name, profile, options, provenance), profile
 
 
+#: What ``harden expect`` wrote into a suites folder (:mod:`harden.manifests`).
+MANIFEST = ".harden-expect.json"
+
+
 def _write(documents: list[tuple[Target, Path, str, Any]], force: bool) -> tuple[SuiteFile, ...]:
-    """Write every suite, or none: a differing existing file needs ``force``."""
+    """Write every suite, or none.  A suite harden wrote is replaced by the one generated
+    now (new data, a new harden); one a person edited since, or that harden did not
+    write, needs ``force``."""
+    from harden.manifests import edited_files, write_files
+
+    folders: dict[Path, dict[str, str]] = {}
     for _, path, text, _ in documents:
-        if (
-            not force
-            and path.exists()
-            and path.read_text(encoding="utf-8", errors="replace") != text
-        ):
-            raise OutputExistsError(
-                "exists and differs from the suite generated now "
-                "(edited by hand?); use --force to overwrite",
-                path,
-            )
+        folders.setdefault(path.parent, {})[path.name] = text
+    if not force:
+        for folder, files in folders.items():
+            changed = [
+                name
+                for name, text in files.items()
+                if (folder / name).exists()
+                and (folder / name).read_text(encoding="utf-8", errors="replace") != text
+            ]
+            edited = edited_files(folder, changed, MANIFEST)
+            if edited:
+                raise OutputExistsError(
+                    "exists and differs from the suite generated now, and harden did not "
+                    "write it as it is (edited by hand?); use --force to overwrite",
+                    folder / edited[0],
+                )
+    unchanged_paths = {
+        path
+        for _, path, text, _ in documents
+        if path.exists() and path.read_text(encoding="utf-8", errors="replace") == text
+    }
+    for folder, files in folders.items():
+        write_files(folder, files, force=True, manifest_name=MANIFEST)
     written = []
     for target, path, text, profile in documents:
-        unchanged = path.exists() and path.read_text(encoding="utf-8", errors="replace") == text
-        if not unchanged:
-            atomic_write(path, text)
+        unchanged = path in unchanged_paths
         count = len(json.loads(text)["expectations"])
         written.append(
             SuiteFile(

@@ -23,7 +23,7 @@ from harden.extractor.model import (
     Plan,
     Step,
 )
-from harden.extractor.write import WriteResult, write_files
+from harden.manifests import WriteResult, write_files
 
 
 def write_extraction(

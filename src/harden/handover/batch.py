@@ -39,8 +39,8 @@ from typing import Any
 from harden.batch import Batch, workers_for
 from harden.discover import discover
 from harden.errors import HardenError, UsageError
-from harden.extractor.write import edited_files, not_overwriting, write_files
 from harden.io import atomic_write
+from harden.manifests import edited_files, not_overwriting, write_files
 
 log = logging.getLogger(__name__)
 
@@ -402,7 +402,7 @@ def _repath(folder: Path, paths: dict[str, str]) -> None:
     """In a handoff folder made on a worker, the worker's scratch paths (keys)
     replaced by the paths they stand for (values), in every text file; harden's
     manifests then record the files as rewritten, so they do not read as edited."""
-    from harden.extractor.write import digest
+    from harden.manifests import digest
 
     changed: dict[Path, str] = {}
     for path in sorted(folder.rglob("*")):

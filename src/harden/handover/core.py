@@ -18,7 +18,7 @@ check, once for scaffold's captures, and once per mutant in the mutation pass.
 
 Writing: every file atomically; a file harden wrote earlier and a person edited
 since is never overwritten without ``force`` (each folder keeps the manifest of
-what harden wrote; :func:`harden.extractor.write.edited_files`), checked before anything runs.  The
+what harden wrote; :func:`harden.manifests.edited_files`), checked before anything runs.  The
 input notebook is only read.  A notebook that fails to run still gets its folder,
 with what could be made, and the report and README say why.
 """
@@ -38,7 +38,7 @@ from harden.analysis import Analysis, analyze
 from harden.config import resolve
 from harden.errors import HardenError, UsageError
 from harden.extractor.names import default_module_name
-from harden.extractor.write import (
+from harden.manifests import (
     edited_files,
     not_overwriting,
     read_manifest,

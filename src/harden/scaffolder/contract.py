@@ -43,7 +43,7 @@ from xml.etree import ElementTree
 import libcst as cst
 
 from harden.errors import HardenError, UsageError
-from harden.extractor.write import write_files
+from harden.manifests import write_files
 from harden.scaffolder.generate import RESERVED, TestBuilder, _fill, _key, literal
 
 CONTRACT_TEMPLATE = Path(__file__).with_name("contract_template.py")

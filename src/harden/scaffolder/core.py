@@ -23,7 +23,7 @@ from typing import Any
 import libcst as cst
 
 from harden.errors import HardenError, UsageError
-from harden.extractor.write import remove_stale, write_files
+from harden.manifests import remove_stale, write_files
 from harden.scaffolder.contract import ContractResult, no_expectations_hint, write_contract_tests
 from harden.scaffolder.generate import RESERVED, TestBuilder, Tolerances, _Body, _fill, literal
 from harden.scaffolder.options import ScaffoldOptions

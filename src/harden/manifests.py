@@ -1,10 +1,11 @@
-"""Writing an extraction: atomically, deterministically, never over a hand-edited file.
+"""Writing generated files: atomically, deterministically, never over a hand-edited file.
 
-Each output folder keeps a manifest, ``.harden-extract.json``, with the
-SHA-256 of every file harden wrote there.  A file that exists and no longer
-matches its recorded hash (a person edited it), or that harden never wrote,
-is not overwritten without ``force``.  Nothing is written unless every file
-can be.
+Each output folder keeps a manifest (``.harden-extract.json`` for a module,
+``.harden-scaffold.json`` for tests, ``.harden-expect.json`` for suites...) with
+the SHA-256 of every file harden wrote there.  A file that exists and no longer
+matches its recorded hash (a person edited it), or that harden never wrote, is
+not overwritten without ``force``; one harden wrote is replaced freely.  Nothing
+is written unless every file can be.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from harden.io import atomic_write
 
 log = logging.getLogger(__name__)
 
+#: The extracted module's manifest, the default.
 MANIFEST = ".harden-extract.json"
 
 
