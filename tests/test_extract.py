@@ -588,3 +588,16 @@ def test_upper_case_list_and_dict_parameters_keep_their_defaults(tmp_path: Path)
         check=False,
     )
     assert override.returncode == 0, override.stderr
+
+
+def test_a_cell_harden_cannot_analyse_is_refused_for_what_it_is(tmp_path: Path) -> None:
+    """Python runs the notebook; only harden cannot read a cell: the refusal says so
+    (not "does not run top to bottom") and does not offer to leave the cell out."""
+    path = nb(tmp_path, "x = 1", "total = " + " + ".join(["x"] * 700) + "\nprint(total)")
+    with pytest.raises(ExtractionError) as info:
+        extract(path)
+    message = info.value.one_line()
+    assert "the notebook runs, but harden cannot analyse 1 of its cells" in message
+    assert "H209 cell 2, line 1" in message and "Split the expression" in message
+    assert "does not run top to bottom" not in message
+    assert "--allow-hidden-state" not in message

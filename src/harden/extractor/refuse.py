@@ -30,6 +30,8 @@ class StateProblem:
     cell_index: int | None
     line: int | None
     message: str
+    #: A cell Python runs that harden cannot analyse (H209 at warning level).
+    unanalysable: bool = False
 
     def render(self) -> str:
         where = f"cell {self.cell_index + 1}" if self.cell_index is not None else "notebook"
@@ -52,7 +54,16 @@ def state_problems(notebook: Notebook, analysis: Analysis) -> list[StateProblem]
             fail_on=Severity.ERROR,
         )
         result = lint_notebook(notebook, config, rules, analysis)
-        found = [StateProblem(f.rule_id, f.cell_index, f.line, f.message) for f in result.findings]
+        found = [
+            StateProblem(
+                f.rule_id,
+                f.cell_index,
+                f.line,
+                f.message,
+                f.rule_id == "H209" and f.severity < Severity.ERROR,
+            )
+            for f in result.findings
+        ]
     have = {rule.id for rule in rules}
     if "H002" not in have or "H003" not in have:
         for read in analysis.unresolved:
@@ -78,6 +89,7 @@ def state_problems(notebook: Notebook, analysis: Analysis) -> list[StateProblem]
                         cell.index,
                         problem.location.line,
                         f"syntax error: {problem.message}",
+                        problem.python_accepts,
                     )
                 )
     found.sort(key=lambda p: (p.cell_index if p.cell_index is not None else -1, p.line or 0))
@@ -87,6 +99,13 @@ def state_problems(notebook: Notebook, analysis: Analysis) -> list[StateProblem]
 def refusal_message(problems: list[StateProblem]) -> str:
     listed = "; ".join(p.render() for p in problems[:MAX_LISTED])
     more = f"; and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+    if problems and all(p.unanalysable for p in problems):
+        return (
+            f"refusing to extract: the notebook runs, but harden cannot analyse "
+            f"{len(problems)} of its cells ({listed}{more}), and a module made without "
+            "them would not compute what the notebook does. Split the expression each "
+            "names into smaller ones"
+        )
     return (
         f"refusing to extract: the notebook does not run top to bottom as it is "
         f"({len(problems)} execution-state problem{'s' if len(problems) != 1 else ''}: "
