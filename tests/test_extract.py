@@ -593,7 +593,7 @@ def test_upper_case_list_and_dict_parameters_keep_their_defaults(tmp_path: Path)
 def test_a_cell_harden_cannot_analyse_is_refused_for_what_it_is(tmp_path: Path) -> None:
     """Python runs the notebook; only harden cannot read a cell: the refusal says so
     (not "does not run top to bottom") and does not offer to leave the cell out."""
-    path = nb(tmp_path, "x = 1", "total = " + " + ".join(["x"] * 700) + "\nprint(total)")
+    path = nb(tmp_path, "x = 1", "total = " + " + ".join(["x"] * 2000) + "\nprint(total)")
     with pytest.raises(ExtractionError) as info:
         extract(path)
     message = info.value.one_line()

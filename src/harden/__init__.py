@@ -259,11 +259,10 @@ def handoff_folder(
     as in :func:`repro` (without ``ship_folder`` the workers write into ``output_dir``:
     a path they must share).  ``progress(done, total, result)`` as each one finishes.
     Edited files in the way (without ``force``) are refused before anything runs."""
-    from harden.handover.batch import Cluster, HandoffOptions
+    from harden.handover.batch import HandoffOptions
     from harden.handover.batch import handoff_folder as _handoff_folder
 
-    found = _cluster(scheduler, ship_folder, ship_limit_mb, jobs)
-    cluster = None if found is None else Cluster(found.scheduler, ship_folder, found.ship_limit)
+    cluster = _cluster(scheduler, ship_folder, ship_limit_mb, jobs)
     options = HandoffOptions(force, mutate, kernel, timeout, max_mutants, mutant_jobs)
     return _handoff_folder(
         paths, output_dir, options, jobs=jobs, cluster=cluster, finished=progress

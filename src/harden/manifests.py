@@ -22,9 +22,6 @@ from harden.io import atomic_write
 
 log = logging.getLogger(__name__)
 
-#: The extracted module's manifest, the default.
-MANIFEST = ".harden-extract.json"
-
 
 @dataclass(frozen=True)
 class WriteResult:
@@ -37,7 +34,7 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_manifest(directory: Path, manifest: str = MANIFEST) -> dict[str, str]:
+def read_manifest(directory: Path, manifest: str) -> dict[str, str]:
     path = directory / manifest
     if not path.is_file():
         return {}
@@ -55,7 +52,7 @@ def write_files(
     files: Mapping[str, str | bytes],
     *,
     force: bool = False,
-    manifest_name: str = MANIFEST,
+    manifest_name: str,
 ) -> WriteResult:
     """Write ``files`` (relative name → text or bytes) into ``directory``; the
     manifest ``manifest_name`` records what was written."""
@@ -124,12 +121,27 @@ def _write_manifest(directory: Path, manifest: Mapping[str, str], manifest_name:
     atomic_write(directory / manifest_name, text.encode("utf-8"))
 
 
+def rerecord(folder: Path, rewritten: Mapping[Path, bytes]) -> None:
+    """Files harden wrote and then rewrote itself (``rewritten``: path → new content,
+    anywhere under ``folder``): every manifest under ``folder`` that records one of
+    them records its new digest, so it does not read as edited by a person."""
+    for path in sorted(folder.rglob(".harden-*.json")):
+        manifest = read_manifest(path.parent, path.name)
+        changed = {
+            name: digest(rewritten[path.parent / name])
+            for name in manifest
+            if path.parent / name in rewritten
+        }
+        if changed:
+            _write_manifest(path.parent, {**manifest, **changed}, path.name)
+
+
 def remove_stale(
     directory: str | Path,
     keep: Collection[str],
     *,
     under: str = "",
-    manifest_name: str = MANIFEST,
+    manifest_name: str,
 ) -> tuple[Path, ...]:
     """Delete the files under ``under`` that harden wrote into ``directory`` earlier
     and that are not in ``keep`` (relative names), when unchanged since: the

@@ -154,10 +154,9 @@ def read_options(call: CallSite) -> tuple[tuple[tuple[str, Any], ...], str | Non
             continue
         code = " ".join(argument.code.split())
         written.append(f"{argument.keyword}={code}" if argument.keyword else code)
+        # a second positional argument, *args and **kwargs are no option names either
         if (
-            argument.keyword is None
-            or argument.keyword in ("*", "**")
-            or argument.keyword not in READ_OPTIONS
+            argument.keyword not in READ_OPTIONS
             or not argument.is_literal
             or not _plain_json(argument.literal)
         ):

@@ -88,6 +88,11 @@ def reads_as_written(path: str | Path, reader: str | None) -> bool:
     return kind is not None and READERS.get(Path(path).suffix.lower()) == kind
 
 
+def read_call(reader: str, options: Mapping[str, Any]) -> str:
+    """``read_csv(sep=';')``: a reader call as a report shows it."""
+    return f"{reader}({', '.join(f'{k}={v!r}' for k, v in options.items())})"
+
+
 def read_file(
     path: str | Path,
     columns: Mapping[str, Mapping[str, Any]],
@@ -95,13 +100,11 @@ def read_file(
     options: Mapping[str, Any] | None = None,
 ) -> Any:
     """A pandas DataFrame from ``path``, columns typed as ``columns`` (the suite meta)
-    says; with ``options`` (the notebook's literal reader options), read by ``reader``
+    says.  With ``options`` (the notebook's literal reader options, for a file of the
+    kind ``reader`` reads: :func:`reads_as_written`), read by ``reader``
     (``read_csv``, ``read_table``, ``read_json``, ``read_parquet``) as the notebook
-    read it."""
+    read it; else by its extension."""
     import pandas as pd
-
-    if options and reader is not None and reads_as_written(path, reader):
-        return _read_as_written(Path(path), columns, reader, options)
 
     path = Path(path)
     if not path.exists():
@@ -109,48 +112,38 @@ def read_file(
     if not path.is_file():
         raise DataError("is not a file", path)
     kind = READERS.get(path.suffix.lower())
-    if kind is None:
+    if options and reader is not None and reader in OPTION_READERS:
+        kind, how = OPTION_READERS[reader], f"with {read_call(reader, options)}"
+
+        def load() -> Any:
+            return getattr(pd, reader)(path, **options)
+
+    elif kind is None:
         raise DataError(
             f"unknown data format {path.suffix or '(no extension)'!r}: use CSV, "
             "Parquet or JSON lines",
             path,
         )
+    else:
+        how = f"as {kind.upper()}"
+
+        def load() -> Any:
+            if kind == "csv":
+                return pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",")
+            if kind == "parquet":
+                return read_parquet(path)
+            return pd.read_json(path, lines=True)
+
     try:
-        if kind == "csv":
-            frame = pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",")
-        elif kind == "parquet":
-            frame = read_parquet(path)
-        else:
-            frame = pd.read_json(path, lines=True)
+        frame = load()
     except pd.errors.EmptyDataError:
-        raise DataError(f"cannot read as {kind.upper()}: the file is empty", path) from None
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError, ImportError) as exc:
+        raise DataError(f"cannot read {how}: the file is empty", path) from None
+    except Exception as exc:  # noqa: BLE001 - pandas and pyarrow raise their own kinds
         problem = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise DataError(f"cannot read as {kind.upper()}: {problem}", path) from None
-    except Exception as exc:  # pyarrow raises its own error types
-        problem = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise DataError(f"cannot read as {kind.upper()}: {problem}", path) from None
-    return restore_types(frame, columns) if kind != "parquet" else frame
-
-
-def _read_as_written(
-    path: Path, columns: Mapping[str, Mapping[str, Any]], reader: str, options: Mapping[str, Any]
-) -> Any:
-    import pandas as pd
-
-    if not path.is_file():
-        raise DataError("no such file" if not path.exists() else "is not a file", path)
-    shown = ", ".join(f"{k}={v!r}" for k, v in options.items())
-    try:
-        frame = getattr(pd, reader)(path, **options)
-    except pd.errors.EmptyDataError:
-        raise DataError(f"cannot read with {reader}({shown}): the file is empty", path) from None
-    except Exception as exc:  # noqa: BLE001 - pandas and pyarrow raise many kinds
-        problem = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise DataError(f"cannot read with {reader}({shown}): {problem}", path) from None
+        raise DataError(f"cannot read {how}: {problem}", path) from None
     if not isinstance(frame, pd.DataFrame):
-        raise DataError(f"{reader}({shown}) gives no table ({type(frame).__name__})", path)
-    return restore_types(frame, columns) if reader != "read_parquet" else frame
+        raise DataError(f"cannot read {how}: it gives no table ({type(frame).__name__})", path)
+    return restore_types(frame, columns) if kind != "parquet" else frame
 
 
 def read_parquet(path: str | Path) -> Any:

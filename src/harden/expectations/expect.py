@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from harden.analysis import analyze
-from harden.errors import OutputExistsError
 from harden.expectations.capture import Target, plan
 from harden.expectations.data import read_parquet
 from harden.expectations.options import ExpectOptions
@@ -190,33 +189,26 @@ def _write(documents: list[tuple[Target, Path, str, Any]], force: bool) -> tuple
     """Write every suite, or none.  A suite harden wrote is replaced by the one generated
     now (new data, a new harden); one a person edited since, or that harden did not
     write, needs ``force``."""
-    from harden.manifests import edited_files, write_files
+    from harden.manifests import edited_files, not_overwriting, write_files
 
     folders: dict[Path, dict[str, str]] = {}
     for _, path, text, _ in documents:
         folders.setdefault(path.parent, {})[path.name] = text
-    if not force:
+    if not force:  # every folder checked before any is written
         for folder, files in folders.items():
             changed = [
                 name
                 for name, text in files.items()
-                if (folder / name).exists()
+                if (folder / name).is_file()
                 and (folder / name).read_text(encoding="utf-8", errors="replace") != text
             ]
             edited = edited_files(folder, changed, MANIFEST)
             if edited:
-                raise OutputExistsError(
-                    "exists and differs from the suite generated now, and harden did not "
-                    "write it as it is (edited by hand?); use --force to overwrite",
-                    folder / edited[0],
-                )
-    unchanged_paths = {
-        path
-        for _, path, text, _ in documents
-        if path.exists() and path.read_text(encoding="utf-8", errors="replace") == text
-    }
+                raise not_overwriting(edited, folder)
+    unchanged_paths: set[Path] = set()
     for folder, files in folders.items():
-        write_files(folder, files, force=True, manifest_name=MANIFEST)
+        result = write_files(folder, files, force=True, manifest_name=MANIFEST)
+        unchanged_paths.update(result.unchanged)
     written = []
     for target, path, text, profile in documents:
         unchanged = path in unchanged_paths

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harden.expectations.data import for_gx, read_file, reads_as_written, source_for
+from harden.expectations.data import for_gx, read_call, read_file, reads_as_written, source_for
 from harden.expectations.errors import SuiteError
 from harden.expectations.sqlsource import sql_batches
 
@@ -134,19 +134,19 @@ def validate_data(
     if source.is_sql:
         batches, suite, skipped = sql_batches(context, source, suite, columns)
     else:
+        reader: str = read.get("reader") or ""
         options = read.get("read_options") or None
-        frame = read_file(str(source.path), columns, read.get("reader"), options)
+        # a Parquet copy of a frame the notebook read from CSV is read as Parquet
+        as_written = reads_as_written(str(source.path), reader)
+        frame = read_file(str(source.path), columns, reader, options if as_written else None)
         parameters = {"dataframe": for_gx(frame)}
-        if not reads_as_written(str(source.path), read.get("reader")):
-            pass  # another format than the notebook read (a Parquet copy of the frame)
-        elif read.get("read_as_written"):
+        if as_written and read.get("read_as_written"):
             notes.append(
                 f"the notebook read {read.get('path')} with options harden cannot repeat "
                 f"({read['read_as_written']}): validated a plain read"
             )
-        elif options:
-            shown = ", ".join(f"{k}={v!r}" for k, v in options.items())
-            notes.append(f"read as the notebook did: {read.get('reader')}({shown})")
+        elif as_written and options:
+            notes.append(f"read as the notebook did: {read_call(reader, options)}")
         asset = context.data_sources.add_pandas("harden").add_dataframe_asset("data")
         batches = asset.add_batch_definition_whole_dataframe("all")
     suite = context.suites.add(suite)

@@ -25,6 +25,9 @@ from harden.extractor.model import (
 )
 from harden.manifests import WriteResult, write_files
 
+#: What ``write_extraction`` wrote into a folder (:mod:`harden.manifests`).
+MANIFEST = ".harden-extract.json"
+
 
 def write_extraction(
     extraction: Extraction, directory: str | Path | None = None, *, force: bool = False
@@ -39,7 +42,7 @@ def write_extraction(
                 f"writing {name} would overwrite the notebook itself; choose "
                 "another --module-name or --output-dir"
             )
-    return write_files(folder, extraction.files(), force=force)
+    return write_files(folder, extraction.files(), force=force, manifest_name=MANIFEST)
 
 
 def check_extraction(extraction: Extraction, **options: Any) -> CheckResult:
@@ -49,6 +52,7 @@ def check_extraction(extraction: Extraction, **options: Any) -> CheckResult:
 
 
 __all__ = [
+    "MANIFEST",
     "Extraction",
     "FunctionChange",
     "LogEntry",

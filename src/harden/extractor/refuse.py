@@ -60,7 +60,7 @@ def state_problems(notebook: Notebook, analysis: Analysis) -> list[StateProblem]
                 f.cell_index,
                 f.line,
                 f.message,
-                f.rule_id == "H209" and f.severity < Severity.ERROR,
+                f.rule_id == "H209" and _python_accepts(analysis, f.cell_index),
             )
             for f in result.findings
         ]
@@ -94,6 +94,13 @@ def state_problems(notebook: Notebook, analysis: Analysis) -> list[StateProblem]
                 )
     found.sort(key=lambda p: (p.cell_index if p.cell_index is not None else -1, p.line or 0))
     return found
+
+
+def _python_accepts(analysis: Analysis, cell_index: int | None) -> bool:
+    """Whether the cell's syntax problem is only harden's: Python runs the cell."""
+    cell = analysis.cell(cell_index) if cell_index is not None else None
+    problem = cell.syntax_error if cell is not None else None
+    return problem is not None and problem.python_accepts
 
 
 def refusal_message(problems: list[StateProblem]) -> str:

@@ -32,7 +32,7 @@ import logging
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +42,14 @@ from harden.errors import HardenError, UsageError
 from harden.io import atomic_write
 from harden.manifests import edited_files, not_overwriting, write_files
 
+# repro's: with ship_folder, its limit also bounds the handoff folder sent back
+from harden.reproducer.batch import Cluster
+from harden.reproducer.remote import SHIP_LIMIT
+
 log = logging.getLogger(__name__)
 
 #: Verdicts, best first; a notebook's verdict is one of these.
 VERDICTS = ("complete", "incomplete", "failed", "worker_lost", "error")
-#: Default ``--ship-limit``: bytes of a folder sent to a worker, or of a handoff sent back.
-SHIP_LIMIT = 100 * 1024 * 1024
 #: The summary and the index written into ``OUT``.
 SUMMARY, INDEX = "report.json", "index.html"
 #: What harden last wrote of those two (so a hand-edited index is not overwritten).
@@ -66,17 +68,6 @@ class HandoffOptions:
     timeout: float | None = 600.0
     max_mutants: int | None = None
     mutant_jobs: int = 2
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """Run on Dask: ``scheduler`` is ``tcp://host:port`` or ``local:N``;
-    ``ship_folder`` sends each notebook's folder (and brings the handoff folder
-    back) instead of relying on a shared filesystem."""
-
-    scheduler: str
-    ship_folder: bool = False
-    ship_limit: int = SHIP_LIMIT
 
 
 @dataclass(frozen=True)
@@ -357,8 +348,6 @@ def _run_item(item: _Item) -> NotebookHandoff:
 
 
 def _renamed(report: Any, display: str) -> Any:
-    from dataclasses import replace
-
     return replace(report, path=display) if report is not None else None
 
 
@@ -367,11 +356,9 @@ def _run_remote(sent: _Item | tuple[_Item, bytes]) -> Any:
     item, data = sent if isinstance(sent, tuple) else (sent, None)
     if data is None:
         if not Path(item.path).is_file():
-            message = (
-                f"{item.display}: not found on the Dask worker {_worker_address()} "
-                "(workers must see the same path: a shared filesystem, or use --ship-folder)"
-            )
-            return NotebookHandoff(item.display, item.name, "error", message)
+            from harden.reproducer.remote import not_on_worker
+
+            return NotebookHandoff(item.display, item.name, "error", not_on_worker(item.display))
         return _run_item(item)
     with tempfile.TemporaryDirectory(prefix="harden-handoff-shipped-") as scratch:
         root = Path(scratch) / "in" / Path(item.path).parent.name
@@ -402,9 +389,9 @@ def _repath(folder: Path, paths: dict[str, str]) -> None:
     """In a handoff folder made on a worker, the worker's scratch paths (keys)
     replaced by the paths they stand for (values), in every text file; harden's
     manifests then record the files as rewritten, so they do not read as edited."""
-    from harden.manifests import digest
+    from harden.manifests import rerecord
 
-    changed: dict[Path, str] = {}
+    changed: dict[Path, bytes] = {}
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or path.name.startswith(".harden-"):
             continue
@@ -417,15 +404,8 @@ def _repath(folder: Path, paths: dict[str, str]) -> None:
             new = new.replace(old, replacement)
         if new != text:
             path.write_text(new, encoding="utf-8")
-            changed[path] = digest(new.encode("utf-8"))
-    for manifest in folder.rglob(".harden-*.json"):
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        files = data.get("files", {})
-        for name in files:
-            written = manifest.parent / name
-            if written in changed:
-                files[name] = changed[written]
-        manifest.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            changed[path] = new.encode("utf-8")
+    rerecord(folder, changed)
 
 
 def unpack(data: bytes, folder: Path) -> None:
@@ -442,27 +422,22 @@ def unpack(data: bytes, folder: Path) -> None:
 
 
 def _shipper(out: Path) -> Callable[[Any, _Item], Any]:
-    """``prepare(client, item)``: pack and scatter each notebook folder once (without
-    the output folder ``out``, when it is inside it: earlier handoffs stay home)."""
-    from harden.reproducer.remote import pack
+    """``prepare(client, item)``: the item, with the future of its folder packed
+    (without the output folder ``out``, when it is inside it: earlier handoffs stay home)."""
+    from harden.reproducer.remote import folder_scatterer
 
-    sent: dict[str, Any] = {}
+    scatter = folder_scatterer(exclude=(out,))
 
     def prepare(client: Any, item: _Item) -> tuple[_Item, Any]:
-        folder = str(Path(item.path).parent)
-        if folder not in sent:
-            sent[folder] = client.scatter(pack(Path(folder), exclude=(out,)), hash=False)
-        return item, sent[folder]
+        return item, scatter(client, Path(item.path).parent)
 
     return prepare
 
 
 def _too_big(display: str, name: str, folder: Path, size: int, limit: int) -> NotebookHandoff:
-    message = (
-        f"--ship-folder: {folder} holds {size / 1e6:.1f} MB, over the limit of "
-        f"{limit / 1e6:.1f} MB (--ship-limit); put its data on a path the workers share"
-    )
-    return NotebookHandoff(display, name, "error", message)
+    from harden.reproducer.remote import over_ship_limit
+
+    return NotebookHandoff(display, name, "error", over_ship_limit(folder, size, limit))
 
 
 def _crashed(item: _Item, detail: str) -> NotebookHandoff:
@@ -484,15 +459,6 @@ def _preload() -> None:
     from harden.run.runner import warm_up
 
     warm_up()
-
-
-def _worker_address() -> str:
-    try:
-        from distributed import get_worker
-
-        return str(get_worker().address)
-    except (ImportError, ValueError):
-        return "(no worker)"
 
 
 __all__ = [

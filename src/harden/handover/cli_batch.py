@@ -10,34 +10,19 @@ from typing import IO
 
 from harden.errors import UsageError
 from harden.handover.batch import (
-    SHIP_LIMIT,
     VERDICTS,
-    Cluster,
     FolderHandoff,
     HandoffOptions,
     NotebookHandoff,
     handoff_folder,
 )
+from harden.reproducer.cli_repro import cluster_from_args
 
 
 def run_folder(args: argparse.Namespace) -> int:
     if args.package is not None:
         raise UsageError("--package names one notebook's package: not with a folder")
-    if args.scheduler is None and args.ship_folder:
-        raise UsageError("--ship-folder needs --scheduler")
-    cluster = None
-    if args.scheduler is not None:
-        from harden.distributed import Scheduler
-
-        Scheduler.parse(args.scheduler)  # a malformed address is a usage error now
-        if args.jobs:
-            raise UsageError(
-                "--jobs and --scheduler: give one (the cluster's workers run in parallel)"
-            )
-        if args.ship_limit <= 0:
-            raise UsageError("--ship-limit must be positive")
-        limit = int(args.ship_limit * 1_000_000) if args.ship_limit else SHIP_LIMIT
-        cluster = Cluster(args.scheduler, args.ship_folder, limit)
+    cluster = cluster_from_args(args)  # repro's checks of --scheduler and --ship-*
     options = HandoffOptions(
         force=args.force,
         mutate=not args.no_mutate,

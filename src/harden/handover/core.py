@@ -37,6 +37,7 @@ from typing import Any
 from harden.analysis import Analysis, analyze
 from harden.config import resolve
 from harden.errors import HardenError, UsageError
+from harden.extractor import MANIFEST as EXTRACT_MANIFEST
 from harden.extractor.names import default_module_name
 from harden.manifests import (
     edited_files,
@@ -47,6 +48,7 @@ from harden.manifests import (
 from harden.notebook import Notebook, load
 from harden.reporter.model import FrameSummary, NextStep
 from harden.reporter.readiness import Readiness
+from harden.scaffolder.core import MANIFEST as SCAFFOLD_MANIFEST
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +69,6 @@ STEPS = (
 )
 #: What harden wrote into the handoff folder itself (README, requirements, suites...).
 MANIFEST = ".harden-handoff.json"
-#: The manifests of the folders other steps write into (extract: src/<package>, scaffold: tests).
-EXTRACT_MANIFEST = ".harden-extract.json"
-SCAFFOLD_MANIFEST = ".harden-scaffold.json"
 
 
 @dataclass(frozen=True)

@@ -56,12 +56,17 @@ def judge(sent: RemoteItem | tuple[RemoteItem, bytes]) -> ReproResult:
             return _run(item, root / Path(item.path).name)
     path = Path(item.path)
     if not path.is_file():
-        message = (
-            f"{item.display}: not found on the Dask worker {_worker_address()} "
-            "(workers must see the same path: a shared filesystem, or use --ship-folder)"
-        )
+        message = not_on_worker(item.display)
         return ReproResult(item.display, "failed", message, input_error=message)
     return _run(item, path)
+
+
+def not_on_worker(display: str) -> str:
+    """Why a notebook sent by path cannot run on this Dask worker."""
+    return (
+        f"{display}: not found on the Dask worker {current_worker()} "
+        "(workers must see the same path: a shared filesystem, or use --ship-folder)"
+    )
 
 
 def _run(item: RemoteItem, path: Path) -> ReproResult:
@@ -121,24 +126,39 @@ def pack(folder: Path, exclude: Collection[Path] = ()) -> bytes:
     return buffer.getvalue()
 
 
-def too_big(display: str, folder: Path, size: int, limit: int) -> ReproResult:
-    message = (
+def over_ship_limit(folder: Path, size: int, limit: int) -> str:
+    """Why a notebook's folder is not shipped (``size`` bytes, over ``--ship-limit``)."""
+    return (
         f"--ship-folder: {folder} holds {size / 1e6:.1f} MB, over the limit of "
         f"{limit / 1e6:.1f} MB (--ship-limit); put its data on a path the workers share"
     )
+
+
+def too_big(display: str, folder: Path, size: int, limit: int) -> ReproResult:
+    message = over_ship_limit(folder, size, limit)
     return ReproResult(display, "failed", message, input_error=message)
 
 
+def folder_scatterer(exclude: Collection[Path] = ()) -> Callable[[Any, Path], Any]:
+    """``scatter(client, folder)``: the future of ``folder`` packed (:func:`pack`, without
+    ``exclude``), packed and scattered once per folder however many notebooks it holds."""
+    sent: dict[Path, Any] = {}
+
+    def scatter(client: Any, folder: Path) -> Any:
+        if folder not in sent:
+            sent[folder] = client.scatter(pack(folder, exclude), hash=False)
+        return sent[folder]
+
+    return scatter
+
+
 def shipper() -> Callable[[Any, RemoteItem], Any]:
-    """``prepare(client, item)``: pack each folder once, scatter it once; the item
-    travels with the future of its folder."""
-    sent: dict[str, Any] = {}
+    """``prepare(client, item)``: the item, with the future of its folder packed."""
+    scatter = folder_scatterer()
 
     def prepare(client: Any, item: RemoteItem) -> tuple[RemoteItem, Any]:
-        folder = str(Path(item.path).parent)
-        if folder not in sent:
-            sent[folder] = client.scatter(pack(Path(folder)), hash=False)
-        return replace(item, folder_name=Path(folder).name), sent[folder]
+        folder = Path(item.path).parent
+        return replace(item, folder_name=folder.name), scatter(client, folder)
 
     return prepare
 
@@ -156,7 +176,8 @@ def _files(folder: Path, exclude: Collection[Path] = ()) -> list[Path]:
     return [path for path in found if path.is_file() and not path.is_symlink()]
 
 
-def _worker_address() -> str:
+def current_worker() -> str:
+    """The address of the Dask worker this runs on (``(no worker)`` outside one)."""
     try:
         from distributed import get_worker
 
@@ -165,4 +186,16 @@ def _worker_address() -> str:
         return "(no worker)"
 
 
-__all__ = ["SHIP_LIMIT", "RemoteItem", "bounded", "judge", "pack", "shipper"]
+__all__ = [
+    "SHIP_LIMIT",
+    "RemoteItem",
+    "bounded",
+    "current_worker",
+    "folder_scatterer",
+    "folder_size",
+    "judge",
+    "not_on_worker",
+    "over_ship_limit",
+    "pack",
+    "shipper",
+]
